@@ -1,0 +1,77 @@
+"""Shared fixtures: the real data folder (skipped when absent) and a hand-made road graph."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from spreiding.config import DataPaths, data_paths
+
+os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
+
+_REASON = (
+    "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "
+    "voorzieningen/ (see ../shared/data/README.md) or run `spreiding fetch`"
+)
+
+
+@pytest.fixture(scope="session")
+def real_data() -> DataPaths:
+    """Paths of the real data folder; skips the test when it is absent."""
+    paths = data_paths()
+    if paths.missing():
+        pytest.skip(_REASON)
+    return paths
+
+
+def requires_data() -> pytest.MarkDecorator:
+    """Marker for tests that need the real data folder."""
+    return pytest.mark.skipif(bool(data_paths().missing()), reason=_REASON)
+
+
+# --------------------------------------------------------------------------- a hand-made road graph
+#
+#   D(1000,1000) ---- 1200 m two-way ---- A(0,0)
+#      |  \                                 |
+#   1500 m  footway 1000 m (walk/bike)   1000 m residential two-way (+ a parallel 1300 m copy)
+#      |      \                             |
+#   C(2000,0) <---- 1000 m primary, one-way B -> C ---- B(1000,0)
+#
+# Car:  A->C = A-B-C = 2000 m;  C->A = C-D-A = 2700 m (B->C is one-way).
+# Bike: C->A = C-B-A = 2000 m (one-way ignored); C->D direct 1500, B->D footway 1000.
+# Node E(5000,5000) is isolated (no edges).
+
+TINY_NODES = pd.DataFrame(
+    {
+        "node_id": [1, 2, 3, 4, 5],
+        "x": [0.0, 1000.0, 2000.0, 1000.0, 5000.0],
+        "y": [0.0, 0.0, 0.0, 1000.0, 5000.0],
+    }
+)
+TINY_EDGES = pd.DataFrame(
+    {
+        "u": [1, 1, 2, 3, 4, 2],
+        "v": [2, 2, 3, 4, 1, 4],
+        "highway": ["residential", "residential", "primary", "tertiary", "tertiary", "footway"],
+        "oneway": [False, False, True, False, False, False],
+        "length_m": [1000.0, 1300.0, 1000.0, 1500.0, 1200.0, 1000.0],
+    }
+)
+NODE_XY = {name: (x, y) for name, x, y in zip("ABCDE", TINY_NODES["x"], TINY_NODES["y"], strict=True)}
+
+
+def points(xy: list[tuple[float, float]], **columns: list[object]) -> gpd.GeoDataFrame:
+    """A point GeoDataFrame in EPSG:28992."""
+    arr = np.asarray(xy, dtype=float)
+    return gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(arr[:, 0], arr[:, 1]), crs="EPSG:28992")
+
+
+@pytest.fixture()
+def tiny_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw road tables of the hand-made graph (fresh copies)."""
+    return TINY_NODES.copy(), TINY_EDGES.copy()

@@ -1,0 +1,104 @@
+"""Coverage tables: hand-computed figures, weighted quantiles, age bands, norm monotonicity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spreiding.coverage import coverage_by_age, coverage_table, covered_mask, uncovered_cells, weighted_quantiles
+from spreiding.errors import InvalidDataError
+from spreiding.norm import Norm
+
+from .conftest import points
+
+
+def _pop():
+    return points(
+        [(0, 0), (1, 0), (2, 0), (3, 0)],
+        cell_id=["a", "b", "c", "d"],
+        municipality=["X", "X", "Y", "Y"],
+        pop_total=[100.0, 300.0, 50.0, 50.0],
+        pop_0_14=[10.0, 30.0, 5.0, 45.0],
+        pop_15_24=[90.0, 270.0, 45.0, 5.0],
+        placement=["cell_centre"] * 4,
+    )
+
+
+def _near(d):
+    return pd.DataFrame({"dist_m": d, "time_s": np.asarray(d) / 10, "nearest_id": "f", "distance_model": "network:car"})
+
+
+def test_table_by_hand():
+    pop = _pop()
+    near = _near([1000.0, 6000.0, 2000.0, np.inf])
+    t = coverage_table(pop, near, Norm(max_dist_m=5000.0), total_label="Prov")
+    x, y, tot = (t.set_index("municipality").loc[k] for k in ("X", "Y", "Prov"))
+    assert x.residents == 400 and x.covered == 100 and x.covered_pct == pytest.approx(25.0)
+    assert x.mean_dist_m == pytest.approx((100 * 1000 + 300 * 6000) / 400)
+    assert x.median_dist_m == 6000.0  # half of 400 is reached within the 300 at 6 km
+    assert y.unreachable == 50 and y.covered == 50
+    assert y.mean_dist_m == pytest.approx(2000.0)  # over reachable residents only
+    assert np.isinf(y.p90_dist_m)
+    assert tot.residents == 500 and tot.covered == 150 and tot.covered_pct == pytest.approx(30.0)
+    assert list(t.municipality) == ["X", "Y", "Prov"]
+    assert (t.distance_model == "network:car").all()
+
+
+def test_time_norm_and_both_limits():
+    near = _near([1000.0, 6000.0, 2000.0, 3000.0])  # times 100, 600, 200, 300 s
+    assert covered_mask(near, Norm(max_dist_m=None, max_time_s=250.0)).tolist() == [True, False, True, False]
+    both = Norm(max_dist_m=1500.0, max_time_s=250.0)
+    assert covered_mask(near, both).tolist() == [True, False, False, False]
+
+
+def test_age_band_norm_and_long_table():
+    pop = _pop()
+    near = _near([1000.0, 6000.0, 2000.0, 9000.0])
+    kids = coverage_table(pop, near, Norm(max_dist_m=5000.0, age_band="pop_0_14"))
+    y = kids.set_index("municipality").loc["Y"]
+    assert y.residents == 50 and y.covered == 5
+    long = coverage_by_age(pop, near, Norm(max_dist_m=5000.0))
+    assert set(long.age_band) == {"pop_total", "pop_0_14", "pop_15_24"}
+    assert len(long) == 3 * 3
+
+
+def test_uncovered_cells_and_errors():
+    pop = _pop()
+    near = _near([1000.0, 6000.0, 2000.0, np.inf])
+    un = uncovered_cells(pop, near, Norm(max_dist_m=5000.0))
+    assert un.cell_id.tolist() == ["b", "d"]
+    assert un.reachable.tolist() == [True, False]
+    with pytest.raises(InvalidDataError, match="different rows"):
+        coverage_table(pop.iloc[:2], near, Norm())
+    bad = pop.assign(pop_total=[1.0, -5.0, 1.0, 1.0])
+    with pytest.raises(InvalidDataError, match="negative"):
+        coverage_table(bad, near, Norm())
+
+
+def test_weighted_quantiles_against_numpy_repeat():
+    rng = np.random.default_rng(3)
+    v = rng.uniform(0, 100, 50)
+    w = rng.integers(1, 6, 50).astype(float)
+    g = rng.integers(0, 3, 50)
+    got = weighted_quantiles(v, w, g, 3, 0.9)
+    for k in range(3):
+        rep = np.repeat(v[g == k], w[g == k].astype(int))
+        assert got[k] == pytest.approx(np.quantile(rep, 0.9, method="inverted_cdf"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    d=st.lists(st.one_of(st.floats(0, 20000), st.just(np.inf)), min_size=4, max_size=4),
+    a=st.floats(100, 15000),
+    b=st.floats(100, 15000),
+)
+def test_property_widening_the_norm_never_lowers_coverage(d, a, b):
+    lo, hi = sorted((a, b))
+    pop = _pop()
+    near = _near(d)
+    t_lo = coverage_table(pop, near, Norm(max_dist_m=lo))
+    t_hi = coverage_table(pop, near, Norm(max_dist_m=hi))
+    assert (t_hi.covered.to_numpy() >= t_lo.covered.to_numpy() - 1e-9).all()
