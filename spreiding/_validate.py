@@ -12,7 +12,7 @@ from .errors import CRSError, DataNotFoundError, DuplicateIdError, InvalidDataEr
 
 RD_NEW = "EPSG:28992"
 
-__all__ = ["RD_NEW", "require_file", "require_columns", "require_unique", "to_rd_new", "rows_text"]
+__all__ = ["RD_NEW", "require_columns", "require_file", "require_unique", "rows_text", "to_rd_new"]
 
 
 def require_file(path: str | Path, what: str, fix: str) -> Path:
@@ -51,7 +51,9 @@ def require_unique(values: pd.Series, what: str) -> None:
 def to_rd_new(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     """Return ``frame`` in EPSG:28992 (a new frame); raise CRSError when its CRS is unknown."""
     if frame.crs is None:
-        msg = f"{what} has no coordinate reference system; set one (e.g. EPSG:28992 for RD New or EPSG:4326 for lon/lat)"
+        msg = (
+            f"{what} has no coordinate reference system; set one (e.g. EPSG:28992 for RD New or EPSG:4326 for lon/lat)"
+        )
         raise CRSError(msg)
     if frame.crs.to_epsg() == 28992:
         return frame.copy()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import SpreidingError
 
-__all__ = ["main", "build_parser", "norm_from_args", "add_norm_arguments", "add_data_arguments", "write_table"]
+__all__ = ["add_data_arguments", "add_norm_arguments", "build_parser", "main", "norm_from_args", "write_table"]
 
 logger = logging.getLogger("spreiding")
 
@@ -29,7 +29,9 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """Options that choose the input files."""
     g = parser.add_argument_group("data")
     g.add_argument("--data-dir", help="data folder (default: $SPREIDING_DATA_DIR, data/, ../shared/data)")
-    g.add_argument("--population", help="population file (Eurostat grid CSV, CBS vk100/vk500 GeoPackage, PC4 GeoPackage)")
+    g.add_argument(
+        "--population", help="population file (Eurostat grid CSV, CBS vk100/vk500 GeoPackage, PC4 GeoPackage)"
+    )
     g.add_argument("--facilities", help="service points file (CSV, GeoJSON, GeoPackage)")
     g.add_argument("--network", help="road network file (.gpkg osmnx layout, .osm.pbf, .osm)")
     g.add_argument("--crowfly", action="store_true", help="no road network: crow-fly distance x detour factor")
@@ -149,7 +151,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         detour_factor=args.detour,
     )
     table = result.by_age if args.by_age else result.table
-    print(f"Norm: {norm.describe()}  [{norm.name}]" + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else ""))
+    print(
+        f"Norm: {norm.describe()}  [{norm.name}]"
+        + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
+    )
     print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
     print(f"Voorzieningen die tellen: {len(result.facilities)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for item in result.excluded_facilities:
@@ -167,12 +172,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from .config import resolve_data_dir
-    from .fetch import fetch, load_manifest
+    from .fetch import fetch_region
 
-    root = resolve_data_dir(args.data_dir, must_exist=False)
-    root.mkdir(parents=True, exist_ok=True)
-    paths = fetch(load_manifest(args.region), root, force=args.force, progress=not args.no_progress)
+    paths = fetch_region(
+        args.region, args.data_dir, include_optional=args.all, force=args.force, progress=not args.no_progress
+    )
     for p in paths:
         print(f"aanwezig: {p}")
     return 0
@@ -221,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--data-dir", help="where to put it (default: $SPREIDING_DATA_DIR or data/)")
     fe.add_argument("--region", default="drenthe")
     fe.add_argument("--force", action="store_true", help="download again even when present")
+    fe.add_argument("--all", action="store_true", help="also the optional files (neighbouring provinces, 500 m grid)")
     fe.add_argument("--no-progress", action="store_true")
     fe.set_defaults(func=_cmd_fetch)
 

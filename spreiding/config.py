@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import DataNotFoundError
 
-__all__ = ["DataPaths", "REPO_DIR", "resolve_data_dir", "data_paths", "cache_dir"]
+__all__ = ["REPO_DIR", "DataPaths", "cache_dir", "data_paths", "resolve_data_dir"]
 
 logger = logging.getLogger(__name__)
 

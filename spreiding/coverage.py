@@ -21,13 +21,13 @@ from .errors import InvalidDataError
 from .norm import AGE_BAND_LABELS, AGE_BANDS, Norm
 
 __all__ = [
-    "covered_mask",
-    "coverage_table",
+    "COVERAGE_COLUMNS",
+    "TOTAL_LABEL",
     "coverage_by_age",
+    "coverage_table",
+    "covered_mask",
     "uncovered_cells",
     "weighted_quantiles",
-    "TOTAL_LABEL",
-    "COVERAGE_COLUMNS",
 ]
 
 logger = logging.getLogger(__name__)

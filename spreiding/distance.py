@@ -38,17 +38,17 @@ from .modes import Mode, get_mode
 from .network import RoadNetwork
 
 __all__ = [
-    "DistanceModel",
-    "DistanceMatrix",
-    "snap_points",
-    "facility_snaps",
-    "nearest_facility",
-    "distance_matrix",
-    "DEFAULT_POINT_SNAP_M",
-    "DEFAULT_FACILITY_SNAP_M",
-    "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_CUTOFF_M",
     "DEFAULT_CUTOFF_S",
+    "DEFAULT_DETOUR_FACTOR",
+    "DEFAULT_FACILITY_SNAP_M",
+    "DEFAULT_POINT_SNAP_M",
+    "DistanceMatrix",
+    "DistanceModel",
+    "distance_matrix",
+    "facility_snaps",
+    "nearest_facility",
+    "snap_points",
 ]
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,9 @@ class DistanceModel:
 def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:
     if network is not None:
         if mode is not None and get_mode(mode).name != network.mode.name:
-            msg = f"mode {get_mode(mode).name!r} differs from the network's mode {network.mode.name!r}; load that network"
+            msg = (
+                f"mode {get_mode(mode).name!r} differs from the network's mode {network.mode.name!r}; load that network"
+            )
             raise ConfigError(msg)
         return DistanceModel("network", network.mode.name, source=network.source)
     if not detour_factor >= 1.0:
@@ -244,8 +246,8 @@ def _crowfly_nearest(pxy: np.ndarray, fxy: np.ndarray, factor: float, limit: flo
 
 
 def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
-    out = np.where(which >= 0, ids[np.maximum(which, 0)] if ids.size else "", None)
-    return pd.Series(out, dtype="string")
+    out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
+    return out.where(which >= 0)
 
 
 def nearest_facility(

@@ -9,20 +9,20 @@ problem *and* the fix.
 from __future__ import annotations
 
 __all__ = [
-    "SpreidingError",
-    "DataNotFoundError",
-    "InvalidDataError",
-    "ConfigError",
-    "MissingColumnsError",
     "CRSError",
-    "OutsideRegionError",
-    "DuplicateIdError",
-    "NetworkError",
-    "UnreachableError",
-    "ScenarioError",
-    "StoreError",
-    "OptimizationError",
+    "ConfigError",
+    "DataNotFoundError",
     "DownloadError",
+    "DuplicateIdError",
+    "InvalidDataError",
+    "MissingColumnsError",
+    "NetworkError",
+    "OptimizationError",
+    "OutsideRegionError",
+    "ScenarioError",
+    "SpreidingError",
+    "StoreError",
+    "UnreachableError",
 ]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import ConfigError
 
-__all__ = ["Mode", "CAR", "BIKE", "WALK", "MODES", "get_mode"]
+__all__ = ["BIKE", "CAR", "MODES", "WALK", "Mode", "get_mode"]
 
 _CAR_SPEEDS_KMH: tuple[tuple[str, float], ...] = (
     ("motorway", 100.0),

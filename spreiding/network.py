@@ -39,7 +39,7 @@ from .errors import InvalidDataError, NetworkError
 from .modes import Mode, get_mode
 from .sources import SourceInfo, attach_source
 
-__all__ = ["RoadNetwork", "read_road_tables", "build_network", "load_network", "RESIDENTIAL_CLASSES"]
+__all__ = ["RESIDENTIAL_CLASSES", "RoadNetwork", "build_network", "load_network", "read_road_tables"]
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
         ``u``, ``v``, ``highway``, ``oneway`` (bool, u → v only), ``length_m``,
         ``maxspeed_kmh`` and the OSM access columns where present.
     """
-    p = require_file(path, "road network", "run `spreiding fetch` or set SPREIDING_DATA_DIR")
+    p = require_file(Path(path), "road network", "run `spreiding fetch` or set SPREIDING_DATA_DIR")
     name = p.name.lower()
     if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
         from .osm import read_osm_roads
@@ -350,8 +350,8 @@ def _save(network: RoadNetwork, target: Path) -> None:
         m = getattr(network, name)
         arrays |= {f"{name}_data": m.data, f"{name}_indices": m.indices, f"{name}_indptr": m.indptr}
     with tmp.open("wb") as fh:
-        np.savez(fh, **arrays)
-    os.replace(tmp, target)
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
+    tmp.replace(target)
 
 
 def _load(path: Path, mode: Mode, source: str) -> RoadNetwork:
@@ -404,7 +404,7 @@ def load_network(
     """
     mode = get_mode(mode)
     p = require_file(
-        path or data_paths(data_dir).roads,
+        Path(path) if path is not None else data_paths(data_dir).roads,
         "road network",
         "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to the data folder",
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from .errors import ConfigError
 from .modes import get_mode
 
-__all__ = ["Norm", "AGE_BANDS", "AGE_BAND_LABELS", "PRESETS", "get_preset", "DEFAULT_KINDS", "ALL_KINDS"]
+__all__ = ["AGE_BANDS", "AGE_BAND_LABELS", "ALL_KINDS", "DEFAULT_KINDS", "PRESETS", "Norm", "get_preset"]
 
 AGE_BANDS: tuple[str, ...] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
 AGE_BAND_LABELS: dict[str, str] = {

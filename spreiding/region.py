@@ -32,10 +32,10 @@ from .errors import ConfigError, InvalidDataError
 from .facilities import load_facilities, select_facilities
 from .network import RoadNetwork
 from .norm import Norm
-from .population import load_census_grid, load_cbs_vierkant, load_pc4, pc4_as_population, place_on_streets
+from .population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population, place_on_streets
 from .sources import source_of
 
-__all__ = ["Region", "Analysis", "load_region", "population_points", "counted_facilities", "analyse", "PLACEMENTS"]
+__all__ = ["PLACEMENTS", "Analysis", "Region", "analyse", "counted_facilities", "load_region", "population_points"]
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +232,9 @@ def analyse(
     Analysis
     """
     if network is not None and network.mode.name != norm.mode:
-        msg = f"the norm is for {norm.mode!r} but the network is for {network.mode.name!r}; load the {norm.mode} network"
+        msg = (
+            f"the norm is for {norm.mode!r} but the network is for {network.mode.name!r}; load the {norm.mode} network"
+        )
         raise ConfigError(msg)
     counted = counted_facilities(facilities, norm)
     if counted.empty:

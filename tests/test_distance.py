@@ -164,7 +164,7 @@ def test_oracle_networkx_dijkstra_on_real_network(real_data):
     from spreiding.network import read_road_tables
 
     net = load_network(real_data.roads, "car", progress=False)
-    nodes, edges = read_road_tables(real_data.roads, progress=False)
+    _, edges = read_road_tables(real_data.roads, progress=False)
     # an independent graph: straight from the raw edge table with networkx (reversed: to the library)
     drive = edges[edges.highway.isin(net.mode.highways)]
     g = nx.DiGraph()
@@ -179,8 +179,10 @@ def test_oracle_networkx_dijkstra_on_real_network(real_data):
     lib_nodes = net.node_ids[rng.choice(lcc, 40, replace=False)]
     pts_idx = rng.choice(lcc, 300, replace=False)
     oracle = nx.multi_source_dijkstra_path_length(g, set(lib_nodes.tolist()), weight="weight")
-    libs = points([(net.x[i], net.y[i]) for i in np.flatnonzero(np.isin(net.node_ids, lib_nodes))],
-                  id=[f"l{i}" for i in range(40)])
+    libs = points(
+        [(net.x[i], net.y[i]) for i in np.flatnonzero(np.isin(net.node_ids, lib_nodes))],
+        id=[f"l{i}" for i in range(40)],
+    )
     pop = points([(net.x[i], net.y[i]) for i in pts_idx])
     ours = nearest_facility(pop, libs, net)["dist_m"].to_numpy()
     expected = np.array([oracle.get(int(net.node_ids[i]), np.inf) for i in pts_idx])
