@@ -149,8 +149,19 @@ def _ids(facilities: gpd.GeoDataFrame) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class _Snapped:
-    node: np.ndarray  # int64 graph node, -1 when further than the limit
+    node: np.ndarray  # int64 position in network.lcc_nodes (compact search graph), -1 when too far
     snap_m: np.ndarray  # straight distance to that node
+
+
+def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
+    """Snap to the nearest node of the largest SCC; ``node`` is its position in ``network.lcc_nodes``."""
+    if len(network.lcc_nodes) == 0:
+        msg = "the road network has no connected part to snap to; check the network file"
+        raise UnreachableError(msg)
+    snap_m, pos = network.lcc_tree.query(xy, k=1)
+    node = np.asarray(pos, dtype=np.int64)
+    node[snap_m > max_snap_m] = -1
+    return _Snapped(node, np.asarray(snap_m, dtype=float))
 
 
 def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -172,18 +183,9 @@ def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tupl
     snap_m : numpy.ndarray
         Straight distance to the nearest node (reported even when too far).
     """
-    if len(network.lcc_nodes) == 0:
-        msg = "the road network has no connected part to snap to; check the network file"
-        raise UnreachableError(msg)
-    snap_m, pos = network.lcc_tree.query(xy, k=1)
-    node = network.lcc_nodes[pos].astype(np.int64)
-    node[snap_m > max_snap_m] = -1
-    return node, snap_m
-
-
-def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
-    node, snap_m = snap_points(xy, network, max_snap_m)
-    return _Snapped(node, snap_m)
+    snapped = _snap(xy, network, max_snap_m)
+    node = np.where(snapped.node >= 0, network.lcc_nodes[np.maximum(snapped.node, 0)], -1)
+    return node, snapped.snap_m
 
 
 def facility_snaps(
@@ -319,13 +321,13 @@ def nearest_facility(
                 model.mode,
                 rows_text(ids[far]),
             )
-        dist, which = _multi_source(network.reverse_length_m, fac, pts, 1.0, limit_m)
+        dist, which = _multi_source(network.search_length_m, fac, pts, 1.0, limit_m)
         snap_m, snapped = pts.snap_m, pts.node >= 0
         speed_c = network.constant_speed_mps
         if speed_c is not None or not with_time:
             time, which_t = dist / (speed_c or np.nan), which
         else:
-            time, which_t = _multi_source(network.reverse_time_s, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
+            time, which_t = _multi_source(network.search_time_s, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
     result = pd.DataFrame(
         {
             "dist_m": dist,
@@ -544,13 +546,13 @@ def distance_matrix(
         pts = _snap(pxy, network, max_snap_m)
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
-        dist = _network_columns(network.reverse_length_m, fac, pts, 1.0, cutoff_m, progress)
+        dist = _network_columns(network.search_length_m, fac, pts, 1.0, cutoff_m, progress)
         speed_c = network.constant_speed_mps
         if speed_c is not None or not with_time:
             time = dist / np.float32(speed_c or np.nan)
         else:
             time = _network_columns(
-                network.reverse_time_s, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress
+                network.search_time_s, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress
             )
         snap, snapped = pts.snap_m, pts.node >= 0
     return DistanceMatrix(

@@ -105,6 +105,22 @@ class RoadNetwork:
         return self.time_s.T.tocsr()
 
     @cached_property
+    def search_length_m(self) -> sparse.csr_matrix:
+        """Reversed length graph restricted to the largest strongly connected component.
+
+        Row/column ``k`` is node ``lcc_nodes[k]``. Searches run on this compact
+        graph: scipy's Dijkstra is markedly faster without the unused nodes.
+        """
+        keep = self.lcc_nodes
+        return self.reverse_length_m[keep][:, keep].tocsr()
+
+    @cached_property
+    def search_time_s(self) -> sparse.csr_matrix:
+        """Reversed travel-time graph on the largest strongly connected component (as ``search_length_m``)."""
+        keep = self.lcc_nodes
+        return self.reverse_time_s[keep][:, keep].tocsr()
+
+    @cached_property
     def lcc_nodes(self) -> np.ndarray:
         """Indices of the nodes in the largest strongly connected component."""
         return np.flatnonzero(self.in_lcc)
