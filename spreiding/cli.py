@@ -182,9 +182,25 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensure_default_data(data_dir: str | None) -> None:
+    """On a fresh machine, fetch the default region once; the app's Data page explains what is missing."""
+    from .config import data_paths
+    from .fetch import fetch_region
+
+    missing = data_paths(data_dir).missing()
+    if not missing:
+        return
+    logger.warning("data folder lacks %s; trying `spreiding fetch` once", ", ".join(p.name for p in missing))
+    try:
+        fetch_region("drenthe", data_dir)
+    except SpreidingError as exc:
+        logger.warning("could not fetch the default region (%s); the app will show what is missing", exc)
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     from .config import REPO_DIR
 
+    _ensure_default_data(args.data_dir)
     app = REPO_DIR / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
     if args.headless:
