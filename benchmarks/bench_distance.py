@@ -38,7 +38,8 @@ from spreiding.config import data_paths
 from spreiding.distance import distance_matrix, nearest_facility
 from spreiding.facilities import load_facilities, select_facilities
 from spreiding.network import build_network, load_network
-from spreiding.population import load_census_grid, load_pc4, place_on_streets
+from spreiding.placement import place_on_streets
+from spreiding.population import load_census_grid, load_pc4
 
 
 def _best(fn, repeats: int) -> tuple[float, object]:

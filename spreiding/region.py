@@ -32,7 +32,8 @@ from .errors import ConfigError, InvalidDataError
 from .facilities import load_facilities, select_facilities
 from .network import RoadNetwork
 from .norm import Norm
-from .population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population, place_on_streets
+from .placement import place_on_streets
+from .population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population
 from .sources import source_of
 
 __all__ = ["PLACEMENTS", "Analysis", "Region", "analyse", "counted_facilities", "load_region", "population_points"]

@@ -26,6 +26,7 @@ from shapely.geometry import Point, box
 
 from spreiding.config import data_paths
 from spreiding.errors import ConfigError, CRSError, DataNotFoundError, InvalidDataError, MissingColumnsError
+from spreiding.placement import place_on_streets
 from spreiding.population import (
     AGE_COLUMNS,
     POP_COLUMNS,
@@ -33,7 +34,6 @@ from spreiding.population import (
     load_census_grid,
     load_pc4,
     pc4_as_population,
-    place_on_streets,
     population_summary,
 )
 
