@@ -1,0 +1,214 @@
+"""The printable municipal report, on the tiny analysis of ``test_export.py``.
+
+Place points used here (EPSG:28992)::
+
+    name              x, y          place_class     nearest uncovered cell
+    Noordhuizen       (0, 5200)     village         c2 (50 residents, 6500 m)
+    Midden & Dorp     (9000, 300)   village         c3 (30 residents, 11700 m)
+    Wijk              (0, 5000)     neighbourhood   ignored (not a village class)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import time
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from spreiding.config import DataPaths
+from spreiding.distance import DistanceModel
+from spreiding.errors import ConfigError
+from spreiding.norm import Norm
+from spreiding.report import MAP_CREDIT, municipality_report, report_filename, uncovered_places
+
+from .conftest import points
+from .test_export import DAY, SCRIPT_NAME, tiny_analysis
+
+_ASSET = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", re.IGNORECASE)
+
+
+def tiny_places() -> gpd.GeoDataFrame:
+    """Three OSM-like place points (see module docstring)."""
+    return points(
+        [(0, 5200), (9000, 300), (0, 5000)],
+        name=["Noordhuizen", "Midden & Dorp", "Wijk"],
+        place_class=["village", "village", "neighbourhood"],
+    )
+
+
+def tiny_municipalities() -> gpd.GeoDataFrame:
+    """Square boundaries around the two municipalities."""
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame(
+        {"municipality": ["Aadorp", "Bedorp"]},
+        geometry=[box(-1000, -1000, 10000, 6000), box(15000, -1000, 21000, 1000)],
+        crs="EPSG:28992",
+    )
+
+
+def report(**kwargs: object) -> str:
+    args: dict[str, object] = {
+        "places": tiny_places(),
+        "municipalities": tiny_municipalities(),
+        "generated": DAY,
+        "sources": [{"kind": "population", "path": "/d/grid.csv", "rows": 4, "year": 2021, "description": "raster"}],
+    }
+    args.update(kwargs)
+    analysis = args.pop("analysis", None) or tiny_analysis()
+    return municipality_report(analysis, str(args.pop("municipality", "Aadorp")), **args)  # type: ignore[arg-type]
+
+
+def test_report_heading_norm_and_model() -> None:
+    html = report()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<h1>Bibliotheekvoorziening Aadorp</h1>" in html
+    assert Norm().describe() in html
+    assert "voorbeeldnorm — de wet (Wsob) noemt geen getal" in html
+    assert "27-11-2026" in html
+    assert "@media print" in html and "page-break" in html
+
+
+def test_report_key_figures_and_age_bands() -> None:
+    html = report()
+    assert "55,6 %" in html  # 100 of 180 residents within 5 km
+    assert '<td>0-14 jaar</td><td class="num">36</td><td class="num">20</td>' in html  # 20 % of 180; of 100
+    assert "<td>65 jaar en ouder</td>" in html
+
+
+def test_report_crowfly_warning_only_for_estimates() -> None:
+    analysis = tiny_analysis()
+    assert "Let op: afstanden zijn schattingen" in report(analysis=analysis)
+    network = dataclasses.replace(analysis, model=DistanceModel("network", "car", source="roads.gpkg"))
+    html = report(analysis=network)
+    assert "Let op: afstanden zijn schattingen" not in html
+    assert "over de weg (auto)" in html
+
+
+def test_report_escapes_user_strings() -> None:
+    html = report(scenario_name="<b>plan</b>")
+    assert SCRIPT_NAME not in html and "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # nearest branch of the uncovered villages
+    assert "&lt;b&gt;plan&lt;/b&gt;" in html and "<b>plan</b>" not in html
+    assert "Midden &amp; Dorp" in html
+
+
+def test_report_is_self_contained_with_map_and_chart() -> None:
+    html = report(sources=[{"kind": "osm", "path": "https://example.org/data.gpkg", "rows": 1, "description": "x"}])
+    images = re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', html)
+    assert len(images) == 2  # distance histogram and map
+    assert _ASSET.search(html) is None
+    assert "url(" not in html and "@import" not in html and "<link" not in html
+    assert MAP_CREDIT in html
+
+
+def test_report_village_table() -> None:
+    html = report()
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">([^<]+)</td>", html.split("Kernen met inwoners")[1])
+    assert rows[:2] == [("Noordhuizen", "50"), ("Midden &amp; Dorp", "30")]
+    assert "Wijk" not in html.split("Kernen met inwoners")[1].split("</table>")[0]
+
+
+def test_uncovered_places_numbers() -> None:
+    analysis = tiny_analysis()
+    table = uncovered_places(analysis.uncovered, tiny_places(), facilities=analysis.facilities)
+    assert table["place"].tolist() == ["Noordhuizen", "Midden & Dorp"]
+    assert table["residents"].tolist() == [50.0, 30.0]
+    assert table["mean_dist_m"].to_numpy() == pytest.approx([6500.0, 11700.0])
+    assert table["nearest_name"].tolist() == [SCRIPT_NAME, SCRIPT_NAME]
+    without = uncovered_places(analysis.uncovered, None)
+    assert sorted(without["place"]) == ["cel c2", "cel c3"]
+
+
+def test_uncovered_places_counts_unreachable_separately() -> None:
+    analysis = tiny_analysis()
+    uncovered = analysis.uncovered.copy()
+    uncovered.loc[uncovered["cell_id"] == "c3", "dist_m"] = np.inf
+    table = uncovered_places(uncovered, tiny_places()).set_index("place")
+    assert table.loc["Midden & Dorp", "unreachable"] == 30.0
+    assert np.isnan(table.loc["Midden & Dorp", "mean_dist_m"])
+    assert table.loc["Noordhuizen", "unreachable"] == 0.0
+
+
+def test_report_all_covered_municipality() -> None:
+    html = report(municipality="Bedorp")
+    assert "Alle inwoners van de gemeente wonen binnen de norm." in html
+
+
+def test_report_impact_top_ten_sorted() -> None:
+    impact = pd.DataFrame(
+        {
+            "id": [f"b{i:02d}" for i in range(12)],
+            "name": [f"Vestiging {i}" for i in range(12)],
+            "municipality": ["Aadorp"] * 12,
+            "residents_losing": [float(i * 100) for i in range(12)],
+            "mean_dist_increase_m": [float(i * 10) for i in range(12)],
+        }
+    )
+    html = report(impact=impact)
+    section = html.split("Vestigingen die het zwaarst wegen")[1].split("</section>")[0]
+    assert "Vestiging 11" in section and "Vestiging 2" in section
+    assert "Vestiging 1<" not in section and "Vestiging 0<" not in section  # only the top 10
+    assert section.index("Vestiging 11") < section.index("Vestiging 10")
+    assert "1.100" in section and "inwoners die de norm verliezen" in section
+
+
+def test_report_time_norm_histogram() -> None:
+    norm = Norm(name="15 min fietsen", mode="bike", max_dist_m=None, max_time_s=900.0)
+    html = report(analysis=tiny_analysis(norm))
+    assert "15 min (fiets)" in html
+    assert len(re.findall(r'src="data:image/png;base64,', html)) == 2
+
+
+def test_report_unknown_municipality() -> None:
+    with pytest.raises(ConfigError, match="Aadorp, Bedorp"):
+        report(municipality="Nergenshuizen")
+
+
+def test_report_filename() -> None:
+    name = report_filename("Aa en Hunze", norm=Norm(), scenario="Sluiting X", date=dt.date(2026, 1, 2))
+    assert name == "spreiding_zorgplichtrapport_sluiting-x_car-5km_aa-en-hunze_2026-01-02.html"
+
+
+# --------------------------------------------------------------------------- real data
+
+
+def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
+    from spreiding.norm import PRESETS
+    from spreiding.region import analyse, load_region
+
+    region = load_region(real_data.root)
+    analysis = analyse(region.population, region.facilities, PRESETS["5km-auto"], None)
+    places = gpd.read_file(real_data.osm_points, layer="kernen")
+    start = time.perf_counter()
+    html = municipality_report(
+        analysis, "Emmen", places=places, municipalities=region.municipalities, sources=region.sources
+    )
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10.0
+    table = html.split("Kernen met inwoners")[1].split("</table>")[0]
+    names = set(re.findall(r"<tr><td>([^<]+)</td>", table))
+    emmen_places = set(places.loc[places["municipality"] == "Emmen", "name"].astype(str))
+    assert len(names & emmen_places) >= 3
+    assert "census2021_grid_1km_drenthe.csv" in html
+    assert "Let op: afstanden zijn schattingen" in html
+    assert len(re.findall(r'src="data:image/png;base64,', html)) == 2
+
+
+def test_report_impact_geoframe_without_geometry_or_nan_text() -> None:
+    impact = points(
+        [(0, 0), (20000, 0)],
+        id=["f1", "f2"],
+        name=[None, "Bieb Oost"],
+        residents_losing=[80.0, np.nan],
+    )
+    section = report(impact=impact).split("Vestigingen die het zwaarst wegen")[1].split("</section>")[0]
+    assert "POINT" not in section and "geometry" not in section
+    assert ">nan<" not in section.lower() and ">None<" not in section
+    assert '<td>f1</td><td></td><td class="num">80</td>' in section
+    assert "Bieb Oost" in section
