@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import SpreidingError
+from .sources import OSM_CREDIT
 
 __all__ = ["add_data_arguments", "add_norm_arguments", "build_parser", "main", "norm_from_args", "write_table"]
 
 logger = logging.getLogger("spreiding")
 
-OSM_CREDIT = "Wegennet en kernen: © OpenStreetMap contributors (ODbL)"
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:

@@ -32,6 +32,7 @@ import pandas as pd
 from ._validate import RD_NEW, to_rd_new
 from .errors import ConfigError, InvalidDataError
 from .norm import Norm
+from .sources import OSM_CREDIT
 
 if TYPE_CHECKING:
     from .distance import DistanceModel
@@ -54,8 +55,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OSM_CREDIT = "Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL)"
-"""Credit that must accompany anything derived from OpenStreetMap."""
 DATA_CREDIT = "Bevolking: CBS/Eurostat bevolkingsgrid (Census 2021)"
 """Credit for the population grid."""
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "gpkg")
