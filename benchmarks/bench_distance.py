@@ -88,7 +88,7 @@ def main() -> int:
     net = load_network(paths.roads, "car", progress=False)
     cells = load_census_grid(paths.population_grid, pc4=load_pc4(paths.pc4))
     libs = select_facilities(load_facilities(paths.libraries), statuses=("open",))
-    points = place_on_streets(cells, net.x, net.y, net.residential) if args.streets else cells
+    points = place_on_streets(cells, net.x, net.y, net.residential, fallback=net.in_lcc) if args.streets else cells
     net.search_length_m, net.lcc_tree  # noqa: B018  (warm the cached graph views, as an app would)
     print(f"loaded in {time.perf_counter() - t0:.1f} s: {net.describe()}")
     print(

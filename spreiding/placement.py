@@ -31,6 +31,7 @@ def place_on_streets(
     node_y: np.ndarray,
     residential: np.ndarray,
     *,
+    fallback: np.ndarray | None = None,
     cell_size_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Spread each cell's residents evenly over the residential street nodes inside it.
@@ -43,6 +44,10 @@ def place_on_streets(
         Street-node coordinates in EPSG:28992 (m), equal-length 1-D arrays.
     residential
         Boolean mask: nodes that may receive residents.
+    fallback
+        Optional boolean mask of other road nodes (e.g. every node of the
+        car network) used for cells that hold no residential node: rural
+        cells whose farms lie along country roads.
     cell_size_m
         Square size for every cell; default the ``cell_size_m`` column.
 
@@ -91,7 +96,11 @@ def place_on_streets(
     cy = shapely.get_y(frame.geometry.to_numpy())
     sized = np.isfinite(sizes) & (sizes > 0) & np.isfinite(cx) & np.isfinite(cy)
     half = np.where(sized, sizes / 2.0, 0.0)
-    node_idx = np.flatnonzero(res & np.isfinite(x) & np.isfinite(y))
+    extra = np.zeros_like(res) if fallback is None else np.asarray(fallback, dtype=bool)
+    if extra.shape != res.shape:
+        msg = f"fallback must be a boolean array as long as residential ({res.shape}), got {extra.shape}"
+        raise ConfigError(msg)
+    node_idx = np.flatnonzero((res | extra) & np.isfinite(x) & np.isfinite(y))
     cell_of_node = np.full(len(node_idx), -1, dtype=np.int64)
     if sized.any() and len(node_idx):
         cells = np.flatnonzero(sized)
@@ -107,6 +116,10 @@ def place_on_streets(
         chosen = order[first]
         cell_of_node[pts_i[chosen]] = cells[box_i[chosen]]
     assigned = cell_of_node >= 0
+    # a cell with residential nodes uses only those; one without uses its fallback nodes
+    is_res = res[node_idx]
+    has_res = np.bincount(cell_of_node[assigned & is_res], minlength=len(frame)) > 0
+    assigned &= is_res | ~has_res[np.maximum(cell_of_node, 0)]
     pair_cell = cell_of_node[assigned]
     pair_node = node_idx[assigned]
     sort = np.lexsort((pair_node, pair_cell))
@@ -139,7 +152,7 @@ def place_on_streets(
         path=str(base_info.get("path", "")) if isinstance(base_info, dict) else "",
         rows=len(result),
         year=base_info.get("year") if isinstance(base_info, dict) else None,
-        description="residents spread over residential street nodes inside each cell",
+        description="residents spread over residential street nodes (else other road nodes) inside each cell",
         quality=(
             ("cells_on_streets", float((counts > 0).sum())),
             ("cells_at_centre", float(len(lonely))),

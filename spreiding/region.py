@@ -150,7 +150,7 @@ def population_points(
     if network is None:
         msg = "placement 'street_nodes' needs a road network; load one or use placement 'cell_centre'"
         raise ConfigError(msg)
-    return place_on_streets(population, network.x, network.y, network.residential)
+    return place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
 
 
 def counted_facilities(facilities: gpd.GeoDataFrame, norm: Norm) -> gpd.GeoDataFrame:

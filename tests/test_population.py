@@ -391,3 +391,29 @@ def test_real_pc4() -> None:
     assert len(points) == 260
     assert points.geometry.geom_type.eq("Point").all()
     assert points["pop_total"].sum() == pytest.approx(494_705)
+
+
+def test_place_on_streets_fallback_nodes_for_cells_without_residential_streets() -> None:
+    """Hand-made: two 100 m cells; cell a has one residential node, cell b only two country-road nodes."""
+    grid = gpd.GeoDataFrame(
+        {
+            "cell_id": ["a", "b"],
+            **{c: [10.0, 6.0] for c in ("pop_total", "pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")},
+            "cell_size_m": [100.0, 100.0],
+            "placement": ["cell_centre", "cell_centre"],
+        },
+        geometry=[Point(50, 50), Point(250, 50)],
+        crs="EPSG:28992",
+    )
+    x = np.array([40.0, 60.0, 240.0, 260.0])
+    y = np.array([40.0, 60.0, 50.0, 50.0])
+    residential = np.array([True, False, False, False])
+    fallback = np.array([False, True, True, True])  # node 1 is in cell a, but a has a residential node
+    placed = place_on_streets(grid, x, y, residential, fallback=fallback)
+    a = placed[placed.cell_id == "a"]
+    b = placed[placed.cell_id == "b"]
+    assert a.node_pos.tolist() == [0] and a.pop_total.sum() == 10.0
+    assert sorted(b.node_pos.tolist()) == [2, 3] and b.pop_total.tolist() == [3.0, 3.0]
+    assert (placed.placement == "street_nodes").all()
+    without = place_on_streets(grid, x, y, residential)
+    assert without[without.cell_id == "b"].placement.tolist() == ["cell_centre"]
