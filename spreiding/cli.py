@@ -213,7 +213,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Sub-commands contributed by other modules (scenario, optimize), when present."""
-    found = []
+    found: list[Callable[[argparse._SubParsersAction], None]] = []
     try:
         from .cli_scenario import register
 
