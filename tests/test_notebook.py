@@ -17,6 +17,6 @@ def test_notebook_cells_run(real_data):
     scope: dict[str, object] = {}
     for cell in cells:
         if cell["cell_type"] == "code":
-            exec(compile(cell["source"], f"{NOTEBOOK.name}", "exec"), scope)  # noqa: S102
+            exec(compile(cell["source"], f"{NOTEBOOK.name}", "exec"), scope)
     table = scope["result"].table  # type: ignore[attr-defined]
     assert table.municipality.iloc[-1] == "Drenthe"

@@ -1,0 +1,132 @@
+"""Gemeente: the duty-of-care report for one municipality (printable)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from app_pages._state import (
+    BASE_SCENARIO,
+    Settings,
+    as_analysis,
+    evaluate_scenario,
+    get_region,
+    table_nl,
+    user_errors,
+)
+from spreiding.export import analysis_tables, export_name, to_csv_bytes, to_xlsx_bytes
+from spreiding.impact import closure_impact
+from spreiding.report import municipality_report, report_filename
+
+__all__: list[str] = []
+
+settings: Settings = st.session_state["settings"]
+st.title("Gemeente: zorgplicht en redelijke afstand")
+
+with user_errors():
+    region = get_region(settings.data_dir)
+    result = evaluate_scenario(settings)
+    analysis = as_analysis(result, settings)
+names = sorted(region.municipalities["municipality"].astype(str))
+muni = st.selectbox("Gemeente", names, key="gem_name")
+scen_name = None if result.scenario.name == BASE_SCENARIO else result.scenario.name
+
+row = result.table.loc[result.table["municipality"] == muni]
+if not row.empty:
+    r = row.iloc[0]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Binnen de norm", f"{r['covered_pct']:.1f} %")
+    c2.metric("Buiten de norm (inwoners)", f"{r['uncovered']:,.0f}".replace(",", "."))
+    c3.metric("Gem. afstand", f"{r['mean_dist_m'] / 1000:.2f} km")
+st.caption(f"Scenario: {result.scenario.name} · norm: {settings.norm.describe()} · {result.model.label_nl}")
+
+st.subheader("Dekking per leeftijdsgroep")
+ages = result.by_age.loc[result.by_age["municipality"] == muni]
+st.dataframe(table_nl(ages.drop(columns=["municipality"])), hide_index=True, key="gem_age")
+
+with user_errors():
+    impact = closure_impact(result.context.points, result.context.matrix, result.counted, settings.norm)
+st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
+mine = impact.loc[impact["municipality"].astype(str) == muni]
+st.dataframe(
+    pd.DataFrame(mine[["name", "kind", "residents_nearest", "covered_loss", "mean_dist_delta_m"]])
+    .rename(
+        columns={
+            "name": "naam",
+            "kind": "soort",
+            "residents_nearest": "inwoners dichtstbij",
+            "covered_loss": "verliezen dekking bij sluiting",
+            "mean_dist_delta_m": "extra gem. afstand (m)",
+        }
+    )
+    .round(0),
+    hide_index=True,
+    key="gem_impact",
+)
+
+st.subheader("Afstandsverdeling")
+pop = result.context.points
+mask = (pop["municipality"].astype(str) == muni).to_numpy()
+dist_km = result.nearest["dist_m"].to_numpy()[mask] / 1000
+weights = pop[settings.norm.weight_column].to_numpy(dtype=float)[mask]
+edges = np.array([0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, np.inf])
+counts, _ = np.histogram(np.where(np.isfinite(dist_km), dist_km, 1e9), bins=edges, weights=weights)
+labels = [f"{lo:g}–{hi:g} km" if np.isfinite(hi) else f"> {lo:g} km" for lo, hi in itertools.pairwise(edges)]
+st.bar_chart(pd.Series(counts.round(0), index=pd.Index(labels, name="afstand")), y_label="inwoners")
+
+st.subheader("Inwoners buiten de norm")
+unc = analysis_tables(analysis, muni)["buiten_norm"]
+st.dataframe(
+    pd.DataFrame(unc.drop(columns="geometry"))[["cell_id", "pop_total", "dist_m", "nearest_id"]].round(0),
+    hide_index=True,
+    key="gem_uncovered",
+)
+
+st.subheader("Downloads")
+with user_errors():
+    tables = analysis_tables(analysis, muni)
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(
+        "CSV (dekking)",
+        to_csv_bytes(tables["dekking"]),
+        export_name("dekking", scenario=scen_name, norm=settings.norm, municipality=muni, ext="csv"),
+        key="gem_csv",
+    )
+    d2.download_button(
+        "Excel",
+        to_xlsx_bytes(
+            {k: v for k, v in tables.items() if k != "vestigingen"},
+            sources=region.sources,
+            norm=settings.norm,
+            model=result.model,
+        ),
+        export_name("dekking", scenario=scen_name, norm=settings.norm, municipality=muni, ext="xlsx"),
+        key="gem_xlsx",
+    )
+    if d3.button("Rapport (HTML) maken", key="gem_mk_report"):
+        st.session_state["gem_report"] = (
+            muni,
+            municipality_report(
+                analysis,
+                muni,
+                scenario_name=result.scenario.name,
+                impact=impact,
+                municipalities=region.municipalities,
+                sources=region.sources,
+            ),
+        )
+    rep = st.session_state.get("gem_report")
+    if rep and rep[0] == muni:
+        d3.download_button(
+            "Rapport downloaden",
+            rep[1].encode("utf-8"),
+            report_filename(muni, norm=settings.norm, scenario=scen_name),
+            mime="text/html",
+            key="gem_report_dl",
+        )
+        with st.expander("Rapport bekijken (afdrukbaar)"):
+            components.html(rep[1], height=800, scrolling=True)

@@ -1,0 +1,133 @@
+"""One real headless-Chromium check of the app: the map renders offline and reacts to clicks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spreiding.config import DataPaths
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium absent at /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(real_data: DataPaths) -> Iterator[str]:
+    """Start the app with streamlit on a free port; stop it afterwards."""
+    port = _free_port()
+    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root))
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
+    """The map iframe has size, draws cells and service points, and a click adds a pending point."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1500, "height": 1000},
+        )
+        try:
+            page = context.new_page()
+            t0 = time.monotonic()
+            page.goto(app_url, wait_until="domcontentloaded")
+            iframe = page.locator('iframe[title*="spreiding_map"]')
+            iframe.wait_for(state="visible", timeout=90_000)
+            frame = page.frame_locator('iframe[title*="spreiding_map"]')
+            frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=60_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+            first_view_s = time.monotonic() - t0
+            box = iframe.bounding_box()
+            assert box is not None and box["width"] > 300 and box["height"] > 300, box
+            n_fac = frame.locator("path.spreiding-facility").count()
+            n_cells = frame.locator("path.spreiding-cell").count()
+            assert n_fac >= 40, n_fac
+            assert n_cells >= 1000, n_cells
+            assert frame.locator(".leaflet-control-attribution").inner_text().find("OpenStreetMap") >= 0
+            assert frame.locator(".leaflet-control-scale").count() == 1
+            assert frame.locator(".spreiding-pending").count() == 0
+            # click on the map (left part of the frame): the app answers with a pending "new point" marker
+            t1 = time.monotonic()
+            frame.locator(".leaflet-container").click(position={"x": 60, "y": 300})
+            frame.locator(".spreiding-pending").wait_for(state="attached", timeout=30_000)
+            click_s = time.monotonic() - t1
+            # add the point: the scenario becomes a working scenario and the figures change
+            t2 = time.monotonic()
+            page.get_by_role("button", name="Punt toevoegen").click()
+            page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
+            frame.locator("path.spreiding-facility").nth(n_fac).wait_for(state="attached", timeout=30_000)
+            edit_s = time.monotonic() - t2
+            # warm first view: a fresh session on the running (warm) server
+            t3 = time.monotonic()
+            page.goto(app_url, wait_until="domcontentloaded")
+            page.frame_locator('iframe[title*="spreiding_map"]').locator("path.spreiding-facility").first.wait_for(
+                state="attached", timeout=60_000
+            )
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+            warm_s = time.monotonic() - t3
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
+            print(
+                f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
+                f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s"
+            )
+            assert warm_s < 10.0
+        finally:
+            context.close()

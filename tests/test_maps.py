@@ -1,0 +1,104 @@
+"""Map HTML: no CDN or http asset URL, escaped names, OpenStreetMap credit, colour classes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from spreiding.errors import ConfigError
+from spreiding.maps import (
+    COMPONENT_DIR,
+    OSM_CREDIT,
+    click_to_rd,
+    distance_classes,
+    install_static_assets,
+    map_html,
+    map_payload,
+)
+from spreiding.norm import Norm
+
+from .conftest import points
+
+_ASSET = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import\s+url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+def _fixture() -> tuple:
+    # two 1 km cells: 1 km and 6 km from the only counted library; a second, closed point has a hostile name
+    pop = points(
+        [(230000.0, 550000.0), (235000.0, 550000.0)],
+        pop_total=[100.0, 50.0],
+        cell_size_m=[1000.0, 1000.0],
+        municipality=["A", "B"],
+    )
+    near = pd.DataFrame({"dist_m": [1000.0, 6000.0], "time_s": [60.0, 360.0]}, index=pop.index)
+    fac = points(
+        [(229000.0, 550000.0), (240000.0, 550000.0)],
+        id=["f1", "f2"],
+        name=["Bieb <script>alert(1)</script>", "O'Brien & Zn"],
+        kind=["vestiging", "servicepunt"],
+        status=["open", "closed"],
+    )
+    return pop, near, fac
+
+
+def test_html_has_no_remote_assets_and_credits_osm() -> None:
+    pop, near, fac = _fixture()
+    payload = map_payload(pop, near, Norm(max_dist_m=5000.0), fac, counted_ids=["f1"])
+    served = map_html(payload, inline_leaflet=False)  # Leaflet from the app's own /app/static
+    assert not _ASSET.search(served), _ASSET.search(served)
+    assert "cdn" not in served.lower()
+    assert 'src="/app/static/leaflet/leaflet.js"' in served
+    inline = map_html(payload)  # self-contained: no external <script src> or <link> at all
+    assert "<script src" not in inline and "<link" not in inline
+    assert OSM_CREDIT in inline and OSM_CREDIT in served
+    index = (COMPONENT_DIR / "index.html").read_text(encoding="utf-8")
+    assert not _ASSET.search(index)
+    assert "/app/static/leaflet/" in index
+
+
+def test_names_are_escaped() -> None:
+    pop, near, fac = _fixture()
+    html = map_html(map_payload(pop, near, Norm(max_dist_m=5000.0), fac))
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "O&#x27;Brien &amp; Zn" in html
+
+
+def test_payload_colours_and_coverage() -> None:
+    pop, near, fac = _fixture()
+    payload = map_payload(pop, near, Norm(max_dist_m=5000.0), fac, counted_ids=["f1"], colour_by="covered")
+    cells = payload["cells"]
+    assert cells["cov"] == [1, 0]
+    assert cells["km"] == [1.0, 6.0]
+    assert cells["pop"] == [100, 50]
+    assert [f["counted"] for f in payload["facilities"]] == [True, False]
+    assert payload["facilities"][1]["status"] == "gesloten"
+    # cells are ~1 km squares: north - south about 0.009 degrees
+    assert 0.008 < cells["n"][0] - cells["s"][0] < 0.01
+    with pytest.raises(ConfigError, match="colour_by"):
+        map_payload(pop, near, Norm(max_dist_m=5000.0), fac, colour_by="rainbow")
+
+
+def test_distance_classes() -> None:
+    got = distance_classes(np.array([0.0, 2500.0, 2501.0, 12000.0, 1e6, np.inf]))
+    assert got.tolist() == [0, 0, 1, 4, 5, -1]
+
+
+def test_click_round_trip_and_bad_event() -> None:
+    pop, near, fac = _fixture()
+    payload = map_payload(pop, near, Norm(max_dist_m=5000.0), fac, marker_xy=(230000.0, 550000.0))
+    x, y = click_to_rd(payload["marker"])
+    assert abs(x - 230000.0) < 2 and abs(y - 550000.0) < 2
+    with pytest.raises(ConfigError, match="lat/lon"):
+        click_to_rd({"type": "click"})
+
+
+def test_static_assets_copied(tmp_path: Path) -> None:
+    dest = install_static_assets(tmp_path)
+    assert (dest / "leaflet.js").stat().st_size > 100_000
+    assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
+    assert install_static_assets(tmp_path) == dest  # second call is a no-op
