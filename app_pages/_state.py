@@ -23,10 +23,11 @@ import streamlit as st
 from spreiding.coverage import uncovered_cells
 from spreiding.distance import DistanceModel
 from spreiding.errors import DataNotFoundError, SpreidingError
+from spreiding.evaluation import ScenarioContext, ScenarioResult, evaluate, prepare_context
 from spreiding.network import RoadNetwork, load_network
 from spreiding.norm import AGE_BAND_LABELS, AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
 from spreiding.region import Analysis, Region, load_region
-from spreiding.scenario import Edit, Scenario, ScenarioContext, ScenarioResult, evaluate, prepare_context
+from spreiding.scenario import Edit, Scenario
 
 __all__ = [
     "APP_DIR",

@@ -14,7 +14,8 @@ from pyproj import Transformer
 
 from .cli import OSM_CREDIT, add_data_arguments, add_norm_arguments, load_inputs, norm_from_args, write_table
 from .errors import ScenarioError
-from .scenario import Edit, Scenario, describe_edits, evaluate, library_examples, open_site, prepare_context
+from .evaluation import evaluate, prepare_context
+from .scenario import Edit, Scenario, describe_edits, library_examples, open_site
 from .store import ScenarioStore, read_scenario_file, write_scenario_file
 
 __all__ = ["register"]

@@ -20,10 +20,11 @@ import pandas as pd
 from .coverage import covered_mask
 from .distance import DistanceMatrix, distance_matrix
 from .errors import ConfigError, InvalidDataError
+from .evaluation import SCENARIO_CUTOFF_S, ScenarioContext
 from .norm import AGE_BANDS, Norm
 from .optimize import OptimizeResult, lscp, mclp, p_median
 from .region import counted_facilities
-from .scenario import SCENARIO_CUTOFF_S, Edit, Scenario, ScenarioContext, close, norm_to_dict, open_site
+from .scenario import Edit, Scenario, close, norm_to_dict, open_site
 
 __all__ = ["MODELS", "SiteAdvice", "age_weights", "candidate_matrix", "suggest_sites"]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from spreiding.evaluation import evaluate, prepare_context
 from spreiding.impact import closure_impact, opening_impact
 from spreiding.norm import Norm
 from spreiding.region import counted_facilities
-from spreiding.scenario import Scenario, close, evaluate, open_site, prepare_context
+from spreiding.scenario import Scenario, close, open_site
 from spreiding.siting import candidate_matrix
 
 from .conftest import points

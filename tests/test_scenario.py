@@ -9,6 +9,7 @@ import pytest
 
 from spreiding.distance import nearest_facility
 from spreiding.errors import ConfigError, ScenarioError
+from spreiding.evaluation import evaluate, prepare_context
 from spreiding.norm import Norm
 from spreiding.region import counted_facilities
 from spreiding.scenario import (
@@ -16,11 +17,9 @@ from spreiding.scenario import (
     Scenario,
     apply_scenario,
     close,
-    evaluate,
     library_examples,
     move,
     open_site,
-    prepare_context,
     reopen,
     retype,
 )
@@ -216,3 +215,14 @@ def test_real_close_assen_and_full_recompute(real_region) -> None:
     full = nearest_facility(real_region.population, edited, network, mode="car")
     np.testing.assert_allclose(res.nearest["dist_m"], full["dist_m"], rtol=1e-5, atol=0.5)
     np.testing.assert_allclose(res.nearest["time_s"], full["time_s"], rtol=1e-5, atol=0.5)
+
+
+def test_points_beyond_the_matrix_cutoff_get_an_exact_search():
+    """With a 5 km cut-off, closing f1 leaves p0 (0, 0) nothing within it; the exact search finds f2 at 20 km."""
+    pop = _population()
+    fac = _facilities()
+    ctx = prepare_context(pop, fac, None, mode="car", detour_factor=1.0, cutoff_m=5000.0)
+    res = evaluate(ctx, Scenario("f1 dicht", edits=(close("f1"),)), NORM)
+    assert res.nearest["dist_m"].iloc[0] == pytest.approx(20000.0)  # exact, not inf
+    assert res.nearest["nearest_id"].iloc[0] == "f2"
+    assert res.table["unreachable"].iloc[-1] == 0

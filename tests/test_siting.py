@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from spreiding.errors import ConfigError
+from spreiding.evaluation import evaluate, prepare_context
 from spreiding.norm import Norm
-from spreiding.scenario import evaluate, prepare_context
 from spreiding.siting import age_weights, suggest_sites
 
 from .conftest import points
