@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import Any
 
 import pandas as pd
 from pyproj import Transformer
@@ -98,21 +99,26 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evaluate(args: argparse.Namespace, names: list[str]) -> list:  # -> list[ScenarioResult]
-    store = _store(args)
-    scenarios = [store.load(n) for n in names]
-    norm = norm_from_args(args)
-    region, network = load_inputs(args, norm.mode)
-    ctx = prepare_context(
+def _context(args: argparse.Namespace, region: Any, network: Any, mode: str) -> Any:  # -> ScenarioContext
+    """The scenario context for the command's data and placement options."""
+    return prepare_context(
         region.population,
         region.facilities,
         network,
-        mode=norm.mode,
+        mode=mode,
         placement=args.placement,
         detour_factor=args.detour,
         total_label=region.name,
         progress=not args.no_progress,
     )
+
+
+def _evaluate(args: argparse.Namespace, names: list[str]) -> list:  # -> list[ScenarioResult]
+    store = _store(args)
+    scenarios = [store.load(n) for n in names]
+    norm = norm_from_args(args)
+    region, network = load_inputs(args, norm.mode)
+    ctx = _context(args, region, network, norm.mode)
     print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {ctx.model.label_nl}")
     results = []
     for scen in scenarios:
@@ -215,16 +221,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         candidates = load_osm_candidates(data_dir=region.data_dir)
     else:
         candidates = load_user_candidates(args.candidates)
-    ctx = prepare_context(
-        region.population,
-        region.facilities,
-        network,
-        mode=norm.mode,
-        placement=args.placement,
-        detour_factor=args.detour,
-        total_label=region.name,
-        progress=not args.no_progress,
-    )
+    ctx = _context(args, region, network, norm.mode)
     weights = dict(_age_weight(t) for t in args.age_weight or [])
     advice = suggest_sites(
         ctx,
