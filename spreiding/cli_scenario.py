@@ -86,8 +86,11 @@ def _cmd_create(args: argparse.Namespace) -> int:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     table = _store(args).list()
-    table["description"] = table["description"].str.slice(0, 60)
-    print("geen scenario's opgeslagen" if table.empty else table.to_string(index=False))
+    if table.empty:
+        print("geen scenario's opgeslagen (maak er een met `spreiding scenario create` of `scenario examples`)")
+        return 0
+    table["description"] = table["description"].astype("string").str.slice(0, 60)
+    print(table.to_string(index=False))
     return 0
 
 

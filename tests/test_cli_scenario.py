@@ -102,3 +102,11 @@ def test_optimize(real_data, store_path: Path, tmp_path: Path, capsys) -> None:
     assert 1 <= len(sites) <= 2
     assert (sites["gain_covered"] > 0).all()
     assert ScenarioStore(store_path).load("advies").edits[0].action == "open"
+
+
+def test_list_on_an_empty_store_says_so(tmp_path, monkeypatch, capsys):
+    from spreiding.cli import main
+
+    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "leeg.sqlite"))
+    assert main(["scenario", "list"]) == 0
+    assert "geen scenario's opgeslagen" in capsys.readouterr().out
