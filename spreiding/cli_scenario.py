@@ -248,6 +248,9 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     print(view.round(0).to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
     if advice.closed:
         print(f"sluit: {', '.join(advice.closed)}")
+    if advice.unreachable:
+        far = ", ".join(advice.unreachable)
+        print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
     if args.out:
         print(f"geschreven: {write_table(advice.sites, args.out, layer='sites')}")
     if args.save_as:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._validate import rows_text
 from .coverage import covered_mask
 from .distance import DistanceMatrix, distance_matrix
 from .errors import ConfigError, InvalidDataError
@@ -41,7 +42,7 @@ def candidate_matrix(
     frame = gpd.GeoDataFrame(
         {"id": candidates[id_col].astype(str).to_numpy()}, geometry=candidates.geometry.to_numpy(), crs=candidates.crs
     )
-    return distance_matrix(
+    matrix = distance_matrix(
         context.points,
         frame,
         context.network,
@@ -51,6 +52,13 @@ def candidate_matrix(
         detour_factor=context.detour_factor,
         progress=progress,
     )
+    if matrix.excluded:
+        logger.warning(
+            "%d candidate site(s) lie too far from the road network and can serve nobody: %s",
+            len(matrix.excluded),
+            rows_text(matrix.excluded),
+        )
+    return matrix
 
 
 def age_weights(population: pd.DataFrame, factors: Mapping[str, float] | None, base: str = "pop_total") -> np.ndarray:
@@ -96,6 +104,9 @@ class SiteAdvice:
         Covered residents, covered share and mean distance before and after.
     norm
         The norm used.
+    unreachable
+        Candidate ids too far from the road network to serve anyone
+        (reported, never silently dropped).
     """
 
     result: OptimizeResult
@@ -104,6 +115,7 @@ class SiteAdvice:
     before: Mapping[str, float]
     after: Mapping[str, float]
     norm: Norm
+    unreachable: tuple[str, ...] = ()
 
     def to_scenario(self, name: str, *, kind: str = "kleine_vestiging", description: str | None = None) -> Scenario:
         """The advice as a scenario: open every suggested site (as ``kind``), close the closed points."""
@@ -244,4 +256,5 @@ def suggest_sites(
         crs=candidates.crs,
     )
     closed = tuple(str(ex_ids[c]) for c in res.closed)
-    return SiteAdvice(res, sites, closed, before, after, norm)
+    unreachable = tuple(i for i in cand_ids if i in set(cm.excluded))
+    return SiteAdvice(res, sites, closed, before, after, norm, unreachable)

@@ -72,3 +72,19 @@ def test_advice_as_scenario(ctx) -> None:
     assert scen.edits[0].host_building == "School Twintig (school)"
     res = evaluate(ctx, scen, NORM)
     assert res.total["covered"] == advice.after["covered"]
+
+
+def test_candidates_off_the_network_are_reported_not_dropped() -> None:
+    """Hand-made road graph (conftest): a candidate 50 km from any road serves nobody and is named."""
+    from spreiding.network import build_network
+
+    from .conftest import NODE_XY, TINY_EDGES, TINY_NODES
+
+    net = build_network(TINY_NODES, TINY_EDGES, "car")
+    pop = points([NODE_XY["C"], NODE_XY["D"]], pop_total=[10.0, 20.0], municipality=["A", "A"], placement=["x"] * 2)
+    fac = points([NODE_XY["A"]], id=["fA"], name=["A"], kind=["vestiging"], status=["open"], municipality=["A"])
+    cands = points([NODE_XY["C"], (50000.0, 50000.0)], candidate_id=["kC", "far"], name=["C", "ver"], kind=["x", "x"])
+    context = prepare_context(pop, fac, net, total_label="T")
+    advice = suggest_sites(context, cands, Norm(name="1 km", max_dist_m=1000.0), p=1)
+    assert advice.unreachable == ("far",)
+    assert advice.sites["id"].tolist() == ["kC"]
