@@ -239,7 +239,10 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     r = advice.result
-    print(f"Norm: {norm.describe()}; model {r.model} ({r.method}, {r.status}); {len(candidates)} kandidaten")
+    gap = f", gap {r.mip_gap:.2%}" if r.mip_gap is not None else ""
+    label = "exact (HiGHS)" if r.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
+    print(f"Norm: {norm.describe()}; model {r.model}: {label}, {r.status}{gap}, {r.solve_time_s:.2f} s")
+    print(f"{len(candidates)} kandidaten")
     print(
         f"Binnen de norm: {advice.before['covered_pct']:.1f}% -> {advice.after['covered_pct']:.1f}%; "
         f"gemiddeld {advice.before['mean_dist_m'] / 1000:.2f} -> {advice.after['mean_dist_m'] / 1000:.2f} km"
