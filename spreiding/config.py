@@ -32,45 +32,82 @@ ENV_VAR = "SPREIDING_DATA_DIR"
 
 @dataclass(frozen=True)
 class DataPaths:
-    """Paths of the default region's files inside one data folder."""
+    """Paths of the default region's files inside one data folder.
+
+    Where two files can serve, the property returns the preferred one when
+    it is present and the fallback otherwise: ``population`` is the Eurostat
+    census CSV or the CBS squares prepared by ``spreiding fetch``;
+    ``libraries`` is the hand-compiled list or the unchecked OSM library
+    points prepared by ``spreiding fetch``; ``roads`` is the osmnx GeoPackage
+    or the Geofabrik PBF.
+    """
 
     root: Path
+    region: str = "drenthe"
 
     @property
     def population_grid(self) -> Path:
         """Eurostat Census 2021 1 km grid (CSV)."""
-        return self.root / "cbs" / "census2021_grid_1km_drenthe.csv"
+        return self.root / "cbs" / f"census2021_grid_1km_{self.region}.csv"
+
+    @property
+    def vierkant(self) -> Path:
+        """CBS 100 m squares of the region, prepared from the CBS download (GeoPackage)."""
+        return self.root / "cbs" / f"{self.region}_vk100.gpkg"
+
+    @property
+    def population(self) -> Path:
+        """The population file to use: the census CSV when present, else the prepared CBS squares."""
+        return self.population_grid if self.population_grid.exists() else self.vierkant
 
     @property
     def pc4(self) -> Path:
         """CBS population by four-digit postcode with age bands (GeoPackage)."""
-        return self.root / "cbs" / "pc4_bevolking_leeftijd_drenthe.gpkg"
+        return self.root / "cbs" / f"pc4_bevolking_leeftijd_{self.region}.gpkg"
 
     @property
     def boundaries(self) -> Path:
-        """Municipal and provincial boundaries (GeoPackage)."""
-        return self.root / "gebieden" / "drenthe_gebieden.gpkg"
+        """Municipal and provincial boundaries (GeoPackage; ``spreiding fetch`` prepares it)."""
+        return self.root / "gebieden" / f"{self.region}_gebieden.gpkg"
 
     @property
     def roads(self) -> Path:
         """Road network in osmnx's GeoPackage layout, or a PBF when that exists."""
-        gpkg = self.root / "osm" / "drenthe_wegen_osm2021.gpkg"
-        pbf = self.root / "osm" / "drenthe-latest.osm.pbf"
+        gpkg = self.root / "osm" / f"{self.region}_wegen_osm2021.gpkg"
+        pbf = self.root / "osm" / f"{self.region}-latest.osm.pbf"
         return gpkg if gpkg.exists() or not pbf.exists() else pbf
 
     @property
     def osm_points(self) -> Path:
         """OSM place points and candidate buildings (GeoPackage)."""
-        return self.root / "osm" / "drenthe_punten_osm2021.gpkg"
+        return self.root / "osm" / f"{self.region}_punten_osm2021.gpkg"
+
+    @property
+    def compiled_libraries(self) -> Path:
+        """The hand-compiled library list (CSV; no public download)."""
+        return self.root / "voorzieningen" / f"bibliotheken_{self.region}.csv"
+
+    @property
+    def osm_libraries(self) -> Path:
+        """Unchecked OSM library points, prepared by ``spreiding fetch`` when the compiled list is absent."""
+        return self.root / "voorzieningen" / "bibliotheken_osm.csv"
 
     @property
     def libraries(self) -> Path:
-        """The library list (CSV)."""
-        return self.root / "voorzieningen" / "bibliotheken_drenthe.csv"
+        """The library list: the compiled list when present, else the OSM fallback when present."""
+        compiled = self.compiled_libraries
+        return self.osm_libraries if not compiled.exists() and self.osm_libraries.exists() else compiled
+
+    @property
+    def libraries_are_fallback(self) -> bool:
+        """True when :attr:`libraries` is the unchecked OSM fallback."""
+        return self.libraries == self.osm_libraries
 
     def missing(self) -> list[Path]:
-        """Return the default files that are absent from this folder."""
-        wanted = [self.population_grid, self.pc4, self.boundaries, self.roads, self.libraries]
+        """Return the default files that are absent from this folder (after the fallbacks)."""
+        wanted = [self.population, self.boundaries, self.roads, self.libraries]
+        if self.population == self.population_grid:
+            wanted.insert(1, self.pc4)
         return [p for p in wanted if not p.exists()]
 
 

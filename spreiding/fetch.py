@@ -13,6 +13,10 @@ temporary file in the destination folder, is checked, and is then moved into
 place atomically with :func:`os.replace`, so an interrupted or corrupt
 download never replaces a good file. Third-party data is never committed to
 the repository; ``data/`` holds only README files.
+
+After the downloads, :func:`fetch_region` runs
+:func:`spreiding.prepare.prepare_region`, which turns the national downloads
+into the region's files the loaders read (see :mod:`spreiding.prepare`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ __all__ = [
     "file_digest",
     "load_manifest",
     "missing_manual",
+    "read_manifest",
 ]
 
 logger = logging.getLogger(__name__)
@@ -124,13 +129,58 @@ def available_regions() -> list[str]:
     return sorted(p.stem for p in _REGIONS_DIR.glob("*.json"))
 
 
-def load_manifest(region: str = "drenthe", *, include_optional: bool = False) -> tuple[RemoteFile, ...]:
-    """Read the manifest of ``region`` from ``spreiding/regions/<region>.json``.
+def _manifest_path(region: str | os.PathLike[str]) -> Path:
+    """Return the manifest file of a region name, or ``region`` itself when it is a JSON path."""
+    text = os.fspath(region)
+    if isinstance(region, os.PathLike) or text.lower().endswith(".json"):
+        path = Path(text)
+        if not path.is_file():
+            msg = f"manifest file {path} does not exist; give the path of a region manifest (JSON)"
+            raise ConfigError(msg)
+        return path
+    path = _REGIONS_DIR / f"{text}.json"
+    if not path.is_file():
+        msg = f"no manifest for region {text!r}; choose one of: {', '.join(available_regions()) or '(none)'}"
+        raise ConfigError(msg)
+    return path
+
+
+def read_manifest(region: str | os.PathLike[str] = "drenthe") -> dict[str, Any]:
+    """Return a region's manifest as parsed JSON (files plus region settings).
 
     Parameters
     ----------
     region
-        Region name (file stem).
+        Region name (``spreiding/regions/<region>.json``) or the path of a
+        manifest JSON file.
+
+    Raises
+    ------
+    ConfigError
+        Unknown region, missing file or unreadable JSON.
+    """
+    path = _manifest_path(region)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        msg = f"manifest {path} is not valid JSON ({exc}); fix the file"
+        raise ConfigError(msg) from exc
+    if not isinstance(raw, dict):
+        msg = f"manifest {path} is not a JSON object; it needs a top-level 'files' list"
+        raise ConfigError(msg)
+    return raw
+
+
+def load_manifest(
+    region: str | os.PathLike[str] = "drenthe", *, include_optional: bool = False
+) -> tuple[RemoteFile, ...]:
+    """Read the file entries of ``region``'s manifest.
+
+    Parameters
+    ----------
+    region
+        Region name (``spreiding/regions/<region>.json``) or the path of a
+        manifest JSON file.
     include_optional
         Also return the entries marked ``"optional": true`` (neighbouring
         provinces, 500 m grid, PC4 statistics, EU census grid); by default
@@ -146,19 +196,18 @@ def load_manifest(region: str = "drenthe", *, include_optional: bool = False) ->
     ConfigError
         Unknown region, unreadable JSON or an invalid entry.
     """
-    path = _REGIONS_DIR / f"{region}.json"
-    if not path.is_file():
-        msg = f"no manifest for region {region!r}; choose one of: {', '.join(available_regions()) or '(none)'}"
+    path = _manifest_path(region)
+    raw = read_manifest(path)
+    entries = raw.get("files")
+    if not isinstance(entries, list):
+        msg = f"manifest {path} is not valid (no 'files' list); it needs a top-level 'files' list"
         raise ConfigError(msg)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        entries = raw["files"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        msg = f"manifest {path} is not valid ({exc}); it needs a top-level 'files' list"
-        raise ConfigError(msg) from exc
     known = {f.name for f in fields(RemoteFile)}
     files: list[RemoteFile] = []
     for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            msg = f"manifest {path} entry {i} is not an object; give name, url and dest"
+            raise ConfigError(msg)
         unknown = sorted(set(entry) - known)
         if unknown:
             msg = f"manifest {path} entry {i} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(known)}"
@@ -362,36 +411,53 @@ def fetch(
 
 
 def fetch_region(
-    region: str = "drenthe",
+    region: str | os.PathLike[str] = "drenthe",
     data_dir: str | os.PathLike[str] | None = None,
     *,
     include_optional: bool = False,
     force: bool = False,
     progress: bool = True,
     timeout_s: float = 60,
+    prepare: bool = True,
 ) -> list[Path]:
-    """Download a region's default files (what ``spreiding fetch`` runs).
+    """Download a region's default files and prepare them (what ``spreiding fetch`` runs).
 
     Parameters
     ----------
     region
-        Manifest name.
+        Manifest name, or the path of a manifest JSON file.
     data_dir
         Target folder; :func:`default_fetch_dir` when None.
     include_optional
         Also download the entries marked optional (neighbouring provinces,
         500 m grid, PC4, EU census grid).
     force, progress, timeout_s
-        As in :func:`fetch`.
+        As in :func:`fetch`; ``force`` also rebuilds the prepared files.
+    prepare
+        Afterwards run :func:`spreiding.prepare.prepare_region`, which turns
+        the downloads into the files the loaders read (boundaries, the
+        region's CBS squares, the OSM fallback service points).
 
     Returns
     -------
     list of pathlib.Path
-        As :func:`fetch`.
+        As :func:`fetch`, followed by the prepared files.
+
+    Raises
+    ------
+    DownloadError
+        A download failed (see :func:`fetch`).
+    InvalidDataError
+        A downloaded file is corrupt; the message says to run
+        ``spreiding fetch --force``.
     """
     files = load_manifest(region, include_optional=include_optional)
     root = Path(data_dir) if data_dir is not None else default_fetch_dir()
     paths = fetch(files, root, force=force, progress=progress, timeout_s=timeout_s)
     for item in missing_manual(files, root):
         logger.warning("still to provide by hand: %s at %s", item.name, item.path_in(root))
+    if prepare and "prepare" in read_manifest(region):
+        from .prepare import prepare_region  # local import: prepare imports this module
+
+        paths += [p for p in prepare_region(root, region, force=force, progress=progress) if p not in paths]
     return paths

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .boundaries import load_municipalities, load_province, study_area
+from .config import DataPaths, data_paths
 from .coverage import coverage_by_age, coverage_table, uncovered_cells
 from .distance import (
     DEFAULT_DETOUR_FACTOR,
@@ -36,7 +37,16 @@ from .placement import place_on_streets
 from .population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population
 from .sources import source_of
 
-__all__ = ["PLACEMENTS", "Analysis", "Region", "analyse", "counted_facilities", "load_region", "population_points"]
+__all__ = [
+    "OSM_FALLBACK_WARNING",
+    "PLACEMENTS",
+    "Analysis",
+    "Region",
+    "analyse",
+    "counted_facilities",
+    "load_region",
+    "population_points",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -78,17 +88,29 @@ class Region:
         return float(self.population["pop_total"].sum())
 
 
+OSM_FALLBACK_WARNING = "bibliotheeklijst ontbreekt: ongecontroleerde OSM-bibliotheekpunten gebruikt"
+
+
 def _population(path: Path | None, data_dir: Path, municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if path is None:
-        pc4 = load_pc4(data_dir=data_dir)
-        return load_census_grid(data_dir=data_dir, municipalities=municipalities, pc4=pc4)
-    name = path.name.lower()
+    """Read the population file: ``path``, or the data folder's census CSV or prepared CBS squares."""
+    paths = data_paths(data_dir)
+    file = path if path is not None else paths.population
+    name = file.name.lower()
     if name.endswith(".csv"):
-        pc4 = load_pc4(data_dir=data_dir)
-        return load_census_grid(path, municipalities=municipalities, pc4=pc4)
+        pc4 = load_pc4(data_dir=data_dir) if paths.pc4.is_file() else None
+        return load_census_grid(file, data_dir=data_dir, municipalities=municipalities, pc4=pc4)
     if "pc4" in name:
-        return pc4_as_population(load_pc4(path))
-    return load_cbs_vierkant(path, municipalities=municipalities)
+        return pc4_as_population(load_pc4(file))
+    return load_cbs_vierkant(file, municipalities=municipalities)
+
+
+def _mark_fallback(facilities: gpd.GeoDataFrame) -> None:
+    """Add the OSM-fallback warning to the SourceInfo of a frame ``load_region`` itself loaded."""
+    info = dict(source_of(facilities) or {})
+    info["warnings"] = [*info.get("warnings", []), OSM_FALLBACK_WARNING]
+    info["description"] = "unchecked OpenStreetMap library points (no compiled list)"
+    facilities.attrs["source"] = info
+    logger.warning("facilities: %s (%s)", OSM_FALLBACK_WARNING, info.get("path", ""))
 
 
 def load_region(
@@ -107,8 +129,14 @@ def load_region(
     population_path
         Other population file: Eurostat grid CSV, CBS vierkantstatistieken
         GeoPackage, or the PC4 GeoPackage (file name containing ``pc4``).
+        Default :attr:`spreiding.config.DataPaths.population`: the census
+        CSV when present, else the CBS squares ``spreiding fetch`` prepared.
     facilities_path
-        Other service-point file (CSV, GeoJSON, GeoPackage).
+        Other service-point file (CSV, GeoJSON, GeoPackage). Default
+        :attr:`spreiding.config.DataPaths.libraries`; when that is the OSM
+        fallback (no compiled list), its SourceInfo carries the warning
+        :data:`OSM_FALLBACK_WARNING` and points outside the study area are
+        dropped rather than refused.
     name
         Region name for the total row.
 
@@ -123,7 +151,12 @@ def load_region(
     province = load_province(data_dir=root)
     population = _population(Path(population_path) if population_path else None, root, municipalities)
     area = study_area(province, buffer_m=_RING_M)
-    facilities = load_facilities(facilities_path, data_dir=root, study_area=area)
+    fallback = facilities_path is None and DataPaths(root).libraries_are_fallback
+    facilities = load_facilities(
+        facilities_path, data_dir=root, study_area=area, on_outside="drop" if fallback else "error"
+    )
+    if fallback:
+        _mark_fallback(facilities)
     sources = tuple(s for s in (source_of(f) for f in (population, facilities, municipalities)) if s)
     return Region(name, root, population, facilities, municipalities, province, sources)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import logging
 import threading
 import time
@@ -292,3 +293,43 @@ def test_fetch_region_uses_env_folder_and_reports_manual(
         assert fetch_region("drenthe", progress=False) == []
     assert "still to provide by hand" in caplog.text
     assert str(tmp_path / "envdata") in caplog.text
+
+
+def test_manifest_from_a_json_path(tmp_path: Path) -> None:
+    path = tmp_path / "region.json"
+    path.write_text('{"region": "x", "files": [{"name": "a", "url": "https://example.org/a", "dest": "a/a.bin"}]}')
+    (item,) = load_manifest(path)
+    assert item.name == "a" and item.dest == "a/a.bin"
+    assert load_manifest(str(path)) == (item,)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_manifest(tmp_path / "nope.json")
+    path.write_text('{"region": "x"}')
+    with pytest.raises(ConfigError, match="'files' list"):
+        load_manifest(path)
+
+
+def test_drenthe_manifest_has_region_settings() -> None:
+    from spreiding.fetch import read_manifest
+
+    raw = read_manifest("drenthe")
+    assert raw["province"] == "Drenthe"
+    assert len(raw["municipalities"]) == 12 and "Borger-Odoorn" in raw["municipalities"]
+    names = {f.name for f in load_manifest("drenthe")}
+    assert {raw["prepare"][k] for k in ("boundaries", "population", "osm")} <= names  # all default downloads
+
+
+def test_fetch_region_without_prepare(server: Server, tmp_path: Path, data_dir: Path) -> None:
+    manifest = tmp_path / "m.json"
+    entry = {"name": "roads", "url": server.url("roads.osm.pbf"), "dest": "osm/drenthe-latest.osm.pbf", "sha256": SHA}
+    raw = {
+        "region": "drenthe",
+        "province": "Drenthe",
+        "municipalities": ["Assen"],
+        "prepare": {"boundaries": "roads", "population": "roads", "osm": "roads"},
+        "files": [entry],
+    }
+    manifest.write_text(json.dumps(raw))
+    assert fetch_region(manifest, data_dir, progress=False, prepare=False) == [
+        data_dir / "osm" / "drenthe-latest.osm.pbf"
+    ]
+    assert sorted(p.name for p in data_dir.rglob("*") if p.is_file()) == ["drenthe-latest.osm.pbf"]
