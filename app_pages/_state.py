@@ -8,9 +8,13 @@ User edits live in ``st.session_state`` until saved to the scenario store.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import html
+import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +26,22 @@ import streamlit as st
 
 from spreiding.coverage import uncovered_cells
 from spreiding.distance import DistanceModel
-from spreiding.errors import DataNotFoundError, SpreidingError
-from spreiding.evaluation import ScenarioContext, ScenarioResult, evaluate, prepare_context
+from spreiding.errors import (
+    ConfigError,
+    CRSError,
+    DataNotFoundError,
+    DuplicateIdError,
+    InvalidDataError,
+    MissingColumnsError,
+    OutsideRegionError,
+    SpreidingError,
+)
+from spreiding.evaluation import ScenarioContext, ScenarioResult, compare_results, evaluate, prepare_context
+from spreiding.export import analysis_tables, export_name, to_csv_bytes, to_gpkg_bytes, to_xlsx_bytes
 from spreiding.network import RoadNetwork, load_network
 from spreiding.norm import AGE_BAND_LABELS, AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
 from spreiding.region import Analysis, Region, load_region
-from spreiding.scenario import Edit, Scenario
+from spreiding.scenario import Edit, Scenario, norm_to_dict
 
 __all__ = [
     "APP_DIR",
@@ -35,10 +49,19 @@ __all__ = [
     "KIND_NL",
     "MAX_UPLOAD_MB",
     "MODE_LABELS",
+    "Download",
     "Settings",
+    "active_facilities",
     "add_edit",
     "as_analysis",
+    "check_upload",
+    "closure_impact_for",
+    "compare_scenarios",
+    "context_for",
+    "context_key",
+    "delete_stored",
     "evaluate_scenario",
+    "export_files",
     "get_candidate_matrix",
     "get_candidates",
     "get_context",
@@ -48,12 +71,17 @@ __all__ = [
     "get_store",
     "load_stored",
     "model_banner",
+    "model_text",
     "network_missing",
+    "norm_key",
     "put_scenario",
+    "result_key",
     "save_to_store",
+    "scenario_key",
     "scenarios",
     "sidebar",
     "table_nl",
+    "upload_error_nl",
     "user_errors",
 ]
 
@@ -76,6 +104,8 @@ class Settings:
     scenario: str
     colour_by: str = "distance"
     extra: tuple[str, ...] = field(default=())
+    upload: str = ""
+    """Content hash of the uploaded service-point list in use ("" = the data folder's list)."""
 
 
 @contextlib.contextmanager
@@ -107,12 +137,44 @@ def get_network(data_dir: str, mode: str) -> RoadNetwork | None:
         return None
 
 
-@st.cache_resource(show_spinner="Afstanden berekenen …")
-def get_context(data_dir: str, mode: str, crowfly: bool) -> ScenarioContext:
-    """Distances from every cell to every service point (all statuses), once per process."""
+@st.cache_resource(show_spinner="Afstanden berekenen …", max_entries=8)
+def get_context(
+    data_dir: str, mode: str, crowfly: bool, upload: str = "", _facilities: gpd.GeoDataFrame | None = None
+) -> ScenarioContext:
+    """Distances from every cell to every service point (all statuses), once per process.
+
+    ``upload`` is the content hash of an uploaded service-point list (then
+    ``_facilities`` holds it; it is not hashed, the hash is the key).
+    """
     region = get_region(data_dir)
     network = None if crowfly else get_network(data_dir, mode)
-    return prepare_context(region.population, region.facilities, network, mode=mode, total_label=region.name)
+    facilities = region.facilities
+    if upload:
+        if _facilities is None:
+            msg = "de geüploade voorzieningen zijn niet meer in deze sessie; upload het bestand opnieuw (pagina Data)"
+            raise ConfigError(msg)
+        facilities = _facilities
+    return prepare_context(region.population, facilities, network, mode=mode, total_label=region.name)
+
+
+def context_key(settings: Settings) -> tuple[str, str, bool, str]:
+    """Cache key of a scenario context: data folder, mode, crow-fly flag, upload hash."""
+    return (settings.data_dir, settings.norm.mode, settings.crowfly, settings.upload)
+
+
+def active_facilities(settings: Settings) -> gpd.GeoDataFrame:
+    """The service-point list in use: the uploaded one (when switched on) or the data folder's."""
+    if settings.upload:
+        uploads: dict[str, tuple[str, gpd.GeoDataFrame]] = st.session_state.get("uploads", {})
+        if settings.upload in uploads:
+            return uploads[settings.upload][1]
+    return get_region(settings.data_dir).facilities
+
+
+def context_for(settings: Settings) -> ScenarioContext:
+    """The (cached) base scenario context for the settings, with the active service-point list."""
+    facilities = active_facilities(settings) if settings.upload else None
+    return get_context(*context_key(settings), _facilities=facilities)
 
 
 # --------------------------------------------------------------------------- sidebar
@@ -174,6 +236,7 @@ def sidebar() -> Settings:
     if st.session_state.get("active_scenario") not in names:
         st.session_state["active_scenario"] = BASE_SCENARIO
     sb.selectbox("Scenario", names, key="active_scenario")
+    _stored_panel(sb)
     with sb.expander("Gegevensmap en afstandsmodel"):
         st.text_input("Gegevensmap (leeg = standaard)", key="data_dir", value=os.environ.get("SPREIDING_DATA_DIR", ""))
         st.checkbox("Hemelsbreed rekenen (schatting, geen wegennet)", key="crowfly")
@@ -194,13 +257,48 @@ def sidebar() -> Settings:
     if not st.session_state["norm_kinds"]:
         sb.warning("Geen soort gekozen; vestigingen en kleine vestigingen tellen.")
     sb.caption(f"Norm: {norm.describe()} (voorbeeld; de wet noemt geen getal).")
+    upload = ""
+    digest = st.session_state.get("upload_on", "")
+    if digest and digest in st.session_state.get("uploads", {}):
+        upload = digest
+        sb.info(f"Eigen voorzieningenbestand in gebruik: {st.session_state['uploads'][digest][0]} (zie Data).")
     return Settings(
         data_dir=st.session_state.get("data_dir", "") or "",
         crowfly=bool(st.session_state.get("crowfly", False)),
         norm=norm,
         scenario=st.session_state["active_scenario"],
         colour_by=st.session_state.get("colour_by", "distance"),
+        upload=upload,
     )
+
+
+def _stored_panel(sb: Any) -> None:
+    """Stored scenarios with a delete button that asks for confirmation."""
+    store = get_store()
+    names = store.names() if store is not None else []
+    with sb.expander(f"Bewaarde scenario's ({len(names)})"):
+        if not names:
+            st.caption("Nog geen bewaarde scenario's; bewaar er een op de Kaart of bij Optimaliseren.")
+            return
+        pick = st.selectbox("Bewaard scenario", names, key="store_pick")
+        pending = st.session_state.get("confirm_delete")
+        if pending not in names:
+            pending = None
+        if pending is None:
+            if st.button("Verwijderen …", key="btn_del"):
+                st.session_state["confirm_delete"] = pick
+                st.rerun()
+            return
+        st.warning(f"Scenario '{pending}' definitief verwijderen uit de opslag?")
+        c1, c2 = st.columns(2)
+        if c1.button("Ja, verwijderen", key="btn_del_yes", type="primary"):
+            st.session_state.pop("confirm_delete", None)
+            with user_errors():
+                delete_stored(pending)
+            st.rerun()
+        if c2.button("Annuleren", key="btn_del_no"):
+            st.session_state.pop("confirm_delete", None)
+            st.rerun()
 
 
 def _norm_name(km: float, minutes: float, mode: str, preset: Norm | None) -> str:
@@ -230,7 +328,6 @@ def put_scenario(scenario: Scenario, *, activate: bool = True) -> None:
     scenarios()[scenario.name] = scenario
     if activate:
         st.session_state["_next_scenario"] = scenario.name
-    st.session_state.pop("_results", None)
 
 
 def add_edit(settings: Settings, edit: Edit) -> Scenario:
@@ -246,40 +343,164 @@ def add_edit(settings: Settings, edit: Edit) -> Scenario:
     return updated
 
 
+def norm_key(norm: Norm) -> str:
+    """A norm as a stable JSON string (cache key; kinds sorted)."""
+    return json.dumps(norm_to_dict(norm), sort_keys=True, default=str)
+
+
+def scenario_key(scenario: Scenario) -> str:
+    """A scenario as a stable JSON string (cache key)."""
+    return json.dumps(scenario.to_dict(), sort_keys=True, default=str)
+
+
+def result_key(settings: Settings, name: str | None = None) -> tuple[Any, ...]:
+    """Everything a scenario result depends on, as hashable plain values."""
+    return (*context_key(settings), norm_key(settings.norm), scenario_key(get_scenario(name or settings.scenario)))
+
+
+@st.cache_resource(show_spinner="Scenario doorrekenen …", max_entries=64)
+def _evaluate_cached(
+    key: tuple[Any, ...], _context: ScenarioContext, _scenario: Scenario, _norm: Norm
+) -> ScenarioResult:
+    """One scenario result per key (shared by sessions; never mutated by the pages)."""
+    return evaluate(_context, _scenario, _norm)
+
+
 def evaluate_scenario(settings: Settings, name: str | None = None) -> ScenarioResult:
     """Coverage of a scenario (default: the active one) against the base, for the sidebar's norm.
 
-    Results are memoised in the session keyed on the frozen settings and
-    scenario; the context grown by new sites is kept for the next edit.
+    Results are cached per process (``st.cache_resource``) keyed on plain
+    values: data folder, mode, crow-fly flag, upload hash, and the norm and
+    scenario as JSON. The session keeps the context grown by new locations
+    so the next edit searches only its own new location; the result does not
+    depend on which (grown) context is used.
     """
     scenario = get_scenario(name or settings.scenario)
-    memo: dict[Any, ScenarioResult] = st.session_state.setdefault("_results", {})
-    key = (settings, scenario)
-    if key in memo:
-        return memo[key]
-    ckey = (settings.data_dir, settings.norm.mode, settings.crowfly)
+    ckey = context_key(settings)
     contexts: dict[Any, ScenarioContext] = st.session_state.setdefault("_contexts", {})
-    context = contexts.get(ckey) or get_context(*ckey)
-    result = evaluate(context, scenario, settings.norm)
-    contexts[ckey] = result.context
-    if len(memo) > 32:
-        memo.clear()
-    memo[key] = result
+    context = contexts.get(ckey) or context_for(settings)
+    result = _evaluate_cached(result_key(settings, name), context, scenario, settings.norm)
+    if len(result.context.matrix.facility_ids) > len(context.matrix.facility_ids):
+        contexts[ckey] = result.context
     return result
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _uncovered_cached(key: tuple[Any, ...], _result: ScenarioResult, _norm: Norm) -> gpd.GeoDataFrame:
+    return uncovered_cells(_result.context.points, _result.nearest, _norm)
 
 
 def as_analysis(result: ScenarioResult, settings: Settings) -> Analysis:
     """A scenario result in the shape the export functions take."""
-    points = result.context.points
-    uncovered = uncovered_cells(points, result.nearest, settings.norm)
+    key = (*context_key(settings), norm_key(result.norm), scenario_key(result.scenario))
+    uncovered = _uncovered_cached(key, result, result.norm)
     return Analysis(
-        settings.norm, result.model, points, result.nearest, result.table, result.by_age, uncovered, result.counted
+        result.norm,
+        result.model,
+        result.context.points,
+        result.nearest,
+        result.table,
+        result.by_age,
+        uncovered,
+        result.counted,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare_cached(key: tuple[Any, ...], _a: ScenarioResult, _b: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return compare_results(_a, _b)
+
+
+def compare_scenarios(settings: Settings, name_a: str, name_b: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scenario B against scenario A (table and distance-change histogram), cached on plain keys."""
+    a = evaluate_scenario(settings, name_a)
+    b = evaluate_scenario(settings, name_b)
+    key = (*result_key(settings, name_a), scenario_key(get_scenario(name_b)))
+    return _compare_cached(key, a, b)
+
+
+@st.cache_data(show_spinner="Gevolgen van sluiting berekenen …", max_entries=32)
+def _impact_cached(key: tuple[Any, ...], _result: ScenarioResult) -> pd.DataFrame:
+    from spreiding.impact import closure_impact
+
+    return closure_impact(_result.context.points, _result.context.matrix, _result.counted, _result.norm)
+
+
+def closure_impact_for(settings: Settings) -> pd.DataFrame:
+    """Loss per counted service point of the active scenario if it alone closed (cached)."""
+    return _impact_cached(result_key(settings), evaluate_scenario(settings))
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file offered for download."""
+
+    key: str
+    label: str
+    data: bytes
+    file_name: str
+    mime: str
+
+
+_MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "gpkg": "application/geopackage+sqlite3",
+}
+
+
+@st.cache_data(show_spinner="Downloads maken …", max_entries=32)
+def _exports_cached(
+    key: tuple[Any, ...],
+    municipality: str | None,
+    _analysis: Analysis,
+    _diff: pd.DataFrame,
+    _scenario: str | None,
+    _sources: tuple[Any, ...],
+) -> tuple[Download, ...]:
+    tables = analysis_tables(_analysis, municipality)
+    diff = _diff
+    if municipality is not None:
+        diff = _diff.loc[_diff["municipality"].astype(str) == municipality]
+    sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
+    sheets["buiten_norm"] = tables["buiten_norm"]
+    xlsx = to_xlsx_bytes(sheets, sources=list(_sources), norm=_analysis.norm, model=_analysis.model)
+    gpkg = to_gpkg_bytes(
+        {"buiten_norm": tables["buiten_norm"], "vestigingen": tables["vestigingen"], "dekking": tables["dekking"]}
+    )
+    out = []
+    for ext, label, data in (
+        ("csv", "CSV (dekking)", to_csv_bytes(tables["dekking"])),
+        ("xlsx", "Excel (met bronnen)", xlsx),
+        ("gpkg", "GeoPackage", gpkg),
+    ):
+        name = export_name("dekking", scenario=_scenario, norm=_analysis.norm, municipality=municipality, ext=ext)
+        out.append(Download(ext, label, data, name, _MIME[ext]))
+    return tuple(out)
+
+
+def export_files(
+    result: ScenarioResult, settings: Settings, sources: Any, *, municipality: str | None = None
+) -> tuple[Download, ...]:
+    """CSV, XLSX (with a sources sheet) and GeoPackage of one scenario, optionally one municipality.
+
+    File names say scenario, norm (and municipality) and today's date
+    (:func:`spreiding.export.export_name`); the current situation is "basis".
+    """
+    analysis = as_analysis(result, settings)
+    scen = None if result.scenario.name == BASE_SCENARIO else result.scenario.name
+    key = (*context_key(settings), norm_key(result.norm), scenario_key(result.scenario), dt.date.today().isoformat())
+    return _exports_cached(key, municipality, analysis, result.diff, scen, tuple(sources))
 
 
 def network_missing(settings: Settings) -> bool:
     """Whether the road network of the norm's mode is absent (crow-fly fallback)."""
     return not settings.crowfly and get_network(settings.data_dir, settings.norm.mode) is None
+
+
+def model_text(model: DistanceModel) -> str:
+    """How distances were measured, without repeating the norm's "over de weg (auto)"."""
+    return model.label_nl if model.is_estimate else "wegennet OpenStreetMap"
 
 
 def model_banner(model: DistanceModel) -> None:
@@ -344,6 +565,18 @@ def save_to_store(scenario: Scenario) -> bool:
     return True
 
 
+def delete_stored(name: str) -> None:
+    """Delete a scenario from the store and from the session (the base becomes active when it was)."""
+    store = get_store()
+    if store is None:
+        msg = "de scenario-opslag is niet te openen; zet SPREIDING_STORE op een schrijfbaar bestand"
+        raise ConfigError(msg)
+    store.delete(name)
+    scenarios().pop(name, None)
+    if st.session_state.get("active_scenario") == name:
+        st.session_state["_next_scenario"] = BASE_SCENARIO
+
+
 def load_stored() -> None:
     """Put the stored scenarios that the session does not have yet into the session."""
     store = get_store()
@@ -371,3 +604,69 @@ def get_candidate_matrix(data_dir: str, mode: str, crowfly: bool, source: str) -
     from spreiding.siting import candidate_matrix
 
     return candidate_matrix(get_context(data_dir, mode, crowfly), get_candidates(data_dir, source))
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@st.cache_data(show_spinner="Bestand controleren …", max_entries=16)
+def _read_upload(digest: str, suffix: str, data_dir: str, _data: bytes) -> gpd.GeoDataFrame:
+    from spreiding.boundaries import study_area
+    from spreiding.facilities import load_facilities
+
+    region = get_region(data_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(_data)
+        return load_facilities(path, study_area=study_area(region.province))
+
+
+def check_upload(name: str, data: bytes, data_dir: str) -> tuple[str, gpd.GeoDataFrame]:
+    """Validate an uploaded service-point file; return its content hash and the checked frame.
+
+    Raises
+    ------
+    InvalidDataError
+        Too large or an unknown file type.
+    SpreidingError
+        Whatever :func:`spreiding.facilities.load_facilities` finds (see :func:`upload_error_nl`).
+    """
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        msg = f"bestand {name} is {len(data) / 1e6:.1f} MB; de grens is {MAX_UPLOAD_MB} MB — verklein het bestand"
+        raise InvalidDataError(msg)
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".geojson", ".json", ".gpkg"):
+        msg = f"bestand {name}: onbekend type {suffix!r}; gebruik CSV, GeoJSON of GeoPackage"
+        raise InvalidDataError(msg)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return digest, _read_upload(digest, suffix, data_dir, data)
+
+
+def upload_error_nl(exc: SpreidingError) -> str:
+    """A Dutch message for an upload error that says what to fix (technical detail appended)."""
+    detail = str(exc)
+    if isinstance(exc, MissingColumnsError):
+        text = (
+            "Het bestand mist verplichte kolommen. Zorg voor de kolommen **id**, **name**, **kind** "
+            "(vestiging / kleine_vestiging / servicepunt) en **status** (open / closed / planned / cancelled), "
+            "plus de ligging: **lon/lat** (WGS84-graden) of **x/y** (RD New-meters)."
+        )
+    elif isinstance(exc, OutsideRegionError) and "swapped" in detail:
+        text = "De kolommen lat en lon lijken verwisseld. Wissel de twee kolommen om en upload opnieuw."
+    elif isinstance(exc, OutsideRegionError):
+        text = (
+            "Een of meer punten liggen buiten Drenthe (plus 15 km). Controleer de coördinaten en het "
+            "coördinatenstelsel (lon/lat in WGS84 of x/y in RD New, EPSG:28992)."
+        )
+    elif isinstance(exc, CRSError):
+        text = (
+            "Verkeerd coördinatenstelsel. Noem de kolommen **lon/lat** voor WGS84-graden, of geef **x/y** in "
+            "RD New-meters (EPSG:28992); geef een GeoJSON/GeoPackage een CRS."
+        )
+    elif isinstance(exc, DuplicateIdError):
+        text = "Sommige id's komen meer dan eens voor. Geef elke voorziening een eigen id."
+    elif isinstance(exc, DataNotFoundError):
+        text = "Het bestand is niet gevonden of leeg. Upload het opnieuw."
+    else:
+        text = "Het bestand is niet bruikbaar. Pas het aan zoals hieronder beschreven en upload opnieuw."
+    return f"{text}\n\nDetails: {detail}"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from app_pages._state import MAX_UPLOAD_MB, Settings, get_network, get_region, user_errors
-from spreiding.boundaries import study_area
-from spreiding.errors import InvalidDataError
-from spreiding.facilities import load_facilities
+from app_pages._state import (
+    MAX_UPLOAD_MB,
+    Settings,
+    active_facilities,
+    check_upload,
+    get_network,
+    get_region,
+    upload_error_nl,
+    user_errors,
+)
+from spreiding.errors import SpreidingError
 
 __all__: list[str] = []
 
@@ -40,7 +46,9 @@ st.subheader("Bronnen")
 st.dataframe(pd.DataFrame(rows), hide_index=True, key="data_sources")
 
 st.subheader("Aantallen")
-fac = region.facilities
+fac = active_facilities(settings)
+if settings.upload:
+    st.info("De aantallen hieronder gaan over het geüploade voorzieningenbestand dat nu in gebruik is.")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Bevolkingscellen", f"{len(region.population):,}".replace(",", "."))
 c2.metric("Inwoners", f"{region.residents:,.0f}".replace(",", "."))
@@ -83,19 +91,42 @@ if "location_precision" in fac:
         cols = [c for c in ("id", "name", "kind", "status", "location_precision", "confidence") if c in fac]
         st.dataframe(pd.DataFrame(fac[cols]), hide_index=True)
 
-st.subheader("Eigen voorzieningenbestand controleren")
-upload = st.file_uploader("CSV, GeoJSON of GeoPackage", type=["csv", "geojson", "gpkg"], key="data_upload")
+st.subheader("Eigen voorzieningenbestand")
+st.markdown(
+    "Upload een lijst van bibliotheekvoorzieningen (CSV, GeoJSON of GeoPackage, hoogstens "
+    f"{MAX_UPLOAD_MB} MB) met de kolommen `id`, `name`, `kind` (vestiging / kleine_vestiging / servicepunt), "
+    "`status` (open / closed / planned / cancelled) en de ligging (`lon`/`lat` in WGS84 of `x`/`y` in RD New). "
+    "Na controle kunt u hem voor deze sessie gebruiken in plaats van de lijst uit de gegevensmap; "
+    "alle pagina's rekenen dan met uw lijst."
+)
+upload = st.file_uploader("Voorzieningenbestand", type=["csv", "geojson", "gpkg"], key="data_upload")
+ss = st.session_state
 if upload is not None:
-    with user_errors():
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            msg = f"bestand {upload.name} is {upload.size / 1e6:.1f} MB; de grens is {MAX_UPLOAD_MB} MB — verklein het"
-            raise InvalidDataError(msg)
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(upload.getvalue())
-            checked = load_facilities(path, study_area=study_area(region.province))
-        st.success(f"{len(checked)} voorzieningen gelezen en gecontroleerd.")
-        st.dataframe(pd.DataFrame(checked.drop(columns="geometry")).head(50), hide_index=True)
+    try:
+        digest, checked = check_upload(upload.name, upload.getvalue(), settings.data_dir)
+    except SpreidingError as exc:
+        st.error(upload_error_nl(exc))
+    else:
+        ss.setdefault("uploads", {})[digest] = (upload.name, checked)
+        ss["upload_last"] = digest
+        counted = checked.loc[checked["status"] == "open"]
+        st.success(f"{len(checked)} voorzieningen gelezen en gecontroleerd ({len(counted)} open) uit {upload.name}.")
+        for w in checked.attrs.get("validation_warnings") or []:
+            st.warning(str(w))
+        st.dataframe(pd.DataFrame(checked.drop(columns="geometry")).head(50), hide_index=True, key="data_upload_rows")
+last = ss.get("upload_last")
+if last and last in ss.get("uploads", {}):
+    fname = ss["uploads"][last][0]
+
+    def _toggle_upload() -> None:
+        ss["upload_on"] = last if ss.get("use_upload_w") else ""
+
+    st.toggle(
+        f"Gebruik geüploade voorzieningen ({fname})",
+        value=ss.get("upload_on") == last,
+        key="use_upload_w",
+        on_change=_toggle_upload,
+        help="Alleen voor deze sessie; de gegevensmap verandert niet.",
+    )
 
 st.caption("Wegennet en kernen: © OpenStreetMap contributors (ODbL). Bevolking: CBS/Eurostat Census 2021 1 km-grid.")

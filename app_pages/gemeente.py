@@ -7,19 +7,21 @@ import itertools
 import numpy as np
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from app_pages._state import (
     BASE_SCENARIO,
     Settings,
     as_analysis,
+    closure_impact_for,
     evaluate_scenario,
+    export_files,
     get_region,
+    model_text,
+    result_key,
     table_nl,
     user_errors,
 )
-from spreiding.export import analysis_tables, export_name, to_csv_bytes, to_xlsx_bytes
-from spreiding.impact import closure_impact
+from spreiding.export import analysis_tables
 from spreiding.report import municipality_report, report_filename
 
 __all__: list[str] = []
@@ -42,14 +44,14 @@ if not row.empty:
     c1.metric("Binnen de norm", f"{r['covered_pct']:.1f} %")
     c2.metric("Buiten de norm (inwoners)", f"{r['uncovered']:,.0f}".replace(",", "."))
     c3.metric("Gem. afstand", f"{r['mean_dist_m'] / 1000:.2f} km")
-st.caption(f"Scenario: {result.scenario.name} · norm: {settings.norm.describe()} · {result.model.label_nl}")
+st.caption(f"Scenario: {result.scenario.name} · norm: {settings.norm.describe()} · {model_text(result.model)}")
 
 st.subheader("Dekking per leeftijdsgroep")
 ages = result.by_age.loc[result.by_age["municipality"] == muni]
 st.dataframe(table_nl(ages.drop(columns=["municipality"])), hide_index=True, key="gem_age")
 
 with user_errors():
-    impact = closure_impact(result.context.points, result.context.matrix, result.counted, settings.norm)
+    impact = closure_impact_for(settings)
 st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
 mine = impact.loc[impact["municipality"].astype(str) == muni]
 st.dataframe(
@@ -86,30 +88,16 @@ st.dataframe(
     key="gem_uncovered",
 )
 
-st.subheader("Downloads")
+st.subheader(f"Downloads ({result.scenario.name}, gemeente {muni})")
+report_key = (muni, *result_key(settings))
 with user_errors():
-    tables = analysis_tables(analysis, muni)
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(
-        "CSV (dekking)",
-        to_csv_bytes(tables["dekking"]),
-        export_name("dekking", scenario=scen_name, norm=settings.norm, municipality=muni, ext="csv"),
-        key="gem_csv",
-    )
-    d2.download_button(
-        "Excel",
-        to_xlsx_bytes(
-            {k: v for k, v in tables.items() if k != "vestigingen"},
-            sources=region.sources,
-            norm=settings.norm,
-            model=result.model,
-        ),
-        export_name("dekking", scenario=scen_name, norm=settings.norm, municipality=muni, ext="xlsx"),
-        key="gem_xlsx",
-    )
-    if d3.button("Rapport (HTML) maken", key="gem_mk_report"):
+    files = export_files(result, settings, region.sources, municipality=muni)
+    cols = st.columns(len(files) + 1)
+    for col, f in zip(cols[:-1], files, strict=True):
+        col.download_button(f.label, f.data, f.file_name, mime=f.mime, key=f"gem_{f.key}")
+    if cols[-1].button("Rapport (HTML) maken", key="gem_mk_report"):
         st.session_state["gem_report"] = (
-            muni,
+            report_key,
             municipality_report(
                 analysis,
                 muni,
@@ -120,8 +108,8 @@ with user_errors():
             ),
         )
     rep = st.session_state.get("gem_report")
-    if rep and rep[0] == muni:
-        d3.download_button(
+    if rep and rep[0] == report_key:  # only a report of this municipality, scenario and norm
+        cols[-1].download_button(
             "Rapport downloaden",
             rep[1].encode("utf-8"),
             report_filename(muni, norm=settings.norm, scenario=scen_name),
@@ -129,4 +117,4 @@ with user_errors():
             key="gem_report_dl",
         )
         with st.expander("Rapport bekijken (afdrukbaar)"):
-            components.html(rep[1], height=800, scrolling=True)
+            st.iframe(rep[1], height=800)

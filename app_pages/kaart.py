@@ -8,17 +8,18 @@ from app_pages._state import (
     BASE_SCENARIO,
     KIND_NL,
     Settings,
+    active_facilities,
     add_edit,
-    as_analysis,
     evaluate_scenario,
+    export_files,
     get_region,
     get_scenario,
+    model_text,
     put_scenario,
     save_to_store,
     table_nl,
     user_errors,
 )
-from spreiding.export import export_name, to_csv_bytes, to_gpkg_bytes, to_xlsx_bytes
 from spreiding.facilities import KINDS
 from spreiding.maps import click_to_rd, map_component, map_payload
 from spreiding.scenario import Edit, Scenario, describe_edits
@@ -80,7 +81,7 @@ with right:
         delta_color="inverse",
     )
     c3.metric("Buiten de norm", f"{total['residents'] - total['covered']:,.0f}".replace(",", "."))
-    st.caption(f"Norm: {settings.norm.describe()} · {result.model.label_nl} · tellen: {len(result.counted)} punten")
+    st.caption(f"Norm: {settings.norm.describe()} · {model_text(result.model)} · tellen: {len(result.counted)} punten")
     st.dataframe(table_nl(result.table), hide_index=True, height=300, key="kaart_table")
 
     st.markdown("**Voorziening wijzigen**")
@@ -132,7 +133,7 @@ with right:
     scen = get_scenario(settings.scenario)
     if scen.edits:
         st.markdown("**Wijzigingen in dit scenario**")
-        for line in describe_edits(scen, region.facilities):
+        for line in describe_edits(scen, active_facilities(settings)):
             st.markdown(f"- {line}")
         u1, u2 = st.columns(2)
         if u1.button("Laatste ongedaan maken", key="btn_undo"):
@@ -146,37 +147,8 @@ with right:
                 save_to_store(saved)
                 st.rerun()
 
-    st.markdown("**Downloads**")
-    analysis = as_analysis(result, settings)
-    scen_name = None if result.scenario.name == BASE_SCENARIO else result.scenario.name
-    d1, d2, d3 = st.columns(3)
+    st.markdown(f"**Downloads ({result.scenario.name}, hele regio)**")
     with user_errors():
-        d1.download_button(
-            "CSV",
-            to_csv_bytes(result.table),
-            export_name("dekking", scenario=scen_name, norm=settings.norm, ext="csv"),
-            mime="text/csv",
-            key="dl_csv",
-        )
-        d2.download_button(
-            "Excel",
-            to_xlsx_bytes(
-                {"dekking": result.table, "leeftijd": result.by_age, "verschil": result.diff},
-                sources=region.sources,
-                norm=settings.norm,
-                model=result.model,
-            ),
-            export_name("dekking", scenario=scen_name, norm=settings.norm, ext="xlsx"),
-            key="dl_xlsx",
-        )
-        if d3.button("GeoPackage maken", key="mk_gpkg"):
-            ss["gpkg_bytes"] = to_gpkg_bytes(
-                {"buiten_norm": analysis.uncovered, "vestigingen": analysis.facilities, "dekking": result.table}
-            )
-        if ss.get("gpkg_bytes"):
-            d3.download_button(
-                "GeoPackage",
-                ss["gpkg_bytes"],
-                export_name("dekking", scenario=scen_name, norm=settings.norm, ext="gpkg"),
-                key="dl_gpkg",
-            )
+        files = export_files(result, settings, region.sources)
+    for col, f in zip(st.columns(len(files)), files, strict=True):
+        col.download_button(f.label, f.data, f.file_name, mime=f.mime, key=f"dl_{f.key}")

@@ -7,10 +7,10 @@ import streamlit as st
 
 from app_pages._state import (
     Settings,
+    context_for,
     evaluate_scenario,
     get_candidate_matrix,
     get_candidates,
-    get_context,
     get_region,
     put_scenario,
     save_to_store,
@@ -44,7 +44,7 @@ else:
     target = 0.95
 if st.button("Bereken advies", key="opt_run", type="primary"):
     with user_errors(), st.spinner("Optimaliseren …"):
-        context = get_context(settings.data_dir, settings.norm.mode, settings.crowfly)
+        context = context_for(settings)
         cands = get_candidates(settings.data_dir, source)
         cmat = get_candidate_matrix(settings.data_dir, settings.norm.mode, settings.crowfly, source)
         st.session_state["opt_advice"] = suggest_sites(

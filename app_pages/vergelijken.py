@@ -1,11 +1,11 @@
-"""Vergelijken: two scenarios side by side, with the differences per municipality."""
+"""Vergelijken: two scenarios side by side; the differences are B against A directly."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages._state import Settings, evaluate_scenario, get_region, scenarios, user_errors
+from app_pages._state import Settings, compare_scenarios, evaluate_scenario, get_region, scenarios, user_errors
 from spreiding.maps import map_component, map_payload
 
 __all__: list[str] = []
@@ -21,6 +21,7 @@ with user_errors():
     region = get_region(settings.data_dir)
     res_a = evaluate_scenario(settings, name_a)
     res_b = evaluate_scenario(settings, name_b)
+    diff, hist = compare_scenarios(settings, name_a, name_b)
 
 for col, res, key in ((c1, res_a, "cmp_map_a"), (c2, res_b, "cmp_map_b")):
     with col:
@@ -38,31 +39,26 @@ for col, res, key in ((c1, res_a, "cmp_map_a"), (c2, res_b, "cmp_map_b")):
         st.metric(f"{res.scenario.name}: binnen de norm", f"{total['covered_pct']:.1f} %")
 st.caption("Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL).")
 
-# differences B - A, per municipality, from the two results against the same base
-a = res_a.diff.set_index("municipality")
-b = res_b.diff.set_index("municipality")
 table = pd.DataFrame(
     {
-        "inwoners": b["residents"].round(0).astype("int64"),
-        "binnen norm % A": a["covered_pct"].round(1),
-        "binnen norm % B": b["covered_pct"].round(1),
-        "verschil %-punt": (b["covered_pct"] - a["covered_pct"]).round(1),
-        "gem. afstand A (km)": (a["mean_dist_m"] / 1000).round(2),
-        "gem. afstand B (km)": (b["mean_dist_m"] / 1000).round(2),
-        "verschil (km)": ((b["mean_dist_m"] - a["mean_dist_m"]) / 1000).round(2),
+        "gemeente": diff["municipality"].astype(str),
+        "inwoners": diff["residents"].round(0).astype("int64"),
+        "binnen norm % A": diff["covered_pct_a"].round(1),
+        "binnen norm % B": diff["covered_pct_b"].round(1),
+        "verschil %-punt": diff["covered_pct_delta"].round(1),
+        "gem. afstand A (km)": (diff["mean_dist_m_a"] / 1000).round(2),
+        "gem. afstand B (km)": (diff["mean_dist_m_b"] / 1000).round(2),
+        "verschil (km)": (diff["mean_dist_m_delta"] / 1000).round(2),
+        "verliezen dekking": diff["lose_coverage"].round(0).astype("int64"),
+        "winnen dekking": diff["gain_coverage"].round(0).astype("int64"),
     }
-).reset_index(names="gemeente")
-if name_a == names[0]:
-    table["verliezen dekking"] = b["lose_coverage"].round(0).astype("int64").to_numpy()
-    table["winnen dekking"] = b["gain_coverage"].round(0).astype("int64").to_numpy()
-else:
-    st.caption("Verliezers en winnaars worden getoond ten opzichte van de huidige situatie (kies die als A).")
-st.subheader("Verschillen per gemeente (B ten opzichte van A)")
+)
+st.subheader(f"Verschillen per gemeente: {name_b} (B) ten opzichte van {name_a} (A)")
+st.caption("Verliezen / winnen dekking: inwoners die van A naar B buiten / binnen de norm komen.")
 st.dataframe(table, hide_index=True, key="cmp_table")
 
-st.subheader("Verandering van afstand (scenario B ten opzichte van de huidige situatie)")
-hist = res_b.change_hist
+st.subheader(f"Verandering van afstand van A naar B ({region.name})")
 total_label = region.name
 part = hist.loc[hist["municipality"] == total_label] if (hist["municipality"] == total_label).any() else hist
 chart = part.groupby("label", sort=False)["residents"].sum()
-st.bar_chart(chart, x_label="verandering van afstand", y_label="inwoners")
+st.bar_chart(chart, x_label="verandering van afstand (B − A)", y_label="inwoners")

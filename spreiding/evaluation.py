@@ -42,6 +42,7 @@ __all__ = [
     "SCENARIO_CUTOFF_S",
     "ScenarioContext",
     "ScenarioResult",
+    "compare_results",
     "distance_change_histogram",
     "evaluate",
     "prepare_context",
@@ -457,3 +458,55 @@ def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: st
     return ScenarioResult(
         scenario, norm, context.model, edited, counted, near_base, near, table_base, table, diff, hist, context, by
     )
+
+
+def compare_results(a: ScenarioResult, b: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare scenario B with scenario A directly (not each with the base).
+
+    Uses the two results' distances and coverage masks only; no graph search.
+
+    Parameters
+    ----------
+    a, b
+        Two results of :func:`evaluate` for the same points, norm and grouping.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per municipality plus the total row (order of ``a.table``):
+        ``municipality``, ``residents``; for ``covered``, ``covered_pct``,
+        ``unreachable``, ``mean_dist_m`` and ``mean_time_s`` the columns
+        ``<col>_a``, ``<col>_b`` and ``<col>_delta`` (B − A); residents who
+        ``lose_coverage`` (covered in A, not in B) and ``gain_coverage``
+        (covered in B, not in A), weighted by the norm's population column.
+    histogram : pandas.DataFrame
+        Residents per bin of distance change from A to B
+        (:func:`distance_change_histogram`, total rows last).
+
+    Raises
+    ------
+    ConfigError
+        The results differ in norm, grouping or points.
+    """
+    if a.norm != b.norm:
+        msg = (
+            f"scenario {a.scenario.name!r} was evaluated for norm {a.norm.describe()!r} and "
+            f"{b.scenario.name!r} for {b.norm.describe()!r}; evaluate both for the same norm"
+        )
+        raise ConfigError(msg)
+    if a.by != b.by:
+        msg = f"results grouped by {a.by!r} and {b.by!r}; evaluate both with the same 'by'"
+        raise ConfigError(msg)
+    points = a.context.points
+    if not points.index.equals(b.context.points.index) or len(a.table) != len(b.table):
+        msg = (
+            f"scenarios {a.scenario.name!r} and {b.scenario.name!r} were evaluated on different points; "
+            "evaluate both on the same context (prepare_context once)"
+        )
+        raise ConfigError(msg)
+    cov_a, cov_b = covered_mask(a.nearest, a.norm), covered_mask(b.nearest, b.norm)
+    table = _diff(a.table, b.table, points, [a.norm.weight_column], cov_a & ~cov_b, cov_b & ~cov_a, a.by)
+    renames = {f"{col}_base": f"{col}_a" for col in _DIFF_KEEP} | {col: f"{col}_b" for col in _DIFF_KEEP}
+    table = table.rename(columns=renames)
+    hist = distance_change_histogram(points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.context.total_label)
+    return table, hist

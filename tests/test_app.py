@@ -78,6 +78,19 @@ def test_compare_page(app: AppTest) -> None:
     assert table.shape[0] == 13
     assert (table["verschil %-punt"] <= 0).all() and (table["verschil %-punt"] < 0).any()
     assert table["verliezen dekking"].sum() > 0
+    assert table["winnen dekking"].sum() == 0
+    # A = the working scenario, B = the current situation: B against A directly (gains, no losses)
+    app.selectbox(key="cmp_a").set_value("Werkscenario 1")
+    app.selectbox(key="cmp_b").set_value("Huidige situatie").run()
+    _ok(app)
+    back = app.dataframe[0].value
+    assert (back["verschil %-punt"] >= 0).all() and (back["verschil %-punt"] > 0).any()
+    assert back["winnen dekking"].tolist() == table["verliezen dekking"].tolist()
+    assert back["verliezen dekking"].sum() == 0
+    # same scenario on both sides: nothing changes
+    app.selectbox(key="cmp_b").set_value("Werkscenario 1").run()
+    same = app.dataframe[0].value
+    assert (same["verschil %-punt"] == 0).all() and same["verliezen dekking"].sum() == 0
 
 
 def test_gemeente_page_and_report(app: AppTest) -> None:
@@ -88,8 +101,24 @@ def test_gemeente_page_and_report(app: AppTest) -> None:
     assert app.dataframe[1].value.shape[0] >= 1
     app.button(key="gem_mk_report").click().run()
     _ok(app)
-    muni, html = app.session_state["gem_report"]
-    assert muni == "Emmen" and "Emmen" in html and "<table" in html
+    key, html = app.session_state["gem_report"]
+    assert key[0] == "Emmen" and "Emmen" in html and "<table" in html
+    assert "Huidige situatie" in html
+
+
+def test_report_uses_active_scenario(app: AppTest) -> None:
+    base_pct = _covered_pct(app)
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()  # close Gieten (Aa en Hunze): Werkscenario 1
+    app.switch_page("app_pages/gemeente.py").run()
+    app.selectbox(key="gem_name").set_value("Aa en Hunze").run()
+    _ok(app)
+    assert "Werkscenario 1" in app.caption[0].value
+    app.button(key="gem_mk_report").click().run()
+    _ok(app)
+    key, html = app.session_state["gem_report"]
+    assert key[0] == "Aa en Hunze" and "Werkscenario 1" in html
+    assert base_pct > 0
 
 
 def test_optimise_and_save(app: AppTest) -> None:
@@ -115,3 +144,125 @@ def test_data_page(app: AppTest) -> None:
     sources = app.dataframe[0].value
     assert len(sources) >= 2
     assert "voorzieningen" in " ".join(m.label for m in app.metric).lower()
+
+
+# Hand-made upload (not real data): three open branches at documented town centres (WGS84),
+# Assen 6.5645/52.9925, Emmen 6.9069/52.7858, Meppel 6.1958/52.6958.
+GOOD_CSV = (
+    "id,name,kind,status,lon,lat\n"
+    "t1,Test Assen,vestiging,open,6.5645,52.9925\n"
+    "t2,Test Emmen,vestiging,open,6.9069,52.7858\n"
+    "t3,Test Meppel,vestiging,open,6.1958,52.6958\n"
+)
+
+
+def _counted(at: AppTest) -> int:
+    line = next(c.value for c in at.caption if "tellen:" in c.value)
+    return int(line.split("tellen:")[1].split()[0])
+
+
+def test_upload_replaces_service_points(app: AppTest) -> None:
+    before_pct, before_n = _covered_pct(app), _counted(app)
+    assert before_n > 40
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="data_upload").upload("eigen.csv", GOOD_CSV.encode(), "text/csv").run()
+    _ok(app)
+    assert any("3 voorzieningen gelezen" in s.value for s in app.success)
+    app.toggle(key="use_upload_w").set_value(True).run()
+    _ok(app)
+    assert any("Eigen voorzieningenbestand in gebruik" in i.value for i in app.sidebar.info)
+    app.switch_page("app_pages/kaart.py").run()
+    _ok(app)
+    assert _counted(app) == 3
+    assert _covered_pct(app) < before_pct
+    # switched off again: the data folder's list counts
+    app.switch_page("app_pages/data.py").run()
+    app.toggle(key="use_upload_w").set_value(False).run()
+    app.switch_page("app_pages/kaart.py").run()
+    _ok(app)
+    assert _counted(app) == before_n
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("id,name,status,lon,lat\nt1,Test,open,6.5645,52.9925\n", "verplichte kolommen"),  # no kind
+        ("id,name,kind,status,lon,lat\nt1,Test,vestiging,open,52.9925,6.5645\n", "verwisseld"),  # lat/lon swapped
+        ("id,name,kind,status,x,y\nt1,Test,vestiging,open,6.5645,52.9925\n", "coördinatenstelsel"),  # degrees as RD
+    ],
+)
+def test_bad_upload_shows_dutch_fix(app: AppTest, content: str, needle: str) -> None:
+    app.switch_page("app_pages/data.py").run()
+    app.file_uploader(key="data_upload").upload("fout.csv", content.encode(), "text/csv").run()
+    assert not app.exception, [e.value for e in app.exception]
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1 and needle in errors[0], errors
+    assert "Details:" in errors[0]
+    assert not app.toggle  # nothing to switch on
+
+
+def test_save_list_delete_stored_scenario(app: AppTest) -> None:
+    from spreiding.store import ScenarioStore
+
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()
+    app.text_input(key="rename").set_value("Test opslag").run()
+    app.button(key="btn_save").click().run()
+    _ok(app)
+    assert "Test opslag" in ScenarioStore.open().names()
+    assert "Test opslag" in app.selectbox(key="store_pick").options
+    app.selectbox(key="store_pick").set_value("Test opslag")
+    app.button(key="btn_del").click().run()
+    _ok(app)
+    assert "Test opslag" in ScenarioStore.open().names()  # not yet: asks first
+    assert any("definitief verwijderen" in w.value for w in app.sidebar.warning)
+    app.button(key="btn_del_yes").click().run()
+    _ok(app)
+    assert "Test opslag" not in ScenarioStore.open().names()
+    assert "Test opslag" not in app.session_state["scenarios"]
+    assert app.session_state["active_scenario"] == "Huidige situatie"
+
+
+@pytest.fixture()
+def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Capture the payload of every download button (AppTest keeps media in memory only)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        if filename and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return seen
+
+
+def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, bytes]) -> None:
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    app.run()
+    assert len(app.get("download_button")) == 3
+    base = {n for n in media if "_basis_" in n}
+    assert {n.rsplit(".", 1)[1] for n in base} >= {"csv", "xlsx", "gpkg"}
+    assert all(today in n and "car-5km" in n for n in base), base
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()
+    scen = {n: b for n, b in media.items() if "werkscenario-1" in n}
+    assert {n.rsplit(".", 1)[1] for n in scen} == {"csv", "xlsx", "gpkg"}, scen
+    csv = next(b for n, b in scen.items() if n.endswith(".csv")).decode("utf-8")
+    assert csv.count("\n") >= 13 and "Emmen" in csv
+    xlsx = next(b for n, b in scen.items() if n.endswith(".xlsx"))
+    gpkg = next(b for n, b in scen.items() if n.endswith(".gpkg"))
+    assert xlsx[:2] == b"PK" and gpkg[:15] == b"SQLite format 3"
+    app.switch_page("app_pages/gemeente.py").run()
+    app.selectbox(key="gem_name").set_value("Emmen").run()
+    _ok(app)
+    muni = {n: b for n, b in media.items() if "werkscenario-1" in n and "_emmen_" in n}
+    assert {n.rsplit(".", 1)[1] for n in muni} == {"csv", "xlsx", "gpkg"}, sorted(media)
+    assert all(len(b) > 100 for b in muni.values())
+    lines = next(b for n, b in muni.items() if n.endswith(".csv")).decode("utf-8").strip().splitlines()
+    assert len(lines) == 2 and "Emmen" in lines[1]  # header + the municipality's row

@@ -38,6 +38,18 @@ pytestmark = [
 ]
 
 
+# number of population cells whose box intersects the legend box (JS, run in the map frame)
+_CELLS_UNDER = """(leg) => {
+  const r = leg.getBoundingClientRect();
+  let n = 0;
+  document.querySelectorAll("path.spreiding-cell").forEach((p) => {
+    const b = p.getBoundingClientRect();
+    if (b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom) { n += 1; }
+  });
+  return n;
+}"""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,6 +115,16 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             assert frame.locator(".leaflet-control-attribution").inner_text().find("OpenStreetMap") >= 0
             assert frame.locator(".leaflet-control-scale").count() == 1
             assert frame.locator(".spreiding-pending").count() == 0
+            # the legend hides no populated cell at the default view, and folds away on a click
+            legend = frame.locator(".spreiding-legend")
+            page.screenshot(path=str(ARTIFACTS / "kaart_first.png"))
+            assert legend.evaluate(_CELLS_UNDER) == 0
+            frame.locator(".spreiding-legend-head").click()
+            assert not frame.locator(".spreiding-legend-body").is_visible()
+            frame.locator(".spreiding-legend-head").click()
+            assert frame.locator(".spreiding-legend-body").is_visible()
+            figures = page.get_by_text("tellen:").first.inner_text()
+            assert figures.count("over de weg (auto)") == 1, figures
             # click on the map (left part of the frame): the app answers with a pending "new point" marker
             t1 = time.monotonic()
             frame.locator(".leaflet-container").click(position={"x": 60, "y": 300})
@@ -122,12 +144,25 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             )
             page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
             warm_s = time.monotonic() - t3
+            # a scenario edit on the warm server: close the selected branch, wait for the new figures
+            before = page.get_by_text("tellen:").first.inner_text()
+            t4 = time.monotonic()
+            page.get_by_role("button", name="Sluiten").click()
+            page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
+            page.wait_for_function(
+                "(old) => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+                ".some((e) => e.innerText.includes('tellen:') && e.innerText !== old)",
+                arg=before,
+                timeout=30_000,
+            )
+            close_s = time.monotonic() - t4
             page.wait_for_timeout(800)
             page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
             print(
                 f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
-                f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s"
+                f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"
             )
             assert warm_s < 10.0
+            assert close_s < 10.0
         finally:
             context.close()

@@ -2,23 +2,30 @@
  * Only local assets. Names in the payload are HTML-escaped by Python. */
 (function (global) {
   "use strict";
-  var state = { map: null, layers: null, tiles: null, fitted: "", plain: false };
+  var state = { map: null, layers: null, tiles: null, fitted: "", plain: false, legend: null, legendOpen: true,
+    bounds: null, touched: false };
+  var LEGEND_WIDTH_PX = 150;
 
-  function plainBackground(map, note) {
+  function plainBackground(map) {
     if (state.plain) { return; }
     state.plain = true;
     if (state.tiles) { map.removeLayer(state.tiles); state.tiles = null; }
     map.getContainer().style.background = "#f4f1ea";
+    var note = map.getContainer().querySelector(".spreiding-plain-note");
     if (note) { note.style.display = "block"; }
   }
 
   function legendControl(payload) {
-    var ctl = L.control({ position: "bottomright" });
+    /* top right: the corner outside the region at the default view; the view is fitted with the
+     * legend's width as padding (see render), and a click on the title folds the legend away. */
+    var ctl = L.control({ position: "topright" });
     ctl.onAdd = function () {
       var div = L.DomUtil.create("div", "spreiding-legend");
       div.style.cssText = "background:rgba(255,255,255,0.92);padding:4px 6px;font:11px sans-serif;opacity:0.9;" +
-        "line-height:13px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:170px";
-      var html = "<b>" + payload.legend_title + "</b><br>";
+        "line-height:13px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:" + LEGEND_WIDTH_PX + "px";
+      var html = '<div class="spreiding-legend-head" style="cursor:pointer;font-weight:bold" ' +
+        'title="klik om de legenda in of uit te klappen">Legenda <span class="spreiding-legend-arrow">▾</span></div>' +
+        '<div class="spreiding-legend-body"><b>' + payload.legend_title + "</b><br>";
       payload.legend.forEach(function (it) {
         html += '<i style="display:inline-block;width:12px;height:12px;margin-right:5px;background:' +
           it.color + ';opacity:0.7"></i>' + it.label + "<br>";
@@ -30,8 +37,19 @@
       });
       html += '<span style="color:#555">groot = vestiging, klein = servicepunt; open rand = telt niet</span>';
       html += '<div class="spreiding-plain-note" style="display:none;color:#555;margin-top:4px">' +
-        "geen achtergrondkaart bereikbaar</div>";
+        "geen achtergrondkaart bereikbaar</div></div>";
       div.innerHTML = html;
+      var body = div.querySelector(".spreiding-legend-body");
+      var arrow = div.querySelector(".spreiding-legend-arrow");
+      function show(open) {
+        state.legendOpen = open;
+        body.style.display = open ? "block" : "none";
+        arrow.textContent = open ? "▾" : "▸";
+      }
+      show(state.legendOpen);
+      div.querySelector(".spreiding-legend-head").addEventListener("click", function () {
+        show(body.style.display === "none");
+      });
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
@@ -76,6 +94,14 @@
     state.layers = group;
   }
 
+  /* fit the region with room on the right for the legend (top right), so it hides no cell */
+  function fit(map) {
+    if (!state.bounds) { return; }
+    var legendEl = state.legend ? state.legend.getContainer() : null;
+    var pad = Math.max(legendEl ? legendEl.offsetWidth : 0, LEGEND_WIDTH_PX) + 14;
+    map.fitBounds(state.bounds, { paddingTopLeft: [0, 0], paddingBottomRight: [pad, 20] });  // Leaflet pads TL and BR only
+  }
+
   function render(el, payload, onEvent, fitKey) {
     var map = state.map;
     if (!map) {
@@ -84,25 +110,34 @@
       map.attributionControl.setPrefix(false);
       map.attributionControl.addAttribution(payload.credit);
       L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
-      legendControl(payload).addTo(map);
-      var note = el.querySelector(".spreiding-plain-note");
       if (payload.tiles) {
         var loaded = 0;
         state.tiles = L.tileLayer(payload.tiles, { maxZoom: 18, attribution: "" });
         state.tiles.on("tileload", function () { loaded += 1; });
-        state.tiles.on("tileerror", function () { if (loaded === 0) { plainBackground(map, note); } });
+        state.tiles.on("tileerror", function () { if (loaded === 0) { plainBackground(map); } });
         state.tiles.addTo(map);
-        setTimeout(function () { if (loaded === 0) { plainBackground(map, note); } }, 4000);
+        setTimeout(function () { if (loaded === 0) { plainBackground(map); } }, 4000);
       } else {
-        plainBackground(map, note);
+        plainBackground(map);
       }
+      /* until the user pans or zooms, a resize of the frame re-fits the view */
+      ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+        el.addEventListener(name, function () { state.touched = true; }, { passive: true });
+      });
+      map.on("resize", function () { if (!state.touched) { fit(map); } });
       if (onEvent) {
         map.on("click", function (ev) { onEvent({ type: "click", lat: ev.latlng.lat, lon: ev.latlng.lng }); });
       }
     }
+    if (state.legend) { map.removeControl(state.legend); }  /* the colour key follows the payload */
+    state.legend = legendControl(payload).addTo(map);
+    var plainNote = el.querySelector(".spreiding-plain-note");
+    if (plainNote && state.plain) { plainNote.style.display = "block"; }
     var key = fitKey === undefined ? "" : String(fitKey);
+    state.bounds = payload.bounds;
     if (state.fitted === "" || state.fitted !== "k:" + key) {
-      map.fitBounds(payload.bounds);
+      state.touched = false;
+      fit(map);
       state.fitted = "k:" + key;
     }
     draw(map, payload, onEvent);
