@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from ._chains import ChainGraph, nearest_sources, source_columns
 from ._progress import progress_bar
 from ._validate import require_columns, rows_text, to_rd_new
 from .errors import ConfigError, InvalidDataError, UnreachableError
@@ -203,35 +202,21 @@ def facility_snaps(
     return pd.DataFrame({"id": ids, "snap_m": snapped.snap_m, "used": snapped.node >= 0}, index=facilities.index)
 
 
-def _augmented(graph: sparse.csr_matrix, nodes: np.ndarray, offset: np.ndarray) -> sparse.csr_matrix:
-    """Add one virtual source per service point, joined to its node by the snap leg."""
-    n, k = graph.shape[0], nodes.shape[0]
-    indptr = np.concatenate([graph.indptr, graph.indptr[-1] + np.arange(1, k + 1)])
-    indices = np.concatenate([graph.indices, nodes.astype(graph.indices.dtype)])
-    data = np.concatenate([graph.data, np.maximum(offset, 1e-3)])
-    return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
-
-
 def _multi_source(
-    graph: sparse.csr_matrix, fac: _Snapped, pts: _Snapped, leg_scale: float, limit: float
+    chains: ChainGraph, fac: _Snapped, pts: _Snapped, leg_scale: float, limit: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest service point per point in one Dijkstra pass; returns (cost, facility position)."""
     used = np.flatnonzero(fac.node >= 0)
+    ok = np.flatnonzero(pts.node >= 0)
     cost = np.full(pts.node.shape[0], np.inf)
     which = np.full(pts.node.shape[0], -1, np.int64)
-    if used.size == 0:
+    if used.size == 0 or ok.size == 0:
         return cost, which
-    n = graph.shape[0]
-    aug = _augmented(graph, fac.node[used], fac.snap_m[used] * leg_scale)
-    dist, _, src = csgraph.dijkstra(
-        aug, directed=True, indices=n + np.arange(used.size), min_only=True, return_predecessors=True, limit=limit
-    )
-    ok = pts.node >= 0
-    node_cost = dist[pts.node[ok]] + pts.snap_m[ok] * leg_scale
-    node_src = src[pts.node[ok]]
-    reached = np.isfinite(node_cost) & (node_cost <= limit) & (node_src >= n)
-    cost[np.flatnonzero(ok)[reached]] = node_cost[reached]
-    which[np.flatnonzero(ok)[reached]] = used[node_src[reached] - n]
+    node_cost, src = nearest_sources(chains, fac.node[used], fac.snap_m[used] * leg_scale, pts.node[ok], limit)
+    node_cost = node_cost + pts.snap_m[ok] * leg_scale
+    reached = np.isfinite(node_cost) & (node_cost <= limit) & (src >= 0)
+    cost[ok[reached]] = node_cost[reached]
+    which[ok[reached]] = used[src[reached]]
     return cost, which
 
 
@@ -321,13 +306,13 @@ def nearest_facility(
                 model.mode,
                 rows_text(ids[far]),
             )
-        dist, which = _multi_source(network.search_length_m, fac, pts, 1.0, limit_m)
+        dist, which = _multi_source(network.chains_length, fac, pts, 1.0, limit_m)
         snap_m, snapped = pts.snap_m, pts.node >= 0
         speed_c = network.constant_speed_mps
         if speed_c is not None or not with_time:
             time, which_t = dist / (speed_c or np.nan), which
         else:
-            time, which_t = _multi_source(network.search_time_s, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
+            time, which_t = _multi_source(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
     result = pd.DataFrame(
         {
             "dist_m": dist,
@@ -472,7 +457,7 @@ class DistanceMatrix:
 
 
 def _network_columns(
-    graph: sparse.csr_matrix,
+    chains: ChainGraph,
     fac: _Snapped,
     pts: _Snapped,
     leg_scale: float,
@@ -482,12 +467,17 @@ def _network_columns(
     out = np.full((pts.node.shape[0], fac.node.shape[0]), np.inf, dtype=np.float32)
     used = np.flatnonzero(fac.node >= 0)
     ok = np.flatnonzero(pts.node >= 0)
-    batches = [used[i : i + _BATCH] for i in range(0, used.size, _BATCH)]
-    for batch in progress_bar(batches, desc="afstandsmatrix", progress=progress and len(batches) > 2):
-        d = csgraph.dijkstra(graph, directed=True, indices=fac.node[batch], limit=limit)
-        block = d[:, pts.node[ok]] + (fac.snap_m[batch, None] + pts.snap_m[None, ok]) * leg_scale
-        block[block > limit] = np.inf
-        out[np.ix_(ok, batch)] = block.T
+    if used.size == 0 or ok.size == 0:
+        return out
+    blocks = source_columns(chains, fac.node[used], fac.snap_m[used] * leg_scale, pts.node[ok], limit, _BATCH)
+    n_blocks = -(-used.size // _BATCH)
+    start = 0
+    for block in progress_bar(blocks, desc="afstandsmatrix", total=n_blocks, progress=progress and n_blocks > 2):
+        cols = used[start : start + block.shape[0]]
+        start += block.shape[0]
+        full = block + pts.snap_m[None, ok] * leg_scale
+        full[full > limit] = np.inf
+        out[np.ix_(ok, cols)] = full.T
     return out
 
 
@@ -546,14 +536,12 @@ def distance_matrix(
         pts = _snap(pxy, network, max_snap_m)
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
-        dist = _network_columns(network.search_length_m, fac, pts, 1.0, cutoff_m, progress)
+        dist = _network_columns(network.chains_length, fac, pts, 1.0, cutoff_m, progress)
         speed_c = network.constant_speed_mps
         if speed_c is not None or not with_time:
             time = dist / np.float32(speed_c or np.nan)
         else:
-            time = _network_columns(
-                network.search_time_s, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress
-            )
+            time = _network_columns(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress)
         snap, snapped = pts.snap_m, pts.node >= 0
     return DistanceMatrix(
         point_index=points.index,

@@ -32,6 +32,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from ._chains import ChainGraph, build_chains, min_csr
 from ._progress import advance, steps
 from ._validate import require_columns, require_file
 from .config import cache_dir, data_paths
@@ -119,6 +120,16 @@ class RoadNetwork:
         """Reversed travel-time graph on the largest strongly connected component (as ``search_length_m``)."""
         keep = self.lcc_nodes
         return self.reverse_time_s[keep][:, keep].tocsr()
+
+    @cached_property
+    def chains_length(self) -> ChainGraph:
+        """``search_length_m`` with its pass-through chains contracted (exact, faster searches)."""
+        return build_chains(self.search_length_m)
+
+    @cached_property
+    def chains_time(self) -> ChainGraph:
+        """``search_time_s`` with its pass-through chains contracted."""
+        return build_chains(self.search_time_s)
 
     @cached_property
     def lcc_nodes(self) -> np.ndarray:
@@ -268,18 +279,6 @@ def _speed_mps(edges: pd.DataFrame, mode: Mode) -> np.ndarray:
     return kmh / 3.6
 
 
-def _min_csr(rows: np.ndarray, cols: np.ndarray, weight: np.ndarray, n: int) -> sparse.csr_matrix:
-    """CSR matrix keeping the smallest weight of parallel arcs (coo would sum them)."""
-    order = np.lexsort((weight, cols, rows))
-    r, c, w = rows[order], cols[order], weight[order]
-    first = np.ones(r.shape[0], bool)
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    keep = first & (r != c)  # self-loops never shorten a path
-    matrix = sparse.csr_matrix((np.maximum(w[keep], _MIN_EDGE_M), (r[keep], c[keep])), shape=(n, n))
-    matrix.sort_indices()
-    return matrix
-
-
 def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *, source: str = "") -> RoadNetwork:
     """Build the sparse graph of one mode from raw road tables.
 
@@ -316,8 +315,8 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
     both = ~edges["oneway"].to_numpy(bool)[use] if mode.respect_oneway else np.ones(uu.shape[0], bool)
     rows = np.concatenate([uu, vv[both]])
     cols = np.concatenate([vv, uu[both]])
-    length_m = _min_csr(rows, cols, np.concatenate([length, length[both]]), n)
-    time_s = _min_csr(rows, cols, np.concatenate([time, time[both]]), n)
+    length_m = min_csr(rows, cols, np.concatenate([length, length[both]]), n, min_weight=_MIN_EDGE_M)
+    time_s = min_csr(rows, cols, np.concatenate([time, time[both]]), n, min_weight=_MIN_EDGE_M)
     if length_m.nnz == 0:
         msg = f"road network {source} has no roads usable by {mode.name}; check the file's highway classes"
         raise NetworkError(msg)

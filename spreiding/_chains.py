@@ -1,0 +1,345 @@
+"""Exact shortest paths on a graph with its pass-through chains contracted.
+
+A third of the nodes of a road graph only pass traffic on: two neighbours,
+either both ways (``a <-> x <-> b``) or one way (``a -> x -> b``). Searching
+on a graph where every such *chain* of nodes between two junctions (*core*
+nodes) is one arc makes scipy's Dijkstra markedly faster, and distances stay
+exact:
+
+- a node ``x`` on a chain from core ``u`` to core ``w`` is reached via
+  ``u`` (``dist(u) + d(u -> x)``) or via ``w`` (``dist(w) + d(w -> x)``);
+- a source on a chain enters the contracted graph at ``u`` and ``w`` with the
+  along-chain distance added, and reaches nodes of its own chain directly.
+
+Everything is vectorised: chains are found as connected components, their
+order along the chain with one unweighted multi-source search, and the
+cumulative along-chain distances with grouped cumulative sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse import csgraph
+
+__all__ = ["ChainGraph", "build_chains", "min_csr", "nearest_sources", "source_columns"]
+
+_VIRTUAL_MIN = 1e-3  # csgraph ignores zero-weight arcs
+
+
+def min_csr(
+    rows: np.ndarray, cols: np.ndarray, weight: np.ndarray, n: int, *, min_weight: float = 0.0
+) -> sparse.csr_matrix:
+    """CSR keeping the smallest weight of parallel arcs (coo would sum them) and no self-loops.
+
+    ``min_weight`` floors the weights: csgraph ignores zero-weight arcs.
+    """
+    order = np.lexsort((weight, cols, rows))
+    r, c, w = rows[order], cols[order], weight[order]
+    first = np.ones(r.shape[0], bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    keep = first & (r != c)
+    matrix = sparse.csr_matrix((np.maximum(w[keep], min_weight), (r[keep], c[keep])), shape=(n, n))
+    matrix.sort_indices()
+    return matrix
+
+
+@dataclass(frozen=True, eq=False)
+class ChainGraph:
+    """A search graph with its pass-through chains contracted.
+
+    Per node of the full graph: ``core_index`` (position in the contracted
+    graph, ``-1`` for chain nodes), ``chain`` (chain id, ``-1`` for core
+    nodes), ``pos`` (1-based position along the chain), and the along-chain
+    distances ``from_u`` (``u -> x``), ``from_w`` (``w -> x``), ``to_u``
+    (``x -> u``), ``to_w`` (``x -> w``), ``inf`` where the chain is one-way
+    the other way. ``fc`` / ``gc`` are the cumulative forward / backward
+    step sums used for two nodes of one chain. Per chain: ``u``, ``w`` (core
+    indices of its ends), ``fwd_ok``, ``bwd_ok``.
+    """
+
+    graph: sparse.csr_matrix
+    core_index: np.ndarray
+    chain: np.ndarray
+    pos: np.ndarray
+    from_u: np.ndarray
+    from_w: np.ndarray
+    to_u: np.ndarray
+    to_w: np.ndarray
+    fc: np.ndarray
+    gc: np.ndarray
+    u: np.ndarray
+    w: np.ndarray
+    fwd_ok: np.ndarray
+    bwd_ok: np.ndarray
+
+    @property
+    def n_core(self) -> int:
+        """Nodes of the contracted graph."""
+        return int(self.graph.shape[0])
+
+
+def _pair_weights(graph: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Arc weights for (row, col) pairs; 0 where there is no arc."""
+    if rows.size == 0:
+        return np.zeros(0)
+    return np.asarray(graph[rows, cols]).ravel().astype(float)
+
+
+def _through_nodes(graph: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
+    ones = graph.copy()
+    ones.data[:] = 1.0
+    und = ((ones + ones.T) > 0).astype(np.int8).tocsr()
+    und.setdiag(0)
+    und.eliminate_zeros()
+    deg = np.diff(und.indptr)
+    outd = np.diff(graph.indptr)
+    ind = np.diff(graph.tocsc().indptr)
+    through = (deg == 2) & (((outd == 2) & (ind == 2)) | ((outd == 1) & (ind == 1)))
+    return through, und
+
+
+def _group_cumsum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Cumulative sums restarting at every index where ``starts`` is true (input sorted by group)."""
+    total = np.cumsum(values)
+    offset = np.maximum.accumulate(np.where(starts, np.arange(values.size), 0))
+    base = np.where(offset > 0, total[np.maximum(offset - 1, 0)], 0.0)
+    return total - base
+
+
+def build_chains(graph: sparse.csr_matrix) -> ChainGraph:
+    """Contract the pass-through chains of a strongly connected search graph.
+
+    Parameters
+    ----------
+    graph
+        CSR search graph with positive weights (zero entries are no arcs).
+
+    Returns
+    -------
+    ChainGraph
+    """
+    graph = graph.tocsr()
+    n = graph.shape[0]
+    through, und = _through_nodes(graph)
+    tn = np.flatnonzero(through)
+    n1, n2 = und.indices[und.indptr[tn]], und.indices[und.indptr[tn] + 1]
+    # chains: connected components of the undirected graph on chain nodes
+    sub = und[tn][:, tn]
+    _, label = csgraph.connected_components(sub, directed=False)
+    core_nb = ~through[n1] | ~through[n2]
+    # chains without an end at a core node (isolated cycles) stay core
+    has_end = np.bincount(label, weights=core_nb, minlength=label.max() + 1 if label.size else 0) > 0
+    keep = has_end[label]
+    if not keep.all():
+        through[tn[~keep]] = False
+        tn, n1, n2 = tn[keep], n1[keep], n2[keep]
+        sub = und[tn][:, tn]
+        _, label = csgraph.connected_components(sub, directed=False)
+        core_nb = ~through[n1] | ~through[n2]
+    n_chain = int(label.max()) + 1 if label.size else 0
+    # start of every chain: its lowest-numbered node with a core neighbour
+    cand = np.where(core_nb, np.arange(tn.size), tn.size)
+    start = np.full(n_chain, tn.size)
+    np.minimum.at(start, label, cand)
+    hops = csgraph.dijkstra(sub, directed=False, indices=start, unweighted=True, min_only=True)
+    pos = hops.astype(np.int64) + 1
+    order = np.lexsort((pos, label))
+    lab_o, node_o, n1_o, n2_o = label[order], tn[order], n1[order], n2[order]
+    first = np.ones(tn.size, bool)
+    first[1:] = lab_o[1:] != lab_o[:-1]
+    last = np.ones(tn.size, bool)
+    last[:-1] = lab_o[:-1] != lab_o[1:]
+    single = first & last
+    core1 = np.where(~through[n1_o], n1_o, n2_o)  # the (or a) core neighbour
+    core2 = np.where(~through[n1_o] & ~through[n2_o], np.maximum(n1_o, n2_o), core1)
+    core1 = np.where(single, np.minimum(n1_o, n2_o), core1)
+    prev = np.where(first, core1, np.roll(node_o, 1))
+    u = core1[first]
+    w = core2[last]
+    # steps: into each node from its predecessor (forward) and back (backward)
+    f = _pair_weights(graph, prev, node_o)
+    g = _pair_weights(graph, node_o, prev)
+    f_last = _pair_weights(graph, node_o[last], w)
+    g_last = _pair_weights(graph, w, node_o[last])
+    chain_of = lab_o
+    fwd_ok = (np.bincount(chain_of, weights=(f <= 0), minlength=n_chain) == 0) & (f_last > 0)
+    bwd_ok = (np.bincount(chain_of, weights=(g <= 0), minlength=n_chain) == 0) & (g_last > 0)
+    fc = _group_cumsum(np.where(f > 0, f, 0.0), first)
+    gc = _group_cumsum(np.where(g > 0, g, 0.0), first)
+    f_tot = fc[last] + f_last
+    g_tot = gc[last] + g_last
+    fo, bo = fwd_ok[chain_of], bwd_ok[chain_of]
+    node_vals = {
+        "from_u": np.where(fo, fc, np.inf),
+        "to_w": np.where(fo, f_tot[chain_of] - fc, np.inf),
+        "to_u": np.where(bo, gc, np.inf),
+        "from_w": np.where(bo, g_tot[chain_of] - gc, np.inf),
+        "fc": fc,
+        "gc": gc,
+    }
+    full = {k: np.full(n, np.inf if k not in ("fc", "gc") else 0.0) for k in node_vals}
+    for k, v in node_vals.items():
+        full[k][node_o] = v
+    chain = np.full(n, -1, np.int64)
+    chain[node_o] = chain_of
+    pos_full = np.zeros(n, np.int64)
+    pos_full[node_o] = pos[order]
+    # contracted graph: core-core arcs plus one arc per chain direction
+    core_nodes = np.flatnonzero(~through)
+    core_index = np.full(n, -1, np.int64)
+    core_index[core_nodes] = np.arange(core_nodes.size)
+    coo = graph.tocoo()
+    cc = ~through[coo.row] & ~through[coo.col]
+    rows = [core_index[coo.row[cc]], core_index[u[fwd_ok]], core_index[w[bwd_ok]]]
+    cols = [core_index[coo.col[cc]], core_index[w[fwd_ok]], core_index[u[bwd_ok]]]
+    wts = [coo.data[cc], f_tot[fwd_ok], g_tot[bwd_ok]]
+    contracted = min_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(wts), core_nodes.size)
+    return ChainGraph(
+        graph=contracted,
+        core_index=core_index,
+        chain=chain,
+        pos=pos_full,
+        u=core_index[u],
+        w=core_index[w],
+        fwd_ok=fwd_ok,
+        bwd_ok=bwd_ok,
+        **full,
+    )
+
+
+def _entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each source enters the contracted graph: (source, core node, cost) triples."""
+    core = cg.core_index[nodes]
+    on_chain = core < 0
+    ch = cg.chain[nodes]
+    src = np.arange(nodes.size)
+    parts = [
+        (src[~on_chain], core[~on_chain], offset[~on_chain]),
+        (src[on_chain], cg.u[ch[on_chain]], offset[on_chain] + cg.to_u[nodes[on_chain]]),
+        (src[on_chain], cg.w[ch[on_chain]], offset[on_chain] + cg.to_w[nodes[on_chain]]),
+    ]
+    s, c, d = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    ok = np.isfinite(d)
+    return s[ok], c[ok], d[ok]
+
+
+def _augmented(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> sparse.csr_matrix:
+    """The contracted graph plus one virtual node per source (rows ``n_core + i``)."""
+    graph, nc, k = cg.graph, cg.n_core, nodes.size
+    s, c, d = _entries(cg, nodes, offset)
+    order = np.argsort(s, kind="stable")
+    s, c, d = s[order], c[order], np.maximum(d[order], _VIRTUAL_MIN)
+    counts = np.bincount(s, minlength=k)
+    indptr = np.concatenate([graph.indptr, graph.indptr[-1] + np.cumsum(counts)]).astype(graph.indptr.dtype)
+    indices = np.concatenate([graph.indices, c.astype(graph.indices.dtype)])
+    data = np.concatenate([graph.data, d])
+    return sparse.csr_matrix((data, indices, indptr), shape=(nc + k, nc + k))
+
+
+def _chain_ends(cg: ChainGraph, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Core indices of the two ends of each query node's chain (0 for core nodes; unused there)."""
+    if cg.u.size == 0:
+        zero = np.zeros(queries.size, np.int64)
+        return zero, zero
+    ch = np.maximum(cg.chain[queries], 0)
+    return cg.u[ch], cg.w[ch]
+
+
+def _via_ends(cg: ChainGraph, core_dist: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cost at query nodes from core-node costs (last axis), and which end (0 own/u, 1 w) gave it."""
+    core = cg.core_index[queries]
+    on_chain = core < 0
+    own = core_dist[..., np.maximum(core, 0)]
+    u, w = _chain_ends(cg, queries)
+    via_u = core_dist[..., u] + cg.from_u[queries]
+    via_w = core_dist[..., w] + cg.from_w[queries]
+    chained = np.minimum(via_u, via_w)
+    cost = np.where(on_chain, chained, own)
+    end = np.where(on_chain & (via_w < via_u), 1, 0)
+    return cost, end
+
+
+def _same_chain(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray) -> pd.DataFrame:
+    """Direct along-chain costs for every (source, query) pair on one chain."""
+    src = pd.DataFrame({"s": np.arange(nodes.size), "chain": cg.chain[nodes]})
+    qry = pd.DataFrame({"q": np.arange(queries.size), "chain": cg.chain[queries]})
+    pairs = src[src.chain >= 0].merge(qry[qry.chain >= 0], on="chain")
+    if pairs.empty:
+        return pairs.assign(cost=np.zeros(0))
+    s, q = pairs["s"].to_numpy(), pairs["q"].to_numpy()
+    y, x = nodes[s], queries[q]
+    ch = pairs["chain"].to_numpy()
+    py, px = cg.pos[y], cg.pos[x]
+    forward = np.where(cg.fwd_ok[ch], cg.fc[x] - cg.fc[y], np.inf)
+    backward = np.where(cg.bwd_ok[ch], cg.gc[y] - cg.gc[x], np.inf)
+    along = np.where(px > py, forward, np.where(px < py, backward, 0.0))
+    return pairs.assign(cost=offset[s] + along)
+
+
+def nearest_sources(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost from the nearest source to every query node, and which source (``-1``: none within ``limit``).
+
+    Parameters
+    ----------
+    cg
+        The contracted search graph.
+    nodes, offset
+        Source nodes (full-graph indices) and their entry costs.
+    queries
+        Query nodes (full-graph indices).
+    limit
+        Largest cost searched.
+    """
+    cost = np.full(queries.size, np.inf)
+    which = np.full(queries.size, -1, np.int64)
+    if nodes.size == 0 or queries.size == 0:
+        return cost, which
+    nc = cg.n_core
+    aug = _augmented(cg, nodes, offset)
+    dist, _, src = csgraph.dijkstra(
+        aug, directed=True, indices=nc + np.arange(nodes.size), min_only=True, return_predecessors=True, limit=limit
+    )
+    core_cost, end = _via_ends(cg, dist[:nc], queries)
+    core = cg.core_index[queries]
+    u, w = _chain_ends(cg, queries)
+    via = np.where(core >= 0, np.maximum(core, 0), np.where(end == 1, w, u))
+    core_src = src[via]
+    cost = core_cost
+    which = np.where(np.isfinite(cost) & (core_src >= nc), core_src - nc, -1)
+    direct = _same_chain(cg, nodes, offset, queries)
+    if not direct.empty:
+        best = direct.sort_values("cost").drop_duplicates("q")
+        q, c, s = best["q"].to_numpy(), best["cost"].to_numpy(), best["s"].to_numpy()
+        better = c < cost[q]
+        cost[q[better]] = c[better]
+        which[q[better]] = s[better]
+    beyond = cost > limit
+    cost[beyond] = np.inf
+    which[beyond] = -1
+    return cost, which
+
+
+def source_columns(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray, limit: float, batch: int
+) -> Iterator[np.ndarray]:
+    """Cost from every source to every query node, yielded in blocks of ``batch`` sources (``(b, queries)``)."""
+    nc = cg.n_core
+    aug = _augmented(cg, nodes, offset)
+    direct = _same_chain(cg, nodes, offset, queries)
+    for lo in range(0, nodes.size, batch):  # a few blocks of sources, not a loop over nodes
+        ids = np.arange(lo, min(lo + batch, nodes.size))
+        dist = csgraph.dijkstra(aug, directed=True, indices=nc + ids, limit=limit)
+        block, _ = _via_ends(cg, dist[:, :nc], queries)
+        part = direct[(direct["s"] >= lo) & (direct["s"] < lo + ids.size)]
+        if not part.empty:
+            r, q, c = part["s"].to_numpy() - lo, part["q"].to_numpy(), part["cost"].to_numpy()
+            np.minimum.at(block, (r, q), c)
+        block[block > limit] = np.inf
+        yield block
