@@ -46,6 +46,7 @@ __all__ = [
     "distance_change_histogram",
     "evaluate",
     "prepare_context",
+    "site_matrix",
     "with_sites",
 ]
 
@@ -165,6 +166,35 @@ def prepare_context(
     return ScenarioContext(points, frame, matrix, network, detour_factor, total_label, {"cutoff_s": cutoff_s})
 
 
+def site_matrix(
+    context: ScenarioContext, ids: pd.Series, geometry: gpd.GeoSeries, *, progress: bool = False
+) -> DistanceMatrix:
+    """Distances from the context's points to other sites (one search each), with the context's settings.
+
+    Parameters
+    ----------
+    context
+        The scenario context (points, network, cut-offs).
+    ids
+        Site ids (become the matrix's column ids).
+    geometry
+        Site points.
+    progress
+        Show a progress bar.
+    """
+    frame = gpd.GeoDataFrame({"id": ids.astype(str).to_numpy()}, geometry=geometry.to_numpy(), crs=geometry.crs)
+    return distance_matrix(
+        context.points,
+        frame,
+        context.network,
+        mode=context.model.mode,
+        cutoff_m=context.matrix.cutoff_m,
+        cutoff_s=float(context.memo.get("cutoff_s", SCENARIO_CUTOFF_S)),
+        detour_factor=context.detour_factor,
+        progress=progress,
+    )
+
+
 def with_sites(
     context: ScenarioContext, sites: gpd.GeoDataFrame, *, key_column: str = "location_key"
 ) -> ScenarioContext:
@@ -176,18 +206,7 @@ def with_sites(
     new = sites.loc[~keys.isin(context.matrix.facility_ids).to_numpy()].drop_duplicates(key_column)
     if new.empty:
         return context
-    frame = gpd.GeoDataFrame(
-        {"id": new[key_column].astype(str).to_numpy()}, geometry=new.geometry.to_numpy(), crs=new.crs
-    )
-    extra = distance_matrix(
-        context.points,
-        frame,
-        context.network,
-        mode=context.model.mode,
-        cutoff_m=context.matrix.cutoff_m,
-        cutoff_s=float(context.memo.get("cutoff_s", SCENARIO_CUTOFF_S)),
-        detour_factor=context.detour_factor,
-    )
+    extra = site_matrix(context, new[key_column], new.geometry)
     if extra.excluded:
         logger.warning(
             "new location(s) %s lie too far from the road network and reach nobody", rows_text(extra.excluded)

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ._validate import rows_text
 from .coverage import covered_mask
-from .distance import DistanceMatrix, distance_matrix
+from .distance import DistanceMatrix
 from .errors import ConfigError, InvalidDataError
-from .evaluation import SCENARIO_CUTOFF_S, ScenarioContext
+from .evaluation import ScenarioContext, site_matrix
 from .norm import AGE_BANDS, Norm
 from .optimize import OptimizeResult, lscp, mclp, p_median
 from .region import counted_facilities
@@ -39,19 +39,7 @@ def candidate_matrix(
 ) -> DistanceMatrix:
     """Points × candidates distances (one search per candidate), keyed by ``candidate_id``."""
     id_col = "candidate_id" if "candidate_id" in candidates else "id"
-    frame = gpd.GeoDataFrame(
-        {"id": candidates[id_col].astype(str).to_numpy()}, geometry=candidates.geometry.to_numpy(), crs=candidates.crs
-    )
-    matrix = distance_matrix(
-        context.points,
-        frame,
-        context.network,
-        mode=context.model.mode,
-        cutoff_m=context.matrix.cutoff_m,
-        cutoff_s=float(context.memo.get("cutoff_s", SCENARIO_CUTOFF_S)),
-        detour_factor=context.detour_factor,
-        progress=progress,
-    )
+    matrix = site_matrix(context, candidates[id_col], candidates.geometry, progress=progress)
     if matrix.excluded:
         logger.warning(
             "%d candidate site(s) lie too far from the road network and can serve nobody: %s",

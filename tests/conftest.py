@@ -75,3 +75,40 @@ def points(xy: list[tuple[float, float]], **columns: list[object]) -> gpd.GeoDat
 def tiny_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Raw road tables of the hand-made graph (fresh copies)."""
     return TINY_NODES.copy(), TINY_EDGES.copy()
+
+
+# --------------------------------------------------------------------------- three points on a line (crow-fly)
+#
+# Residents (crow-fly with detour factor 1.0, so distance = |dx|):
+#   p0 (0, 0) 100 residents, municipality A     f1 (0, 0)      open vestiging
+#   p1 (10000, 0) 200 residents, municipality A f3 (10000, 0)  closed vestiging
+#   p2 (20000, 0) 300 residents, municipality B f2 (20000, 0)  open vestiging
+
+
+def line_population() -> gpd.GeoDataFrame:
+    """The three residents' points of the line fixture."""
+    return points(
+        [(0, 0), (10000, 0), (20000, 0)],
+        cell_id=["c0", "c1", "c2"],
+        pop_total=[100.0, 200.0, 300.0],
+        pop_0_14=[10.0, 20.0, 30.0],
+        pop_15_24=[10.0, 20.0, 30.0],
+        pop_25_44=[30.0, 60.0, 90.0],
+        pop_45_64=[30.0, 60.0, 90.0],
+        pop_65plus=[20.0, 40.0, 60.0],
+        municipality=["A", "A", "B"],
+        placement=["cell_centre"] * 3,
+    )
+
+
+def line_facilities() -> gpd.GeoDataFrame:
+    """The three service points of the line fixture."""
+    return points(
+        [(0, 0), (20000, 0), (10000, 0)],
+        id=["f1", "f2", "f3"],
+        name=["One", "Two", "Three"],
+        kind=["vestiging", "vestiging", "vestiging"],
+        status=["open", "open", "closed"],
+        municipality=["A", "B", "A"],
+        host_building=[None, None, None],
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
 
 from spreiding.errors import ConfigError
@@ -10,7 +9,7 @@ from spreiding.evaluation import compare_results, evaluate, prepare_context
 from spreiding.norm import Norm
 from spreiding.scenario import Scenario, close, reopen
 
-from .conftest import points
+from .conftest import line_facilities, line_population
 
 # Three residents' points on a line (crow-fly, detour factor 1.0, so distance = |dx|):
 #   p0 (0, 0)      100 residents, municipality A     f1 (0, 0)      open vestiging
@@ -26,36 +25,11 @@ from .conftest import points
 NORM = Norm(name="5 km", mode="car", max_dist_m=5000.0)
 
 
-def _population() -> gpd.GeoDataFrame:
-    return points(
-        [(0, 0), (10000, 0), (20000, 0)],
-        cell_id=["c0", "c1", "c2"],
-        pop_total=[100.0, 200.0, 300.0],
-        pop_0_14=[10.0, 20.0, 30.0],
-        pop_15_24=[10.0, 20.0, 30.0],
-        pop_25_44=[30.0, 60.0, 90.0],
-        pop_45_64=[30.0, 60.0, 90.0],
-        pop_65plus=[20.0, 40.0, 60.0],
-        municipality=["A", "A", "B"],
-        placement=["cell_centre"] * 3,
-    )
-
-
-def _facilities() -> gpd.GeoDataFrame:
-    return points(
-        [(0, 0), (20000, 0), (10000, 0)],
-        id=["f1", "f2", "f3"],
-        name=["One", "Two", "Three"],
-        kind=["vestiging", "vestiging", "vestiging"],
-        status=["open", "open", "closed"],
-        municipality=["A", "B", "A"],
-        host_building=[None, None, None],
-    )
-
-
 @pytest.fixture()
 def ctx():
-    return prepare_context(_population(), _facilities(), None, mode="car", detour_factor=1.0, total_label="Totaal")
+    return prepare_context(
+        line_population(), line_facilities(), None, mode="car", detour_factor=1.0, total_label="Totaal"
+    )
 
 
 def test_compare_b_against_a(ctx) -> None:

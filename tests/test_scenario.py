@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,7 +23,7 @@ from spreiding.scenario import (
     retype,
 )
 
-from .conftest import points
+from .conftest import line_facilities, line_population
 
 # Three residents' points on a line (crow-fly, detour factor 1.0, so distance = |dx|):
 #   p0 (0, 0) 100 residents, municipality A     f1 (0, 0)      open vestiging
@@ -34,36 +33,11 @@ from .conftest import points
 NORM = Norm(name="5 km", mode="car", max_dist_m=5000.0)
 
 
-def _population() -> gpd.GeoDataFrame:
-    return points(
-        [(0, 0), (10000, 0), (20000, 0)],
-        cell_id=["c0", "c1", "c2"],
-        pop_total=[100.0, 200.0, 300.0],
-        pop_0_14=[10.0, 20.0, 30.0],
-        pop_15_24=[10.0, 20.0, 30.0],
-        pop_25_44=[30.0, 60.0, 90.0],
-        pop_45_64=[30.0, 60.0, 90.0],
-        pop_65plus=[20.0, 40.0, 60.0],
-        municipality=["A", "A", "B"],
-        placement=["cell_centre"] * 3,
-    )
-
-
-def _facilities() -> gpd.GeoDataFrame:
-    return points(
-        [(0, 0), (20000, 0), (10000, 0)],
-        id=["f1", "f2", "f3"],
-        name=["One", "Two", "Three"],
-        kind=["vestiging", "vestiging", "vestiging"],
-        status=["open", "open", "closed"],
-        municipality=["A", "B", "A"],
-        host_building=[None, None, None],
-    )
-
-
 @pytest.fixture()
 def ctx():
-    return prepare_context(_population(), _facilities(), None, mode="car", detour_factor=1.0, total_label="Totaal")
+    return prepare_context(
+        line_population(), line_facilities(), None, mode="car", detour_factor=1.0, total_label="Totaal"
+    )
 
 
 def test_base_scenario_equals_base(ctx) -> None:
@@ -132,8 +106,8 @@ def test_move_and_open_use_new_columns(ctx) -> None:
 def test_evaluate_equals_full_recompute(ctx, edits) -> None:
     scen = Scenario("s", edits=edits)
     res = evaluate(ctx, scen, NORM)
-    edited = counted_facilities(apply_scenario(_facilities(), scen), NORM)
-    full = nearest_facility(_population(), edited, None, mode="car", detour_factor=1.0)
+    edited = counted_facilities(apply_scenario(line_facilities(), scen), NORM)
+    full = nearest_facility(line_population(), edited, None, mode="car", detour_factor=1.0)
     np.testing.assert_allclose(res.nearest["dist_m"], full["dist_m"], rtol=1e-6)
     assert res.nearest["nearest_id"].tolist() == full["nearest_id"].tolist()
 
@@ -146,7 +120,7 @@ def test_by_age_diff(ctx) -> None:
 
 
 def test_apply_does_not_mutate_and_errors() -> None:
-    fac = _facilities()
+    fac = line_facilities()
     before = fac.copy()
     out = apply_scenario(fac, Scenario("s", edits=(close("f1"), open_site("N", "vestiging", 1.0, 2.0))))
     pd.testing.assert_frame_equal(fac, before)
@@ -219,8 +193,8 @@ def test_real_close_assen_and_full_recompute(real_region) -> None:
 
 def test_points_beyond_the_matrix_cutoff_get_an_exact_search():
     """With a 5 km cut-off, closing f1 leaves p0 (0, 0) nothing within it; the exact search finds f2 at 20 km."""
-    pop = _population()
-    fac = _facilities()
+    pop = line_population()
+    fac = line_facilities()
     ctx = prepare_context(pop, fac, None, mode="car", detour_factor=1.0, cutoff_m=5000.0)
     res = evaluate(ctx, Scenario("f1 dicht", edits=(close("f1"),)), NORM)
     assert res.nearest["dist_m"].iloc[0] == pytest.approx(20000.0)  # exact, not inf
