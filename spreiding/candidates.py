@@ -39,7 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ._validate import RD_NEW, require_columns, require_file, require_unique, rows_text
 from .config import data_paths
-from .errors import ConfigError, DuplicateIdError, InvalidDataError
+from .errors import ConfigError, DataNotFoundError, DuplicateIdError, InvalidDataError
 from .facilities import OnOutside, _points_from_table, _read_point_table, _select_outside
 from .sources import SourceInfo, attach_source
 
@@ -52,6 +52,7 @@ __all__ = [
     "SOURCES",
     "candidates_from_pbf",
     "concat_candidates",
+    "load_candidates",
     "load_osm_candidates",
     "load_user_candidates",
 ]
@@ -438,3 +439,44 @@ def concat_candidates(frames: Iterable[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     except DuplicateIdError as exc:
         msg = f"{exc}; the candidate sets overlap (loaded the same file twice?)"
         raise DuplicateIdError(msg) from exc
+
+
+def load_candidates(
+    source: str | os.PathLike[str] = "osm",
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    area: BaseGeometry | None = None,
+) -> gpd.GeoDataFrame:
+    """Candidate sites from the source a user names.
+
+    Parameters
+    ----------
+    source
+        ``"osm"``: the region's OSM place points and buildings (the offline
+        GeoPackage when present, else the region's ``.osm.pbf``); a path to an
+        ``.osm.pbf``; or a user file (CSV, GeoJSON, GeoPackage).
+    data_dir
+        Data folder for ``"osm"``.
+    area
+        Keep only PBF candidates inside this geometry (EPSG:28992).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Candidates in the module schema.
+    """
+    text = str(source)
+    if text == "osm":
+        paths = data_paths(data_dir)
+        if paths.osm_points.exists():
+            return load_osm_candidates(data_dir=data_dir)
+        if paths.roads.name.endswith(".pbf"):
+            return candidates_from_pbf(paths.roads, area=area, region=area)
+        msg = (
+            f"no OSM candidate sites in {paths.root}: neither {paths.osm_points.name} nor a .osm.pbf; "
+            "run `spreiding fetch` or give a file with sites"
+        )
+        raise DataNotFoundError(msg)
+    if text.lower().endswith(".pbf"):
+        return candidates_from_pbf(text, area=area, region=area)
+    return load_user_candidates(text)

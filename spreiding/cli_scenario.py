@@ -215,15 +215,12 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
-    from .candidates import load_osm_candidates, load_user_candidates
+    from .candidates import load_candidates
     from .siting import suggest_sites
 
     norm = norm_from_args(args)
     region, network = load_inputs(args, norm.mode)
-    if args.candidates == "osm":
-        candidates = load_osm_candidates(data_dir=region.data_dir)
-    else:
-        candidates = load_user_candidates(args.candidates)
+    candidates = load_candidates(args.candidates, data_dir=region.data_dir)
     ctx = _context(args, region, network, norm.mode)
     weights = dict(_age_weight(t) for t in args.age_weight or [])
     advice = suggest_sites(
@@ -338,7 +335,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     op.add_argument("--model", choices=["mclp", "lscp", "p-median"], default="mclp")
     op.add_argument("--p", type=int, help="number of new sites (all open sites with --allow-close)")
     op.add_argument("--target", type=float, default=0.95, help="LSCP: share of residents to cover (default 0.95)")
-    op.add_argument("--candidates", default="osm", help="'osm' (OSM places and buildings) or a file with sites")
+    op.add_argument(
+        "--candidates",
+        default="osm",
+        help="'osm' (the region's OSM places and buildings), an .osm.pbf, or a file with sites",
+    )
     op.add_argument("--allow-close", action="store_true", help="the model may close existing points")
     op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
     op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")

@@ -256,3 +256,18 @@ def test_concat_rejects_overlapping_sets(tmp_path: Path) -> None:
     assert len(a) == 1
     with pytest.raises(DuplicateIdError, match="user-0001"):
         concat_candidates([a, a])
+
+
+def test_load_candidates_dispatches_by_source(tmp_path) -> None:
+    """'osm' reads the region's points (or says what is missing); a .pbf path reads the PBF; else a user file."""
+    from spreiding.candidates import load_candidates
+    from spreiding.errors import DataNotFoundError
+
+    with pytest.raises(DataNotFoundError, match="spreiding fetch"):
+        load_candidates("osm", data_dir=tmp_path)
+    user = tmp_path / "sites.csv"
+    user.write_text("name,lon,lat\nDorpshuis,6.56,52.99\n")
+    assert load_candidates(user)["source"].tolist() == ["user"]
+    paths = data_paths()
+    if paths.osm_points.exists():
+        assert set(load_candidates("osm")["source"]) == {"osm_place", "osm_building"}
