@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -433,11 +434,11 @@ def closure_impact_for(settings: Settings) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Download:
-    """One file offered for download."""
+    """One file offered for download; ``data`` builds the bytes when the user clicks (deferred)."""
 
     key: str
     label: str
-    data: bytes
+    data: Callable[[], bytes]
     file_name: str
     mime: str
 
@@ -447,36 +448,32 @@ _MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "gpkg": "application/geopackage+sqlite3",
 }
+_LABELS = {"csv": "CSV (dekking)", "xlsx": "Excel (met bronnen)", "gpkg": "GeoPackage"}
 
 
-@st.cache_data(show_spinner="Downloads maken …", max_entries=32)
-def _exports_cached(
+@st.cache_data(show_spinner=False, max_entries=32)
+def _export_bytes(
     key: tuple[Any, ...],
     municipality: str | None,
+    ext: str,
     _analysis: Analysis,
     _diff: pd.DataFrame,
-    _scenario: str | None,
     _sources: tuple[Any, ...],
-) -> tuple[Download, ...]:
+) -> bytes:
+    """The bytes of one export file (cached on the scenario/norm key, municipality and format)."""
     tables = analysis_tables(_analysis, municipality)
+    if ext == "csv":
+        return to_csv_bytes(tables["dekking"])
+    if ext == "gpkg":
+        return to_gpkg_bytes(
+            {"buiten_norm": tables["buiten_norm"], "vestigingen": tables["vestigingen"], "dekking": tables["dekking"]}
+        )
     diff = _diff
     if municipality is not None:
         diff = _diff.loc[_diff["municipality"].astype(str) == municipality]
     sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
     sheets["buiten_norm"] = tables["buiten_norm"]
-    xlsx = to_xlsx_bytes(sheets, sources=list(_sources), norm=_analysis.norm, model=_analysis.model)
-    gpkg = to_gpkg_bytes(
-        {"buiten_norm": tables["buiten_norm"], "vestigingen": tables["vestigingen"], "dekking": tables["dekking"]}
-    )
-    out = []
-    for ext, label, data in (
-        ("csv", "CSV (dekking)", to_csv_bytes(tables["dekking"])),
-        ("xlsx", "Excel (met bronnen)", xlsx),
-        ("gpkg", "GeoPackage", gpkg),
-    ):
-        name = export_name("dekking", scenario=_scenario, norm=_analysis.norm, municipality=municipality, ext=ext)
-        out.append(Download(ext, label, data, name, _MIME[ext]))
-    return tuple(out)
+    return to_xlsx_bytes(sheets, sources=list(_sources), norm=_analysis.norm, model=_analysis.model)
 
 
 def export_files(
@@ -486,11 +483,23 @@ def export_files(
 
     File names say scenario, norm (and municipality) and today's date
     (:func:`spreiding.export.export_name`); the current situation is "basis".
+    The files are built only when a download button is clicked, so a
+    scenario edit does not wait for them.
     """
     analysis = as_analysis(result, settings)
     scen = None if result.scenario.name == BASE_SCENARIO else result.scenario.name
     key = (*context_key(settings), norm_key(result.norm), scenario_key(result.scenario), dt.date.today().isoformat())
-    return _exports_cached(key, municipality, analysis, result.diff, scen, tuple(sources))
+    srcs = tuple(sources)
+    return tuple(
+        Download(
+            ext,
+            _LABELS[ext],
+            functools.partial(_export_bytes, key, municipality, ext, analysis, result.diff, srcs),
+            export_name("dekking", scenario=scen, norm=analysis.norm, municipality=municipality, ext=ext),
+            _MIME[ext],
+        )
+        for ext in ("csv", "xlsx", "gpkg")
+    )
 
 
 def network_missing(settings: Settings) -> bool:

@@ -225,18 +225,19 @@ def test_save_list_delete_stored_scenario(app: AppTest) -> None:
 
 @pytest.fixture()
 def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Capture the payload of every download button (AppTest keeps media in memory only)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    """The files behind every download button, built as a click would build them (they are deferred)."""
+    import app_pages._state as state
 
     seen: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = state.export_files
 
-    def spy(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
-        if filename and isinstance(path_or_data, bytes):
-            seen[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        files = original(*args, **kwargs)
+        for f in files:
+            seen[f.file_name] = f.data()
+        return files
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(state, "export_files", spy)
     return seen
 
 
