@@ -146,6 +146,9 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             warm_s = time.monotonic() - t3
             # a scenario edit on the warm server: close the selected branch, wait for the new figures
             before = page.get_by_text("tellen:").first.inner_text()
+            map_frame = page.frame_locator('iframe[title*="spreiding_map"]')
+            fills = "(els) => els.map((e) => e.getAttribute('fill'))"
+            colours_before = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
             t4 = time.monotonic()
             page.get_by_role("button", name="Sluiten").click()
             page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
@@ -157,6 +160,9 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             )
             close_s = time.monotonic() - t4
             page.wait_for_timeout(800)
+            colours_after = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
+            assert len(colours_after) == len(colours_before)  # the cells are recoloured, not rebuilt
+            assert sum(a != b for a, b in zip(colours_before, colours_after, strict=True)) > 0
             page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
             print(
                 f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "

@@ -3,7 +3,7 @@
 (function (global) {
   "use strict";
   var state = { map: null, layers: null, tiles: null, fitted: "", plain: false, legend: null, legendOpen: true,
-    bounds: null, touched: false };
+    bounds: null, touched: false, cells: null, cellRects: [], cellSig: "" };
   var LEGEND_WIDTH_PX = 150;
 
   function plainBackground(map) {
@@ -56,18 +56,44 @@
     return ctl;
   }
 
-  function draw(map, payload, onEvent) {
-    if (state.layers) { map.removeLayer(state.layers); }
-    var group = L.layerGroup();
-    var c = payload.cells;
-    for (var i = 0; i < c.s.length; i++) {
+  function cellTip(c, i) {
+    return (c.km[i] < 0 ? "niet bereikbaar" : c.km[i] + " km") + " · " + c.pop[i] + " inw." +
+      (c.cov[i] ? " · binnen de norm" : " · buiten de norm");
+  }
+
+  /* cells: built once per set of cells; a scenario edit only recolours them (fast for ~2,000 squares) */
+  function drawCells(map, c) {
+    var n = c.s.length;
+    var sig = n ? [n, c.s[0], c.w[0], c.n[n - 1], c.e[n - 1]].join(":") : "0";
+    if (state.cells && state.cellSig === sig) {
+      for (var j = 0; j < n; j++) {
+        var r = state.cellRects[j];
+        r.setStyle({ fillColor: c.c[j] });
+        r.setTooltipContent(cellTip(c, j));
+      }
+      return;
+    }
+    if (state.cells) { map.removeLayer(state.cells); }
+    var cells = L.layerGroup();
+    var rects = [];
+    for (var i = 0; i < n; i++) {
       var rect = L.rectangle([[c.s[i], c.w[i]], [c.n[i], c.e[i]]], {
         stroke: false, fillColor: c.c[i], fillOpacity: 0.6, className: "spreiding-cell"
       });
-      rect.bindTooltip((c.km[i] < 0 ? "niet bereikbaar" : c.km[i] + " km") + " · " + c.pop[i] + " inw." +
-        (c.cov[i] ? " · binnen de norm" : " · buiten de norm"));
-      group.addLayer(rect);
+      rect.bindTooltip(cellTip(c, i));
+      cells.addLayer(rect);
+      rects.push(rect);
     }
+    cells.addTo(map);
+    state.cells = cells;
+    state.cellRects = rects;
+    state.cellSig = sig;
+  }
+
+  function draw(map, payload, onEvent) {
+    drawCells(map, payload.cells);
+    if (state.layers) { map.removeLayer(state.layers); }
+    var group = L.layerGroup();
     payload.outlines.forEach(function (line) {
       group.addLayer(L.polyline(line, { color: "#333", weight: 1, opacity: 0.7, interactive: false }));
     });
