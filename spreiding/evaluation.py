@@ -91,6 +91,8 @@ class ScenarioContext:
         Crow-fly detour factor.
     total_label
         Label of the total row.
+    cutoff_s
+        Travel times kept in the matrix (new sites use the same cut-offs).
     memo
         Base results per norm (filled by :func:`evaluate`; a cache, not data).
     """
@@ -101,6 +103,7 @@ class ScenarioContext:
     network: RoadNetwork | None = None
     detour_factor: float = DEFAULT_DETOUR_FACTOR
     total_label: str = "Drenthe"
+    cutoff_s: float = SCENARIO_CUTOFF_S
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -163,7 +166,7 @@ def prepare_context(
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
         logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
-    return ScenarioContext(points, frame, matrix, network, detour_factor, total_label, {"cutoff_s": cutoff_s})
+    return ScenarioContext(points, frame, matrix, network, detour_factor, total_label, cutoff_s)
 
 
 def site_matrix(
@@ -189,7 +192,7 @@ def site_matrix(
         context.network,
         mode=context.model.mode,
         cutoff_m=context.matrix.cutoff_m,
-        cutoff_s=float(context.memo.get("cutoff_s", SCENARIO_CUTOFF_S)),
+        cutoff_s=context.cutoff_s,
         detour_factor=context.detour_factor,
         progress=progress,
     )
