@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .boundaries import load_municipalities, load_province, study_area
@@ -291,6 +290,4 @@ def analyse(
     unreachable = float(table["unreachable"].iloc[-1])
     if unreachable > 0:
         logger.warning("%.0f residents cannot reach a counted service point (%s)", unreachable, model.label)
-    if not np.isfinite(nearest["dist_m"]).all():
-        logger.info("unreachable points are reported as inf, never as zero")
     return Analysis(norm, model, points, nearest, table, by_age, uncovered, counted)
