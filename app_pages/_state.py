@@ -599,12 +599,20 @@ def load_stored() -> None:
 
 @st.cache_resource(show_spinner="Kandidaatlocaties laden …")
 def get_candidates(data_dir: str, source: str) -> gpd.GeoDataFrame:
-    """OSM candidate sites: ``kernen`` (villages/towns) or ``gebouwen`` (MFA-like buildings)."""
-    from spreiding.candidates import load_osm_candidates
+    """OSM candidate sites: ``kernen`` (villages/towns) or ``gebouwen`` (MFA-like buildings).
 
-    if source == "kernen":
-        return load_osm_candidates(data_dir=data_dir or None, building_kinds=None)
-    return load_osm_candidates(data_dir=data_dir or None, place_classes=None)
+    From the offline OSM points file when present, else from the region's PBF (fresh machine).
+    """
+    from spreiding.candidates import load_candidates, load_osm_candidates
+    from spreiding.config import data_paths
+
+    if data_paths(data_dir or None).osm_points.exists():
+        if source == "kernen":
+            return load_osm_candidates(data_dir=data_dir or None, building_kinds=())
+        return load_osm_candidates(data_dir=data_dir or None, place_classes=())
+    frame = load_candidates("osm", data_dir=data_dir or None)
+    wanted = "osm_place" if source == "kernen" else "osm_building"
+    return frame.loc[frame["source"] == wanted].reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner="Afstanden naar kandidaten berekenen …")

@@ -267,3 +267,14 @@ def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, 
     assert all(len(b) > 100 for b in muni.values())
     lines = next(b for n, b in muni.items() if n.endswith(".csv")).decode("utf-8").strip().splitlines()
     assert len(lines) == 2 and "Emmen" in lines[1]  # header + the municipality's row
+
+
+def test_candidate_sources_are_kept_apart(real_data: DataPaths) -> None:
+    """'kernen' are OSM place points only, 'gebouwen' OSM buildings only (no mixing of the two layers)."""
+    from app_pages._state import get_candidates
+
+    kernen = get_candidates(str(real_data.root), "kernen")
+    gebouwen = get_candidates(str(real_data.root), "gebouwen")
+    assert set(kernen["source"]) == {"osm_place"}
+    assert set(gebouwen["source"]) == {"osm_building"}
+    assert set(kernen["kind"]) <= {"city", "town", "village"}
