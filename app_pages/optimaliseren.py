@@ -8,10 +8,12 @@ import streamlit as st
 from app_pages._state import (
     Settings,
     context_for,
+    context_key,
     evaluate_scenario,
     get_candidate_matrix,
     get_candidates,
     get_region,
+    norm_key,
     put_scenario,
     save_to_store,
     user_errors,
@@ -42,16 +44,41 @@ if model == "lscp":
 else:
     p = c3.slider("Aantal nieuwe punten (p)", 1, 10, 3, key="opt_p")
     target = 0.95
+d1, d2 = st.columns(2)
+heavier = d1.multiselect(
+    "Zwaarder laten wegen (x2)",
+    ["pop_0_14", "pop_65plus"],
+    format_func={"pop_0_14": "jeugd 0-14 jaar", "pop_65plus": "65 jaar en ouder"}.get,
+    key="opt_weights",
+)
+allow_close = d2.checkbox(
+    "Bestaande punten mogen sluiten (p = totaal aantal punten)", key="opt_close", disabled=model == "lscp"
+)
+# the advice belongs to these inputs; a change of norm, data or options hides an old advice
+inputs = (*context_key(settings), norm_key(settings.norm), model, source, p, target, tuple(heavier), allow_close)
 if st.button("Bereken advies", key="opt_run", type="primary"):
     with user_errors(), st.spinner("Optimaliseren …"):
         context = context_for(settings)
         cands = get_candidates(settings.data_dir, source)
         cmat = get_candidate_matrix(settings.data_dir, settings.norm.mode, settings.crowfly, source)
-        st.session_state["opt_advice"] = suggest_sites(
-            context, cands, settings.norm, model=model, p=p, target_share=target, cand_matrix=cmat, time_limit_s=30
+        advice_new = suggest_sites(
+            context,
+            cands,
+            settings.norm,
+            model=model,
+            p=p,
+            target_share=target,
+            allow_close=allow_close and model != "lscp",
+            weights_by_age=dict.fromkeys(heavier, 2.0),
+            cand_matrix=cmat,
+            time_limit_s=30,
         )
+        st.session_state["opt_advice"] = (inputs, advice_new)
 
-advice = st.session_state.get("opt_advice")
+stored_advice = st.session_state.get("opt_advice")
+advice = stored_advice[1] if stored_advice is not None and stored_advice[0] == inputs else None
+if stored_advice is not None and advice is None:
+    st.info("De instellingen zijn veranderd: bereken het advies opnieuw.")
 if advice is not None:
     res = advice.result
     a, b = advice.before, advice.after
@@ -64,9 +91,17 @@ if advice is not None:
         delta_color="inverse",
     )
     m3.metric("Nieuwe punten", len(advice.sites))
-    st.caption(
-        f"Oplosser: {res.method}, status {res.status}, {res.solve_time_s:.1f} s. Norm: {settings.norm.describe()}"
-    )
+    how = "exact (HiGHS)" if res.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
+    gap = f", gat {res.mip_gap:.2%}" if res.mip_gap is not None else ""
+    st.caption(f"Oplosser: {how}, status {res.status}{gap}, {res.solve_time_s:.1f} s. Norm: {settings.norm.describe()}")
+    if advice.closed:
+        st.warning(f"Het advies sluit {len(advice.closed)} bestaand(e) punt(en): {', '.join(advice.closed)}")
+    if advice.unreachable:
+        st.warning(
+            f"{len(advice.unreachable)} kandidaatlocatie(s) liggen te ver van het wegennet en tellen niet mee: "
+            + ", ".join(advice.unreachable[:10])
+            + (" …" if len(advice.unreachable) > 10 else "")
+        )
     sites = pd.DataFrame(advice.sites.drop(columns="geometry"))
     show = [c for c in ("rank", "name", "kind", "municipality", "gain_covered", "cumulative_covered") if c in sites]
     st.dataframe(sites[show].round(0), hide_index=True, key="opt_sites")

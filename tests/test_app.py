@@ -138,6 +138,20 @@ def test_optimise_and_save(app: AppTest) -> None:
     assert "Advies test" in ScenarioStore.open().names()
 
 
+def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
+    app.switch_page("app_pages/optimaliseren.py").run()
+    app.slider(key="opt_p").set_value(1).run()
+    app.multiselect(key="opt_weights").set_value(["pop_0_14"]).run()
+    app.button(key="opt_run").click().run()
+    _ok(app)
+    assert len(app.dataframe[0].value) == 1
+    assert any("exact (HiGHS)" in c.value for c in app.caption)
+    app.number_input(key="norm_km").set_value(7.5).run()  # another norm: the old advice is not shown
+    _ok(app)
+    assert not app.dataframe
+    assert any("opnieuw" in i.value for i in app.info)
+
+
 def test_data_page(app: AppTest) -> None:
     app.switch_page("app_pages/data.py").run()
     _ok(app)
