@@ -67,6 +67,7 @@ __all__ = [
     "get_candidates",
     "get_context",
     "get_network",
+    "get_places",
     "get_region",
     "get_scenario",
     "get_store",
@@ -595,6 +596,18 @@ def load_stored() -> None:
     for name in store.names():
         if name not in have:
             have[name] = store.load(name)
+
+
+@st.cache_resource(show_spinner="Kernen laden …")
+def get_places(data_dir: str) -> gpd.GeoDataFrame | None:
+    """OSM place points (cities, towns, villages, hamlets) to name villages in reports; ``None`` when absent."""
+    from spreiding.candidates import load_osm_candidates
+    from spreiding.config import data_paths
+    from spreiding.report import VILLAGE_CLASSES
+
+    if not data_paths(data_dir or None).osm_points.exists():
+        return None
+    return load_osm_candidates(data_dir=data_dir or None, place_classes=VILLAGE_CLASSES, building_kinds=())
 
 
 @st.cache_resource(show_spinner="Kandidaatlocaties laden …")

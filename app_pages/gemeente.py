@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,14 +12,16 @@ from app_pages._state import (
     closure_impact_for,
     evaluate_scenario,
     export_files,
+    get_places,
     get_region,
     model_text,
     result_key,
     table_nl,
     user_errors,
 )
+from spreiding.coverage import distance_distribution
 from spreiding.export import analysis_tables
-from spreiding.report import municipality_report, report_filename
+from spreiding.report import municipality_report, report_filename, uncovered_places
 
 __all__: list[str] = []
 
@@ -71,22 +70,33 @@ st.dataframe(
 )
 
 st.subheader("Afstandsverdeling")
-pop = result.context.points
-mask = (pop["municipality"].astype(str) == muni).to_numpy()
-dist_km = result.nearest["dist_m"].to_numpy()[mask] / 1000
-weights = pop[settings.norm.weight_column].to_numpy(dtype=float)[mask]
-edges = np.array([0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, np.inf])
-counts, _ = np.histogram(np.where(np.isfinite(dist_km), dist_km, 1e9), bins=edges, weights=weights)
-labels = [f"{lo:g}–{hi:g} km" if np.isfinite(hi) else f"> {lo:g} km" for lo, hi in itertools.pairwise(edges)]
-st.bar_chart(pd.Series(counts.round(0), index=pd.Index(labels, name="afstand")), y_label="inwoners")
+spread = distance_distribution(result.context.points, result.nearest, settings.norm, municipality=muni)
+st.bar_chart(spread.round(0), y_label="inwoners")
 
-st.subheader("Inwoners buiten de norm")
+st.subheader("Dorpen en kernen met inwoners buiten de norm")
 unc = analysis_tables(analysis, muni)["buiten_norm"]
+with user_errors():
+    places = get_places(settings.data_dir)
+    villages = uncovered_places(unc, places, weight_column=settings.norm.weight_column, facilities=analysis.facilities)
 st.dataframe(
-    pd.DataFrame(unc.drop(columns="geometry"))[["cell_id", "pop_total", "dist_m", "nearest_id"]].round(0),
+    villages.rename(
+        columns={
+            "place": "kern",
+            "residents": "inwoners buiten de norm",
+            "cells": "cellen",
+            "unreachable": "onbereikbaar",
+            "mean_dist_m": "gem. afstand (m)",
+            "max_dist_m": "max. afstand (m)",
+            "nearest_name": "dichtstbijzijnde voorziening",
+        }
+    )
+    .drop(columns=["nearest_id"])
+    .round(0),
     hide_index=True,
     key="gem_uncovered",
 )
+if places is None:
+    st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
 
 st.subheader(f"Downloads ({result.scenario.name}, gemeente {muni})")
 report_key = (muni, *result_key(settings))
@@ -103,6 +113,7 @@ with user_errors():
                 muni,
                 scenario_name=result.scenario.name,
                 impact=impact,
+                places=places,
                 municipalities=region.municipalities,
                 sources=region.sources,
             ),

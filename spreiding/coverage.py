@@ -10,6 +10,7 @@ and computed in one vectorised pass per table.
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import geopandas as gpd
@@ -22,10 +23,12 @@ from .norm import AGE_BAND_LABELS, AGE_BANDS, Norm
 
 __all__ = [
     "COVERAGE_COLUMNS",
+    "DISTANCE_BINS_KM",
     "TOTAL_LABEL",
     "coverage_by_age",
     "coverage_table",
     "covered_mask",
+    "distance_distribution",
     "uncovered_cells",
     "weighted_quantiles",
 ]
@@ -236,3 +239,53 @@ def uncovered_cells(population: gpd.GeoDataFrame, nearest: pd.DataFrame, norm: N
     out["reachable"] = np.isfinite(out["dist_m"].to_numpy(float))
     weight_col = norm.weight_column if norm.weight_column in out else "pop_total"
     return out.sort_values(weight_col, ascending=False)
+
+
+DISTANCE_BINS_KM: tuple[float, ...] = (0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20)
+"""Default bin edges (km) of :func:`distance_distribution`; the last bin is open-ended."""
+
+
+def distance_distribution(
+    population: pd.DataFrame,
+    nearest: pd.DataFrame,
+    norm: Norm,
+    *,
+    municipality: str | None = None,
+    edges_km: tuple[float, ...] = DISTANCE_BINS_KM,
+) -> pd.Series:
+    """Residents per distance bin to the nearest counted service point.
+
+    Parameters
+    ----------
+    population
+        Population points with the norm's weight column and ``municipality``.
+    nearest
+        Distances for the same rows.
+    norm
+        The norm (its age band selects the weight column).
+    municipality
+        Only this municipality's residents (all when ``None``).
+    edges_km
+        Bin edges in km; a last open bin collects everything beyond.
+
+    Returns
+    -------
+    pandas.Series
+        Residents per bin, indexed by Dutch labels (``"0–1 km"`` ...
+        ``"> 20 km"``, then ``"onbereikbaar"``).
+    """
+    _check(population, nearest)
+    mask = np.ones(len(population), bool)
+    if municipality is not None:
+        require_columns(population, ["municipality"], "population")
+        mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
+    dist_km = nearest["dist_m"].to_numpy(float)[mask] / 1000.0
+    weight = population[norm.weight_column].to_numpy(float)[mask]
+    edges = np.asarray(edges_km, float)
+    finite = np.isfinite(dist_km)
+    bins = np.digitize(dist_km[finite], edges[1:], right=True)  # 0 .. len(edges) - 1
+    counts = np.bincount(bins, weights=weight[finite], minlength=len(edges))
+    labels = [f"{lo:g}–{hi:g} km" for lo, hi in itertools.pairwise(edges)] + [f"> {edges[-1]:g} km"]
+    out = pd.Series(np.append(counts, weight[~finite].sum()), index=[*labels, "onbereikbaar"], name="residents")
+    out.index.name = "afstand"
+    return out

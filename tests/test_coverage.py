@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spreiding.coverage import coverage_by_age, coverage_table, covered_mask, uncovered_cells, weighted_quantiles
+from spreiding.coverage import (
+    coverage_by_age,
+    coverage_table,
+    covered_mask,
+    distance_distribution,
+    uncovered_cells,
+    weighted_quantiles,
+)
 from spreiding.errors import InvalidDataError
 from spreiding.norm import Norm
 
@@ -102,3 +109,16 @@ def test_property_widening_the_norm_never_lowers_coverage(d, a, b):
     t_lo = coverage_table(pop, near, Norm(max_dist_m=lo))
     t_hi = coverage_table(pop, near, Norm(max_dist_m=hi))
     assert (t_hi.covered.to_numpy() >= t_lo.covered.to_numpy() - 1e-9).all()
+
+
+def test_distance_distribution_by_hand():
+    pop = _pop()  # residents 100, 300 (X), 50, 50 (Y)
+    near = _near([1000.0, 6000.0, 2000.0, np.inf])
+    dist = distance_distribution(pop, near, Norm())
+    assert dist["0–1 km"] == 100.0  # 1,000 m is in the 0-1 km bin (right edge included)
+    assert dist["5–7.5 km"] == 300.0
+    assert dist["1–2 km"] == 50.0
+    assert dist["onbereikbaar"] == 50.0
+    assert dist.sum() == 500.0
+    only_y = distance_distribution(pop, near, Norm(), municipality="Y")
+    assert only_y.sum() == 100.0 and only_y["onbereikbaar"] == 50.0
