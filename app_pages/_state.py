@@ -78,6 +78,7 @@ __all__ = [
     "norm_key",
     "put_scenario",
     "result_key",
+    "result_map",
     "save_to_store",
     "scenario_key",
     "scenarios",
@@ -700,3 +701,26 @@ def upload_error_nl(exc: SpreidingError) -> str:
     else:
         text = "Het bestand is niet bruikbaar. Pas het aan zoals hieronder beschreven en upload opnieuw."
     return f"{text}\n\nDetails: {detail}"
+
+
+def result_map(
+    result: ScenarioResult, settings: Settings, municipalities: gpd.GeoDataFrame, **extra: Any
+) -> dict[str, Any]:
+    """Map payload of a scenario result (cells by distance/coverage, its service points, the gemeenten).
+
+    ``extra`` goes to :func:`spreiding.maps.map_payload` (``facilities``,
+    ``selected``, ``marker_xy``, ``title``).
+    """
+    from spreiding.maps import map_payload
+
+    facilities = extra.pop("facilities", result.facilities)
+    return map_payload(
+        result.context.points,
+        result.nearest,
+        settings.norm,
+        facilities,
+        counted_ids=result.counted["id"].astype(str).tolist(),
+        municipalities=municipalities,
+        colour_by=settings.colour_by,
+        **extra,
+    )

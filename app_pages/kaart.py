@@ -16,12 +16,13 @@ from app_pages._state import (
     get_scenario,
     model_text,
     put_scenario,
+    result_map,
     save_to_store,
     table_nl,
     user_errors,
 )
 from spreiding.facilities import KINDS
-from spreiding.maps import click_to_rd, map_component, map_payload
+from spreiding.maps import click_to_rd, map_component
 from spreiding.scenario import Edit, Scenario, describe_edits
 
 __all__: list[str] = []
@@ -39,17 +40,7 @@ pending = ss.get("pending_xy")
 left, right = st.columns([3, 2], gap="medium")
 with left:
     with user_errors():
-        payload = map_payload(
-            result.context.points,
-            result.nearest,
-            settings.norm,
-            result.facilities,
-            counted_ids=result.counted["id"].astype(str).tolist(),
-            municipalities=region.municipalities,
-            colour_by=settings.colour_by,
-            selected=selected,
-            marker_xy=pending,
-        )
+        payload = result_map(result, settings, region.municipalities, selected=selected, marker_xy=pending)
     event = map_component(payload, key="kaart_map", height_px=580, fit_key=settings.data_dir)
     st.caption(
         "Klik op de kaart om een plek voor een nieuw punt te kiezen; klik op een voorziening om die te kiezen. "

@@ -15,10 +15,11 @@ from app_pages._state import (
     get_region,
     norm_key,
     put_scenario,
+    result_map,
     save_to_store,
     user_errors,
 )
-from spreiding.maps import map_component, map_payload
+from spreiding.maps import map_component
 from spreiding.siting import suggest_sites
 
 __all__: list[str] = []
@@ -114,14 +115,11 @@ if advice is not None:
         facilities = apply_scenario(
             base.facilities.drop(columns=["location_key", "scenario_edit"], errors="ignore"), preview
         )
-        payload = map_payload(
-            base.context.points,
-            base.nearest,
-            settings.norm,
-            facilities,
-            counted_ids=base.counted["id"].astype(str).tolist(),
-            municipalities=region.municipalities,
-            colour_by=settings.colour_by,
+        payload = result_map(
+            base,
+            settings,
+            region.municipalities,
+            facilities=facilities,
             title="Huidige afstand; paars = voorgestelde punten",
         )
     map_component(payload, key="opt_map", height_px=480)

@@ -5,8 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._state import Settings, compare_scenarios, evaluate_scenario, get_region, scenarios, user_errors
-from spreiding.maps import map_component, map_payload
+from app_pages._state import (
+    Settings,
+    compare_scenarios,
+    evaluate_scenario,
+    get_region,
+    result_map,
+    scenarios,
+    user_errors,
+)
+from spreiding.maps import map_component
 
 __all__: list[str] = []
 
@@ -25,15 +33,7 @@ with user_errors():
 
 for col, res, key in ((c1, res_a, "cmp_map_a"), (c2, res_b, "cmp_map_b")):
     with col:
-        payload = map_payload(
-            res.context.points,
-            res.nearest,
-            settings.norm,
-            res.facilities,
-            counted_ids=res.counted["id"].astype(str).tolist(),
-            municipalities=region.municipalities,
-            colour_by=settings.colour_by,
-        )
+        payload = result_map(res, settings, region.municipalities)
         map_component(payload, key=key, height_px=420)
         total = res.table.iloc[-1]
         st.metric(f"{res.scenario.name}: binnen de norm", f"{total['covered_pct']:.1f} %")
