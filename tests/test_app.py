@@ -100,7 +100,10 @@ def test_gemeente_page_and_report(app: AppTest) -> None:
     assert app.dataframe[0].value.shape[0] >= 5
     assert app.dataframe[1].value.shape[0] >= 1
     villages = app.dataframe[2].value  # residents outside the norm, grouped by OSM village
-    assert "Klazienaveen" in set(villages["kern"]) and villages["inwoners buiten de norm"].sum() > 10_000
+    # Klazienaveen has its own branch (dr-050, data README); Emmen's outer villages lie outside the norm
+    kernen = set(villages["kern"])
+    assert "Klazienaveen" not in kernen and "Erica" in kernen
+    assert villages["inwoners buiten de norm"].sum() > 10_000
     app.button(key="gem_mk_report").click().run()
     _ok(app)
     key, html = app.session_state["gem_report"]

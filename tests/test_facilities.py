@@ -67,16 +67,16 @@ def _two_rows() -> str:
 @needs_libraries
 def test_real_library_list_counts() -> None:
     frame = load_facilities()
-    assert len(frame) == 90
+    assert len(frame) == 93  # data README: 93 rows
     assert frame.crs.to_epsg() == 28992
     assert frame["id"].is_unique
     drenthe = frame[frame["region"] == "drenthe"]
-    assert len(drenthe) == 49
+    assert len(drenthe) == 52
     assert (frame["region"] == "buiten_drenthe").sum() == 41
     open_dr = select_facilities(frame, regions=["drenthe"])
-    assert len(open_dr) == 40
-    assert open_dr["kind"].value_counts().to_dict() == {"vestiging": 31, "kleine_vestiging": 6, "servicepunt": 3}
-    assert drenthe["status"].value_counts().to_dict() == {"open": 40, "closed": 6, "planned": 2, "cancelled": 1}
+    assert len(open_dr) == 42
+    assert open_dr["kind"].value_counts().to_dict() == {"vestiging": 33, "kleine_vestiging": 6, "servicepunt": 3}
+    assert drenthe["status"].value_counts().to_dict() == {"open": 42, "closed": 7, "planned": 2, "cancelled": 1}
     # RD New bounds of Drenthe and its 15 km ring
     assert frame.geometry.x.between(180_000, 290_000).all()
     assert frame.geometry.y.between(490_000, 600_000).all()
@@ -91,11 +91,11 @@ def test_real_library_list_counts() -> None:
 def test_real_library_source_info() -> None:
     info = load_facilities().attrs["source"]
     assert info["kind"] == "facilities"
-    assert info["rows"] == 90
+    assert info["rows"] == 93
     assert info["year"] == 2025  # latest status_year in the list
-    assert info["quality"]["status_open"] == 81
+    assert info["quality"]["status_open"] == 83
     assert info["quality"]["kind_servicepunt"] == 4
-    assert info["quality"]["location_on_place_point"] == 25  # README: 49 - 24 on an OSM library point
+    assert info["quality"]["location_on_place_point"] == 26  # data README: the rest on an OSM library point or host building
 
 
 @pytest.mark.data
@@ -103,11 +103,11 @@ def test_real_library_source_info() -> None:
 @needs_boundaries
 def test_real_study_area_is_province_plus_ring() -> None:
     province = gpd.read_file(REAL.boundaries, layer="provincie").union_all()
-    assert len(load_facilities(study_area=province.buffer(15_000))) == 90
+    assert len(load_facilities(study_area=province.buffer(15_000))) == 93
     with pytest.raises(OutsideRegionError, match="41 point"):
         load_facilities(study_area=province)
     kept = load_facilities(study_area=province, on_outside="drop")
-    assert len(kept) == 49
+    assert len(kept) == 52
     assert set(kept["region"]) == {"drenthe"}
     assert any("dropped" in w for w in kept.attrs["source"]["warnings"])
 

@@ -25,7 +25,7 @@ def car(real_data):
 def test_region_inputs(region):
     assert len(region.population) == 2073
     assert region.residents == pytest.approx(495_692)
-    assert len(region.facilities) == 90
+    assert len(region.facilities) == 93  # data README: 93 rows
     assert region.municipalities.municipality.nunique() == 12
     assert {s["kind"] for s in region.sources} >= {"population", "facilities"}
 
