@@ -95,7 +95,8 @@ def test_real_library_source_info() -> None:
     assert info["year"] == 2025  # latest status_year in the list
     assert info["quality"]["status_open"] == 83
     assert info["quality"]["kind_servicepunt"] == 4
-    assert info["quality"]["location_on_place_point"] == 26  # data README: the rest on an OSM library point or host building
+    # data README: the rest sit on an OSM library point or a host building
+    assert info["quality"]["location_on_place_point"] == 26
 
 
 @pytest.mark.data
