@@ -5,7 +5,7 @@ Run: ``python benchmarks/bench_distance.py`` (needs the data folder; see README)
 1. Drenthe (real data): the 2,073 census cells (or, with ``--streets``, their
    street placements) and the open libraries of Drenthe and the 15 km ring,
    car network. Times one nearest-library pass (snapping included, distance
-   only) with ``spreiding.distance.nearest_facility`` and networkx's
+   only) with ``spreiding.network.engine.nearest_facility`` and networkx's
    ``multi_source_dijkstra_path_length`` on the same reversed graph, checks
    they agree, and times the cells x libraries matrix.
 2. A GENERATED road-like graph (a perturbed grid with missing links, one-way
@@ -34,12 +34,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spreiding.config import data_paths
-from spreiding.distance import distance_matrix, nearest_facility
-from spreiding.facilities import load_facilities, select_facilities
-from spreiding.network import build_network, load_network
-from spreiding.placement import place_on_streets
-from spreiding.population import load_census_grid, load_pc4
+from spreiding.analysis.placement import place_on_streets
+from spreiding.data.config import data_paths
+from spreiding.data.facilities import load_facilities, select_facilities
+from spreiding.data.population import load_census_grid, load_pc4
+from spreiding.network.engine import distance_matrix, nearest_facility
+from spreiding.network.roads import build_network, load_network
 
 
 def _best(fn, repeats: int) -> tuple[float, object]:

@@ -1,8 +1,8 @@
-"""Benchmark: MCLP with spreiding.optimize (scipy/HiGHS) against spopt + PuLP (CBC), same instance.
+"""Benchmark: MCLP with spreiding.siting.models (scipy/HiGHS) against spopt + PuLP (CBC), same instance.
 
 Demand: the 2,073 populated 1 km census cells of Drenthe (cell centres, residents as weights).
 Candidates: OSM place points (layer ``kernen``) and candidate buildings (layer ``kandidaten``) in Drenthe.
-Cost: road distance over the car network (spreiding.network + spreiding.distance) when those modules
+Cost: road distance over the car network (spreiding.network.roads + spreiding.network.engine) when those modules
 load, else crow-fly distance x 1.3 (labelled as such). Norm 5,000 m, p = 20 new sites, no existing.
 
 Usage::
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from spreiding.config import data_paths
-from spreiding.optimize import greedy_mclp, mclp
+from spreiding.data.config import data_paths
+from spreiding.siting.models import greedy_mclp, mclp
 
 DETOUR = 1.3
 
@@ -53,8 +53,8 @@ def _network_matrix(demand_xy: np.ndarray, cand_xy: np.ndarray) -> np.ndarray:
     """Car road distances via the package's network and distance modules."""
     import geopandas as gpd
 
-    from spreiding.distance import distance_matrix
-    from spreiding.network import load_network
+    from spreiding.network.engine import distance_matrix
+    from spreiding.network.roads import load_network
 
     network = load_network(mode="car", progress=False)
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(demand_xy[:, 0], demand_xy[:, 1]), crs="EPSG:28992")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import statistics
 import time
 
-from spreiding.evaluation import evaluate, prepare_context
-from spreiding.impact import closure_impact
-from spreiding.network import load_network
-from spreiding.norm import Norm
-from spreiding.region import counted_facilities, load_region
-from spreiding.scenario import Scenario, close, library_examples, open_site
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.impact import closure_impact
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario, close, library_examples, open_site
+from spreiding.data.region import counted_facilities, load_region
+from spreiding.network.roads import load_network
 
 
 def _ms(func, repeat: int = 7) -> float:

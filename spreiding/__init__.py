@@ -1,7 +1,7 @@
 """spreiding: how library branches are spread over a region, and who lives how far away.
 
 The small public API; everything else lives in its domain module
-(``spreiding.population``, ``spreiding.network``, ``spreiding.distance``, ...).
+(``spreiding.data.population``, ``spreiding.network.roads``, ``spreiding.network.engine``, ...).
 
 >>> import spreiding as sp
 >>> region = sp.load_region()                       # doctest: +SKIP
@@ -13,21 +13,21 @@ The small public API; everything else lives in its domain module
 >>> sp.evaluate(ctx, gieten_dicht, sp.PRESETS["5km-auto"]).diff   # doctest: +SKIP
 """
 
-from .coverage import coverage_by_age, coverage_table, uncovered_cells
-from .distance import DistanceMatrix, DistanceModel, distance_matrix, nearest_facility
-from .errors import SpreidingError
-from .evaluation import ScenarioResult, evaluate, prepare_context
-from .facilities import load_facilities
-from .impact import closure_impact
-from .modes import Mode, get_mode
-from .network import RoadNetwork, load_network
-from .norm import PRESETS, Norm, get_preset
-from .optimize import OptimizeResult, lscp, mclp, p_median
-from .population import load_cbs_vierkant, load_census_grid, load_pc4
-from .region import Analysis, Region, analyse, load_region
-from .scenario import Edit, Scenario
-from .siting import suggest_sites
-from .store import ScenarioStore
+from spreiding.analysis.coverage import coverage_by_age, coverage_table, uncovered_cells
+from spreiding.analysis.evaluation import ScenarioResult, evaluate, prepare_context
+from spreiding.analysis.impact import closure_impact
+from spreiding.analysis.norm import PRESETS, Norm, get_preset
+from spreiding.analysis.scenario import Edit, Scenario
+from spreiding.analysis.store import ScenarioStore
+from spreiding.data.facilities import load_facilities
+from spreiding.data.population import load_cbs_vierkant, load_census_grid, load_pc4
+from spreiding.data.region import Analysis, Region, analyse, load_region
+from spreiding.errors import SpreidingError
+from spreiding.network.engine import DistanceMatrix, DistanceModel, distance_matrix, nearest_facility
+from spreiding.network.modes import Mode, get_mode
+from spreiding.network.roads import RoadNetwork, load_network
+from spreiding.siting.advice import suggest_sites
+from spreiding.siting.models import OptimizeResult, lscp, mclp, p_median
 
 __version__ = "0.1.0"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .errors import CRSError, DataNotFoundError, DuplicateIdError, InvalidDataError, MissingColumnsError
+from spreiding.errors import CRSError, DataNotFoundError, DuplicateIdError, InvalidDataError, MissingColumnsError
 
 RD_NEW = "EPSG:28992"
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spreiding.config import DataPaths, data_paths
+from spreiding.data.config import DataPaths, data_paths
 
 os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
 

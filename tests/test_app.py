@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spreiding.config import DataPaths
+from spreiding.data.config import DataPaths
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -72,7 +72,7 @@ def test_crowfly_banner(app: AppTest) -> None:
 
 def test_compare_page(app: AppTest) -> None:
     app.button(key="btn_close").click().run()
-    app.switch_page("app_pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/pages/vergelijken.py").run()
     _ok(app)
     table = app.dataframe[0].value
     assert table.shape[0] == 13
@@ -94,7 +94,7 @@ def test_compare_page(app: AppTest) -> None:
 
 
 def test_gemeente_page_and_report(app: AppTest) -> None:
-    app.switch_page("app_pages/gemeente.py").run()
+    app.switch_page("spreiding/app/pages/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
     _ok(app)
     assert app.dataframe[0].value.shape[0] >= 5
@@ -115,7 +115,7 @@ def test_report_uses_active_scenario(app: AppTest) -> None:
     base_pct = _covered_pct(app)
     app.selectbox(key="edit_id").set_value("dr-001").run()
     app.button(key="btn_close").click().run()  # close Gieten (Aa en Hunze): Werkscenario 1
-    app.switch_page("app_pages/gemeente.py").run()
+    app.switch_page("spreiding/app/pages/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Aa en Hunze").run()
     _ok(app)
     assert "Werkscenario 1" in app.caption[0].value
@@ -127,7 +127,7 @@ def test_report_uses_active_scenario(app: AppTest) -> None:
 
 
 def test_optimise_and_save(app: AppTest) -> None:
-    app.switch_page("app_pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
     app.slider(key="opt_p").set_value(2).run()
     app.button(key="opt_run").click().run()
     _ok(app)
@@ -138,13 +138,13 @@ def test_optimise_and_save(app: AppTest) -> None:
     app.button(key="opt_save").click().run()
     _ok(app)
     assert "Advies test" in app.session_state["scenarios"]
-    from spreiding.store import ScenarioStore
+    from spreiding.analysis.store import ScenarioStore
 
     assert "Advies test" in ScenarioStore.open().names()
 
 
 def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
-    app.switch_page("app_pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
     app.slider(key="opt_p").set_value(1).run()
     app.multiselect(key="opt_weights").set_value(["pop_0_14"]).run()
     app.button(key="opt_run").click().run()
@@ -158,7 +158,7 @@ def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
 
 
 def test_data_page(app: AppTest) -> None:
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
     _ok(app)
     sources = app.dataframe[0].value
     assert len(sources) >= 2
@@ -183,21 +183,21 @@ def _counted(at: AppTest) -> int:
 def test_upload_replaces_service_points(app: AppTest) -> None:
     before_pct, before_n = _covered_pct(app), _counted(app)
     assert before_n > 40
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
     app.file_uploader(key="data_upload").upload("eigen.csv", GOOD_CSV.encode(), "text/csv").run()
     _ok(app)
     assert any("3 voorzieningen gelezen" in s.value for s in app.success)
     app.toggle(key="use_upload_w").set_value(True).run()
     _ok(app)
     assert any("Eigen voorzieningenbestand in gebruik" in i.value for i in app.sidebar.info)
-    app.switch_page("app_pages/kaart.py").run()
+    app.switch_page("spreiding/app/pages/kaart.py").run()
     _ok(app)
     assert _counted(app) == 3
     assert _covered_pct(app) < before_pct
     # switched off again: the data folder's list counts
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
     app.toggle(key="use_upload_w").set_value(False).run()
-    app.switch_page("app_pages/kaart.py").run()
+    app.switch_page("spreiding/app/pages/kaart.py").run()
     _ok(app)
     assert _counted(app) == before_n
 
@@ -211,7 +211,7 @@ def test_upload_replaces_service_points(app: AppTest) -> None:
     ],
 )
 def test_bad_upload_shows_dutch_fix(app: AppTest, content: str, needle: str) -> None:
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
     app.file_uploader(key="data_upload").upload("fout.csv", content.encode(), "text/csv").run()
     assert not app.exception, [e.value for e in app.exception]
     errors = [e.value for e in app.error]
@@ -221,7 +221,7 @@ def test_bad_upload_shows_dutch_fix(app: AppTest, content: str, needle: str) -> 
 
 
 def test_save_list_delete_stored_scenario(app: AppTest) -> None:
-    from spreiding.store import ScenarioStore
+    from spreiding.analysis.store import ScenarioStore
 
     app.selectbox(key="edit_id").set_value("dr-001").run()
     app.button(key="btn_close").click().run()
@@ -245,7 +245,7 @@ def test_save_list_delete_stored_scenario(app: AppTest) -> None:
 @pytest.fixture()
 def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """The files behind every download button, built as a click would build them (they are deferred)."""
-    import app_pages._state as state
+    import spreiding.app.state as state
 
     seen: dict[str, bytes] = {}
     original = state.export_files
@@ -278,7 +278,7 @@ def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, 
     xlsx = next(b for n, b in scen.items() if n.endswith(".xlsx"))
     gpkg = next(b for n, b in scen.items() if n.endswith(".gpkg"))
     assert xlsx[:2] == b"PK" and gpkg[:15] == b"SQLite format 3"
-    app.switch_page("app_pages/gemeente.py").run()
+    app.switch_page("spreiding/app/pages/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
     _ok(app)
     muni = {n: b for n, b in media.items() if "werkscenario-1" in n and "_emmen_" in n}
@@ -290,7 +290,7 @@ def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, 
 
 def test_candidate_sources_are_kept_apart(real_data: DataPaths) -> None:
     """'kernen' are OSM place points only, 'gebouwen' OSM buildings only (no mixing of the two layers)."""
-    from app_pages._state import get_candidates
+    from spreiding.app.state import get_candidates
 
     kernen = get_candidates(str(real_data.root), "kernen")
     gebouwen = get_candidates(str(real_data.root), "gebouwen")

@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from spreiding.boundaries import (
+from spreiding.data.boundaries import (
     assign_municipality,
     load_municipalities,
     load_neighbours,
     load_province,
     study_area,
 )
-from spreiding.config import data_paths
+from spreiding.data.config import data_paths
 from spreiding.errors import ConfigError, CRSError, DataNotFoundError, InvalidDataError, MissingColumnsError
 
 BOUNDARIES = data_paths().boundaries

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from spreiding.config import DataPaths
+from spreiding.data.config import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Tests for spreiding.candidates: OSM GeoPackage layers, PBF extracts, user files."""
+"""Tests for spreiding.data.candidates: OSM GeoPackage layers, PBF extracts, user files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon, box
 
-from spreiding.candidates import (
+from spreiding.data.candidates import (
     COLUMNS,
     DEFAULT_BUILDING_KINDS,
     candidates_from_pbf,
@@ -17,7 +17,7 @@ from spreiding.candidates import (
     load_osm_candidates,
     load_user_candidates,
 )
-from spreiding.config import data_paths
+from spreiding.data.config import data_paths
 from spreiding.errors import (
     ConfigError,
     DataNotFoundError,
@@ -260,7 +260,7 @@ def test_concat_rejects_overlapping_sets(tmp_path: Path) -> None:
 
 def test_load_candidates_dispatches_by_source(tmp_path) -> None:
     """'osm' reads the region's points (or says what is missing); a .pbf path reads the PBF; else a user file."""
-    from spreiding.candidates import load_candidates
+    from spreiding.data.candidates import load_candidates
     from spreiding.errors import DataNotFoundError
 
     with pytest.raises(DataNotFoundError, match="spreiding fetch"):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from spreiding._chains import build_chains, min_csr, nearest_sources, source_columns
+from spreiding.network._chains import build_chains, min_csr, nearest_sources, source_columns
 
 
 def _graph(arcs: list[tuple[int, int, float]], n: int) -> sparse.csr_matrix:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spreiding.cli import build_parser, main, norm_from_args
-from spreiding.norm import PRESETS
+from spreiding.analysis.norm import PRESETS
+from spreiding.cli.main import build_parser, main, norm_from_args
 
 
 def test_norm_from_args_builds_frozen_norms():

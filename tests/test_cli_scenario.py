@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spreiding.cli import main
-from spreiding.store import ScenarioStore
+from spreiding.analysis.store import ScenarioStore
+from spreiding.cli.main import main
 
 
 @pytest.fixture()
@@ -105,7 +105,7 @@ def test_optimize(real_data, store_path: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_list_on_an_empty_store_says_so(tmp_path, monkeypatch, capsys):
-    from spreiding.cli import main
+    from spreiding.cli.main import main
 
     monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "leeg.sqlite"))
     assert main(["scenario", "list"]) == 0

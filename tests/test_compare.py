@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from spreiding.analysis.evaluation import compare_results, evaluate, prepare_context
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario, close, reopen
 from spreiding.errors import ConfigError
-from spreiding.evaluation import compare_results, evaluate, prepare_context
-from spreiding.norm import Norm
-from spreiding.scenario import Scenario, close, reopen
 
 from .conftest import line_facilities, line_population
 

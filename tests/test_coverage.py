@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spreiding.coverage import (
+from spreiding.analysis.coverage import (
     coverage_by_age,
     coverage_table,
     covered_mask,
@@ -16,8 +16,8 @@ from spreiding.coverage import (
     uncovered_cells,
     weighted_quantiles,
 )
+from spreiding.analysis.norm import Norm
 from spreiding.errors import InvalidDataError
-from spreiding.norm import Norm
 
 from .conftest import points
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from spreiding.distance import DistanceMatrix, distance_matrix, facility_snaps, nearest_facility
 from spreiding.errors import ConfigError, CRSError, InvalidDataError
-from spreiding.network import build_network, load_network
+from spreiding.network.engine import DistanceMatrix, distance_matrix, facility_snaps, nearest_facility
+from spreiding.network.roads import build_network, load_network
 
 from .conftest import NODE_XY, TINY_EDGES, TINY_NODES, points
 
@@ -161,7 +161,7 @@ def test_property_adding_a_service_point_never_increases_a_distance(n_nodes, edg
 @pytest.mark.data
 def test_oracle_networkx_dijkstra_on_real_network(real_data):
     """Engine distances equal networkx's multi-source Dijkstra on the real Drenthe network (car)."""
-    from spreiding.network import read_road_tables
+    from spreiding.network.roads import read_road_tables
 
     net = load_network(real_data.roads, "car", progress=False)
     _, edges = read_road_tables(real_data.roads, progress=False)

@@ -32,8 +32,10 @@ import pandas as pd
 import pyogrio
 import pytest
 
+from spreiding.analysis.norm import Norm
+from spreiding.data.region import Analysis, analyse
 from spreiding.errors import ConfigError, InvalidDataError
-from spreiding.export import (
+from spreiding.output.export import (
     OSM_CREDIT,
     export_analysis,
     export_name,
@@ -43,8 +45,6 @@ from spreiding.export import (
     to_gpkg_bytes,
     to_xlsx_bytes,
 )
-from spreiding.norm import Norm
-from spreiding.region import Analysis, analyse
 
 from .conftest import points
 
@@ -215,7 +215,7 @@ def test_gpkg_round_trip_layers_and_crs(tmp_path: Path) -> None:
 def test_gpkg_skips_bad_layer_with_warning(caplog: pytest.LogCaptureFixture) -> None:
     no_crs = gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([0.0], [0.0]))
     good = pd.DataFrame({"a": [1.0, np.inf]})
-    with caplog.at_level(logging.WARNING, logger="spreiding.export"):
+    with caplog.at_level(logging.WARNING, logger="spreiding.output.export"):
         data = to_gpkg_bytes({"zonder_crs": no_crs, "goed": good})
     assert "zonder_crs" in caplog.text
     assert data[:16] == b"SQLite format 3\x00"

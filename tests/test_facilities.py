@@ -1,4 +1,4 @@
-"""Tests for spreiding.facilities: loading, validation, selection, reprojection.
+"""Tests for spreiding.data.facilities: loading, validation, selection, reprojection.
 
 Hand-made fixtures use the RD New origin: lon 5.38720621, lat 52.15517440 is
 x 155000, y 463000 (Amersfoort) by the definition of EPSG:28992.
@@ -15,7 +15,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from spreiding.config import data_paths
+from spreiding.data.config import data_paths
+from spreiding.data.facilities import (
+    KINDS,
+    facilities_to_wgs84,
+    load_facilities,
+    select_facilities,
+    validate_facilities,
+)
 from spreiding.errors import (
     ConfigError,
     CRSError,
@@ -24,13 +31,6 @@ from spreiding.errors import (
     InvalidDataError,
     MissingColumnsError,
     OutsideRegionError,
-)
-from spreiding.facilities import (
-    KINDS,
-    facilities_to_wgs84,
-    load_facilities,
-    select_facilities,
-    validate_facilities,
 )
 
 AMERSFOORT_LON, AMERSFOORT_LAT = 5.38720621, 52.15517440

@@ -1,4 +1,4 @@
-"""Tests for :mod:`spreiding.fetch`; they never touch the internet.
+"""Tests for :mod:`spreiding.data.fetch`; they never touch the internet.
 
 A local ``ThreadingHTTPServer`` on 127.0.0.1 (port chosen by the OS) serves a
 ``tmp_path`` folder of small generated files.
@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from spreiding.errors import ConfigError, DownloadError
-from spreiding.fetch import (
+from spreiding.data.fetch import (
     RemoteFile,
     available_regions,
     fetch,
@@ -28,6 +27,7 @@ from spreiding.fetch import (
     load_manifest,
     missing_manual,
 )
+from spreiding.errors import ConfigError, DownloadError
 
 PAYLOAD = b"spreiding test payload\n" * 5000  # 115,000 bytes, several chunks for the bar
 
@@ -230,7 +230,7 @@ def test_present_file_kept_when_md5_unreachable(server: Server, data_dir: Path) 
 def test_manual_entries_do_not_fail(server: Server, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     manual = RemoteFile("libs", "", "voorzieningen/libs.csv", manual=True, note="compile it by hand")
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", sha256=SHA)
-    with caplog.at_level(logging.WARNING, logger="spreiding.fetch"):
+    with caplog.at_level(logging.WARNING, logger="spreiding.data.fetch"):
         paths = fetch([manual, item], data_dir, progress=False)
     assert paths == [data_dir / "roads.osm.pbf"]
     assert "provide by hand" in caplog.text and "libs" in caplog.text
@@ -284,12 +284,12 @@ def test_fetch_region_uses_env_folder_and_reports_manual(
 ) -> None:
     # Only the manual entry would run: pretend the downloadable files are all present
     # without checksum checks by pointing fetch at a manifest subset.
-    import spreiding.fetch as mod
+    import spreiding.data.fetch as mod
 
     manual = RemoteFile("libs", "", "voorzieningen/libs.csv", manual=True)
     monkeypatch.setattr(mod, "load_manifest", lambda region, include_optional=False: (manual,))
     monkeypatch.setenv("SPREIDING_DATA_DIR", str(tmp_path / "envdata"))
-    with caplog.at_level(logging.WARNING, logger="spreiding.fetch"):
+    with caplog.at_level(logging.WARNING, logger="spreiding.data.fetch"):
         assert fetch_region("drenthe", progress=False) == []
     assert "still to provide by hand" in caplog.text
     assert str(tmp_path / "envdata") in caplog.text
@@ -309,7 +309,7 @@ def test_manifest_from_a_json_path(tmp_path: Path) -> None:
 
 
 def test_drenthe_manifest_has_region_settings() -> None:
-    from spreiding.fetch import read_manifest
+    from spreiding.data.fetch import read_manifest
 
     raw = read_manifest("drenthe")
     assert raw["province"] == "Drenthe"

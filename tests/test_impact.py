@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spreiding.evaluation import evaluate, prepare_context
-from spreiding.impact import closure_impact, opening_impact
-from spreiding.norm import Norm
-from spreiding.region import counted_facilities
-from spreiding.scenario import Scenario, close, open_site
-from spreiding.siting import candidate_matrix
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.impact import closure_impact, opening_impact
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario, close, open_site
+from spreiding.data.region import counted_facilities
+from spreiding.siting.advice import candidate_matrix
 
 from .conftest import points
 

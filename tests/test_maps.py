@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
-from spreiding.maps import (
+from spreiding.output.maps import (
     COMPONENT_DIR,
     OSM_CREDIT,
     click_to_rd,
@@ -19,7 +20,6 @@ from spreiding.maps import (
     map_html,
     map_payload,
 )
-from spreiding.norm import Norm
 
 from .conftest import points
 

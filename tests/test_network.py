@@ -8,7 +8,7 @@ import pytest
 from scipy.sparse import csgraph
 
 from spreiding.errors import DataNotFoundError, InvalidDataError, NetworkError
-from spreiding.network import build_network, load_network, read_road_tables
+from spreiding.network.roads import build_network, load_network, read_road_tables
 
 from .conftest import TINY_EDGES, TINY_NODES
 

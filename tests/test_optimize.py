@@ -1,4 +1,4 @@
-"""Tests for spreiding.optimize: hand-checked cases, spopt/PuLP oracle, greedy bounds, properties."""
+"""Tests for spreiding.siting.models: hand-checked cases, spopt/PuLP oracle, greedy bounds, properties."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import spreiding.optimize as opt
+import spreiding.siting.models as opt
 from spreiding.errors import OptimizationError
-from spreiding.optimize import greedy_lscp, greedy_mclp, greedy_p_median, lscp, mclp, p_median
+from spreiding.siting.models import greedy_lscp, greedy_mclp, greedy_p_median, lscp, mclp, p_median
 
 # PuLP 3.x warns about its own 4.0 API changes when spopt builds models.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

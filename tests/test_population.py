@@ -24,10 +24,9 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
-from spreiding.config import data_paths
-from spreiding.errors import ConfigError, CRSError, DataNotFoundError, InvalidDataError, MissingColumnsError
-from spreiding.placement import place_on_streets
-from spreiding.population import (
+from spreiding.analysis.placement import place_on_streets
+from spreiding.data.config import data_paths
+from spreiding.data.population import (
     AGE_COLUMNS,
     POP_COLUMNS,
     load_cbs_vierkant,
@@ -36,6 +35,7 @@ from spreiding.population import (
     pc4_as_population,
     population_summary,
 )
+from spreiding.errors import ConfigError, CRSError, DataNotFoundError, InvalidDataError, MissingColumnsError
 
 PATHS = data_paths()
 needs_grid = pytest.mark.skipif(

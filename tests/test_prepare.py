@@ -1,4 +1,4 @@
-"""Tests for :mod:`spreiding.prepare`: downloads turned into the region's loader files.
+"""Tests for :mod:`spreiding.data.prepare`: downloads turned into the region's loader files.
 
 Nothing here touches the internet. The inputs are hand-made in ``tmp_path``
 and served from a local HTTP server (``tests.test_fetch.Server``):
@@ -59,11 +59,10 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import box
 
-from spreiding.config import DataPaths
-from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
-from spreiding.fetch import fetch_region
-from spreiding.norm import Norm
-from spreiding.prepare import (
+from spreiding.analysis.norm import Norm
+from spreiding.data.config import DataPaths
+from spreiding.data.fetch import fetch_region
+from spreiding.data.prepare import (
     OSM_LIBRARY_NOTE,
     RegionConfig,
     boundaries_from_wijkbuurtkaart,
@@ -72,7 +71,8 @@ from spreiding.prepare import (
     prepare_region,
     vierkant_from_zip,
 )
-from spreiding.region import OSM_FALLBACK_WARNING, analyse, load_region
+from spreiding.data.region import OSM_FALLBACK_WARNING, analyse, load_region
+from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 
 from .test_fetch import Server
 
@@ -348,7 +348,7 @@ def test_compiled_list_wins_over_osm(manifest: Path, data_dir: Path) -> None:
 
 
 def test_missing_downloads_are_skipped_with_a_warning(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level("WARNING", logger="spreiding.prepare"):
+    with caplog.at_level("WARNING", logger="spreiding.data.prepare"):
         assert prepare_region(data_dir, _config(), progress=False) == []
     assert "spreiding fetch" in caplog.text and "wbk.zip" in caplog.text
     assert list(data_dir.rglob("*")) == []

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from spreiding.analysis.norm import Norm
+from spreiding.data.region import analyse, load_region
 from spreiding.errors import ConfigError
-from spreiding.network import load_network
-from spreiding.norm import Norm
-from spreiding.region import analyse, load_region
+from spreiding.network.roads import load_network
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spreiding.config import DataPaths
-from spreiding.distance import DistanceModel
+from spreiding.analysis.norm import Norm
+from spreiding.data.config import DataPaths
 from spreiding.errors import ConfigError
-from spreiding.norm import Norm
-from spreiding.report import MAP_CREDIT, municipality_report, report_filename, uncovered_places
+from spreiding.network.engine import DistanceModel
+from spreiding.output.report import MAP_CREDIT, municipality_report, report_filename, uncovered_places
 
 from .conftest import points
 from .test_export import DAY, SCRIPT_NAME, tiny_analysis
@@ -179,8 +179,8 @@ def test_report_filename() -> None:
 
 
 def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
-    from spreiding.norm import PRESETS
-    from spreiding.region import analyse, load_region
+    from spreiding.analysis.norm import PRESETS
+    from spreiding.data.region import analyse, load_region
 
     region = load_region(real_data.root)
     analysis = analyse(region.population, region.facilities, PRESETS["5km-auto"], None)

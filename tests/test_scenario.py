@@ -6,12 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spreiding.distance import nearest_facility
-from spreiding.errors import ConfigError, ScenarioError
-from spreiding.evaluation import evaluate, prepare_context
-from spreiding.norm import Norm
-from spreiding.region import counted_facilities
-from spreiding.scenario import (
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import (
     Edit,
     Scenario,
     apply_scenario,
@@ -22,6 +19,9 @@ from spreiding.scenario import (
     reopen,
     retype,
 )
+from spreiding.data.region import counted_facilities
+from spreiding.errors import ConfigError, ScenarioError
+from spreiding.network.engine import nearest_facility
 
 from .conftest import line_facilities, line_population
 
@@ -157,7 +157,7 @@ def test_mode_mismatch(ctx) -> None:
 
 @pytest.fixture(scope="module")
 def real_region(real_data):
-    from spreiding.region import load_region
+    from spreiding.data.region import load_region
 
     return load_region(real_data.root)
 
@@ -176,7 +176,7 @@ def test_library_examples_load(real_region) -> None:
 
 
 def test_real_close_assen_and_full_recompute(real_region) -> None:
-    from spreiding.network import load_network
+    from spreiding.network.roads import load_network
 
     network = load_network(mode="car", data_dir=real_region.data_dir, progress=False)
     context = prepare_context(real_region.population, real_region.facilities, network, mode="car")

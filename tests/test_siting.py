@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
-from spreiding.evaluation import evaluate, prepare_context
-from spreiding.norm import Norm
-from spreiding.siting import age_weights, suggest_sites
+from spreiding.siting.advice import age_weights, suggest_sites
 
 from .conftest import points
 
@@ -76,7 +76,7 @@ def test_advice_as_scenario(ctx) -> None:
 
 def test_candidates_off_the_network_are_reported_not_dropped() -> None:
     """Hand-made road graph (conftest): a candidate 50 km from any road serves nobody and is named."""
-    from spreiding.network import build_network
+    from spreiding.network.roads import build_network
 
     from .conftest import NODE_XY, TINY_EDGES, TINY_NODES
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from spreiding.errors import ScenarioError, StoreError
-from spreiding.scenario import Scenario, close, move, open_site, retype
-from spreiding.store import (
+from spreiding.analysis.scenario import Scenario, close, move, open_site, retype
+from spreiding.analysis.store import (
     SCHEMA_VERSION,
     ScenarioStore,
     default_store_path,
@@ -23,6 +22,7 @@ from spreiding.store import (
     scenario_to_geojson,
     write_scenario_file,
 )
+from spreiding.errors import ScenarioError, StoreError
 
 SCEN = Scenario(
     "Assen anders",
@@ -121,8 +121,8 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
 
 _CRASH = """
 import os, sys
-from spreiding.store import ScenarioStore
-from spreiding.scenario import Scenario, close
+from spreiding.analysis.store import ScenarioStore
+from spreiding.analysis.scenario import Scenario, close
 store = ScenarioStore(__import__('pathlib').Path(sys.argv[1]))
 with store._write() as conn:
     conn.execute("DELETE FROM scenarios")

@@ -1,0 +1,534 @@
+"""Evaluating what-if scenarios on precomputed distances.
+
+Evaluation reuses one precomputed points × service-points
+:class:`~spreiding.network.engine.DistanceMatrix` over *all* rows of the service
+point list (:func:`prepare_context`): closing, re-opening or retyping a known
+point only chooses other matrix columns; a new or moved location costs one
+single-source search, cached in the returned context. Points whose every
+counted service point lies beyond the matrix's cut-off get one exact search
+(rare: only when a scenario closes everything within the cut-off), so a
+cut-off never turns into "unreachable".
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from spreiding._validate import rows_text
+from spreiding.analysis.coverage import coverage_by_age, coverage_table, covered_mask
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario, apply_scenario
+from spreiding.data.region import counted_facilities, population_points
+from spreiding.errors import ConfigError
+from spreiding.network.engine import (
+    DEFAULT_CUTOFF_M,
+    DEFAULT_DETOUR_FACTOR,
+    DistanceMatrix,
+    DistanceModel,
+    distance_matrix,
+    nearest_facility,
+)
+from spreiding.network.roads import RoadNetwork
+
+__all__ = [
+    "CHANGE_BINS",
+    "SCENARIO_CUTOFF_S",
+    "ScenarioContext",
+    "ScenarioResult",
+    "compare_results",
+    "distance_change_histogram",
+    "evaluate",
+    "prepare_context",
+    "site_matrix",
+    "with_sites",
+]
+
+logger = logging.getLogger(__name__)
+
+SCENARIO_CUTOFF_S = 1800.0
+"""Travel times kept in a scenario matrix (about what the 20 km distance cut-off takes by car);
+rows beyond it get an exact search when a time norm needs them."""
+
+#: Bins of the distance change (scenario − base, metres): (code, label).
+CHANGE_BINS: tuple[tuple[str, str], ...] = (
+    ("lt_-2km", "< -2 km"),
+    ("-2_-0.5km", "-2 .. -0,5 km"),
+    ("-0.5_-0.1km", "-0,5 .. -0,1 km"),
+    ("same", "± 0,1 km"),
+    ("0.1_0.5km", "0,1 .. 0,5 km"),
+    ("0.5_2km", "0,5 .. 2 km"),
+    ("2_5km", "2 .. 5 km"),
+    ("gt_5km", "> 5 km"),
+    ("lost", "niet meer bereikbaar"),
+    ("gained", "weer bereikbaar"),
+    ("never", "in beide onbereikbaar"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioContext:
+    """Precomputed distances for scenario work (never mutated).
+
+    Attributes
+    ----------
+    points
+        Residents' points (cells or street placements).
+    facilities
+        All service points (every status) the base stands on.
+    matrix
+        Points × location keys (all rows of ``facilities`` plus any new or
+        moved locations added since).
+    network
+        The road network (``None`` for crow-fly).
+    detour_factor
+        Crow-fly detour factor.
+    total_label
+        Label of the total row.
+    cutoff_s
+        Travel times kept in the matrix (new sites use the same cut-offs).
+    memo
+        Base results per norm (filled by :func:`evaluate`; a cache, not data).
+    """
+
+    points: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    matrix: DistanceMatrix
+    network: RoadNetwork | None = None
+    detour_factor: float = DEFAULT_DETOUR_FACTOR
+    total_label: str = "Drenthe"
+    cutoff_s: float = SCENARIO_CUTOFF_S
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def model(self) -> DistanceModel:
+        """The distance model."""
+        return self.matrix.model
+
+
+def prepare_context(
+    population: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    network: RoadNetwork | None = None,
+    *,
+    mode: str = "car",
+    placement: str = "cell_centre",
+    cutoff_m: float = DEFAULT_CUTOFF_M,
+    cutoff_s: float = SCENARIO_CUTOFF_S,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    total_label: str = "Drenthe",
+    progress: bool = False,
+) -> ScenarioContext:
+    """Compute the points × all-service-points matrix once for scenario work.
+
+    Parameters
+    ----------
+    population
+        Population cells.
+    facilities
+        All service points, every status and kind (so closing, re-opening
+        or retyping is a choice of columns).
+    network
+        The mode's road network, or ``None`` for crow-fly estimates.
+    mode
+        Travel mode (must match the network).
+    placement
+        ``"cell_centre"`` or ``"street_nodes"``.
+    cutoff_m, cutoff_s
+        Largest distance / travel time kept (use more than the norm;
+        points beyond both have ``inf`` and count as unreachable).
+    detour_factor
+        Crow-fly only.
+    total_label
+        Label of the total row.
+    progress
+        Show a progress bar.
+    """
+    points = population_points(population, placement, network)
+    frame = facilities.copy()
+    frame["id"] = frame["id"].astype(str)
+    matrix = distance_matrix(
+        points,
+        frame,
+        network,
+        mode=mode,
+        cutoff_m=cutoff_m,
+        cutoff_s=cutoff_s,
+        detour_factor=detour_factor,
+        progress=progress,
+    )
+    if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
+        far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
+        logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
+    return ScenarioContext(points, frame, matrix, network, detour_factor, total_label, cutoff_s)
+
+
+def site_matrix(
+    context: ScenarioContext, ids: pd.Series, geometry: gpd.GeoSeries, *, progress: bool = False
+) -> DistanceMatrix:
+    """Distances from the context's points to other sites (one search each), with the context's settings.
+
+    Parameters
+    ----------
+    context
+        The scenario context (points, network, cut-offs).
+    ids
+        Site ids (become the matrix's column ids).
+    geometry
+        Site points.
+    progress
+        Show a progress bar.
+    """
+    frame = gpd.GeoDataFrame({"id": ids.astype(str).to_numpy()}, geometry=geometry.to_numpy(), crs=geometry.crs)
+    return distance_matrix(
+        context.points,
+        frame,
+        context.network,
+        mode=context.model.mode,
+        cutoff_m=context.matrix.cutoff_m,
+        cutoff_s=context.cutoff_s,
+        detour_factor=context.detour_factor,
+        progress=progress,
+    )
+
+
+def with_sites(
+    context: ScenarioContext, sites: gpd.GeoDataFrame, *, key_column: str = "location_key"
+) -> ScenarioContext:
+    """Return a context whose matrix also has the columns of ``sites`` (one search per new key).
+
+    Keys already in the matrix cost nothing.
+    """
+    keys = sites[key_column].astype(str)
+    new = sites.loc[~keys.isin(context.matrix.facility_ids).to_numpy()].drop_duplicates(key_column)
+    if new.empty:
+        return context
+    extra = site_matrix(context, new[key_column], new.geometry)
+    if extra.excluded:
+        logger.warning(
+            "new location(s) %s lie too far from the road network and reach nobody", rows_text(extra.excluded)
+        )
+    return replace(context, matrix=context.matrix.extend(extra), memo=context.memo)
+
+
+def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame, norm: Norm) -> pd.DataFrame:
+    keys = (
+        counted["location_key"].astype(str).to_numpy()
+        if "location_key" in counted
+        else counted["id"].astype(str).to_numpy()
+    )
+    near = context.matrix.nearest(keys)
+    near = _beyond_cutoff(context, counted, keys, near, norm.uses_time)
+    to_id = pd.Series(counted["id"].astype(str).to_numpy(), index=keys)
+    for col in ("nearest_id", "nearest_time_id"):
+        near[col] = near[col].map(to_id).astype("string")
+    return near
+
+
+def _beyond_cutoff(
+    context: ScenarioContext, counted: gpd.GeoDataFrame, keys: np.ndarray, near: pd.DataFrame, need_time: bool
+) -> pd.DataFrame:
+    """Exact distances for points whose counted service points all lie beyond the matrix cut-off.
+
+    Distances are always completed (they feed the mean distance); times only
+    when the norm has a time limit (otherwise only ``mean_time_s`` leaves out
+    times beyond the cut-off).
+    """
+    missing = ~np.isfinite(near["dist_m"].to_numpy(float))
+    if need_time:
+        missing |= ~np.isfinite(near["time_s"].to_numpy(float))
+    far = near["snapped"].to_numpy(bool) & missing
+    if not far.any() or counted.empty:
+        return near
+    rows = np.flatnonzero(far)
+    sites = gpd.GeoDataFrame({"id": keys}, geometry=counted.geometry.to_numpy(), crs=counted.crs)
+    exact = nearest_facility(
+        context.points.iloc[rows],
+        sites,
+        context.network,
+        mode=context.model.mode,
+        detour_factor=context.detour_factor,
+    )
+    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
+    out = near.copy()
+    for col in ("dist_m", "nearest_id", "time_s", "nearest_time_id"):
+        values = out[col].to_numpy(dtype=object if col.endswith("_id") else float, copy=True)
+        values[rows] = exact[col].to_numpy()
+        out[col] = pd.array(values, dtype="string") if col.endswith("_id") else values
+    return out
+
+
+def distance_change_histogram(
+    population: pd.DataFrame,
+    nearest_base: pd.DataFrame,
+    nearest: pd.DataFrame,
+    norm: Norm,
+    *,
+    by: str = "municipality",
+    total_label: str = "Totaal",
+) -> pd.DataFrame:
+    """Residents per bin of distance change (scenario − base), per group and in total.
+
+    Bins: :data:`CHANGE_BINS` (``< -2 km`` ... ``> 5 km``; ``± 0,1 km`` is
+    ``|change| <= 100 m``), plus "no longer reachable", "reachable again"
+    and "unreachable in both".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: ``municipality``, ``bin``, ``label``, ``residents``
+        (weighted by the norm's population column), total rows last.
+    """
+    d0 = nearest_base["dist_m"].to_numpy(float)
+    d1 = nearest["dist_m"].to_numpy(float)
+    f0, f1 = np.isfinite(d0), np.isfinite(d1)
+    with np.errstate(invalid="ignore"):
+        delta = np.where(f0 & f1, d1 - d0, 0.0)
+    neg = np.digitize(delta, [-2000.0, -500.0, -100.0])  # 0..3
+    pos = np.digitize(delta, [100.0, 500.0, 2000.0, 5000.0], right=True)  # 0..4
+    code = np.where(neg < 3, neg, 3 + pos)
+    code = np.where(f0 & ~f1, 8, np.where(~f0 & f1, 9, np.where(~f0 & ~f1, 10, code)))
+    weight = population[norm.weight_column].to_numpy(float)
+    groups, names = pd.factorize(population[by].astype("string").fillna("(onbekend)"), sort=True)
+    nb = len(CHANGE_BINS)
+    per = np.bincount(groups * nb + code, weights=weight, minlength=len(names) * nb).reshape(len(names), nb)
+    total = np.bincount(code, weights=weight, minlength=nb)[None, :]
+    counts = np.vstack([per, total])
+    labels = [*map(str, names), total_label]
+    return pd.DataFrame(
+        {
+            "municipality": np.repeat(labels, nb),
+            "bin": [b for _ in labels for b, _l in CHANGE_BINS],
+            "label": [lab for _ in labels for _b, lab in CHANGE_BINS],
+            "residents": counts.ravel(),
+        }
+    )
+
+
+_DIFF_KEEP = ("covered", "covered_pct", "unreachable", "mean_dist_m", "mean_time_s")
+
+
+def _diff(
+    table_base: pd.DataFrame,
+    table: pd.DataFrame,
+    population: pd.DataFrame,
+    bands: list[str],
+    lose_mask: np.ndarray,
+    gain_mask: np.ndarray,
+    by: str,
+) -> pd.DataFrame:
+    """Base, scenario and delta columns plus residents losing/gaining coverage, row-aligned with the tables."""
+    keys = [c for c in ("municipality", "age_band", "age_label") if c in table_base.columns]
+    out = table_base.loc[:, [*keys, "residents"]].reset_index(drop=True)
+    for col in _DIFF_KEEP:
+        b, s = table_base[col].to_numpy(float), table[col].to_numpy(float)
+        out[f"{col}_base"] = b
+        out[col] = s
+        with np.errstate(invalid="ignore"):
+            out[f"{col}_delta"] = s - b
+    groups, names = pd.factorize(population[by].astype("string").fillna("(onbekend)"), sort=True)
+    lose: list[np.ndarray] = []
+    gain: list[np.ndarray] = []
+    for band in bands:  # at most six bands: columns, not cells
+        w = population[band].to_numpy(float)
+        for mask, acc in ((lose_mask, lose), (gain_mask, gain)):
+            per = np.bincount(groups, weights=np.where(mask, w, 0.0), minlength=len(names))
+            acc.append(np.append(per, per.sum()))
+    out["lose_coverage"] = np.concatenate(lose)
+    out["gain_coverage"] = np.concatenate(gain)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """A scenario evaluated against a norm, with the base for comparison.
+
+    The per-age-band tables (:attr:`by_age`, :attr:`by_age_base`,
+    :attr:`diff_by_age`) are computed on first access, so a toggle only pays
+    for what is shown.
+
+    Attributes
+    ----------
+    scenario, norm, model
+        What was evaluated, with which distance model.
+    facilities
+        The full service-point list after the edits (see :func:`apply_scenario`).
+    counted
+        The service points that count under the norm in the scenario.
+    nearest_base, nearest
+        Nearest counted service point per point, base and scenario.
+    table_base, table
+        Coverage per municipality (+ total row), base and scenario.
+    diff
+        Per municipality: residents; base, scenario and delta of covered
+        residents, covered %, unreachable, mean distance and mean time;
+        residents who lose or gain coverage (for the norm's population column).
+    change_hist
+        Residents per bin of distance change (:func:`distance_change_histogram`).
+    context
+        The context, extended with the columns of new/moved locations; pass
+        it to the next :func:`evaluate` to reuse them.
+    by
+        Grouping column.
+    """
+
+    scenario: Scenario
+    norm: Norm
+    model: DistanceModel
+    facilities: gpd.GeoDataFrame
+    counted: gpd.GeoDataFrame
+    nearest_base: pd.DataFrame
+    nearest: pd.DataFrame
+    table_base: pd.DataFrame
+    table: pd.DataFrame
+    diff: pd.DataFrame
+    change_hist: pd.DataFrame
+    context: ScenarioContext
+    by: str = "municipality"
+
+    @property
+    def total(self) -> pd.Series:
+        """The total row of :attr:`diff`."""
+        return self.diff.iloc[-1]
+
+    @cached_property
+    def by_age_base(self) -> pd.DataFrame:
+        """Base coverage per municipality and age band (long)."""
+        return _by_age(self.context, self.nearest_base, self.norm, self.by)
+
+    @cached_property
+    def by_age(self) -> pd.DataFrame:
+        """Scenario coverage per municipality and age band (long)."""
+        return _by_age(self.context, self.nearest, self.norm, self.by)
+
+    @cached_property
+    def diff_by_age(self) -> pd.DataFrame:
+        """:attr:`diff` for every age band (long: ``municipality, age_band, age_label, ...``)."""
+        cov_base, cov = covered_mask(self.nearest_base, self.norm), covered_mask(self.nearest, self.norm)
+        bands = list(dict.fromkeys(self.by_age_base["age_band"]))
+        points = self.context.points
+        return _diff(self.by_age_base, self.by_age, points, bands, cov_base & ~cov, cov & ~cov_base, self.by)
+
+
+def _by_age(context: ScenarioContext, nearest: pd.DataFrame, norm: Norm, by: str) -> pd.DataFrame:
+    out = coverage_by_age(context.points, nearest, norm, by=by, total_label=context.total_label)
+    if norm.age_band is not None:  # the norm's own band keeps the norm's description
+        out.loc[out["age_band"] == norm.age_band, "norm"] = norm.describe()
+    return out
+
+
+def _base(context: ScenarioContext, norm: Norm, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nearest and coverage table of the base, memoised per norm in the context."""
+    key = (norm, by)
+    if key not in context.memo:
+        near = _nearest(context, counted_facilities(context.facilities, norm), norm)
+        table = coverage_table(context.points, near, norm, by=by, total_label=context.total_label)
+        context.memo[key] = (near, table)
+    return context.memo[key]
+
+
+def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: str = "municipality") -> ScenarioResult:
+    """Evaluate a scenario against a norm, compared with the base.
+
+    Parameters
+    ----------
+    context
+        From :func:`prepare_context` (or a previous result's ``context``).
+    scenario
+        The scenario (an empty scenario gives the base).
+    norm
+        The norm; its mode must be the context's.
+    by
+        Grouping column of the population.
+
+    Returns
+    -------
+    ScenarioResult
+
+    Raises
+    ------
+    ConfigError
+        The norm's mode differs from the context's.
+    ScenarioError
+        An edit cannot be applied.
+    """
+    if norm.mode != context.model.mode:
+        msg = (
+            f"the norm is for {norm.mode!r} but the scenario distances are for {context.model.mode!r}; "
+            f"prepare a context for {norm.mode!r}"
+        )
+        raise ConfigError(msg)
+    edited = apply_scenario(context.facilities, scenario)
+    counted = counted_facilities(edited, norm)
+    located = counted.loc[counted["location_key"] != counted["id"]]
+    if not located.empty:
+        context = with_sites(context, located)
+    if counted.empty:
+        logger.warning("scenario %r leaves no counted service point", scenario.name)
+    near_base, table_base = _base(context, norm, by)
+    near = _nearest(context, counted, norm)
+    table = coverage_table(context.points, near, norm, by=by, total_label=context.total_label)
+    cov_base, cov = covered_mask(near_base, norm), covered_mask(near, norm)
+    diff = _diff(table_base, table, context.points, [norm.weight_column], cov_base & ~cov, cov & ~cov_base, by)
+    hist = distance_change_histogram(context.points, near_base, near, norm, by=by, total_label=context.total_label)
+    return ScenarioResult(
+        scenario, norm, context.model, edited, counted, near_base, near, table_base, table, diff, hist, context, by
+    )
+
+
+def compare_results(a: ScenarioResult, b: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare scenario B with scenario A directly (not each with the base).
+
+    Uses the two results' distances and coverage masks only; no graph search.
+
+    Parameters
+    ----------
+    a, b
+        Two results of :func:`evaluate` for the same points, norm and grouping.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per municipality plus the total row (order of ``a.table``):
+        ``municipality``, ``residents``; for ``covered``, ``covered_pct``,
+        ``unreachable``, ``mean_dist_m`` and ``mean_time_s`` the columns
+        ``<col>_a``, ``<col>_b`` and ``<col>_delta`` (B − A); residents who
+        ``lose_coverage`` (covered in A, not in B) and ``gain_coverage``
+        (covered in B, not in A), weighted by the norm's population column.
+    histogram : pandas.DataFrame
+        Residents per bin of distance change from A to B
+        (:func:`distance_change_histogram`, total rows last).
+
+    Raises
+    ------
+    ConfigError
+        The results differ in norm, grouping or points.
+    """
+    if a.norm != b.norm:
+        msg = (
+            f"scenario {a.scenario.name!r} was evaluated for norm {a.norm.describe()!r} and "
+            f"{b.scenario.name!r} for {b.norm.describe()!r}; evaluate both for the same norm"
+        )
+        raise ConfigError(msg)
+    if a.by != b.by:
+        msg = f"results grouped by {a.by!r} and {b.by!r}; evaluate both with the same 'by'"
+        raise ConfigError(msg)
+    points = a.context.points
+    if not points.index.equals(b.context.points.index) or len(a.table) != len(b.table):
+        msg = (
+            f"scenarios {a.scenario.name!r} and {b.scenario.name!r} were evaluated on different points; "
+            "evaluate both on the same context (prepare_context once)"
+        )
+        raise ConfigError(msg)
+    cov_a, cov_b = covered_mask(a.nearest, a.norm), covered_mask(b.nearest, b.norm)
+    table = _diff(a.table, b.table, points, [a.norm.weight_column], cov_a & ~cov_b, cov_b & ~cov_a, a.by)
+    renames = {f"{col}_base": f"{col}_a" for col in _DIFF_KEEP} | {col: f"{col}_b" for col in _DIFF_KEEP}
+    table = table.rename(columns=renames)
+    hist = distance_change_histogram(points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.context.total_label)
+    return table, hist

@@ -1,0 +1,146 @@
+"""The duty-of-care norm ("redelijke afstand") as frozen configuration.
+
+The law (Wsob) sets no number, so every preset here is an *example*. A norm
+says which travel mode is used, the largest acceptable distance over the road
+and/or travel time, which kinds of service point count as a full library,
+and optionally the age band it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spreiding.errors import ConfigError
+from spreiding.network.modes import get_mode
+
+__all__ = ["AGE_BANDS", "AGE_BAND_LABELS", "ALL_KINDS", "DEFAULT_KINDS", "PRESETS", "Norm", "get_preset"]
+
+AGE_BANDS: tuple[str, ...] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
+AGE_BAND_LABELS: dict[str, str] = {
+    "pop_total": "alle inwoners",
+    "pop_0_14": "0-14 jaar",
+    "pop_15_24": "15-24 jaar",
+    "pop_25_44": "25-44 jaar",
+    "pop_45_64": "45-64 jaar",
+    "pop_65plus": "65 jaar en ouder",
+}
+ALL_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging", "servicepunt"})
+DEFAULT_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging"})
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A norm for "a full library within a reasonable distance".
+
+    Parameters
+    ----------
+    name
+        Short name shown in tables and file names.
+    mode
+        ``"car"``, ``"bike"`` or ``"walk"``.
+    max_dist_m
+        Largest acceptable distance over the road, in metres (or ``None``).
+    max_time_s
+        Largest acceptable travel time, in seconds (or ``None``). When both
+        are given a resident must meet both.
+    kinds
+        Service-point kinds that count as a full library.
+    age_band
+        ``None`` for all residents, or one of :data:`AGE_BANDS`.
+    example
+        ``True`` for presets: no legal number exists yet.
+    """
+
+    name: str = "5 km over de weg"
+    mode: str = "car"
+    max_dist_m: float | None = 5000.0
+    max_time_s: float | None = None
+    kinds: frozenset[str] = field(default=DEFAULT_KINDS)
+    age_band: str | None = None
+    example: bool = True
+
+    def __post_init__(self) -> None:
+        get_mode(self.mode)  # raises ConfigError on an unknown mode
+        object.__setattr__(self, "mode", get_mode(self.mode).name)
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        if self.max_dist_m is None and self.max_time_s is None:
+            msg = f"norm {self.name!r} has neither max_dist_m nor max_time_s; give at least one"
+            raise ConfigError(msg)
+        for label, value in (("max_dist_m", self.max_dist_m), ("max_time_s", self.max_time_s)):
+            if value is not None and not value > 0:
+                msg = f"norm {self.name!r}: {label} must be positive, got {value!r}"
+                raise ConfigError(msg)
+        if self.age_band is not None and self.age_band not in AGE_BANDS:
+            msg = f"norm {self.name!r}: unknown age band {self.age_band!r}; use one of {AGE_BANDS}"
+            raise ConfigError(msg)
+        if not self.kinds:
+            msg = f"norm {self.name!r} counts no service-point kind; give at least one of {sorted(ALL_KINDS)}"
+            raise ConfigError(msg)
+
+    @property
+    def weight_column(self) -> str:
+        """Population column this norm is about (``pop_total`` or an age band)."""
+        return self.age_band or "pop_total"
+
+    @property
+    def uses_time(self) -> bool:
+        """Whether the norm has a travel-time limit."""
+        return self.max_time_s is not None
+
+    @property
+    def search_limit_m(self) -> float:
+        """Largest distance a graph search needs to explore for this norm (``inf`` if time-only)."""
+        return float(self.max_dist_m) if self.max_dist_m is not None and self.max_time_s is None else float("inf")
+
+    def describe(self) -> str:
+        """Return a one-line Dutch description, e.g. ``"5 km over de weg (auto)"``."""
+        parts = []
+        if self.max_dist_m is not None:
+            parts.append(f"{self.max_dist_m / 1000:g} km over de weg")
+        if self.max_time_s is not None:
+            parts.append(f"{self.max_time_s / 60:g} min")
+        mode = get_mode(self.mode).label_nl
+        text = " en ".join(parts) + f" ({mode})"
+        if self.age_band:
+            text += f", {AGE_BAND_LABELS[self.age_band]}"
+        return text
+
+    def slug(self) -> str:
+        """Return a file-name friendly identifier of the norm."""
+        parts = [self.mode]
+        if self.max_dist_m is not None:
+            parts.append(f"{self.max_dist_m / 1000:g}km")
+        if self.max_time_s is not None:
+            parts.append(f"{self.max_time_s / 60:g}min")
+        if self.age_band:
+            parts.append(self.age_band.removeprefix("pop_"))
+        return "-".join(parts).replace(".", "_")
+
+    def with_(self, **changes: object) -> Norm:
+        """Return a copy with some fields changed (the norm itself is frozen)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+PRESETS: dict[str, Norm] = {
+    "5km-auto": Norm(name="Voorbeeld: 5 km over de weg (auto)", mode="car", max_dist_m=5000.0),
+    "10km-auto": Norm(name="Voorbeeld: 10 km over de weg (auto)", mode="car", max_dist_m=10000.0),
+    "15min-fiets": Norm(name="Voorbeeld: 15 min fietsen", mode="bike", max_dist_m=None, max_time_s=900.0),
+    "30min-lopen": Norm(name="Voorbeeld: 30 min lopen", mode="walk", max_dist_m=None, max_time_s=1800.0),
+    "cbs-auto": Norm(
+        name="Voorbeeld: CBS-vergelijkbaar, auto over de weg (gemiddelde afstand), 5 km",
+        mode="car",
+        max_dist_m=5000.0,
+        kinds=ALL_KINDS,
+    ),
+    "15min-fiets-jeugd": Norm(
+        name="Voorbeeld: 15 min fietsen, 0-14 jaar", mode="bike", max_dist_m=None, max_time_s=900.0, age_band="pop_0_14"
+    ),
+}
+
+
+def get_preset(key: str) -> Norm:
+    """Return a preset norm by key (see :data:`PRESETS`)."""
+    if key not in PRESETS:
+        msg = f"unknown norm preset {key!r}; use one of {sorted(PRESETS)} or give --max-km/--max-min"
+        raise ConfigError(msg)
+    return PRESETS[key]

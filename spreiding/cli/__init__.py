@@ -1,0 +1,5 @@
+"""The ``spreiding`` command line."""
+
+from spreiding.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,358 @@
+"""Command line: ``spreiding scenario ...`` and ``spreiding optimize``.
+
+Registered by :func:`spreiding.cli.main.build_parser` through :func:`register`.
+Scenarios live in the store (:mod:`spreiding.analysis.store`; ``$SPREIDING_STORE``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+import pandas as pd
+from pyproj import Transformer
+
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.scenario import Edit, Scenario, describe_edits, library_examples, open_site
+from spreiding.analysis.store import ScenarioStore, read_scenario_file, write_scenario_file
+from spreiding.cli.main import (
+    OSM_CREDIT,
+    add_data_arguments,
+    add_norm_arguments,
+    load_inputs,
+    norm_from_args,
+    write_table,
+)
+from spreiding.errors import ScenarioError
+
+__all__ = ["register"]
+
+logger = logging.getLogger(__name__)
+
+_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+
+
+def _parts(text: str, n_min: int, n_max: int, form: str) -> list[str]:
+    parts = [p.strip() for p in text.split(";")]
+    if not n_min <= len(parts) <= n_max:
+        msg = f"cannot read {text!r}; write it as {form!r}"
+        raise ScenarioError(msg)
+    return parts
+
+
+def _lonlat(lon: str, lat: str, text: str) -> tuple[float, float]:
+    try:
+        lo, la = float(lon), float(lat)
+    except ValueError as exc:
+        msg = f"{text!r}: lon/lat must be numbers in WGS84 (e.g. 6.56;52.99)"
+        raise ScenarioError(msg) from exc
+    if not (3.0 <= lo <= 7.5 and 50.5 <= la <= 54.0):
+        msg = f"{text!r}: {lo}, {la} is not in the Netherlands; give lon;lat in WGS84 (lon first, e.g. 6.56;52.99)"
+        raise ScenarioError(msg)
+    x, y = _TO_RD.transform(lo, la)
+    return float(x), float(y)
+
+
+def edits_from_args(args: argparse.Namespace) -> list[Edit]:
+    """Edits from ``--close``, ``--reopen``, ``--open``, ``--move`` and ``--retype`` options."""
+    edits = [Edit("close", i) for i in args.close or []]
+    edits += [Edit("reopen", i) for i in args.reopen or []]
+    for text in args.open or []:
+        p = _parts(text, 4, 5, "name;kind;lon;lat[;host]")
+        x, y = _lonlat(p[2], p[3], text)
+        edits.append(open_site(p[0], p[1], x, y, host_building=p[4] if len(p) > 4 and p[4] else None))
+    for text in args.move or []:
+        p = _parts(text, 3, 3, "ID;lon;lat")
+        x, y = _lonlat(p[1], p[2], text)
+        edits.append(Edit("move", p[0], x=x, y=y))
+    for text in args.retype or []:
+        p = _parts(text, 2, 3, "ID;kind[;host]")
+        edits.append(Edit("retype", p[0], kind=p[1], host_building=p[2] if len(p) > 2 and p[2] else None))
+    return edits
+
+
+def _store(args: argparse.Namespace) -> ScenarioStore:
+    return ScenarioStore.open(getattr(args, "store", None))
+
+
+def _cmd_create(args: argparse.Namespace) -> int:
+    if args.from_file:
+        scen = read_scenario_file(args.from_file, name=args.name)
+    else:
+        edits = edits_from_args(args)
+        if not edits:
+            msg = "no edits given; use --close, --reopen, --open, --move, --retype or --from-file"
+            raise ScenarioError(msg)
+        scen = Scenario(args.name, args.description or "", tuple(edits))
+    store = _store(args)
+    store.update(scen) if args.replace and store.exists(scen.name) else store.create(scen)
+    print(f"opgeslagen: {scen.name} ({len(scen.edits)} wijziging(en)) in {store.path}")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    table = _store(args).list()
+    if table.empty:
+        print("geen scenario's opgeslagen (maak er een met `spreiding scenario create` of `scenario examples`)")
+        return 0
+    table["description"] = table["description"].astype("string").str.slice(0, 60)
+    print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    scen = _store(args).load(args.name)
+    print(f"{scen.name}: {scen.description}")
+    for line in describe_edits(scen):
+        print(f"  - {line}")
+    return 0
+
+
+def _context(args: argparse.Namespace, region: Any, network: Any, mode: str) -> Any:  # -> ScenarioContext
+    """The scenario context for the command's data and placement options."""
+    return prepare_context(
+        region.population,
+        region.facilities,
+        network,
+        mode=mode,
+        placement=args.placement,
+        detour_factor=args.detour,
+        total_label=region.name,
+        progress=not args.no_progress,
+    )
+
+
+def _evaluate(args: argparse.Namespace, names: list[str]) -> list:  # -> list[ScenarioResult]
+    store = _store(args)
+    scenarios = [store.load(n) for n in names]
+    norm = norm_from_args(args)
+    region, network = load_inputs(args, norm.mode)
+    ctx = _context(args, region, network, norm.mode)
+    print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {ctx.model.label_nl}")
+    results = []
+    for scen in scenarios:
+        res = evaluate(ctx, scen, norm)
+        ctx = res.context
+        results.append(res)
+    return results
+
+
+def _diff_view(diff: pd.DataFrame) -> str:
+    view = pd.DataFrame(
+        {
+            "gemeente": diff["municipality"],
+            "inwoners": diff["residents"].round(0).astype("Int64"),
+            "binnen_norm_%_basis": diff["covered_pct_base"].round(1),
+            "binnen_norm_%": diff["covered_pct"].round(1),
+            "verlies": diff["lose_coverage"].round(0).astype("Int64"),
+            "winst": diff["gain_coverage"].round(0).astype("Int64"),
+            "gem_km_basis": (diff["mean_dist_m_base"] / 1000).round(2),
+            "gem_km": (diff["mean_dist_m"] / 1000).round(2),
+        }
+    )
+    return view.to_string(index=False)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    (res,) = _evaluate(args, [args.name])
+    print(f"Scenario: {res.scenario.name}")
+    for line in describe_edits(res.scenario, res.context.facilities):
+        print(f"  - {line}")
+    print(_diff_view(res.diff))
+    hist = res.change_hist.loc[res.change_hist["municipality"] == res.context.total_label]
+    print("Verandering van afstand (inwoners):")
+    print(hist.loc[hist["residents"] > 0, ["label", "residents"]].round(0).to_string(index=False))
+    if not args.crowfly:
+        print(OSM_CREDIT)
+    if args.out:
+        out = write_table(res.diff, args.out, layer="scenario")
+        print(f"geschreven: {out}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    a, b = _evaluate(args, [args.a, args.b])
+    table = pd.DataFrame(
+        {
+            "gemeente": a.diff["municipality"],
+            "basis_%": a.diff["covered_pct_base"].round(1),
+            f"{a.scenario.name}_%": a.diff["covered_pct"].round(1),
+            f"{b.scenario.name}_%": b.diff["covered_pct"].round(1),
+            "basis_km": (a.diff["mean_dist_m_base"] / 1000).round(2),
+            f"{a.scenario.name}_km": (a.diff["mean_dist_m"] / 1000).round(2),
+            f"{b.scenario.name}_km": (b.diff["mean_dist_m"] / 1000).round(2),
+        }
+    )
+    print(table.to_string(index=False))
+    if args.out:
+        print(f"geschreven: {write_table(table, args.out, layer='compare')}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    out = write_scenario_file(_store(args).load(args.name), args.file)
+    print(f"geschreven: {out}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    scen = read_scenario_file(args.file, name=args.name)
+    store = _store(args)
+    store.update(scen) if args.replace and store.exists(scen.name) else store.create(scen)
+    print(f"geïmporteerd: {scen.name} ({len(scen.edits)} wijziging(en))")
+    return 0
+
+
+def _cmd_delete(args: argparse.Namespace) -> int:
+    _store(args).delete(args.name)
+    print(f"verwijderd: {args.name}")
+    return 0
+
+
+def _cmd_examples(args: argparse.Namespace) -> int:
+    from spreiding.data.facilities import load_facilities
+
+    facilities = load_facilities(args.facilities, data_dir=args.data_dir)
+    store = _store(args)
+    for scen in library_examples(facilities):
+        store.save(scen)
+        print(f"opgeslagen: {scen.name}")
+    return 0
+
+
+def _cmd_optimize(args: argparse.Namespace) -> int:
+    from spreiding.data.candidates import load_candidates
+    from spreiding.siting.advice import suggest_sites
+
+    norm = norm_from_args(args)
+    region, network = load_inputs(args, norm.mode)
+    candidates = load_candidates(args.candidates, data_dir=region.data_dir)
+    ctx = _context(args, region, network, norm.mode)
+    weights = dict(_age_weight(t) for t in args.age_weight or [])
+    advice = suggest_sites(
+        ctx,
+        candidates,
+        norm,
+        model=args.model.replace("_", "-"),
+        p=args.p,
+        target_share=args.target,
+        allow_close=args.allow_close,
+        weights_by_age=weights,
+        time_limit_s=args.time_limit,
+        progress=not args.no_progress,
+    )
+    r = advice.result
+    gap = f", gap {r.mip_gap:.2%}" if r.mip_gap is not None else ""
+    label = "exact (HiGHS)" if r.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
+    print(f"Norm: {norm.describe()}; model {r.model}: {label}, {r.status}{gap}, {r.solve_time_s:.2f} s")
+    print(f"{len(candidates)} kandidaten")
+    print(
+        f"Binnen de norm: {advice.before['covered_pct']:.1f}% -> {advice.after['covered_pct']:.1f}%; "
+        f"gemiddeld {advice.before['mean_dist_m'] / 1000:.2f} -> {advice.after['mean_dist_m'] / 1000:.2f} km"
+    )
+    view = advice.sites.drop(columns="geometry")
+    print(view.round(0).to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
+    if advice.closed:
+        print(f"sluit: {', '.join(advice.closed)}")
+    if advice.unreachable:
+        far = ", ".join(advice.unreachable)
+        print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
+    if args.out:
+        print(f"geschreven: {write_table(advice.sites, args.out, layer='sites')}")
+    if args.save_as:
+        scen = advice.to_scenario(args.save_as)
+        _store(args).save(scen)
+        print(f"opgeslagen als scenario: {scen.name}")
+    return 0
+
+
+def _age_weight(text: str) -> tuple[str, float]:
+    band, _, factor = text.partition("=")
+    try:
+        return band.strip(), float(factor)
+    except ValueError as exc:
+        msg = f"cannot read age weight {text!r}; write it as band=factor, e.g. pop_0_14=2"
+        raise ScenarioError(msg) from exc
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--close", action="append", metavar="ID", help="close an open point")
+    p.add_argument("--reopen", action="append", metavar="ID", help="open a closed or planned row of the list")
+    p.add_argument("--open", action="append", metavar="'name;kind;lon;lat[;host]'", help="open a new point")
+    p.add_argument("--move", action="append", metavar="'ID;lon;lat'", help="move a point")
+    p.add_argument("--retype", action="append", metavar="'ID;kind[;host]'", help="change a point's kind")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``scenario`` and ``optimize`` to the ``spreiding`` command."""
+    sc = subparsers.add_parser("scenario", help="what-if scenarios (close, open, move, retype)")
+    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the data folder)")
+    ssub = sc.add_subparsers(dest="scenario_command", required=True)
+
+    cr = ssub.add_parser("create", help="create a scenario")
+    cr.add_argument("name")
+    cr.add_argument("--description", default="")
+    cr.add_argument("--from-file", help="read the scenario from .geojson or .json")
+    cr.add_argument("--replace", action="store_true", help="overwrite a scenario with the same name")
+    _edit_options(cr)
+    cr.set_defaults(func=_cmd_create)
+
+    ssub.add_parser("list", help="stored scenarios").set_defaults(func=_cmd_list)
+    sh = ssub.add_parser("show", help="a scenario's edits")
+    sh.add_argument("name")
+    sh.set_defaults(func=_cmd_show)
+
+    ev = ssub.add_parser("evaluate", help="coverage of a scenario against the base")
+    ev.add_argument("name")
+    ev.add_argument("--out", help="write the difference table (.csv, .xlsx, .gpkg)")
+    add_norm_arguments(ev)
+    add_data_arguments(ev)
+    ev.set_defaults(func=_cmd_evaluate)
+
+    cm = ssub.add_parser("compare", help="two scenarios side by side")
+    cm.add_argument("a")
+    cm.add_argument("b")
+    cm.add_argument("--out", help="write the table (.csv, .xlsx, .gpkg)")
+    add_norm_arguments(cm)
+    add_data_arguments(cm)
+    cm.set_defaults(func=_cmd_compare)
+
+    ex = ssub.add_parser("export", help="write a scenario as .geojson or .json")
+    ex.add_argument("name")
+    ex.add_argument("file")
+    ex.set_defaults(func=_cmd_export)
+
+    im = ssub.add_parser("import", help="read a scenario from .geojson or .json")
+    im.add_argument("file")
+    im.add_argument("--name", help="store it under this name")
+    im.add_argument("--replace", action="store_true")
+    im.set_defaults(func=_cmd_import)
+
+    de = ssub.add_parser("delete", help="delete a scenario")
+    de.add_argument("name")
+    de.set_defaults(func=_cmd_delete)
+
+    eg = ssub.add_parser("examples", help="store the library list's closed and planned rows as scenarios")
+    eg.add_argument("--data-dir")
+    eg.add_argument("--facilities", help="service points file (default: the library list)")
+    eg.set_defaults(func=_cmd_examples)
+
+    op = subparsers.add_parser("optimize", help="suggest sites (MCLP, LSCP, p-median)")
+    op.add_argument("--model", choices=["mclp", "lscp", "p-median"], default="mclp")
+    op.add_argument("--p", type=int, help="number of new sites (all open sites with --allow-close)")
+    op.add_argument("--target", type=float, default=0.95, help="LSCP: share of residents to cover (default 0.95)")
+    op.add_argument(
+        "--candidates",
+        default="osm",
+        help="'osm' (the region's OSM places and buildings), an .osm.pbf, or a file with sites",
+    )
+    op.add_argument("--allow-close", action="store_true", help="the model may close existing points")
+    op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
+    op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")
+    op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")
+    op.add_argument("--save-as", help="store the advice as a scenario with this name")
+    op.add_argument("--store", help="scenario store file")
+    add_norm_arguments(op)
+    add_data_arguments(op)
+    op.set_defaults(func=_cmd_optimize)

@@ -1,0 +1,330 @@
+"""Municipal and provincial boundaries, and which municipality a point lies in.
+
+The default file is ``gebieden/drenthe_gebieden.gpkg`` in the data folder
+(:func:`spreiding.data.config.data_paths`), with the layers ``gemeenten`` (the
+region's municipalities), ``provincie`` (the outline) and ``buurgemeenten``
+(neighbouring municipalities). Every loader returns a new GeoDataFrame in
+EPSG:28992 with English column names and a :class:`~spreiding.data.sources.SourceInfo`
+attached.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from shapely.geometry.base import BaseGeometry
+
+from spreiding._validate import require_columns, require_file, require_not_empty, require_unique, rows_text, to_rd_new
+from spreiding.data.config import data_paths
+from spreiding.data.sources import SourceInfo, attach_source
+from spreiding.errors import ConfigError, CRSError, InvalidDataError
+
+__all__ = [
+    "assign_municipality",
+    "load_municipalities",
+    "load_neighbours",
+    "load_province",
+    "study_area",
+]
+
+logger = logging.getLogger(__name__)
+
+_FETCH_FIX = "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to a folder that has it"
+_BOUNDARIES_YEAR = 2022
+
+# Generous RD New extent of the Netherlands (m); coordinates outside it mean a wrong CRS.
+_NL_X_M = (-10_000.0, 300_000.0)
+_NL_Y_M = (280_000.0, 640_000.0)
+
+
+def _read_vector(path: Path, layer: str | None, what: str) -> gpd.GeoDataFrame:
+    """Read one layer of a vector file; raise InvalidDataError instead of raw pyogrio errors."""
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        msg = (
+            f"{what} at {path} is not a readable GeoPackage or vector file ({exc}); "
+            "download it again or point to the right file"
+        )
+        raise InvalidDataError(msg) from exc
+    if layer is not None and layer not in layers:
+        msg = f"{what} at {path} has no layer {layer!r} (layers: {', '.join(layers) or 'none'}); pass the right layer"
+        raise InvalidDataError(msg)
+    try:
+        return gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:
+        msg = f"{what} at {path} cannot be read ({exc}); download it again or point to the right file"
+        raise InvalidDataError(msg) from exc
+
+
+def _check_in_netherlands(frame: gpd.GeoDataFrame, what: str) -> None:
+    """Raise CRSError when geometries in EPSG:28992 lie outside the Netherlands' RD extent."""
+    valid = frame.geometry.notna() & ~frame.geometry.is_empty
+    if not valid.any():
+        return
+    bounds = frame.geometry[valid].bounds
+    bad = (
+        (bounds["minx"] < _NL_X_M[0])
+        | (bounds["maxx"] > _NL_X_M[1])
+        | (bounds["miny"] < _NL_Y_M[0])
+        | (bounds["maxy"] > _NL_Y_M[1])
+    )
+    if bad.any():
+        msg = (
+            f"{what}: {int(bad.sum())} geometries lie outside the Netherlands in EPSG:28992 "
+            f"(rows {rows_text(bad[bad].index)}); the file's CRS is probably wrong or missing - "
+            "set the right CRS on the data (RD New = EPSG:28992, lon/lat = EPSG:4326)"
+        )
+        raise CRSError(msg)
+
+
+def _load_areas(
+    path: str | os.PathLike[str] | None,
+    data_dir: str | os.PathLike[str] | None,
+    layer: str,
+    name_in: str,
+    name_out: str,
+    what: str,
+) -> gpd.GeoDataFrame:
+    """Read one boundary layer and return ``name_out``, ``residents``, ``area_km2``, geometry."""
+    file = require_file(Path(path) if path is not None else data_paths(data_dir).boundaries, what, _FETCH_FIX)
+    raw = _read_vector(file, layer, what)
+    require_columns(raw, [name_in], f"{what} ({file}, layer {layer})", "use the CBS boundary layout")
+    require_not_empty(raw, f"{what} ({file}, layer {layer})", "use a file with at least one area")
+    frame = to_rd_new(raw, what)
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        msg = f"{what} has rows without geometry: {rows_text(frame.loc[empty, name_in])}; fix or remove them"
+        raise InvalidDataError(msg)
+    _check_in_netherlands(frame, what)
+    names = frame[name_in].astype("str")
+    require_unique(names, what)
+    residents = (
+        pd.to_numeric(frame["inwoners"], errors="coerce").astype("float64")
+        if "inwoners" in frame.columns
+        else pd.Series(np.nan, index=frame.index, dtype="float64")
+    )
+    area = (
+        pd.to_numeric(frame["oppervlakte_km2"], errors="coerce").astype("float64")
+        if "oppervlakte_km2" in frame.columns
+        else pd.Series(frame.geometry.area.to_numpy() / 1e6, index=frame.index, dtype="float64")
+    )
+    geometry = frame.geometry.make_valid() if not frame.geometry.is_valid.all() else frame.geometry
+    out = gpd.GeoDataFrame(
+        {name_out: names.to_numpy(), "residents": residents.to_numpy(), "area_km2": area.to_numpy()},
+        geometry=geometry.to_numpy(),
+        crs="EPSG:28992",
+    )
+    warnings: tuple[str, ...] = ()
+    if "inwoners" not in frame.columns:
+        warnings = (f"layer {layer} has no 'inwoners' column; residents left empty",)
+    info = SourceInfo(
+        kind="boundaries",
+        path=str(file),
+        rows=len(out),
+        year=_BOUNDARIES_YEAR if path is None else None,
+        description=f"CBS boundaries, layer {layer}",
+        quality=(("areas", float(len(out))),),
+        warnings=warnings,
+    )
+    return attach_source(out, info)  # type: ignore[return-value]
+
+
+def load_municipalities(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    layer: str = "gemeenten",
+) -> gpd.GeoDataFrame:
+    """Load municipal boundaries.
+
+    Parameters
+    ----------
+    path
+        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+    data_dir
+        Data folder used when ``path`` is None.
+    layer
+        Layer with one polygon per municipality and a ``gemeente`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``municipality`` (str, unique), ``residents`` (float, from
+        ``inwoners``; NaN when absent), ``area_km2`` and geometry, EPSG:28992.
+
+    Raises
+    ------
+    DataNotFoundError
+        The file does not exist.
+    InvalidDataError
+        The file is corrupt, lacks the layer, or has rows without geometry.
+    MissingColumnsError
+        The layer lacks ``gemeente``.
+    CRSError
+        The layer has no CRS or its coordinates are not in the Netherlands.
+    """
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "municipal boundaries")
+
+
+def load_neighbours(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    layer: str = "buurgemeenten",
+) -> gpd.GeoDataFrame:
+    """Load the neighbouring municipalities (same schema as :func:`load_municipalities`).
+
+    Parameters
+    ----------
+    path
+        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+    data_dir
+        Data folder used when ``path`` is None.
+    layer
+        Layer name, default ``buurgemeenten``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``municipality``, ``residents``, ``area_km2``, geometry (EPSG:28992).
+    """
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "neighbouring municipalities")
+
+
+def load_province(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    layer: str = "provincie",
+) -> gpd.GeoDataFrame:
+    """Load the province outline.
+
+    Parameters
+    ----------
+    path
+        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+    data_dir
+        Data folder used when ``path`` is None.
+    layer
+        Layer with the outline and a ``provincie`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``province``, ``residents``, ``area_km2`` and geometry, EPSG:28992.
+    """
+    return _load_areas(path, data_dir, layer, "provincie", "province", "province outline")
+
+
+def assign_municipality(
+    points: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    *,
+    column: str = "municipality",
+    outside: Literal["nearest", "none"] = "nearest",
+    max_dist_m: float | None = 2000.0,
+) -> pd.Series:
+    """Return the municipality (or other area label) each point lies in.
+
+    Parameters
+    ----------
+    points
+        Points (any geometry; its position is tested) with a CRS.
+    municipalities
+        Polygons with a ``column`` label and a CRS.
+    column
+        Label column of ``municipalities`` to return.
+    outside
+        ``"nearest"``: points outside every polygon get the nearest polygon's
+        label when it lies within ``max_dist_m``; ``"none"``: they get NA.
+    max_dist_m
+        Largest distance (m) for ``outside="nearest"``; None means no limit.
+
+    Returns
+    -------
+    pandas.Series
+        String labels named ``column``, aligned to ``points.index``; NA for
+        unassigned points and points without geometry. Points on a shared
+        border get the first polygon's label.
+
+    Raises
+    ------
+    ConfigError
+        ``outside`` or ``max_dist_m`` is invalid.
+    MissingColumnsError
+        ``municipalities`` lacks ``column``.
+    CRSError
+        Either frame has no CRS.
+    """
+    if outside not in ("nearest", "none"):
+        msg = f"outside must be 'nearest' or 'none', not {outside!r}"
+        raise ConfigError(msg)
+    if max_dist_m is not None and not (np.isfinite(max_dist_m) and max_dist_m >= 0):
+        msg = f"max_dist_m must be a finite number >= 0 or None, not {max_dist_m!r}"
+        raise ConfigError(msg)
+    require_columns(municipalities, [column], "area frame", f"pass polygons with a {column!r} column")
+    pts = to_rd_new(gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs), "points")
+    areas = to_rd_new(
+        gpd.GeoDataFrame(
+            {"_label": municipalities[column].to_numpy()},
+            geometry=municipalities.geometry.to_numpy(),
+            crs=municipalities.crs,
+        ),
+        "area frame",
+    )
+    labels = np.full(len(pts), None, dtype=object)
+    finite = np.isfinite(pts.geometry.bounds.to_numpy(dtype="float64")).all(axis=1)
+    usable = (pts.geometry.notna() & ~pts.geometry.is_empty).to_numpy() & finite
+    if usable.any() and len(areas):
+        hits = gpd.sjoin(pts[usable], areas, how="inner", predicate="intersects")
+        hits = hits[~hits.index.duplicated(keep="first")]
+        labels[hits.index.to_numpy()] = hits["_label"].to_numpy()
+        missing = usable & pd.isna(labels)
+        if outside == "nearest" and missing.any():
+            near = gpd.sjoin_nearest(pts[missing], areas, how="inner", max_distance=max_dist_m)
+            near = near[~near.index.duplicated(keep="first")]
+            labels[near.index.to_numpy()] = near["_label"].to_numpy()
+    result = pd.Series(labels, index=points.index, name=column).astype("str")
+    result[pd.isna(labels)] = None
+    return result
+
+
+def study_area(province: gpd.GeoDataFrame, buffer_m: float = 15000.0) -> BaseGeometry:
+    """Return the province outline buffered by ``buffer_m`` (EPSG:28992).
+
+    Parameters
+    ----------
+    province
+        Frame with the province polygon(s) (any CRS).
+    buffer_m
+        Width of the ring around the province in metres (>= 0).
+
+    Returns
+    -------
+    shapely.geometry.base.BaseGeometry
+        One (multi)polygon: the union of ``province`` grown by ``buffer_m``.
+
+    Raises
+    ------
+    ConfigError
+        ``buffer_m`` is negative or not finite.
+    InvalidDataError
+        ``province`` has no (non-empty) geometry.
+    """
+    if not (np.isfinite(buffer_m) and buffer_m >= 0):
+        msg = f"buffer_m must be a finite number >= 0, not {buffer_m!r}"
+        raise ConfigError(msg)
+    frame = to_rd_new(province, "province outline")
+    outline = frame.geometry.make_valid().union_all()
+    if outline is None or outline.is_empty:
+        msg = "province outline has no geometry; load it with load_province()"
+        raise InvalidDataError(msg)
+    return outline.buffer(buffer_m)

@@ -1,0 +1,482 @@
+"""Candidate sites where a multipurpose centre (MFA) could host a library.
+
+A *candidates frame* is a GeoDataFrame in EPSG:28992 (RD New) with one point
+per site and the columns
+
+``candidate_id``
+    unique text id: ``kern-<fid>`` / ``gebouw-<fid>`` for the OSM GeoPackage
+    layers, ``kern-n<osm id>`` / ``gebouw-w<osm id>`` for a PBF, ``user-...``
+    for a user file;
+``name``
+    text or missing (many OSM schools have no name);
+``kind``
+    place class (city, town, village, hamlet) for place points, or a building
+    kind (:data:`BUILDING_KINDS`);
+``source``
+    ``"osm_place"``, ``"osm_building"`` or ``"user"``;
+``municipality``
+    text or missing;
+``in_drenthe``
+    nullable boolean (missing when the input does not say).
+
+Other input columns (``place_class``, ``subclass``, ``province``, ``osm_id``)
+are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from spreiding._validate import RD_NEW, require_columns, require_file, require_unique, rows_text
+from spreiding.data.config import data_paths
+from spreiding.data.facilities import OnOutside, _points_from_table, _read_point_table, _select_outside
+from spreiding.data.sources import SourceInfo, attach_source
+from spreiding.errors import ConfigError, DataNotFoundError, DuplicateIdError, InvalidDataError
+
+__all__ = [
+    "BUILDING_KINDS",
+    "COLUMNS",
+    "DEFAULT_BUILDING_KINDS",
+    "PBF_AMENITY_KINDS",
+    "PBF_PLACE_CLASSES",
+    "SOURCES",
+    "candidates_from_pbf",
+    "concat_candidates",
+    "load_candidates",
+    "load_osm_candidates",
+    "load_user_candidates",
+]
+
+logger = logging.getLogger(__name__)
+
+COLUMNS: tuple[str, ...] = ("candidate_id", "name", "kind", "source", "municipality", "in_drenthe")
+SOURCES: tuple[str, ...] = ("osm_place", "osm_building", "user")
+BUILDING_KINDS: tuple[str, ...] = (
+    "school",
+    "dorpshuis/buurthuis",
+    "bibliotheek",
+    "kinderopvang/kleuterschool",
+    "gemeentehuis",
+    "mbo/hbo",
+)
+DEFAULT_BUILDING_KINDS: tuple[str, ...] = ("dorpshuis/buurthuis", "school", "gemeentehuis", "bibliotheek")
+PBF_PLACE_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
+PBF_AMENITY_KINDS: dict[str, str] = {
+    "community_centre": "dorpshuis/buurthuis",
+    "townhall": "gemeentehuis",
+    "school": "school",
+    "library": "bibliotheek",
+}
+_EXTRA_PLACE_CLASSES: tuple[str, ...] = ("suburb", "quarter", "neighbourhood", "locality")
+_AMENITY_OF: dict[str, str] = {kind: amenity for amenity, kind in PBF_AMENITY_KINDS.items()}
+_PLACE_LAYER = "kernen"
+_BUILDING_LAYER = "kandidaten"
+_OSM_YEAR = 2021
+
+
+def _finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Put the schema columns first with their dtypes; return the same (new) frame."""
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    for column in ("candidate_id", "name", "kind", "source", "municipality"):
+        frame[column] = frame[column].astype("str")
+    frame["in_drenthe"] = frame["in_drenthe"].astype("boolean")
+    rest = [c for c in frame.columns if c not in COLUMNS and c != frame.geometry.name]
+    out = frame[[*COLUMNS, *rest, frame.geometry.name]]
+    require_unique(out["candidate_id"], "candidates")
+    return out
+
+
+def _quality(frame: pd.DataFrame) -> tuple[tuple[str, float], ...]:
+    pairs = [(f"source_{s}", float(n)) for s, n in frame["source"].value_counts().sort_index().items()]
+    pairs += [(f"kind_{k}", float(n)) for k, n in frame["kind"].value_counts().sort_index().items()]
+    pairs.append(("unnamed", float(frame["name"].isna().sum())))
+    return tuple(pairs)
+
+
+def _check_choice(values: Iterable[str] | None, allowed: Sequence[str], what: str) -> list[str] | None:
+    if values is None:
+        return None
+    chosen = [values] if isinstance(values, str) else list(values)
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        msg = f"unknown {what} {', '.join(unknown)}; choose from {', '.join(allowed)}"
+        raise ConfigError(msg)
+    return chosen
+
+
+def load_osm_candidates(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    place_classes: Iterable[str] | None = ("city", "town", "village"),
+    building_kinds: Iterable[str] | None = DEFAULT_BUILDING_KINDS,
+    in_drenthe_only: bool = True,
+) -> gpd.GeoDataFrame:
+    """Read place points and candidate buildings from the OSM points GeoPackage.
+
+    Parameters
+    ----------
+    path
+        GeoPackage with layers ``kernen`` and ``kandidaten``; default
+        ``data_paths(data_dir).osm_points``.
+    data_dir
+        Data folder when ``path`` is not given.
+    place_classes
+        ``place_class`` values to keep (city, town, village, hamlet, suburb,
+        quarter, neighbourhood, locality); ``None`` keeps all; an empty
+        sequence keeps no place points.
+    building_kinds
+        Building ``kind`` values to keep (:data:`BUILDING_KINDS`); ``None``
+        keeps all; an empty sequence keeps no buildings. Default:
+        :data:`DEFAULT_BUILDING_KINDS`.
+    in_drenthe_only
+        Keep only rows with ``in_drenthe`` true.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Candidates frame (see module docstring) with a SourceInfo in
+        ``attrs["source"]``. Ids are ``kern-<fid>`` and ``gebouw-<fid>`` with
+        the GeoPackage feature id, so they do not change with the filters.
+
+    Raises
+    ------
+    DataNotFoundError, MissingColumnsError, ConfigError, InvalidDataError
+    """
+    p = Path(path) if path is not None else data_paths(data_dir).osm_points
+    require_file(p, "OSM points GeoPackage", "pass a path or set SPREIDING_DATA_DIR to the data folder")
+    places = _check_choice(place_classes, tuple(PBF_PLACE_CLASSES) + _EXTRA_PLACE_CLASSES, "place class(es)")
+    kinds = _check_choice(building_kinds, BUILDING_KINDS, "building kind(s)")
+    parts: list[gpd.GeoDataFrame] = []
+    for layer, key, prefix, source, wanted in (
+        (_PLACE_LAYER, "place_class", "kern", "osm_place", places),
+        (_BUILDING_LAYER, "kind", "gebouw", "osm_building", kinds),
+    ):
+        if wanted is not None and not wanted:
+            continue
+        part = _read_layer(p, layer, key)
+        keep = np.ones(len(part), dtype=bool)
+        if wanted is not None:
+            keep &= part[key].isin(wanted).to_numpy()
+        if in_drenthe_only:
+            keep &= part["in_drenthe"].fillna(False).to_numpy(dtype=bool)
+        part = part.loc[keep].copy()
+        part["candidate_id"] = [f"{prefix}-{fid:04d}" for fid in part.index.to_numpy()]
+        part["kind"] = part[key]
+        part["source"] = source
+        parts.append(part.reset_index(drop=True))
+    if parts:
+        frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=RD_NEW)
+    else:
+        frame = gpd.GeoDataFrame({c: [] for c in COLUMNS}, geometry=[], crs=RD_NEW)
+    frame = _finish(frame)
+    info = SourceInfo(
+        kind="candidates",
+        path=str(p),
+        rows=len(frame),
+        year=_OSM_YEAR,
+        crs=RD_NEW,
+        description="OSM place points and buildings that could host a library (2021)",
+        quality=_quality(frame),
+    )
+    return attach_source(frame, info)
+
+
+def _read_layer(path: Path, layer: str, key: str) -> gpd.GeoDataFrame:
+    """Read one layer (fid as index), checked and in RD New."""
+    try:
+        part = gpd.read_file(path, layer=layer, fid_as_index=True)
+    except Exception as exc:  # pyogrio raises several types
+        msg = (
+            f"cannot read layer {layer!r} of {path} ({exc}); give the OSM points GeoPackage (layers kernen, kandidaten)"
+        )
+        raise InvalidDataError(msg) from exc
+    require_columns(part, ["name", key, "municipality", "in_drenthe"], f"layer {layer!r} of {path.name}")
+    if part.crs is None or part.crs.to_epsg() != 28992:
+        part = part.set_crs(RD_NEW) if part.crs is None else part.to_crs(RD_NEW)
+    return part
+
+
+def _way_centroids(coords: list[tuple[float, float]], counts: list[int], closed: list[bool]) -> np.ndarray:
+    """Return the centroids of ways from their flat node coordinates (vectorised with shapely).
+
+    Closed ways with at least four nodes are taken as areas (area centroid);
+    the others as lines (length-weighted centroid).
+    """
+    if not counts:
+        return np.empty(0, dtype=object)
+    xy = np.asarray(coords, dtype=float)
+    n = np.asarray(counts)
+    index = np.repeat(np.arange(len(n)), n)
+    out = shapely.centroid(shapely.linestrings(xy, indices=index))
+    area_like = np.asarray(closed, dtype=bool) & (n >= 4)
+    if area_like.any():
+        pick = area_like[index]
+        ring_of_way = np.cumsum(area_like) - 1
+        rings = shapely.linearrings(xy[pick], indices=ring_of_way[index[pick]])
+        out[area_like] = shapely.centroid(shapely.polygons(rings))
+    return out
+
+
+def candidates_from_pbf(
+    path: str | os.PathLike[str],
+    *,
+    area: BaseGeometry | None = None,
+    region: BaseGeometry | None = None,
+) -> gpd.GeoDataFrame:
+    """Read candidate sites from an OpenStreetMap ``.osm.pbf`` with pyosmium.
+
+    Nodes and ways tagged ``place`` = city/town/village/hamlet (source
+    ``osm_place``, kind = the place class) or ``amenity`` =
+    community_centre/townhall/school/library (source ``osm_building``, kind
+    from :data:`PBF_AMENITY_KINDS`). A way becomes its centroid (the area
+    centroid for closed ways). Multipolygon relations are not read.
+
+    Parameters
+    ----------
+    path
+        The ``.osm.pbf`` (or ``.osm``) file.
+    area
+        Shapely geometry in EPSG:28992; only sites inside it are kept.
+    region
+        Shapely geometry in EPSG:28992 that sets ``in_drenthe``; without it
+        ``in_drenthe`` is missing.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Candidates frame with extra columns ``osm_type`` (``n``/``w``),
+        ``osm_id`` and ``subclass`` (the OSM tag value); a SourceInfo in
+        ``attrs["source"]``. May have zero rows when the extract holds none.
+    """
+    import osmium  # local import: only this reader needs it
+
+    p = require_file(Path(path), "OSM PBF file", "give the path of an .osm.pbf extract")
+    tags = [("place", v) for v in PBF_PLACE_CLASSES] + [("amenity", v) for v in PBF_AMENITY_KINDS]
+    rows: list[tuple[str, int, str | None, str, str, str]] = []
+    node_xy: list[tuple[float, float]] = []
+    way_xy: list[tuple[float, float]] = []
+    way_counts: list[int] = []
+    way_closed: list[bool] = []
+    way_rows: list[tuple[str, int, str | None, str, str, str]] = []
+    skipped = 0
+    try:
+        processor = (
+            osmium.FileProcessor(str(p), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.TagFilter(*tags))
+        )
+        for item in processor:  # streaming reader: one Python step per tagged object
+            obj: Any = item
+            place = obj.tags.get("place")
+            if place in PBF_PLACE_CLASSES:
+                meta = ("osm_place", place, "place")
+            else:
+                amenity = str(obj.tags.get("amenity"))
+                meta = ("osm_building", PBF_AMENITY_KINDS[amenity], amenity)
+            row = (obj.type_str(), obj.id, obj.tags.get("name"), *meta)
+            if obj.is_node():
+                node_xy.append((obj.location.lon, obj.location.lat))
+                rows.append(row)
+                continue
+            pts = [(nd.lon, nd.lat) for nd in obj.nodes if nd.location.valid()]
+            if len(pts) < 2:
+                skipped += 1
+                continue
+            way_xy.extend(pts)
+            way_counts.append(len(pts))
+            way_closed.append(obj.is_closed() and len(pts) == len(obj.nodes))
+            way_rows.append(row)
+    except RuntimeError as exc:
+        msg = f"cannot read OSM file {p} ({exc}); give a valid .osm.pbf extract"
+        raise InvalidDataError(msg) from exc
+    xy = np.asarray(node_xy, dtype=float).reshape(-1, 2)
+    geoms = np.concatenate([shapely.points(xy), _way_centroids(way_xy, way_counts, way_closed)])
+    table = pd.DataFrame(rows + way_rows, columns=["osm_type", "osm_id", "name", "source", "kind", "osm_key"]).astype(
+        {"osm_id": "int64"}
+    )
+    subclass = np.where(table["osm_key"] == "place", table["kind"], table["kind"].map(_AMENITY_OF))
+    table["subclass"] = subclass
+    table = table.drop(columns="osm_key")
+    table["candidate_id"] = (
+        np.where(table["source"] == "osm_place", "kern-", "gebouw-")
+        + table["osm_type"]
+        + (table["osm_id"].astype("str"))
+    )
+    frame = gpd.GeoDataFrame(table, geometry=list(geoms), crs="EPSG:4326").to_crs(RD_NEW)
+    warnings: list[str] = []
+    if skipped:
+        warnings.append(f"{skipped} way(s) without node locations in the extract were skipped")
+    if area is not None and len(frame):
+        shapely.prepare(area)
+        frame = frame.loc[shapely.covers(area, frame.geometry.to_numpy())].reset_index(drop=True)
+    if region is not None and len(frame):
+        shapely.prepare(region)
+        frame["in_drenthe"] = shapely.covers(region, frame.geometry.to_numpy())
+    frame = _finish(frame)
+    info = SourceInfo(
+        kind="candidates",
+        path=str(p),
+        rows=len(frame),
+        crs=RD_NEW,
+        description="OSM place points and buildings from a PBF extract",
+        quality=_quality(frame),
+        warnings=tuple(warnings),
+    )
+    return attach_source(frame, info)
+
+
+def load_user_candidates(
+    path: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    study_area: BaseGeometry | None = None,
+    on_outside: OnOutside = "error",
+    region: BaseGeometry | None = None,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read the user's own candidate sites (CSV, GeoJSON or GeoPackage).
+
+    Parameters
+    ----------
+    path
+        File with a ``name`` column and coordinates: ``lon``/``lat`` (WGS84),
+        ``x``/``y`` (RD New) or a WKT ``geometry`` column (CSV), or any point
+        layer. Optional columns: ``candidate_id`` or ``id`` (made unique as
+        ``user-<id>``; otherwise ``user-0001`` ... in file order), ``kind``
+        (default ``"user"``), ``municipality``, ``in_drenthe``.
+    layer
+        Layer of a GeoPackage.
+    study_area
+        Shapely geometry in EPSG:28992; rows outside are handled per
+        ``on_outside`` (``"error"``, ``"warn"``, ``"drop"``).
+    region
+        Shapely geometry in EPSG:28992 that sets ``in_drenthe`` (wins over a
+        column of that name).
+    crs
+        CRS of ``x``/``y`` or WKT coordinates when not RD New / WGS84.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Candidates frame with ``source == "user"`` and a SourceInfo.
+
+    Raises
+    ------
+    DataNotFoundError, MissingColumnsError, DuplicateIdError, InvalidDataError, CRSError, OutsideRegionError
+        Naming the offending rows (ids or 1-based CSV line numbers).
+    """
+    p = require_file(Path(path), "candidate sites file", "give the path of a CSV, GeoJSON or GeoPackage")
+    what = f"candidate sites file {p.name}"
+    table, line_offset = _read_point_table(p, what, layer=layer)
+    require_columns(table, ["name"], what, "add a name column")
+    data = table.copy()
+    id_column = next((c for c in ("candidate_id", "id") if c in data.columns), None)
+    if id_column is not None:
+        ids = data[id_column].astype("string").str.strip()
+        blank = (ids.isna() | (ids == "")).to_numpy()
+        if blank.any():
+            rows = [f"line {i + line_offset}" if line_offset else f"row {i + 1}" for i in np.flatnonzero(blank)]
+            msg = f"{what}: empty {id_column} in {rows_text(rows)}; fill it in or drop the column"
+            raise InvalidDataError(msg)
+        require_unique(ids, what)
+        data["candidate_id"] = "user-" + ids.str.removeprefix("user-")
+    else:
+        data["candidate_id"] = [f"user-{i:04d}" for i in range(1, len(data) + 1)]
+    if "kind" not in data.columns:
+        data["kind"] = "user"
+    if id_column == "id":
+        data = data.drop(columns="id")
+    frame, warnings = _points_from_table(data, what, id_column="candidate_id", line_offset=line_offset, crs=crs)
+    frame, out_warnings = _select_outside(frame, study_area, on_outside, what, frame["candidate_id"].tolist())
+    warnings += out_warnings
+    frame["source"] = "user"
+    if region is not None and len(frame):
+        shapely.prepare(region)
+        frame["in_drenthe"] = shapely.covers(region, frame.geometry.to_numpy())
+    elif "in_drenthe" in frame.columns:
+        flags = frame["in_drenthe"].astype("string").str.strip().str.lower()
+        frame["in_drenthe"] = flags.map({"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False})
+    frame = _finish(frame)
+    info = SourceInfo(
+        kind="candidates",
+        path=str(p),
+        rows=len(frame),
+        crs=RD_NEW,
+        description="candidate sites given by the user",
+        quality=_quality(frame),
+        warnings=tuple(warnings),
+    )
+    return attach_source(frame, info)
+
+
+def concat_candidates(frames: Iterable[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Stack candidate frames into one (new) frame; ids must stay unique.
+
+    Raises
+    ------
+    DuplicateIdError
+        The same ``candidate_id`` occurs in more than one frame.
+    """
+    parts = [f.to_crs(RD_NEW) if f.crs is not None and f.crs.to_epsg() != 28992 else f for f in frames]
+    if not parts:
+        return _finish(gpd.GeoDataFrame({c: [] for c in COLUMNS}, geometry=[], crs=RD_NEW))
+    frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=RD_NEW)
+    try:
+        return _finish(frame)
+    except DuplicateIdError as exc:
+        msg = f"{exc}; the candidate sets overlap (loaded the same file twice?)"
+        raise DuplicateIdError(msg) from exc
+
+
+def load_candidates(
+    source: str | os.PathLike[str] = "osm",
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    area: BaseGeometry | None = None,
+) -> gpd.GeoDataFrame:
+    """Candidate sites from the source a user names.
+
+    Parameters
+    ----------
+    source
+        ``"osm"``: the region's OSM place points and buildings (the offline
+        GeoPackage when present, else the region's ``.osm.pbf``); a path to an
+        ``.osm.pbf``; or a user file (CSV, GeoJSON, GeoPackage).
+    data_dir
+        Data folder for ``"osm"``.
+    area
+        Keep only PBF candidates inside this geometry (EPSG:28992).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Candidates in the module schema.
+    """
+    text = str(source)
+    if text == "osm":
+        paths = data_paths(data_dir)
+        if paths.osm_points.exists():
+            return load_osm_candidates(data_dir=data_dir)
+        if paths.roads.name.endswith(".pbf"):
+            return candidates_from_pbf(paths.roads, area=area, region=area)
+        msg = (
+            f"no OSM candidate sites in {paths.root}: neither {paths.osm_points.name} nor a .osm.pbf; "
+            "run `spreiding fetch` or give a file with sites"
+        )
+        raise DataNotFoundError(msg)
+    if text.lower().endswith(".pbf"):
+        return candidates_from_pbf(text, area=area, region=area)
+    return load_user_candidates(text)

@@ -1,0 +1,177 @@
+"""Where data lives: the ``SPREIDING_DATA_DIR`` setting and the default files.
+
+The data folder is resolved in this order:
+
+1. an explicit ``data_dir`` argument;
+2. the ``SPREIDING_DATA_DIR`` environment variable;
+3. ``data/`` in the repository, when it holds the default region's files;
+4. ``../shared/data`` next to the repository, when present;
+5. ``data/`` in the repository (where ``spreiding fetch`` downloads to).
+
+The layout below the folder is the same everywhere (``cbs/``, ``osm/``,
+``gebieden/``, ``voorzieningen/``); the default file names are those of the
+Drenthe region.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from spreiding.errors import DataNotFoundError
+
+__all__ = ["REPO_DIR", "DataPaths", "cache_dir", "data_paths", "resolve_data_dir"]
+
+logger = logging.getLogger(__name__)
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+ENV_VAR = "SPREIDING_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Paths of the default region's files inside one data folder.
+
+    Where two files can serve, the property returns the preferred one when
+    it is present and the fallback otherwise: ``population`` is the Eurostat
+    census CSV or the CBS squares prepared by ``spreiding fetch``;
+    ``libraries`` is the hand-compiled list or the unchecked OSM library
+    points prepared by ``spreiding fetch``; ``roads`` is the osmnx GeoPackage
+    or the Geofabrik PBF.
+    """
+
+    root: Path
+    region: str = "drenthe"
+
+    @property
+    def population_grid(self) -> Path:
+        """Eurostat Census 2021 1 km grid (CSV)."""
+        return self.root / "cbs" / f"census2021_grid_1km_{self.region}.csv"
+
+    @property
+    def vierkant(self) -> Path:
+        """CBS 100 m squares of the region, prepared from the CBS download (GeoPackage)."""
+        return self.root / "cbs" / f"{self.region}_vk100.gpkg"
+
+    @property
+    def population(self) -> Path:
+        """The population file to use: the census CSV when present, else the prepared CBS squares."""
+        return self.population_grid if self.population_grid.exists() else self.vierkant
+
+    @property
+    def pc4(self) -> Path:
+        """CBS population by four-digit postcode with age bands (GeoPackage)."""
+        return self.root / "cbs" / f"pc4_bevolking_leeftijd_{self.region}.gpkg"
+
+    @property
+    def boundaries(self) -> Path:
+        """Municipal and provincial boundaries (GeoPackage; ``spreiding fetch`` prepares it)."""
+        return self.root / "gebieden" / f"{self.region}_gebieden.gpkg"
+
+    @property
+    def roads(self) -> Path:
+        """Road network in osmnx's GeoPackage layout, or a PBF when that exists."""
+        gpkg = self.root / "osm" / f"{self.region}_wegen_osm2021.gpkg"
+        pbf = self.root / "osm" / f"{self.region}-latest.osm.pbf"
+        return gpkg if gpkg.exists() or not pbf.exists() else pbf
+
+    @property
+    def osm_points(self) -> Path:
+        """OSM place points and candidate buildings (GeoPackage)."""
+        return self.root / "osm" / f"{self.region}_punten_osm2021.gpkg"
+
+    @property
+    def compiled_libraries(self) -> Path:
+        """The hand-compiled library list (CSV; no public download)."""
+        return self.root / "voorzieningen" / f"bibliotheken_{self.region}.csv"
+
+    @property
+    def osm_libraries(self) -> Path:
+        """Unchecked OSM library points, prepared by ``spreiding fetch`` when the compiled list is absent."""
+        return self.root / "voorzieningen" / "bibliotheken_osm.csv"
+
+    @property
+    def libraries(self) -> Path:
+        """The library list: the compiled list when present, else the OSM fallback when present."""
+        compiled = self.compiled_libraries
+        return self.osm_libraries if not compiled.exists() and self.osm_libraries.exists() else compiled
+
+    @property
+    def libraries_are_fallback(self) -> bool:
+        """True when :attr:`libraries` is the unchecked OSM fallback."""
+        return self.libraries == self.osm_libraries
+
+    def missing(self) -> list[Path]:
+        """Return the default files that are absent from this folder (after the fallbacks)."""
+        wanted = [self.population, self.boundaries, self.roads, self.libraries]
+        if self.population == self.population_grid:
+            wanted.insert(1, self.pc4)
+        return [p for p in wanted if not p.exists()]
+
+
+def _has_default_files(root: Path) -> bool:
+    return root.is_dir() and not DataPaths(root).missing()
+
+
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None, *, must_exist: bool = True) -> Path:
+    """Return the data folder to read from.
+
+    Parameters
+    ----------
+    data_dir
+        Explicit folder; wins over everything else.
+    must_exist
+        Raise :class:`~spreiding.errors.DataNotFoundError` when the chosen
+        folder does not exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved folder.
+    """
+    if data_dir is not None:
+        root = Path(data_dir).expanduser().resolve()
+    elif os.environ.get(ENV_VAR):
+        root = Path(os.environ[ENV_VAR]).expanduser().resolve()
+    else:
+        repo_data = REPO_DIR / "data"
+        shared = (REPO_DIR.parent / "shared" / "data").resolve()
+        if _has_default_files(repo_data):
+            root = repo_data
+        elif shared.is_dir():
+            root = shared
+        else:
+            root = repo_data
+    if must_exist and not root.is_dir():
+        msg = (
+            f"data folder {root} does not exist; set {ENV_VAR} to a folder with the "
+            "region's data, or run `spreiding fetch` to download the default region"
+        )
+        raise DataNotFoundError(msg)
+    return root
+
+
+def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+    """Return the default file paths inside the resolved data folder."""
+    return DataPaths(resolve_data_dir(data_dir, must_exist=False))
+
+
+def cache_dir() -> Path:
+    """Return the folder for derived caches (built networks), creating it.
+
+    ``SPREIDING_CACHE_DIR`` overrides the default ``.cache/`` in the repository
+    (or ``~/.cache/spreiding`` when the repository is not writable).
+    """
+    env = os.environ.get("SPREIDING_CACHE_DIR")
+    candidates = [Path(env)] if env else [REPO_DIR / ".cache", Path.home() / ".cache" / "spreiding"]
+    for path in candidates:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(path, os.W_OK):
+            return path
+    msg = "no writable cache folder; set SPREIDING_CACHE_DIR to a writable folder"
+    raise DataNotFoundError(msg)

@@ -1,0 +1,693 @@
+"""Turn a region's downloads into the files the loaders read.
+
+``spreiding fetch`` downloads public files that cover more than the region
+(all of the Netherlands) or have another layout than the loaders expect.
+:func:`prepare_region` (run by :func:`spreiding.data.fetch.fetch_region` after the
+downloads, or on its own) derives from them:
+
+* ``gebieden/<region>_gebieden.gpkg`` from the CBS wijk- en buurtkaart zip:
+  layers ``gemeenten`` (the region's municipalities: ``gemeente``,
+  ``inwoners``, ``oppervlakte_km2``), ``provincie`` (their dissolved union:
+  ``provincie``, ``inwoners``, ``oppervlakte_km2``) and ``buurgemeenten``
+  (other municipalities within 20 km);
+* ``cbs/<region>_vk100.gpkg`` from the CBS vierkantstatistieken zip: the
+  squares whose centre lies in the province, with the CBS columns unchanged
+  (read by :func:`spreiding.data.population.load_cbs_vierkant`);
+* ``voorzieningen/bibliotheken_osm.csv`` from the OpenStreetMap PBF, only
+  when the hand-compiled list ``voorzieningen/bibliotheken_<region>.csv`` is
+  absent: every ``amenity=library`` node or way within the province + 15 km,
+  marked unchecked (``confidence`` = ``low``).
+
+Which municipalities form the region is configuration: the region's manifest
+(``spreiding/regions/<region>.json``) has ``province``, ``municipalities`` and
+a ``prepare`` block naming the manifest entries to read. Every step is
+idempotent (an output newer than all its inputs is kept) and writes
+atomically (a temporary file in the same folder, then :func:`os.replace`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import uuid
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from spreiding._progress import advance, steps
+from spreiding._validate import RD_NEW, rows_text, to_rd_new
+from spreiding.data.boundaries import (
+    assign_municipality,
+    load_municipalities,
+    load_neighbours,
+    load_province,
+    study_area,
+)
+from spreiding.data.fetch import read_manifest
+from spreiding.errors import ConfigError, CRSError, InvalidDataError, MissingColumnsError
+
+__all__ = [
+    "OSM_LIBRARY_NOTE",
+    "RegionConfig",
+    "boundaries_from_wijkbuurtkaart",
+    "load_region_config",
+    "osm_libraries",
+    "prepare_region",
+    "vierkant_from_zip",
+]
+
+logger = logging.getLogger(__name__)
+
+OSM_LIBRARY_NOTE = "unchecked OSM library point; may include non-public libraries"
+"""``notes`` of every service point taken from OpenStreetMap by :func:`osm_libraries`."""
+
+_REFETCH = "download it again with `spreiding fetch --force`"
+_NAME_COLUMNS = ("gemeentenaam", "GM_NAAM")
+_RESIDENT_COLUMNS = ("aantal_inwoners", "AANT_INW")
+_WATER_COLUMNS = ("water", "WATER")
+_VK_ID = re.compile(r"^crs28992res\d+m$")
+_FACILITY_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "status",
+    "municipality",
+    "host_building",
+    "location_precision",
+    "confidence",
+    "sources",
+    "notes",
+    "region",
+    "osm_type",
+    "osm_id",
+    "lon",
+    "lat",
+)
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    """What :func:`prepare_region` needs to know about a region.
+
+    Parameters
+    ----------
+    name
+        Region name used in file names (``"drenthe"``).
+    province
+        Province name written to the ``provincie`` layer (``"Drenthe"``).
+    municipalities
+        Municipality names as CBS spells them in the boundary file's year.
+    boundaries_zip, population_zip, osm_pbf
+        Paths of the downloads relative to the data folder (``/`` separators).
+    ring_m
+        Width of the ring around the province (m) from which OSM libraries
+        are taken and around which the population file is read.
+    neighbour_m
+        Municipalities within this distance (m) of the province go to the
+        ``buurgemeenten`` layer.
+    """
+
+    name: str
+    province: str
+    municipalities: tuple[str, ...]
+    boundaries_zip: str
+    population_zip: str
+    osm_pbf: str
+    ring_m: float = 15000.0
+    neighbour_m: float = 20000.0
+
+    def __post_init__(self) -> None:
+        if not self.municipalities:
+            msg = f"region {self.name!r} lists no municipalities; add a 'municipalities' list to its manifest"
+            raise ConfigError(msg)
+        for value, label in ((self.ring_m, "ring_m"), (self.neighbour_m, "neighbour_m")):
+            if not (np.isfinite(value) and value >= 0):
+                msg = f"region {self.name!r}: {label} must be a finite number >= 0, not {value!r}"
+                raise ConfigError(msg)
+
+    @property
+    def boundaries_out(self) -> str:
+        """Prepared boundaries, relative to the data folder."""
+        return f"gebieden/{self.name}_gebieden.gpkg"
+
+    @property
+    def population_out(self) -> str:
+        """Prepared CBS squares, relative to the data folder."""
+        return f"cbs/{self.name}_vk100.gpkg"
+
+    @property
+    def libraries_list(self) -> str:
+        """The hand-compiled service-point list (never downloaded)."""
+        return f"voorzieningen/bibliotheken_{self.name}.csv"
+
+    @property
+    def osm_libraries_out(self) -> str:
+        """The OSM fallback service-point list."""
+        return "voorzieningen/bibliotheken_osm.csv"
+
+
+def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] = "drenthe") -> RegionConfig:
+    """Read the preparation settings of a region from its manifest.
+
+    Parameters
+    ----------
+    region
+        A region name (``spreiding/regions/<name>.json``), the path of a
+        manifest JSON file, or the manifest already parsed as a dict.
+
+    Returns
+    -------
+    RegionConfig
+
+    Raises
+    ------
+    ConfigError
+        The manifest lacks ``province``, ``municipalities`` or the ``prepare``
+        block, or that block names a file entry the manifest does not have.
+    """
+    raw = dict(region) if isinstance(region, Mapping) else read_manifest(region)
+    name = str(raw.get("region", "")).strip()
+    where = f"manifest of region {name or region!r}"
+    prep = raw.get("prepare")
+    if not name or not raw.get("province") or not isinstance(raw.get("municipalities"), list) or not prep:
+        msg = (
+            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'prepare'; "
+            "add them (see spreiding/regions/drenthe.json)"
+        )
+        raise ConfigError(msg)
+    dests = {str(f.get("name")): str(f.get("dest")) for f in raw.get("files", []) if isinstance(f, Mapping)}
+
+    def dest_of(key: str) -> str:
+        entry = prep.get(key)
+        if entry not in dests:
+            msg = (
+                f"{where}: prepare.{key} = {entry!r} is not a file entry's name; "
+                f"use one of {', '.join(sorted(dests)) or '(none)'}"
+            )
+            raise ConfigError(msg)
+        dest = dests[entry]
+        if PurePosixPath(dest).is_absolute() or ".." in PurePosixPath(dest).parts:
+            msg = f"{where}: entry {entry!r} has dest {dest!r}; give a relative path"
+            raise ConfigError(msg)
+        return dest
+
+    return RegionConfig(
+        name=name,
+        province=str(raw["province"]),
+        municipalities=tuple(str(m).strip() for m in raw["municipalities"]),
+        boundaries_zip=dest_of("boundaries"),
+        population_zip=dest_of("population"),
+        osm_pbf=dest_of("osm"),
+        ring_m=float(prep.get("ring_m", 15000.0)),
+        neighbour_m=float(prep.get("neighbour_m", 20000.0)),
+    )
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _rel(root: Path, dest: str) -> Path:
+    return root.joinpath(*PurePosixPath(dest).parts)
+
+
+def _inner_vectors(zip_path: Path, what: str) -> list[str]:
+    """Return the GDAL paths (``/vsizip/...``) of the GeoPackages, then shapefiles, inside ``zip_path``.
+
+    Shapefiles whose name starts with ``gemeente`` come first among the
+    shapefiles (CBS ships ``gemeenten_<year>_v1.shp`` in some years).
+    """
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        msg = f"{what} at {zip_path} is not a readable zip archive ({exc}); {_REFETCH}"
+        raise InvalidDataError(msg) from exc
+    gpkgs = sorted(n for n in names if n.lower().endswith(".gpkg"))
+    shps = sorted(
+        (n for n in names if n.lower().endswith(".shp")),
+        key=lambda n: (not PurePosixPath(n).name.lower().startswith("gemeente"), n),
+    )
+    if not gpkgs and not shps:
+        msg = f"{what} at {zip_path} holds no GeoPackage or shapefile; {_REFETCH} or check the manifest's url"
+        raise InvalidDataError(msg)
+    base = f"/vsizip/{zip_path.resolve().as_posix()}"
+    return [f"{base}/{n}" for n in (*gpkgs, *shps)]
+
+
+def _layers(source: str, zip_path: Path, what: str) -> list[str]:
+    try:
+        return [str(name) for name in pyogrio.list_layers(source)[:, 0]]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        msg = f"{what} in {zip_path} cannot be opened ({exc}); {_REFETCH}"
+        raise InvalidDataError(msg) from exc
+
+
+def _fields(source: str, layer: str) -> list[str]:
+    return [str(f) for f in pyogrio.read_info(source, layer=layer)["fields"]]
+
+
+def _first(columns: Sequence[str], wanted: Sequence[str]) -> str | None:
+    return next((c for c in wanted if c in columns), None)
+
+
+def _read(source: str, zip_path: Path, what: str, **kwargs: Any) -> gpd.GeoDataFrame:
+    try:
+        frame = pyogrio.read_dataframe(source, **kwargs)
+    except Exception as exc:
+        msg = f"{what} in {zip_path} cannot be read ({exc}); {_REFETCH}"
+        raise InvalidDataError(msg) from exc
+    if frame.crs is None:
+        msg = f"{what} in {zip_path} has no coordinate reference system; {_REFETCH} (CBS files are EPSG:28992)"
+        raise CRSError(msg)
+    return to_rd_new(frame, what)
+
+
+@contextlib.contextmanager
+def _atomic(dest: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``dest``; move it onto ``dest`` when the block succeeds."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp{dest.suffix}")
+    try:
+        yield tmp
+        tmp.replace(dest)
+    finally:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _fresh(out: Path, inputs: Sequence[Path]) -> bool:
+    """True when ``out`` exists and is not older than any input."""
+    if not out.is_file():
+        return False
+    newest = max(p.stat().st_mtime_ns for p in inputs)
+    return out.stat().st_mtime_ns >= newest
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def boundaries_from_wijkbuurtkaart(
+    zip_path: str | os.PathLike[str], config: RegionConfig
+) -> dict[str, gpd.GeoDataFrame]:
+    """Build the three boundary layers from a CBS wijk- en buurtkaart zip.
+
+    Parameters
+    ----------
+    zip_path
+        The downloaded zip with a GeoPackage (layer ``gemeenten``) or
+        shapefiles (``gemeenten_<year>_v1.shp``) inside; the first layer
+        whose name starts with ``gemeente`` and has a ``gemeentenaam`` (or
+        shapefile ``GM_NAAM``) column is read, with ``aantal_inwoners`` /
+        ``AANT_INW`` and ``water`` / ``WATER`` when present.
+    config
+        The region: which municipalities form the province.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        ``gemeenten`` (``gemeente``, ``inwoners``, ``oppervlakte_km2``),
+        ``provincie`` (``provincie``, ``inwoners``, ``oppervlakte_km2``) and
+        ``buurgemeenten`` (as ``gemeenten``), EPSG:28992. Only land parts are
+        kept (``water == "NEE"``) when the file has a ``water`` column; CBS's
+        negative codes in ``aantal_inwoners`` become NaN, and the province's
+        ``inwoners`` is NaN when any municipality's is unknown (never a sum of
+        codes or a silent undercount). Areas are land areas in km².
+
+    Raises
+    ------
+    InvalidDataError
+        The zip is corrupt or holds no usable GeoPackage.
+    MissingColumnsError
+        No layer has a municipality-name column.
+    ConfigError
+        A configured municipality is not in the file.
+    """
+    path = Path(zip_path)
+    what = "CBS wijk- en buurtkaart"
+    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
+    ordered = sorted(found, key=lambda item: not item[1].lower().startswith("gemeente"))
+    match = next(((src, n) for src, n in ordered if _first(_fields(src, n), _NAME_COLUMNS)), None)
+    if match is None:
+        msg = (
+            f"{what} in {path} has no layer with a {' or '.join(_NAME_COLUMNS)} column "
+            f"(layers: {', '.join(n for _, n in found)}); {_REFETCH} or check the manifest's url"
+        )
+        raise MissingColumnsError(msg)
+    source, layer = match
+    fields = _fields(source, layer)
+    name_col = _first(fields, _NAME_COLUMNS)
+    res_col = _first(fields, _RESIDENT_COLUMNS)
+    water_col = _first(fields, _WATER_COLUMNS)
+    assert name_col is not None
+    columns = [c for c in (name_col, res_col, water_col) if c is not None]
+    raw = _read(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
+    if water_col is not None:
+        raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
+    names = raw[name_col].astype("str").str.strip()
+    residents = (
+        pd.to_numeric(raw[res_col], errors="coerce").astype("float64")
+        if res_col is not None
+        else pd.Series(np.nan, index=raw.index, dtype="float64")
+    )
+    residents = residents.where(residents >= 0)  # CBS codes (-99997 ...) -> NaN
+    parts = gpd.GeoDataFrame(
+        {"gemeente": names.to_numpy(), "inwoners": residents.to_numpy()},
+        geometry=raw.geometry.make_valid().to_numpy(),
+        crs=RD_NEW,
+    )
+    parts = parts.loc[parts["gemeente"].notna().to_numpy() & ~parts.geometry.is_empty.to_numpy()]
+    areas = parts.dissolve(by="gemeente", aggfunc={"inwoners": "max"}, as_index=False)
+    areas["oppervlakte_km2"] = areas.geometry.area.to_numpy() / 1e6
+    areas = areas[["gemeente", "inwoners", "oppervlakte_km2", "geometry"]]
+
+    wanted = set(config.municipalities)
+    absent = sorted(wanted - set(areas["gemeente"]))
+    if absent:
+        msg = (
+            f"{what} in {path} lacks the municipalities {rows_text(absent)} of region {config.name!r}; "
+            f"check the 'municipalities' list in the region's manifest (names as CBS spells them in that year, "
+            "e.g. after a merger)"
+        )
+        raise ConfigError(msg)
+    inside = areas["gemeente"].isin(wanted).to_numpy()
+    municipalities = areas.loc[inside].sort_values("gemeente").reset_index(drop=True)
+    outline = shapely.make_valid(municipalities.geometry.union_all())
+    known = municipalities["inwoners"].notna().all()
+    province = gpd.GeoDataFrame(
+        {
+            "provincie": [config.province],
+            "inwoners": [float(municipalities["inwoners"].sum()) if known else np.nan],
+            "oppervlakte_km2": [float(outline.area) / 1e6],
+        },
+        geometry=[outline],
+        crs=RD_NEW,
+    )
+    others = areas.loc[~inside]
+    near = shapely.dwithin(others.geometry.to_numpy(), outline, config.neighbour_m)
+    neighbours = others.loc[near].sort_values("gemeente").reset_index(drop=True)
+    logger.info(
+        "%s: %d municipalities, %d neighbours within %.0f m",
+        what,
+        len(municipalities),
+        len(neighbours),
+        config.neighbour_m,
+    )
+    return {"gemeenten": municipalities, "provincie": province, "buurgemeenten": neighbours}
+
+
+# --------------------------------------------------------------------------- population
+
+
+def vierkant_from_zip(
+    zip_path: str | os.PathLike[str], province: BaseGeometry, *, margin_m: float = 15000.0
+) -> gpd.GeoDataFrame:
+    """Read the CBS squares whose centre lies in ``province`` from a vierkantstatistieken zip.
+
+    Parameters
+    ----------
+    zip_path
+        CBS zip with a GeoPackage (or shapefile) of 100 m (or 500 m) squares.
+    province
+        The province outline in EPSG:28992.
+    margin_m
+        The file is read with a bounding box of the province grown by this
+        margin (only squares in that box are read at all).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The squares (polygons) with every CBS column unchanged, EPSG:28992;
+        secret codes (``-99997``) are left as they are for the loader.
+
+    Raises
+    ------
+    InvalidDataError
+        The zip is corrupt, unreadable, or no square lies in the province.
+    MissingColumnsError
+        No layer has a ``crs28992res100m``-style id column.
+    """
+    path = Path(zip_path)
+    what = "CBS vierkantstatistieken"
+    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
+    fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in _fields(src, n))]
+    if len(fits) != 1:
+        layers, matching = ", ".join(n for _, n in found) or "none", ", ".join(n for _, n in fits) or "none"
+        msg = (
+            f"{what} in {path} needs exactly one layer with a crs28992res100m/crs28992res500m id column "
+            f"(layers: {layers}, matching: {matching}); {_REFETCH}"
+        )
+        raise MissingColumnsError(msg)
+    source, layer = fits[0]
+    minx, miny, maxx, maxy = province.bounds
+    window = box(minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
+    layer_crs = pyogrio.read_info(source, layer=layer)["crs"]
+    bbox: tuple[float, ...] = tuple(window.bounds)
+    if layer_crs is not None and pyproj.CRS.from_user_input(layer_crs).to_epsg() != 28992:
+        bbox = tuple(float(v) for v in gpd.GeoSeries([window], crs=RD_NEW).to_crs(layer_crs).total_bounds)
+    frame = _read(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
+    shapely.prepare(province)
+    keep = shapely.covers(province, frame.geometry.centroid.to_numpy())
+    out = frame.loc[keep].reset_index(drop=True)
+    if out.empty:
+        msg = f"{what} in {path} has no square whose centre lies in the province; {_REFETCH} or check the manifest"
+        raise InvalidDataError(msg)
+    logger.info("%s: %d of %d squares read lie in the province", what, len(out), len(frame))
+    return out
+
+
+# --------------------------------------------------------------------------- OSM libraries
+
+
+def osm_libraries(
+    pbf: str | os.PathLike[str],
+    *,
+    area: BaseGeometry | None = None,
+    province: BaseGeometry | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+    region: str = "drenthe",
+) -> gpd.GeoDataFrame:
+    """Every ``amenity=library`` node or way of an OSM extract as an (unchecked) service point.
+
+    Reads the PBF with :func:`spreiding.data.candidates.candidates_from_pbf` (ways
+    become their centroid) and keeps the library objects.
+
+    Parameters
+    ----------
+    pbf
+        The ``.osm.pbf`` extract.
+    area
+        Shapely geometry in EPSG:28992; only libraries inside it are kept.
+    province
+        Shapely geometry in EPSG:28992; sets ``region`` to ``region`` inside
+        and ``buiten_<region>`` outside (NA without it).
+    municipalities
+        Polygons with a ``municipality`` column; points outside all get NA.
+    region
+        Region name for the ``region`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Facility columns ``id`` (``osm-n123`` / ``osm-w456``), ``name`` (OSM
+        name, or ``"bibliotheek zonder naam (osm-...)"``), ``kind`` =
+        ``vestiging``, ``status`` = ``open``, ``municipality``,
+        ``host_building``, ``location_precision`` = ``OSM library point``,
+        ``confidence`` = ``low``, ``sources``, ``notes``, ``region``,
+        ``osm_type``, ``osm_id``, ``lon``, ``lat`` and point geometry in
+        EPSG:28992, sorted by id.
+    """
+    from spreiding.data.candidates import candidates_from_pbf  # pyosmium reader
+
+    found = candidates_from_pbf(pbf, area=area)
+    libs = found.loc[found["subclass"].eq("library").to_numpy()].reset_index(drop=True)
+    ids = "osm-" + libs["osm_type"].astype("str") + libs["osm_id"].astype("str")
+    names = libs["name"].astype("str").str.strip()
+    names = names.where(names.notna() & names.ne(""), "bibliotheek zonder naam (" + ids + ")")
+    geometry = libs.geometry
+    if municipalities is not None and len(libs):
+        muni = assign_municipality(libs, municipalities, outside="none")
+    else:
+        muni = pd.Series(pd.NA, index=libs.index, dtype="str")
+    if province is not None:
+        shapely.prepare(province)
+        inside = shapely.covers(province, geometry.to_numpy())
+        where = pd.Series(np.where(inside, region, f"buiten_{region}"), index=libs.index, dtype="str")
+    else:
+        where = pd.Series(pd.NA, index=libs.index, dtype="str")
+    wgs = geometry.to_crs("EPSG:4326")
+    out = gpd.GeoDataFrame(
+        {
+            "id": ids.to_numpy(),
+            "name": names.to_numpy(),
+            "kind": "vestiging",
+            "status": "open",
+            "municipality": muni.to_numpy(),
+            "host_building": pd.Series(pd.NA, index=libs.index, dtype="str").to_numpy(),
+            "location_precision": "OSM library point",
+            "confidence": "low",
+            "sources": "OpenStreetMap (ODbL)",
+            "notes": OSM_LIBRARY_NOTE,
+            "region": where.to_numpy(),
+            "osm_type": libs["osm_type"].to_numpy(),
+            "osm_id": libs["osm_id"].to_numpy(dtype="int64"),
+            "lon": wgs.x.to_numpy(),
+            "lat": wgs.y.to_numpy(),
+        },
+        geometry=geometry.to_numpy(),
+        crs=RD_NEW,
+    )
+    out = out.sort_values("id").reset_index(drop=True)
+    for column in ("id", "name", "kind", "status", "municipality", "host_building", "region"):
+        out[column] = out[column].astype("str")
+    return out
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _write_layers(layers: Mapping[str, gpd.GeoDataFrame], dest: Path) -> None:
+    with _atomic(dest) as tmp:
+        for name, frame in layers.items():
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", promote_to_multi=True)
+
+
+def _step_boundaries(root: Path, config: RegionConfig, force: bool) -> Path | None:
+    src, out = _rel(root, config.boundaries_zip), _rel(root, config.boundaries_out)
+    if not src.is_file():
+        if out.is_file():
+            logger.info("boundaries: %s present (no download to rebuild it from)", out)
+            return out
+        logger.warning("boundaries: cannot prepare %s: %s is missing; run `spreiding fetch`", out, src)
+        return None
+    if not force and _fresh(out, [src]):
+        logger.info("boundaries: %s is up to date; skipped", out)
+        return out
+    layers = boundaries_from_wijkbuurtkaart(src, config)
+    _write_layers(layers, out)
+    logger.info("boundaries: wrote %s", out)
+    return out
+
+
+def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+    src, out = _rel(root, config.population_zip), _rel(root, config.population_out)
+    if not src.is_file():
+        if out.is_file():
+            logger.info("population: %s present (no download to rebuild it from)", out)
+            return out
+        logger.info("population: %s is missing; %s not prepared", src, out)
+        return None
+    if boundaries is None:
+        logger.warning("population: cannot prepare %s without the boundaries; run `spreiding fetch`", out)
+        return None
+    if not force and _fresh(out, [src, boundaries]):
+        logger.info("population: %s is up to date; skipped", out)
+        return out
+    outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
+    squares = vierkant_from_zip(src, outline, margin_m=config.ring_m)
+    layer = f"{config.name}_vk"
+    _write_layers({layer: squares}, out)
+    logger.info("population: wrote %s (%d squares)", out, len(squares))
+    return out
+
+
+def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+    compiled, src, out = (
+        _rel(root, config.libraries_list),
+        _rel(root, config.osm_pbf),
+        _rel(root, config.osm_libraries_out),
+    )
+    if compiled.is_file():
+        logger.info("service points: the compiled list %s is present; no OSM fallback needed", compiled)
+        return None
+    if not src.is_file() or boundaries is None:
+        if out.is_file():
+            return out
+        logger.warning(
+            "service points: cannot build the OSM fallback %s (needs %s and the boundaries); run `spreiding fetch`",
+            out,
+            src,
+        )
+        return None
+    if not force and _fresh(out, [src, boundaries]):
+        logger.info("service points: %s is up to date; skipped", out)
+        return out
+    outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
+    areas = pd.concat([load_municipalities(boundaries), load_neighbours(boundaries)], ignore_index=True)
+    frame = osm_libraries(
+        src,
+        area=study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), config.ring_m),
+        province=outline,
+        municipalities=gpd.GeoDataFrame(areas, geometry="geometry", crs=RD_NEW),
+        region=config.name,
+    )
+    table = pd.DataFrame(frame[list(_FACILITY_COLUMNS)])
+    with _atomic(out) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.7f")
+    logger.warning(
+        "service points: no compiled list at %s; wrote %d unchecked OSM library points to %s", compiled, len(table), out
+    )
+    return out
+
+
+def prepare_region(
+    data_dir: str | os.PathLike[str],
+    region: str | os.PathLike[str] | Mapping[str, Any] | RegionConfig = "drenthe",
+    *,
+    force: bool = False,
+    progress: bool = True,
+) -> list[Path]:
+    """Derive the region's loader files from its downloads (see module docstring).
+
+    Parameters
+    ----------
+    data_dir
+        The data folder the downloads are in; outputs go there too.
+    region
+        Region name, manifest path, parsed manifest, or a :class:`RegionConfig`.
+    force
+        Rebuild every output even when it is newer than its inputs.
+    progress
+        Show a tqdm bar over the steps.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The prepared files present afterwards (written now or up to date).
+        A step whose download is missing is skipped with a warning.
+
+    Raises
+    ------
+    InvalidDataError
+        A download is corrupt (the message names it and ``spreiding fetch --force``).
+    ConfigError
+        The region's configuration does not match the downloaded files.
+    """
+    config = region if isinstance(region, RegionConfig) else load_region_config(region)
+    root = Path(data_dir)
+    done: list[Path] = []
+    with steps(f"prepare {config.name}", 3, progress=progress) as bar:
+        boundaries = _step_boundaries(root, config, force)
+        advance(bar, "boundaries")
+        population = _step_population(root, config, boundaries, force)
+        advance(bar, "population")
+        libraries = _step_libraries(root, config, boundaries, force)
+        advance(bar, "service points")
+    done = [p for p in (boundaries, population, libraries) if p is not None]
+    return done

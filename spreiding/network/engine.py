@@ -1,0 +1,556 @@
+"""Distances from residents to service points, over the road or crow-fly.
+
+All heavy work lives here: KD-tree snapping, one multi-source Dijkstra pass
+for the nearest service point (:func:`nearest_facility`) and a points ×
+service-points matrix (:func:`distance_matrix`) that scenario work reuses
+without new graph searches.
+
+Network model (as CBS does for "nabijheid voorzieningen"): every point is
+snapped to the nearest node of the largest strongly connected component of
+the mode's graph and the straight snap leg is added to the route. Searches run
+on the *reversed* graph from the service points, so one-way streets count in
+the direction a resident travels. A point whose snap leg is longer than the
+limit is not used (``inf``) and reported. Unreachable points are ``inf``,
+never zero.
+
+Crow-fly model (no network): straight-line distance times a detour factor.
+Every result names the model that produced it (``distance_model`` column /
+:class:`DistanceModel`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from spreiding._progress import progress_bar
+from spreiding._validate import require_columns, rows_text, to_rd_new
+from spreiding.errors import ConfigError, InvalidDataError, UnreachableError
+from spreiding.network._chains import ChainGraph, nearest_sources, source_columns
+from spreiding.network.modes import Mode, get_mode
+from spreiding.network.roads import RoadNetwork
+
+__all__ = [
+    "DEFAULT_CUTOFF_M",
+    "DEFAULT_CUTOFF_S",
+    "DEFAULT_DETOUR_FACTOR",
+    "DEFAULT_FACILITY_SNAP_M",
+    "DEFAULT_POINT_SNAP_M",
+    "DistanceMatrix",
+    "DistanceModel",
+    "distance_matrix",
+    "facility_snaps",
+    "nearest_facility",
+    "snap_points",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_POINT_SNAP_M = 2000.0
+"""Residents' points further than this from a usable road are not used (1 km cell centres can be ~1 km off)."""
+DEFAULT_FACILITY_SNAP_M = 500.0
+"""Service points further than this from a usable road are left out (e.g. beyond the network's extent)."""
+DEFAULT_DETOUR_FACTOR = 1.3
+"""Road distance / straight line; 1.1-1.25 between Drenthe towns, more for short local trips."""
+DEFAULT_CUTOFF_M = 20000.0
+"""Largest distance kept in a distance matrix (every Drenthe resident has a library well within it)."""
+DEFAULT_CUTOFF_S = 1200.0
+"""Largest travel time kept in a distance matrix when times need their own search (cars)."""
+_CROWFLY_KMH = {"car": 45.0, "bike": 15.0, "walk": 5.0}
+_BATCH = 16
+
+
+@dataclass(frozen=True)
+class DistanceModel:
+    """Which model produced a distance.
+
+    Parameters
+    ----------
+    kind
+        ``"network"`` (shortest path over the road) or ``"crowfly"``.
+    mode
+        Travel mode name.
+    detour_factor
+        Factor on the straight line (crow-fly only).
+    source
+        Network file (network only).
+    """
+
+    kind: str
+    mode: str
+    detour_factor: float | None = None
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """Stable label for tables and files, e.g. ``network:car`` or ``crowfly:car:x1.3``."""
+        if self.kind == "network":
+            return f"network:{self.mode}"
+        return f"crowfly:{self.mode}:x{self.detour_factor:g}"
+
+    @property
+    def label_nl(self) -> str:
+        """Dutch label for the interface."""
+        mode = get_mode(self.mode).label_nl
+        if self.kind == "network":
+            return f"over de weg ({mode})"
+        return f"hemelsbreed x {self.detour_factor:g} ({mode}; schatting zonder wegennet)"
+
+    @property
+    def is_estimate(self) -> bool:
+        """Whether distances are crow-fly estimates."""
+        return self.kind != "network"
+
+
+def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:
+    if network is not None:
+        if mode is not None and get_mode(mode).name != network.mode.name:
+            msg = (
+                f"mode {get_mode(mode).name!r} differs from the network's mode {network.mode.name!r}; load that network"
+            )
+            raise ConfigError(msg)
+        return DistanceModel("network", network.mode.name, source=network.source)
+    if not detour_factor >= 1.0:
+        msg = f"detour factor must be at least 1.0, got {detour_factor!r}"
+        raise ConfigError(msg)
+    return DistanceModel("crowfly", get_mode(mode or "car").name, detour_factor=float(detour_factor))
+
+
+def _xy(frame: gpd.GeoDataFrame, what: str) -> np.ndarray:
+    """Point coordinates in EPSG:28992 as an (n, 2) array (reprojecting a copy when needed)."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        msg = f"{what} must be a GeoDataFrame with point geometry, got {type(frame).__name__}"
+        raise InvalidDataError(msg)
+    rd = to_rd_new(frame, what) if frame.crs is None or frame.crs.to_epsg() != 28992 else frame
+    geom = rd.geometry
+    bad = geom.is_empty | geom.isna() | (geom.geom_type != "Point")
+    if bad.any():
+        msg = f"{what} has rows without a point geometry: {rows_text(rd.index[bad.to_numpy()])}; fix or drop them"
+        raise InvalidDataError(msg)
+    return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
+
+
+def _ids(facilities: gpd.GeoDataFrame) -> np.ndarray:
+    require_columns(facilities, ["id"], "service points", "give every service point an id")
+    ids = facilities["id"].astype(str).to_numpy()
+    if len(np.unique(ids)) != len(ids):
+        dup = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
+        msg = f"service points have duplicate ids: {rows_text(dup)}; make each id unique"
+        raise InvalidDataError(msg)
+    return ids
+
+
+@dataclass(frozen=True, eq=False)
+class _Snapped:
+    node: np.ndarray  # int64 position in network.lcc_nodes (compact search graph), -1 when too far
+    snap_m: np.ndarray  # straight distance to that node
+
+
+def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
+    """Snap to the nearest node of the largest SCC; ``node`` is its position in ``network.lcc_nodes``."""
+    if len(network.lcc_nodes) == 0:
+        msg = "the road network has no connected part to snap to; check the network file"
+        raise UnreachableError(msg)
+    snap_m, pos = network.lcc_tree.query(xy, k=1)
+    node = np.asarray(pos, dtype=np.int64)
+    node[snap_m > max_snap_m] = -1
+    return _Snapped(node, np.asarray(snap_m, dtype=float))
+
+
+def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Snap coordinates to the nearest node of the largest strongly connected component.
+
+    Parameters
+    ----------
+    xy
+        (n, 2) coordinates in EPSG:28992.
+    network
+        The mode's road network.
+    max_snap_m
+        Points further than this get node ``-1``.
+
+    Returns
+    -------
+    node : numpy.ndarray
+        Graph node index per point (``-1`` when too far).
+    snap_m : numpy.ndarray
+        Straight distance to the nearest node (reported even when too far).
+    """
+    snapped = _snap(xy, network, max_snap_m)
+    node = np.where(snapped.node >= 0, network.lcc_nodes[np.maximum(snapped.node, 0)], -1)
+    return node, snapped.snap_m
+
+
+def facility_snaps(
+    facilities: gpd.GeoDataFrame, network: RoadNetwork, *, max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+) -> pd.DataFrame:
+    """Report how far every service point lies from the road network.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``snap_m`` and ``used`` (whether the snap is within the limit).
+    """
+    ids = _ids(facilities)
+    snapped = _snap(_xy(facilities, "service points"), network, max_snap_m)
+    return pd.DataFrame({"id": ids, "snap_m": snapped.snap_m, "used": snapped.node >= 0}, index=facilities.index)
+
+
+def _multi_source(
+    chains: ChainGraph, fac: _Snapped, pts: _Snapped, leg_scale: float, limit: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest service point per point in one Dijkstra pass; returns (cost, facility position)."""
+    used = np.flatnonzero(fac.node >= 0)
+    ok = np.flatnonzero(pts.node >= 0)
+    cost = np.full(pts.node.shape[0], np.inf)
+    which = np.full(pts.node.shape[0], -1, np.int64)
+    if used.size == 0 or ok.size == 0:
+        return cost, which
+    node_cost, src = nearest_sources(chains, fac.node[used], fac.snap_m[used] * leg_scale, pts.node[ok], limit)
+    node_cost = node_cost + pts.snap_m[ok] * leg_scale
+    reached = np.isfinite(node_cost) & (node_cost <= limit) & (src >= 0)
+    cost[ok[reached]] = node_cost[reached]
+    which[ok[reached]] = used[src[reached]]
+    return cost, which
+
+
+def _crowfly_nearest(pxy: np.ndarray, fxy: np.ndarray, factor: float, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    cost = np.full(pxy.shape[0], np.inf)
+    which = np.full(pxy.shape[0], -1, np.int64)
+    if fxy.shape[0] == 0:
+        return cost, which
+    d, pos = cKDTree(fxy).query(pxy, k=1)
+    d = d * factor
+    ok = d <= limit
+    cost[ok], which[ok] = d[ok], pos[ok]
+    return cost, which
+
+
+def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
+    out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
+    return out.where(which >= 0)
+
+
+def nearest_facility(
+    points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    network: RoadNetwork | None = None,
+    *,
+    mode: str | Mode | None = None,
+    limit_m: float = np.inf,
+    max_snap_m: float = DEFAULT_POINT_SNAP_M,
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    with_time: bool = True,
+) -> pd.DataFrame:
+    """Distance and travel time from every point to its nearest service point.
+
+    One multi-source Dijkstra pass per metric (scipy.sparse.csgraph,
+    ``min_only``); without a network, crow-fly distance times a detour factor.
+
+    Parameters
+    ----------
+    points
+        Residents' points (cells or street placements), point geometry.
+    facilities
+        Service points with a unique ``id``; all rows count (filter first).
+    network
+        The mode's :class:`~spreiding.network.roads.RoadNetwork`, or ``None`` for
+        the crow-fly model.
+    mode
+        Travel mode (defaults to the network's; ``car`` for crow-fly).
+    limit_m
+        Stop searching beyond this distance (points further away get ``inf``).
+    max_snap_m, facility_max_snap_m
+        Largest straight leg from a point / service point to the road.
+    detour_factor
+        Crow-fly model only: road distance per metre of straight line.
+    with_time
+        Also compute the shortest travel time (a second pass for cars).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``points``: ``dist_m``, ``nearest_id``, ``time_s``,
+        ``nearest_time_id``, ``snap_m``, ``snapped`` and ``distance_model``.
+        ``attrs["excluded_facilities"]`` lists service points too far from
+        the road network.
+    """
+    model = _model(network, mode, detour_factor)
+    pxy = _xy(points, "population points")
+    ids = _ids(facilities)
+    fxy = _xy(facilities, "service points")
+    excluded: list[dict[str, object]] = []
+    if network is None:
+        dist, which = _crowfly_nearest(pxy, fxy, detour_factor, limit_m)
+        snap_m = np.zeros(len(pxy))
+        snapped = np.ones(len(pxy), bool)
+        speed = _CROWFLY_KMH.get(model.mode, 45.0) / 3.6
+        time, which_t = dist / speed, which
+    else:
+        pts = _snap(pxy, network, max_snap_m)
+        fac = _snap(fxy, network, facility_max_snap_m)
+        far = fac.node < 0
+        if far.any():
+            excluded = [{"id": i, "snap_m": float(s)} for i, s in zip(ids[far], fac.snap_m[far], strict=True)]
+            logger.warning(
+                "%d service point(s) lie more than %.0f m from the %s network and are left out: %s",
+                far.sum(),
+                facility_max_snap_m,
+                model.mode,
+                rows_text(ids[far]),
+            )
+        dist, which = _multi_source(network.chains_length, fac, pts, 1.0, limit_m)
+        snap_m, snapped = pts.snap_m, pts.node >= 0
+        speed_c = network.constant_speed_mps
+        if speed_c is not None or not with_time:
+            time, which_t = dist / (speed_c or np.nan), which
+        else:
+            time, which_t = _multi_source(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
+    result = pd.DataFrame(
+        {
+            "dist_m": dist,
+            "nearest_id": _ids_at(ids, which).to_numpy(),
+            "time_s": time,
+            "nearest_time_id": _ids_at(ids, which_t).to_numpy(),
+            "snap_m": snap_m,
+            "snapped": snapped,
+            "distance_model": model.label,
+        },
+        index=points.index,
+    )
+    result.attrs["model"] = model.__dict__.copy()
+    result.attrs["excluded_facilities"] = excluded
+    unreachable = int((~np.isfinite(dist)).sum())
+    if unreachable and not np.isfinite(limit_m):
+        logger.warning("%d point(s) cannot reach any service point (%s)", unreachable, model.label)
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class DistanceMatrix:
+    """Distances (and times) from every point to every service point.
+
+    Entries beyond ``cutoff_m`` or unreachable are ``inf``. Scenario work
+    takes the minimum over the columns of the service points that are open,
+    with no new graph search.
+
+    Attributes
+    ----------
+    point_index
+        Index of the points frame (row order).
+    facility_ids
+        Service-point id per column.
+    dist_m, time_s
+        ``float32`` arrays of shape (points, service points).
+    point_snap_m
+        Snap leg of every point.
+    point_snapped
+        Whether the point's snap leg is within the limit (others are ``inf``).
+    model
+        The distance model.
+    cutoff_m
+        Largest distance kept.
+    excluded
+        Ids of service points too far from the road network (their columns are ``inf``).
+    """
+
+    point_index: pd.Index
+    facility_ids: np.ndarray
+    dist_m: np.ndarray
+    time_s: np.ndarray
+    point_snap_m: np.ndarray
+    point_snapped: np.ndarray
+    model: DistanceModel
+    cutoff_m: float
+    excluded: tuple[str, ...] = field(default=())
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(points, service points)."""
+        return (int(self.dist_m.shape[0]), int(self.dist_m.shape[1]))
+
+    def columns(self, ids: Sequence[str] | np.ndarray) -> np.ndarray:
+        """Column positions of service-point ids; unknown ids raise InvalidDataError."""
+        lookup = pd.Index(self.facility_ids)
+        pos = lookup.get_indexer(pd.Index(np.asarray(ids, dtype=str)))
+        if (pos < 0).any():
+            missing = np.asarray(ids, dtype=str)[pos < 0]
+            msg = f"service point(s) {rows_text(missing)} are not in the distance matrix; add them with extend()"
+            raise InvalidDataError(msg)
+        return pos
+
+    def nearest(self, ids: Sequence[str] | np.ndarray | None = None) -> pd.DataFrame:
+        """Nearest service point among ``ids`` (all columns when ``None``) for every point.
+
+        Returns the same columns as :func:`nearest_facility`.
+        """
+        cols = np.arange(self.shape[1]) if ids is None else self.columns(ids)
+        n = self.shape[0]
+        if cols.size == 0:
+            dist = np.full(n, np.inf)
+            time = np.full(n, np.inf)
+            nid = tid = pd.Series([None] * n, dtype="string").to_numpy()
+        else:
+            d = self.dist_m[:, cols]
+            t = self.time_s[:, cols]
+            arg_d = np.argmin(d, axis=1)
+            arg_t = np.argmin(t, axis=1)
+            dist = d[np.arange(n), arg_d].astype(float)
+            time = t[np.arange(n), arg_t].astype(float)
+            sub_ids = self.facility_ids[cols]
+            nid = _ids_at(sub_ids, np.where(np.isfinite(dist), arg_d, -1)).to_numpy()
+            tid = _ids_at(sub_ids, np.where(np.isfinite(time), arg_t, -1)).to_numpy()
+        frame = pd.DataFrame(
+            {
+                "dist_m": dist,
+                "nearest_id": nid,
+                "time_s": time,
+                "nearest_time_id": tid,
+                "snap_m": self.point_snap_m,
+                "snapped": self.point_snapped,
+                "distance_model": self.model.label,
+            },
+            index=self.point_index,
+        )
+        frame.attrs["model"] = self.model.__dict__.copy()
+        return frame
+
+    def extend(self, other: DistanceMatrix) -> DistanceMatrix:
+        """Return a matrix with the columns of ``other`` (same points) added or replaced."""
+        if not self.point_index.equals(other.point_index) or other.model != self.model:
+            msg = "distance matrices differ in points or model; compute them on the same points and network"
+            raise InvalidDataError(msg)
+        keep = ~np.isin(self.facility_ids, other.facility_ids)
+        return DistanceMatrix(
+            point_index=self.point_index,
+            facility_ids=np.concatenate([self.facility_ids[keep], other.facility_ids]),
+            dist_m=np.hstack([self.dist_m[:, keep], other.dist_m]),
+            time_s=np.hstack([self.time_s[:, keep], other.time_s]),
+            point_snap_m=self.point_snap_m,
+            point_snapped=self.point_snapped,
+            model=self.model,
+            cutoff_m=min(self.cutoff_m, other.cutoff_m),
+            excluded=tuple(sorted(set(self.excluded) | set(other.excluded))),
+        )
+
+    def subset(self, ids: Sequence[str] | np.ndarray) -> DistanceMatrix:
+        """Return a matrix with only the columns of ``ids``."""
+        cols = self.columns(ids)
+        return DistanceMatrix(
+            self.point_index,
+            self.facility_ids[cols],
+            self.dist_m[:, cols],
+            self.time_s[:, cols],
+            self.point_snap_m,
+            self.point_snapped,
+            self.model,
+            self.cutoff_m,
+            tuple(e for e in self.excluded if e in set(self.facility_ids[cols])),
+        )
+
+
+def _network_columns(
+    chains: ChainGraph,
+    fac: _Snapped,
+    pts: _Snapped,
+    leg_scale: float,
+    limit: float,
+    progress: bool,
+) -> np.ndarray:
+    out = np.full((pts.node.shape[0], fac.node.shape[0]), np.inf, dtype=np.float32)
+    used = np.flatnonzero(fac.node >= 0)
+    ok = np.flatnonzero(pts.node >= 0)
+    if used.size == 0 or ok.size == 0:
+        return out
+    blocks = source_columns(chains, fac.node[used], fac.snap_m[used] * leg_scale, pts.node[ok], limit, _BATCH)
+    n_blocks = -(-used.size // _BATCH)
+    start = 0
+    for block in progress_bar(blocks, desc="afstandsmatrix", total=n_blocks, progress=progress and n_blocks > 2):
+        cols = used[start : start + block.shape[0]]
+        start += block.shape[0]
+        full = block + pts.snap_m[None, ok] * leg_scale
+        full[full > limit] = np.inf
+        out[np.ix_(ok, cols)] = full.T
+    return out
+
+
+def distance_matrix(
+    points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    network: RoadNetwork | None = None,
+    *,
+    mode: str | Mode | None = None,
+    cutoff_m: float = DEFAULT_CUTOFF_M,
+    cutoff_s: float = DEFAULT_CUTOFF_S,
+    max_snap_m: float = DEFAULT_POINT_SNAP_M,
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    with_time: bool = True,
+    progress: bool = False,
+) -> DistanceMatrix:
+    """Points × service points distances (and times), cut off at ``cutoff_m``.
+
+    One single-source Dijkstra per service point (batched) on the reversed
+    graph; a new site therefore costs one search.
+
+    Parameters
+    ----------
+    points, facilities, network, mode, max_snap_m, facility_max_snap_m, detour_factor
+        As in :func:`nearest_facility`.
+    cutoff_m
+        Distances beyond this are ``inf`` (the search stops there).
+    cutoff_s
+        Travel times beyond this are ``inf`` when times need their own search
+        (cars); for constant-speed modes times follow from distances.
+    with_time
+        Compute travel times too (a second set of searches for cars;
+        otherwise times follow from the constant speed).
+    progress
+        Show a progress bar.
+
+    Returns
+    -------
+    DistanceMatrix
+    """
+    model = _model(network, mode, detour_factor)
+    pxy = _xy(points, "population points")
+    ids = _ids(facilities)
+    fxy = _xy(facilities, "service points")
+    excluded: tuple[str, ...] = ()
+    if network is None:
+        diff = pxy[:, None, :] - fxy[None, :, :]
+        dist = (np.hypot(diff[..., 0], diff[..., 1]) * detour_factor).astype(np.float32)
+        dist[dist > cutoff_m] = np.inf
+        time = dist / np.float32(_CROWFLY_KMH.get(model.mode, 45.0) / 3.6)
+        time[time > cutoff_s] = np.inf
+        snap = np.zeros(len(pxy))
+        snapped = np.ones(len(pxy), bool)
+    else:
+        pts = _snap(pxy, network, max_snap_m)
+        fac = _snap(fxy, network, facility_max_snap_m)
+        excluded = tuple(ids[fac.node < 0])
+        dist = _network_columns(network.chains_length, fac, pts, 1.0, cutoff_m, progress)
+        speed_c = network.constant_speed_mps
+        if speed_c is not None or not with_time:
+            time = dist / np.float32(speed_c or np.nan)
+        else:
+            time = _network_columns(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress)
+        snap, snapped = pts.snap_m, pts.node >= 0
+    return DistanceMatrix(
+        point_index=points.index,
+        facility_ids=ids,
+        dist_m=dist,
+        time_s=time.astype(np.float32),
+        point_snap_m=snap,
+        point_snapped=snapped,
+        model=model,
+        cutoff_m=float(cutoff_m),
+        excluded=excluded,
+    )

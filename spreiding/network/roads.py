@@ -1,0 +1,444 @@
+"""Road networks per travel mode as sparse graphs.
+
+Inputs are *raw road tables* (one row per node, one row per street segment)
+read from:
+
+- a GeoPackage in osmnx's layout (``nodes`` + ``edges`` layers, as
+  :func:`osmnx.save_graph_geopackage` writes; the offline Drenthe network);
+- an OpenStreetMap ``.osm.pbf`` or ``.osm`` XML file (:mod:`spreiding.network.osm`).
+
+:func:`build_network` turns them into a :class:`RoadNetwork` for one
+:class:`~spreiding.network.modes.Mode`: node coordinates in EPSG:28992 and two
+``scipy.sparse`` CSR matrices (length in metres and travel time in seconds),
+with parallel edges reduced to the shortest one and one-way streets honoured
+for cars. :func:`load_network` caches built networks on disk, keyed by the
+source file and the mode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS, Transformer
+from scipy import sparse
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
+
+from spreiding._progress import advance, steps
+from spreiding._validate import require_columns, require_file
+from spreiding.data.config import cache_dir, data_paths
+from spreiding.data.sources import SourceInfo, attach_source
+from spreiding.errors import InvalidDataError, NetworkError
+from spreiding.network._chains import ChainGraph, build_chains, min_csr
+from spreiding.network.modes import Mode, get_mode
+
+__all__ = ["RESIDENTIAL_CLASSES", "RoadNetwork", "build_network", "load_network", "read_road_tables"]
+
+logger = logging.getLogger(__name__)
+
+_CACHE_VERSION = "1"
+_MIN_EDGE_M = 0.01  # csgraph ignores zero weights; keep coincident nodes connected
+RESIDENTIAL_CLASSES = frozenset({"residential", "living_street"})
+_ACCESS_COLUMNS = ("access", "motor_vehicle", "motorcar", "bicycle", "foot")
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """A directed road graph for one travel mode.
+
+    Attributes
+    ----------
+    mode
+        The travel mode the graph was built for.
+    node_ids
+        Source node id of every graph node (row/column order of the matrices).
+    x, y
+        Node coordinates in EPSG:28992 (metres).
+    length_m
+        CSR matrix, ``length_m[i, j]`` is the length of the arc i → j.
+    time_s
+        CSR matrix of travel times in seconds for the same arcs.
+    in_lcc
+        Whether a node belongs to the largest strongly connected component;
+        points are only snapped onto these nodes.
+    residential
+        Whether a node lies on a residential street (for placing residents).
+    source
+        The file the network was read from.
+    """
+
+    mode: Mode
+    node_ids: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    length_m: sparse.csr_matrix
+    time_s: sparse.csr_matrix
+    in_lcc: np.ndarray
+    residential: np.ndarray
+    source: str = ""
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of graph nodes."""
+        return int(self.x.shape[0])
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of directed arcs."""
+        return int(self.length_m.nnz)
+
+    @cached_property
+    def reverse_length_m(self) -> sparse.csr_matrix:
+        """Transposed length graph: searches from a facility give distances *to* it."""
+        return self.length_m.T.tocsr()
+
+    @cached_property
+    def reverse_time_s(self) -> sparse.csr_matrix:
+        """Transposed travel-time graph."""
+        return self.time_s.T.tocsr()
+
+    @cached_property
+    def search_length_m(self) -> sparse.csr_matrix:
+        """Reversed length graph restricted to the largest strongly connected component.
+
+        Row/column ``k`` is node ``lcc_nodes[k]``. Searches run on this compact
+        graph: scipy's Dijkstra is markedly faster without the unused nodes.
+        """
+        keep = self.lcc_nodes
+        return self.reverse_length_m[keep][:, keep].tocsr()
+
+    @cached_property
+    def search_time_s(self) -> sparse.csr_matrix:
+        """Reversed travel-time graph on the largest strongly connected component (as ``search_length_m``)."""
+        keep = self.lcc_nodes
+        return self.reverse_time_s[keep][:, keep].tocsr()
+
+    @cached_property
+    def chains_length(self) -> ChainGraph:
+        """``search_length_m`` with its pass-through chains contracted (exact, faster searches)."""
+        return build_chains(self.search_length_m)
+
+    @cached_property
+    def chains_time(self) -> ChainGraph:
+        """``search_time_s`` with its pass-through chains contracted."""
+        return build_chains(self.search_time_s)
+
+    @cached_property
+    def lcc_nodes(self) -> np.ndarray:
+        """Indices of the nodes in the largest strongly connected component."""
+        return np.flatnonzero(self.in_lcc)
+
+    @cached_property
+    def lcc_tree(self) -> cKDTree:
+        """KD-tree over the nodes of the largest strongly connected component."""
+        return cKDTree(np.column_stack([self.x[self.lcc_nodes], self.y[self.lcc_nodes]]))
+
+    @cached_property
+    def constant_speed_mps(self) -> float | None:
+        """The single speed (m/s) of every arc and connector, or ``None`` when speeds differ."""
+        speeds = {v for _, v in self.mode.highway_speeds_kmh} | {self.mode.connector_kmh}
+        return next(iter(speeds)) / 3.6 if len(speeds) == 1 and not self.mode.use_maxspeed else None
+
+    def describe(self) -> str:
+        """One-line summary for logs."""
+        used = (np.diff(self.length_m.indptr) > 0) | (np.diff(self.reverse_length_m.indptr) > 0)
+        share = self.in_lcc.sum() / max(int(used.sum()), 1) * 100
+        return (
+            f"{self.mode.name} network from {self.source}: {int(used.sum()):,} usable nodes, {self.n_arcs:,} arcs, "
+            f"{share:.2f}% of usable nodes in the largest strongly connected component"
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _first_class(highway: pd.Series) -> pd.Series:
+    """osmnx stores merged classes as "['residential', 'service']"; keep the first."""
+    text = highway.astype("string").fillna("")
+    listed = text.str.startswith("[")
+    first = text.str.extract(r"\[\s*'([^']+)'", expand=False)
+    return text.where(~listed, first).fillna("")
+
+
+def _as_bool(values: pd.Series) -> pd.Series:
+    if values.dtype == bool:
+        return values
+    text = values.astype("string").str.strip().str.lower()
+    return text.isin(["true", "yes", "1", "-1"]).fillna(False).astype(bool)
+
+
+def _read_gpkg_tables(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    try:
+        layers = {name for name, _ in pyogrio.list_layers(path)}
+    except Exception as exc:
+        msg = f"cannot read road network {path}: {exc}; re-download it or point SPREIDING_DATA_DIR to a good copy"
+        raise InvalidDataError(msg) from exc
+    if not {"nodes", "edges"} <= layers:
+        msg = (
+            f"road network {path} has layers {sorted(layers)}, expected 'nodes' and 'edges' "
+            "(osmnx.save_graph_geopackage layout)"
+        )
+        raise InvalidDataError(msg)
+    nodes = pyogrio.read_dataframe(path, layer="nodes", read_geometry=False)
+    edges = pyogrio.read_dataframe(path, layer="edges", read_geometry=False)
+    crs = pyogrio.read_info(path, layer="nodes")["crs"] or "EPSG:4326"
+    return nodes, edges, str(crs)
+
+
+def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read raw road tables from a GeoPackage, ``.osm.pbf`` or ``.osm`` file.
+
+    Parameters
+    ----------
+    path
+        The network file.
+    progress
+        Show progress while reading OSM files.
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        ``node_id``, ``x``, ``y`` (EPSG:28992).
+    edges : pandas.DataFrame
+        ``u``, ``v``, ``highway``, ``oneway`` (bool, u → v only), ``length_m``,
+        ``maxspeed_kmh`` and the OSM access columns where present.
+    """
+    p = require_file(Path(path), "road network", "run `spreiding fetch` or set SPREIDING_DATA_DIR")
+    name = p.name.lower()
+    if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
+        from spreiding.network.osm import read_osm_roads
+
+        return read_osm_roads(p, progress=progress)
+    if not name.endswith(".gpkg"):
+        msg = f"unknown road network format {p.name}; give a .gpkg (osmnx layout), .osm.pbf or .osm file"
+        raise InvalidDataError(msg)
+    raw_nodes, raw_edges, crs = _read_gpkg_tables(p)
+    require_columns(raw_nodes, ["osmid", "x", "y"], f"nodes layer of {p.name}", "save the graph with osmnx")
+    require_columns(raw_edges, ["u", "v", "highway", "length"], f"edges layer of {p.name}", "save it with osmnx")
+    x = raw_nodes["x"].to_numpy(float)
+    y = raw_nodes["y"].to_numpy(float)
+    if CRS.from_user_input(crs).to_epsg() != 28992:
+        x, y = Transformer.from_crs(crs, "EPSG:28992", always_xy=True).transform(x, y)
+    nodes = pd.DataFrame({"node_id": raw_nodes["osmid"].to_numpy(np.int64), "x": x, "y": y})
+    edges = pd.DataFrame(
+        {
+            "u": raw_edges["u"].to_numpy(np.int64),
+            "v": raw_edges["v"].to_numpy(np.int64),
+            "highway": _first_class(raw_edges["highway"]).to_numpy(object),
+            "oneway": _as_bool(raw_edges["oneway"]).to_numpy()
+            if "oneway" in raw_edges
+            else np.zeros(len(raw_edges), bool),
+            "length_m": pd.to_numeric(raw_edges["length"], errors="coerce").to_numpy(float),
+        }
+    )
+    if "maxspeed" in raw_edges:
+        speed = raw_edges["maxspeed"].astype("string").str.extract(r"(\d+)", expand=False)
+        edges["maxspeed_kmh"] = pd.to_numeric(speed, errors="coerce").to_numpy(float)
+    for col in _ACCESS_COLUMNS:
+        if col in raw_edges:
+            edges[col] = raw_edges[col].astype("string").to_numpy(object)
+    attach_source(
+        edges,
+        SourceInfo(
+            kind="network",
+            path=str(p),
+            rows=len(edges),
+            crs="EPSG:28992",
+            description="road network, osmnx GeoPackage layout (OpenStreetMap)",
+        ),
+    )
+    return nodes, edges
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _usable(edges: pd.DataFrame, mode: Mode) -> np.ndarray:
+    ok = edges["highway"].isin(mode.highways).to_numpy().copy()
+    for col in mode.access_tags:
+        if col in edges:
+            blocked = edges[col].astype("string").str.lower().isin(mode.blocked_access).fillna(False).to_numpy(bool)
+            ok &= ~blocked
+    length = edges["length_m"].to_numpy(float)
+    return ok & np.isfinite(length) & (length >= 0)
+
+
+def _speed_mps(edges: pd.DataFrame, mode: Mode) -> np.ndarray:
+    kmh = edges["highway"].map(mode.speed_table()).to_numpy(float)
+    if mode.use_maxspeed and "maxspeed_kmh" in edges:
+        tagged = edges["maxspeed_kmh"].to_numpy(float)
+        kmh = np.where(np.isfinite(tagged) & (tagged > 0), tagged, kmh)
+    return kmh / 3.6
+
+
+def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *, source: str = "") -> RoadNetwork:
+    """Build the sparse graph of one mode from raw road tables.
+
+    Parameters
+    ----------
+    nodes, edges
+        Raw road tables as returned by :func:`read_road_tables`.
+    mode
+        Travel mode (name or :class:`~spreiding.network.modes.Mode`).
+    source
+        Where the tables came from (kept for reports).
+
+    Returns
+    -------
+    RoadNetwork
+    """
+    mode = get_mode(mode)
+    require_columns(nodes, ["node_id", "x", "y"], "road nodes table")
+    require_columns(edges, ["u", "v", "highway", "oneway", "length_m"], "road edges table")
+    node_index = pd.Index(nodes["node_id"].to_numpy(np.int64))
+    if not node_index.is_unique:
+        msg = f"road network {source} has duplicate node ids; rebuild the network file"
+        raise InvalidDataError(msg)
+    n = len(node_index)
+    u = node_index.get_indexer(edges["u"].to_numpy(np.int64))
+    v = node_index.get_indexer(edges["v"].to_numpy(np.int64))
+    dangling = (u < 0) | (v < 0)
+    if dangling.any():
+        logger.warning("%d edges refer to nodes that are not in the nodes table; they are left out", dangling.sum())
+    use = _usable(edges, mode) & ~dangling
+    length = edges["length_m"].to_numpy(float)[use]
+    time = length / _speed_mps(edges, mode)[use]
+    uu, vv = u[use], v[use]
+    both = ~edges["oneway"].to_numpy(bool)[use] if mode.respect_oneway else np.ones(uu.shape[0], bool)
+    rows = np.concatenate([uu, vv[both]])
+    cols = np.concatenate([vv, uu[both]])
+    length_m = min_csr(rows, cols, np.concatenate([length, length[both]]), n, min_weight=_MIN_EDGE_M)
+    time_s = min_csr(rows, cols, np.concatenate([time, time[both]]), n, min_weight=_MIN_EDGE_M)
+    if length_m.nnz == 0:
+        msg = f"road network {source} has no roads usable by {mode.name}; check the file's highway classes"
+        raise NetworkError(msg)
+    n_comp, labels = csgraph.connected_components(length_m, directed=True, connection="strong")
+    degree = np.diff(length_m.indptr) + np.diff(length_m.tocsc().indptr)
+    sizes = np.bincount(labels[degree > 0], minlength=n_comp)
+    in_lcc = labels == int(np.argmax(sizes))
+    res_edges = edges["highway"].isin(RESIDENTIAL_CLASSES).to_numpy() & ~dangling
+    residential = np.zeros(n, bool)
+    residential[u[res_edges]] = True
+    residential[v[res_edges]] = True
+    network = RoadNetwork(
+        mode=mode,
+        node_ids=node_index.to_numpy(),
+        x=nodes["x"].to_numpy(float),
+        y=nodes["y"].to_numpy(float),
+        length_m=length_m,
+        time_s=time_s,
+        in_lcc=in_lcc,
+        residential=residential,
+        source=source,
+    )
+    logger.info("built %s", network.describe())
+    return network
+
+
+# --------------------------------------------------------------------------- caching
+
+
+def _cache_key(path: Path, mode: Mode) -> str:
+    stat = path.stat()
+    text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{mode!r}|{_CACHE_VERSION}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _save(network: RoadNetwork, target: Path) -> None:
+    tmp = target.with_suffix(".tmp.npz")
+    arrays = {
+        "node_ids": network.node_ids,
+        "x": network.x,
+        "y": network.y,
+        "in_lcc": network.in_lcc,
+        "residential": network.residential,
+    }
+    for name in ("length_m", "time_s"):
+        m = getattr(network, name)
+        arrays |= {f"{name}_data": m.data, f"{name}_indices": m.indices, f"{name}_indptr": m.indptr}
+    with tmp.open("wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
+    tmp.replace(target)
+
+
+def _load(path: Path, mode: Mode, source: str) -> RoadNetwork:
+    with np.load(path) as z:
+        n = z["x"].shape[0]
+        mats = {
+            name: sparse.csr_matrix((z[f"{name}_data"], z[f"{name}_indices"], z[f"{name}_indptr"]), shape=(n, n))
+            for name in ("length_m", "time_s")
+        }
+        return RoadNetwork(
+            mode=mode,
+            node_ids=z["node_ids"],
+            x=z["x"],
+            y=z["y"],
+            length_m=mats["length_m"],
+            time_s=mats["time_s"],
+            in_lcc=z["in_lcc"],
+            residential=z["residential"],
+            source=source,
+        )
+
+
+def load_network(
+    path: str | os.PathLike[str] | None = None,
+    mode: str | Mode = "car",
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    cache: bool = True,
+    progress: bool = True,
+) -> RoadNetwork:
+    """Load the road network of one mode, from the disk cache when possible.
+
+    Parameters
+    ----------
+    path
+        Network file (``.gpkg`` in osmnx layout, ``.osm.pbf`` or ``.osm``);
+        defaults to the region's network in the data folder.
+    mode
+        ``"car"``, ``"bike"`` or ``"walk"``.
+    data_dir
+        Data folder (see :mod:`spreiding.data.config`).
+    cache
+        Read and write the built graph in the cache folder.
+    progress
+        Show a progress bar while building.
+
+    Returns
+    -------
+    RoadNetwork
+    """
+    mode = get_mode(mode)
+    p = require_file(
+        Path(path) if path is not None else data_paths(data_dir).roads,
+        "road network",
+        "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to the data folder",
+    )
+    target = cache_dir() / f"network-{mode.name}-{_cache_key(p, mode)}.npz" if cache else None
+    if target is not None and target.exists():
+        try:
+            network = _load(target, mode, str(p))
+            logger.info("loaded cached %s", network.describe())
+            return network
+        except Exception as exc:  # a damaged cache is rebuilt, never trusted
+            logger.warning("ignoring damaged network cache %s (%s); rebuilding", target, exc)
+    with steps(f"wegennet ({mode.label_nl})", 2, progress=progress) as bar:
+        nodes, edges = read_road_tables(p, progress=progress)
+        advance(bar, "gelezen")
+        network = build_network(nodes, edges, mode, source=str(p))
+        advance(bar, "graaf gebouwd")
+    if target is not None:
+        try:
+            _save(network, target)
+        except OSError as exc:
+            logger.warning("could not cache the network at %s: %s", target, exc)
+    return network

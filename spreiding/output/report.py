@@ -1,0 +1,573 @@
+"""Printable duty-of-care report (Dutch) for one municipality, as one HTML file.
+
+:func:`municipality_report` turns an :class:`~spreiding.data.region.Analysis` into a
+self-contained HTML document: inline CSS with print styles, charts and the map
+embedded as base64 PNG, no external assets. Open it in a browser and print
+to PDF (A4); no PDF library is needed or used.
+
+Sections: heading (municipality, scenario, norm, distance model, date),
+key figures, coverage by age band, villages with residents outside the norm
+(uncovered cells grouped by their nearest OSM place point), the distance
+distribution, the branches that matter most (an optional impact table), a
+static map, and sources with data-quality notes. Every string that comes
+from data or users is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from spreiding._validate import require_columns, to_rd_new
+from spreiding.analysis.coverage import covered_mask
+from spreiding.analysis.norm import Norm
+from spreiding.errors import ConfigError
+from spreiding.output._figures import boundary as municipality_boundary
+from spreiding.output._figures import distance_histogram, map_image
+from spreiding.output.export import DATA_CREDIT, OSM_CREDIT, export_name
+
+if TYPE_CHECKING:
+    from spreiding.data.region import Analysis
+
+__all__ = [
+    "MAP_CREDIT",
+    "VILLAGE_CLASSES",
+    "municipality_report",
+    "report_filename",
+    "uncovered_places",
+]
+
+logger = logging.getLogger(__name__)
+
+MAP_CREDIT = "Kaartgegevens: © OpenStreetMap contributors (ODbL); CBS/Eurostat bevolkingsgrid"
+"""Caption under the map."""
+VILLAGE_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
+"""OSM ``place_class`` values used to name uncovered residents' villages."""
+EXAMPLE_NORM_NOTE = "voorbeeldnorm — de wet (Wsob) noemt geen getal"
+_TOP_IMPACT = 10
+_TOP_PLACES = 25
+_MAP_LABELS = 6
+_IMPACT_HEADERS = {
+    "id": "id",
+    "name": "vestiging",
+    "place": "plaats",
+    "municipality": "gemeente",
+    "kind": "soort",
+    "residents_losing": "inwoners die de norm verliezen",
+    "residents_lost": "inwoners die de norm verliezen",
+    "lost_residents": "inwoners die de norm verliezen",
+    "newly_uncovered": "inwoners die de norm verliezen",
+    "mean_dist_increase_m": "gem. extra afstand (m)",
+    "mean_increase_m": "gem. extra afstand (m)",
+    "extra_dist_m": "gem. extra afstand (m)",
+}
+
+_CSS = """
+@page { size: A4; margin: 16mm 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #222; max-width: 190mm;
+       margin: 0 auto; padding: 12px; font-size: 10.5pt; line-height: 1.4; }
+h1 { font-size: 19pt; margin: 0 0 2px 0; color: #08306b; }
+h2 { font-size: 13.5pt; color: #08306b; border-bottom: 2px solid #c6dbef; padding-bottom: 2px; margin-top: 22px; }
+.subtitle { font-size: 11pt; color: #555; margin: 0 0 10px 0; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 10px 0; page-break-inside: auto; }
+tr { page-break-inside: avoid; }
+th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #eef3f8; font-weight: bold; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.meta th { width: 28%; }
+.warning { border: 2px solid #d94801; background: #fff5eb; padding: 8px 10px; margin: 10px 0; }
+.note { color: #555; font-size: 9pt; }
+.kpis { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.kpi { flex: 1 1 30%; border: 1px solid #c6dbef; background: #f7fbff; padding: 6px 8px; }
+.kpi .value { font-size: 15pt; font-weight: bold; color: #08306b; }
+.kpi .label { font-size: 9pt; color: #555; }
+figure { margin: 8px 0; page-break-inside: avoid; }
+figure img { width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { font-size: 9pt; color: #555; }
+section { page-break-inside: auto; }
+footer { margin-top: 24px; font-size: 8.5pt; color: #777; border-top: 1px solid #ddd; padding-top: 4px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .page-break { page-break-before: always; break-before: page; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  .no-print { display: none; }
+  .warning, .kpi { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _finite(value: object) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _missing(value: object) -> bool:
+    """Whether a table cell is empty (None, NA, NaN)."""
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):  # list-like cells
+        return False
+
+
+def _nl_int(value: object) -> str:
+    """``25751.4`` → ``"25.751"`` (Dutch thousands separator); ``"–"`` when missing."""
+    if not _finite(value):
+        return "–"
+    return f"{round(float(value)):,}".replace(",", ".")  # type: ignore[arg-type]
+
+
+def _nl_dec(value: object, digits: int = 1) -> str:
+    """``2868.6 / 1000`` → ``"2,9"`` (Dutch decimal comma); ``"–"`` when missing."""
+    if not _finite(value):
+        return "–"
+    text = f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _km(value_m: object) -> str:
+    if value_m is not None and _finite(value_m):
+        return _nl_dec(float(value_m) / 1000.0)  # type: ignore[arg-type]
+    try:
+        return "onbereikbaar" if np.isinf(float(value_m)) else "–"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()) -> str:
+    """HTML table; every header and cell is escaped here."""
+    nums = set(numeric)
+    head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="num">{_esc(c)}</td>' if i in nums else f"<td>{_esc(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _municipality_rows(analysis: Analysis, municipality: str) -> tuple[pd.Series, pd.Series]:
+    table = analysis.table
+    names = table["municipality"].astype("string")
+    known = [str(m) for m in names.iloc[:-1]]
+    if municipality not in known:
+        msg = f"municipality {municipality!r} is not in this analysis; use one of: {', '.join(known)}"
+        raise ConfigError(msg)
+    return table.loc[names == municipality].iloc[0], table.iloc[-1]
+
+
+def _places_rd(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    require_columns(places, ["name"], "place points", "give the OSM layer 'kernen' (with a 'name' column)")
+    rd = to_rd_new(places, "place points")
+    keep = rd["name"].notna().to_numpy() & ~rd.geometry.is_empty.to_numpy() & (rd.geom_type == "Point").to_numpy()
+    if "place_class" in rd.columns:
+        keep &= rd["place_class"].isin(VILLAGE_CLASSES).to_numpy()
+    return rd.loc[keep]
+
+
+def uncovered_places(
+    uncovered: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame | None,
+    *,
+    weight_column: str = "pop_total",
+    facilities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Residents outside the norm grouped by the nearest village.
+
+    Parameters
+    ----------
+    uncovered
+        Uncovered points (:func:`spreiding.analysis.coverage.uncovered_cells`) with
+        ``dist_m`` and ``nearest_id``.
+    places
+        OSM place points with ``name`` (and optionally ``place_class``; then
+        only :data:`VILLAGE_CLASSES` are used). ``None``: every cell is its
+        own group, named by ``cell_id``.
+    weight_column
+        Residents column to sum.
+    facilities
+        Service points with ``id`` and ``name`` to name the nearest branch.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``place``, ``residents``, ``cells``, ``unreachable`` (residents),
+        ``mean_dist_m`` (resident-weighted, reachable only), ``max_dist_m``,
+        ``nearest_id``, ``nearest_name`` (branch nearest to the group's most
+        populous cell), sorted by residents, largest first.
+    """
+    require_columns(uncovered, [weight_column, "dist_m"], "uncovered cells", "use uncovered_cells()")
+    columns = ["place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_id", "nearest_name"]
+    if uncovered.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    cells = to_rd_new(uncovered, "uncovered cells")
+    if places is not None:
+        named = _places_rd(places)
+    if places is not None and len(named):
+        tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
+        xy = np.column_stack([cells.geometry.centroid.x.to_numpy(), cells.geometry.centroid.y.to_numpy()])
+        _, idx = tree.query(xy, k=1)
+        label = named["name"].astype("string").to_numpy()[idx]
+    else:
+        ids = cells["cell_id"] if "cell_id" in cells.columns else pd.Series(cells.index, index=cells.index)
+        label = ("cel " + ids.astype("string")).to_numpy()
+    weight = cells[weight_column].to_numpy(float)
+    dist = cells["dist_m"].to_numpy(float)
+    finite = np.isfinite(dist)
+    frame = pd.DataFrame(
+        {
+            "place": label,
+            "w": weight,
+            "wf": np.where(finite, weight, 0.0),
+            "wd": np.where(finite, dist * weight, 0.0),
+            "wu": np.where(finite, 0.0, weight),
+            "dist": dist,
+            "nearest_id": cells["nearest_id"].astype("string").to_numpy() if "nearest_id" in cells else pd.NA,
+        }
+    ).sort_values("w", ascending=False, kind="stable")
+    grouped = frame.groupby("place", sort=False)
+    out = pd.DataFrame(
+        {
+            "residents": grouped["w"].sum(),
+            "cells": grouped["w"].size(),
+            "unreachable": grouped["wu"].sum(),
+            "wf": grouped["wf"].sum(),
+            "wd": grouped["wd"].sum(),
+            "max_dist_m": grouped["dist"].max(),
+            "nearest_id": grouped["nearest_id"].first(),
+        }
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean_dist_m"] = np.where(out["wf"] > 0, out["wd"] / out["wf"], np.nan)
+    names: dict[str, str] = {}
+    if facilities is not None and {"id", "name"} <= set(facilities.columns):
+        names = dict(zip(facilities["id"].astype(str), facilities["name"].astype(str), strict=True))
+    out["nearest_name"] = out["nearest_id"].map(lambda i: names.get(str(i), "") if pd.notna(i) else "")
+    out = out.reset_index().sort_values(["residents", "place"], ascending=[False, True], ignore_index=True)
+    return out.loc[:, columns]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _heading(analysis: Analysis, municipality: str, scenario_name: str, generated: dt.date) -> str:
+    norm = analysis.norm
+    norm_text = f"{norm.describe()} — {norm.name}" if norm.name and norm.name != norm.describe() else norm.describe()
+    rows = [
+        ("Gemeente", municipality),
+        ("Scenario", scenario_name),
+        ("Norm", norm_text + (f" ({EXAMPLE_NORM_NOTE})" if norm.example else "")),
+        ("Meetellende soorten", ", ".join(sorted(norm.kinds))),
+        ("Afstandsmodel", analysis.model.label_nl),
+        ("Datum", generated.strftime("%d-%m-%Y")),
+    ]
+    meta = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
+    parts = [
+        f"<h1>Bibliotheekvoorziening {_esc(municipality)}</h1>",
+        '<p class="subtitle">Rapport zorgplicht (Wsob): bereikbaarheid van een volwaardige bibliotheek</p>',
+        f'<table class="meta">{meta}</table>',
+    ]
+    if norm.example:
+        parts.append(
+            '<p class="note">De wet (Wsob) vraagt een volwaardige bibliotheek op redelijke afstand, maar noemt geen '
+            "getal. De norm in dit rapport is een voorbeeld; de uitkomst hangt van die keuze af.</p>"
+        )
+    if analysis.model.is_estimate:
+        parts.append(
+            '<div class="warning"><strong>Let op: afstanden zijn schattingen.</strong> Dit rapport gebruikt '
+            f"{_esc(analysis.model.label_nl)}: de afstand in rechte lijn maal een omwegfactor, niet de route over de "
+            "weg. Afstanden kunnen per plek honderden meters tot kilometers afwijken. Laad het wegennet voor "
+            "afstanden over de weg.</div>"
+        )
+    return "\n".join(parts)
+
+
+def _kpis(row: pd.Series, total: pd.Series, total_label: str) -> str:
+    items = [
+        (_nl_int(row["residents"]), "inwoners"),
+        (f"{_nl_dec(row['covered_pct'])} %", f"binnen de norm ({total_label}: {_nl_dec(total['covered_pct'])} %)"),
+        (_nl_int(row["uncovered"]), "inwoners buiten de norm"),
+        (f"{_km(row['mean_dist_m'])} km", f"gemiddelde afstand ({total_label}: {_km(total['mean_dist_m'])} km)"),
+        (f"{_km(row['median_dist_m'])} km", "mediaan afstand"),
+        (f"{_km(row['p90_dist_m'])} km", "90 % woont binnen"),
+    ]
+    body = "".join(
+        f'<div class="kpi"><div class="value">{_esc(v)}</div><div class="label">{_esc(lab)}</div></div>'
+        for v, lab in items
+    )
+    text = f'<section><h2>Kerncijfers</h2><div class="kpis">{body}</div>'
+    if _finite(row["unreachable"]) and float(row["unreachable"]) > 0:
+        lost = _esc(_nl_int(row["unreachable"]))
+        text += f'<p class="note">{lost} inwoners kunnen geen meetellende vestiging bereiken.</p>'
+    return text + "</section>"
+
+
+def _age_section(analysis: Analysis, municipality: str) -> str:
+    by_age = analysis.by_age
+    part = by_age.loc[by_age["municipality"].astype("string") == municipality]
+    rows = [
+        [r.age_label, _nl_int(r.residents), _nl_int(r.covered), _nl_dec(r.covered_pct), _km(r.mean_dist_m)]
+        for r in part.itertuples(index=False)
+    ]
+    headers = ["leeftijd", "inwoners", "binnen norm", "% binnen norm", "gemiddelde afstand (km)"]
+    return "<section><h2>Dekking per leeftijdsgroep</h2>" + _table(headers, rows, numeric=(1, 2, 3, 4)) + "</section>"
+
+
+def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) -> str:
+    title = "<h2>Kernen met inwoners buiten de norm</h2>"
+    if table.empty:
+        return f"<section>{title}<p>Alle inwoners van de gemeente wonen binnen de norm.</p></section>"
+    rows = [
+        [
+            r.place,
+            _nl_int(r.residents),
+            _nl_int(r.cells),
+            _km(r.mean_dist_m) if _finite(r.mean_dist_m) else "onbereikbaar",
+            _km(r.max_dist_m),
+            r.nearest_name,
+        ]
+        for r in table.head(_TOP_PLACES).itertuples(index=False)
+    ]
+    headers = [
+        "kern",
+        f"{weight_label} buiten norm",
+        "cellen",
+        "gem. afstand (km)",
+        "max. afstand (km)",
+        "dichtstbijzijnde vestiging",
+    ]
+    note = (
+        "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern (OpenStreetMap-plaatspunt: stad, dorp of "
+        "gehucht). Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
+        if has_places
+        else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
+    )
+    more = f" Getoond: de {_TOP_PLACES} grootste van {len(table)}." if len(table) > _TOP_PLACES else ""
+    return (
+        f"<section>{title}"
+        + _table(headers, rows, numeric=(1, 2, 3, 4))
+        + f'<p class="note">{_esc(note + more)}</p></section>'
+    )
+
+
+def _impact_section(impact: pd.DataFrame, municipality: str) -> str:
+    title = "<h2>Vestigingen die het zwaarst wegen</h2>"
+    frame = pd.DataFrame(impact).copy()
+    if isinstance(impact, gpd.GeoDataFrame):
+        frame = frame.drop(columns=[impact.geometry.name])
+    scope = "alle vestigingen in de analyse"
+    if "municipality" in frame.columns:
+        local = frame.loc[frame["municipality"].astype("string") == municipality]
+        if len(local):
+            frame, scope = local, f"vestigingen in {municipality}"
+    sort_col = next(
+        (c for c in _IMPACT_HEADERS if c in frame.columns and c.startswith(("residents", "lost", "newly"))), None
+    )
+    if sort_col is not None and pd.api.types.is_numeric_dtype(frame[sort_col]):
+        frame = frame.sort_values(sort_col, ascending=False, kind="stable")
+    frame = frame.head(_TOP_IMPACT)
+    headers = [_IMPACT_HEADERS.get(str(c), str(c)) for c in frame.columns]
+    numeric = [i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c])]
+    rows = [
+        [
+            (_nl_dec(v, 0) if str(c).endswith("_m") else _nl_int(v) if float(v).is_integer() else _nl_dec(v))
+            if i in numeric and _finite(v)
+            else ("–" if i in numeric else ("" if _missing(v) else v))
+            for i, (c, v) in enumerate(zip(frame.columns, r, strict=True))
+        ]
+        for r in frame.itertuples(index=False)
+    ]
+    note = f"Wat er gebeurt als één vestiging sluit ({scope}; top {_TOP_IMPACT})."
+    return f'<section>{title}<p class="note">{_esc(note)}</p>' + _table(headers, rows, numeric) + "</section>"
+
+
+def _sources_section(analysis: Analysis, sources: Sequence[Mapping[str, Any]], pts: gpd.GeoDataFrame) -> str:
+    rows = []
+    notes: list[str] = []
+    for source in sources:
+        path = str(source.get("path") or source.get("file") or "")
+        rows.append(
+            [
+                source.get("kind", ""),
+                Path(path).name if path else "",
+                _nl_int(source.get("rows")),
+                source.get("year") or "",
+                source.get("description", ""),
+            ]
+        )
+        quality = source.get("quality") or {}
+        items = quality.items() if isinstance(quality, Mapping) else quality
+        shown = [
+            f"{k} = {_nl_dec(v, 0) if float(v).is_integer() else _nl_dec(v)}" for k, v in items if _finite(v) and v
+        ]
+        if shown:
+            notes.append(f"{source.get('kind', 'bron')}: " + "; ".join(shown))
+        notes += [f"{source.get('kind', 'bron')}: {w}" for w in source.get("warnings") or ()]
+    if "placement" in pts.columns and (pts["placement"] == "cell_centre").all() and "cell_size_m" in pts.columns:
+        size = float(np.nanmax(pts["cell_size_m"].to_numpy(float))) if len(pts) else float("nan")
+        notes.append(
+            f"Inwoners zijn geteld op het middelpunt van hun cel van {_nl_int(size)} m; de afstand voor een "
+            "afzonderlijk adres kan daardoor enkele honderden meters afwijken."
+        )
+    for item in analysis.excluded_facilities:
+        notes.append(f"Vestiging niet meegeteld (te ver van het wegennet): {item.get('id', '')} {item.get('name', '')}")
+    notes.append(
+        "Openingstijden, bemensing en collectie van vestigingen zijn niet vastgelegd; de norm bepaalt welke soorten "
+        "vestigingen meetellen."
+    )
+    notes += [OSM_CREDIT, DATA_CREDIT]
+    table = (
+        _table(["soort", "bestand", "rijen", "jaar", "beschrijving"], rows, numeric=(2,))
+        if rows
+        else '<p class="note">Geen bronnen meegegeven.</p>'
+    )
+    items = "".join(f"<li>{_esc(n)}</li>" for n in notes)
+    return f'<section><h2>Bronnen en datakwaliteit</h2>{table}<ul class="note">{items}</ul></section>'
+
+
+# --------------------------------------------------------------------------- public
+
+
+def municipality_report(
+    analysis: Analysis,
+    municipality: str,
+    *,
+    scenario_name: str = "basis",
+    impact: pd.DataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+    sources: Sequence[Mapping[str, Any]] = (),
+    generated: dt.date | None = None,
+) -> str:
+    """One self-contained, printable HTML duty-of-care report for a municipality.
+
+    Parameters
+    ----------
+    analysis
+        Result of :func:`spreiding.data.region.analyse` (any scenario).
+    municipality
+        Municipality name as in ``analysis.table``.
+    scenario_name
+        Scenario shown in the heading.
+    impact
+        Optional per-branch closure impact (columns such as ``id``, ``name``,
+        ``residents_losing``, ``mean_dist_increase_m``); the top 10 are shown,
+        restricted to the municipality's branches when it has a
+        ``municipality`` column.
+    places
+        OSM place points (layer ``kernen`` of the OSM points GeoPackage) to
+        name villages with residents outside the norm.
+    municipalities
+        Municipal boundaries for the map.
+    sources
+        Source dicts (:class:`spreiding.data.sources.SourceInfo` as dict), e.g.
+        ``region.sources``.
+    generated
+        Report date (default: today).
+
+    Returns
+    -------
+    str
+        The HTML document (UTF-8 text; no external assets).
+
+    Raises
+    ------
+    ConfigError
+        When the municipality is not in the analysis.
+    """
+    day = generated or dt.date.today()
+    row, total = _municipality_rows(analysis, municipality)
+    in_mun = (analysis.points["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
+    pts = analysis.points.loc[in_mun]
+    nearest = analysis.nearest.loc[in_mun]
+    covered = covered_mask(nearest, analysis.norm)
+    reachable = np.isfinite(nearest["dist_m"].to_numpy(float))
+    weight_col = analysis.norm.weight_column if analysis.norm.weight_column in pts.columns else "pop_total"
+    weights = pts[weight_col].to_numpy(float)
+    unc = analysis.uncovered
+    unc = unc.loc[(unc["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)]
+    place_table = uncovered_places(unc, places, weight_column=weight_col, facilities=analysis.facilities)
+    labels = None
+    if places is not None and not place_table.empty:
+        named = _places_rd(places)
+        top = place_table["place"].head(_MAP_LABELS).tolist()
+        labels = named.loc[named["name"].isin(top)]
+        if len(unc):
+            b = unc.total_bounds
+            gx, gy = labels.geometry.x.to_numpy(), labels.geometry.y.to_numpy()
+            near = (gx > b[0] - 3000) & (gx < b[2] + 3000) & (gy > b[1] - 3000) & (gy < b[3] + 3000)
+            labels = labels.loc[near].drop_duplicates("name")
+    boundary = municipality_boundary(municipalities, municipality)
+    by_time = analysis.norm.max_dist_m is None
+    values = nearest["time_s" if by_time else "dist_m"].to_numpy(float)
+    histogram = distance_histogram(values, weights, analysis.norm) if len(pts) else ""
+    map_png = map_image(analysis, pts, covered, reachable, boundary, labels) if len(pts) else ""
+    weight_label = "inwoners" if weight_col == "pop_total" else f"inwoners {analysis.norm.describe().split(', ')[-1]}"
+    total_label = str(total["municipality"])
+    body = [
+        _heading(analysis, municipality, scenario_name, day),
+        _kpis(row, total, total_label),
+        _age_section(analysis, municipality),
+        _places_section(place_table, places is not None, weight_label),
+    ]
+    if histogram:
+        unreachable = float(weights[~reachable].sum())
+        extra = f" {_nl_int(unreachable)} inwoners zijn onbereikbaar en niet getekend." if unreachable > 0 else ""
+        caption = "Inwoners naar afstand tot de dichtstbijzijnde meetellende vestiging; de stippellijn is de norm."
+        body.append(
+            '<section class="page-break"><h2>Verdeling van de afstand</h2>'
+            f'<figure><img src="{histogram}" alt="Histogram: inwoners naar afstand tot de dichtstbijzijnde vestiging">'
+            f"<figcaption>{_esc(caption + extra)}"
+            "</figcaption></figure></section>"
+        )
+    if impact is not None and len(impact):
+        body.append(_impact_section(impact, municipality))
+    if map_png:
+        body.append(
+            '<section class="page-break"><h2>Kaart</h2>'
+            f'<figure><img src="{map_png}" alt="Kaart van {_esc(municipality)}: cellen binnen en buiten de norm">'
+            f"<figcaption>{_esc(MAP_CREDIT)}</figcaption></figure></section>"
+        )
+    body.append(_sources_section(analysis, sources, pts))
+    body.append(
+        f"<footer>{_esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name} · ')}"
+        f"{_esc(analysis.model.label)}</footer>"
+    )
+    title = _esc(f"Zorgplichtrapport bibliotheek {municipality} ({scenario_name})")
+    logger.info("built report for %s (%s, %s)", municipality, scenario_name, analysis.model.label)
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
+        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def report_filename(
+    municipality: str, *, norm: Norm, scenario: str | None = "basis", date: dt.date | None = None
+) -> str:
+    """File name of a municipal report, e.g. ``spreiding_zorgplichtrapport_basis_car-5km_emmen_2026-11-27.html``."""
+    return export_name(
+        "zorgplichtrapport", scenario=scenario, norm=norm, municipality=municipality, date=date, ext="html"
+    )
