@@ -15,7 +15,8 @@ from spreiding.analysis.evaluation import evaluate, prepare_context
 from spreiding.analysis.impact import closure_impact
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.scenario import Scenario, close, library_examples, open_site
-from spreiding.data.region import counted_facilities, load_region
+from spreiding.analysis.placement import counted_facilities
+from spreiding.data.region import load_region
 from spreiding.network.roads import load_network
 
 

@@ -17,7 +17,8 @@ from spreiding.analysis.coverage import (
     weighted_quantiles,
 )
 from spreiding.analysis.norm import Norm
-from spreiding.errors import InvalidDataError
+from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.network.nearest import DistanceModel, NearestResult
 
 from .conftest import points
 
@@ -35,7 +36,12 @@ def _pop():
 
 
 def _near(d):
-    return pd.DataFrame({"dist_m": d, "time_s": np.asarray(d) / 10, "nearest_id": "f", "distance_model": "network:car"})
+    d = np.asarray(d, dtype=float)
+    n = len(d)
+    ids = np.array(["f"] * n, dtype=object)
+    return NearestResult(
+        pd.RangeIndex(n), d, d / 10, ids, ids, np.zeros(n), np.ones(n, bool), DistanceModel("network", "car")
+    )
 
 
 def test_table_by_hand():
@@ -58,7 +64,10 @@ def test_time_norm_and_both_limits():
     near = _near([1000.0, 6000.0, 2000.0, 3000.0])  # times 100, 600, 200, 300 s
     assert covered_mask(near, Norm(max_dist_m=None, max_time_s=250.0)).tolist() == [True, False, True, False]
     both = Norm(max_dist_m=1500.0, max_time_s=250.0)
-    assert covered_mask(near, both).tolist() == [True, False, False, False]
+    with pytest.raises(ConfigError, match="Study"):  # one site must meet both limits: only a matrix can tell
+        covered_mask(near, both)
+    given = np.array([True, False, True, False])
+    assert covered_mask(near, both, given).tolist() == given.tolist()
 
 
 def test_age_band_norm_and_long_table():

@@ -33,7 +33,7 @@ def fac(*names: str) -> object:
 def test_nearest_over_the_road_with_snap_leg(car):
     # resident 30 m north of C and one at B; library at A
     pop = points([(2000.0, 30.0), NODE_XY["B"]])
-    res = nearest_facility(pop, fac("A"), car)
+    res = nearest_facility(pop, fac("A"), car).table
     assert res["dist_m"].tolist() == pytest.approx([2700.0 + 30.0, 1000.0])
     assert res["snap_m"].iloc[0] == pytest.approx(30.0)
     assert res["nearest_id"].tolist() == ["fA", "fA"]
@@ -45,33 +45,33 @@ def test_nearest_over_the_road_with_snap_leg(car):
 def test_nearest_picks_closest_of_several_and_facility_snap_is_added(car):
     pop = points([NODE_XY["C"]])
     libs = points([(0.0, 40.0), (1000.0, 1000.0)], id=["a", "d"])  # a: 40 m off node A
-    res = nearest_facility(pop, libs, car)
+    res = nearest_facility(pop, libs, car).table
     assert res["nearest_id"].iloc[0] == "d"
     assert res["dist_m"].iloc[0] == pytest.approx(1500.0)
-    only_a = nearest_facility(pop, libs.iloc[[0]], car)
+    only_a = nearest_facility(pop, libs.iloc[[0]], car).table
     assert only_a["dist_m"].iloc[0] == pytest.approx(2700.0 + 40.0)
 
 
 def test_bike_goes_against_oneway(bike):
-    res = nearest_facility(points([NODE_XY["C"]]), fac("A"), bike)
+    res = nearest_facility(points([NODE_XY["C"]]), fac("A"), bike).table
     assert res["dist_m"].iloc[0] == pytest.approx(2000.0)
     assert res["time_s"].iloc[0] == pytest.approx(2000.0 / (15 / 3.6))
 
 
 def test_limits_unreachable_and_far_points_are_inf_not_zero(car):
     pop = points([NODE_XY["C"], (9000.0, 9000.0)])  # second point ~5.6 km from any road node
-    res = nearest_facility(pop, fac("A"), car, max_snap_m=2000.0)
+    res = nearest_facility(pop, fac("A"), car, max_snap_m=2000.0).table
     assert np.isinf(res["dist_m"].iloc[1])
     assert not res["snapped"].iloc[1]
     assert res["nearest_id"].isna().iloc[1]
-    limited = nearest_facility(pop, fac("A"), car, limit_m=2500.0)
+    limited = nearest_facility(pop, fac("A"), car, limit_m=2500.0).table
     assert np.isinf(limited["dist_m"].iloc[0])
 
 
 def test_facility_far_from_network_is_left_out_and_reported(car):
     libs = points([(0.0, 0.0), (20000.0, 0.0)], id=["near", "far"])
-    res = nearest_facility(points([NODE_XY["B"]]), libs, car, facility_max_snap_m=500.0)
-    assert res.attrs["excluded_facilities"][0]["id"] == "far"
+    res = nearest_facility(points([NODE_XY["B"]]), libs, car, facility_max_snap_m=500.0).table
+    assert nearest_facility(points([NODE_XY["B"]]), libs, car, facility_max_snap_m=500.0).excluded == ("far",)
     assert res["nearest_id"].iloc[0] == "near"
     snaps = facility_snaps(libs, car, max_snap_m=500.0)
     assert snaps["used"].tolist() == [True, False]
@@ -80,7 +80,7 @@ def test_facility_far_from_network_is_left_out_and_reported(car):
 
 def test_crowfly_model(car):
     pop = points([NODE_XY["C"]])
-    res = nearest_facility(pop, fac("A"), None, mode="car", detour_factor=1.5)
+    res = nearest_facility(pop, fac("A"), None, mode="car", detour_factor=1.5).table
     assert res["dist_m"].iloc[0] == pytest.approx(3000.0)
     assert res["distance_model"].iloc[0] == "crowfly:car:x1.5"
     with pytest.raises(ConfigError):
@@ -95,16 +95,16 @@ def test_matrix_equals_nearest_and_reuses_columns(car):
     assert m.shape == (5, 3)
     # column fA: distances to A
     assert m.dist_m[:, 0] == pytest.approx([0.0, 1000.0, 2700.0, 1200.0, 2730.0], abs=0.01)
-    full = nearest_facility(pop, libs, car)
-    pd.testing.assert_series_equal(m.nearest()["dist_m"], full["dist_m"], atol=0.01, check_dtype=False)
-    only_a = m.nearest(["fA"])
+    full = nearest_facility(pop, libs, car).table
+    pd.testing.assert_series_equal(m.nearest().table["dist_m"], full["dist_m"], atol=0.01, check_dtype=False)
+    only_a = m.nearest(["fA"]).table
     assert only_a["dist_m"].iloc[2] == pytest.approx(2700.0, abs=0.01)
-    none = m.nearest([])
+    none = m.nearest([]).table
     assert np.isinf(none["dist_m"]).all()
     extra = distance_matrix(pop, fac("B"), car)
     both = m.extend(extra)
     assert both.shape == (5, 4)
-    assert both.nearest()["dist_m"].iloc[1] == pytest.approx(0.0, abs=0.01)
+    assert both.nearest().table["dist_m"].iloc[1] == pytest.approx(0.0, abs=0.01)
     with pytest.raises(InvalidDataError, match="not in the distance matrix"):
         m.nearest(["nope"])
 
@@ -153,8 +153,8 @@ def test_property_adding_a_service_point_never_increases_a_distance(n_nodes, edg
     pop = points(list(zip(nodes.x, nodes.y, strict=True)))
     base = points([(nodes.x[i], nodes.y[i]) for i in fac_nodes], id=[f"f{k}" for k in range(len(fac_nodes))])
     more = pd.concat([base, points([(nodes.x[extra], nodes.y[extra])], id=["new"])])
-    d0 = nearest_facility(pop, base, net, facility_max_snap_m=1e9, max_snap_m=1e9)["dist_m"].to_numpy()
-    d1 = nearest_facility(pop, more, net, facility_max_snap_m=1e9, max_snap_m=1e9)["dist_m"].to_numpy()
+    d0 = nearest_facility(pop, base, net, facility_max_snap_m=1e9, max_snap_m=1e9).table["dist_m"].to_numpy()
+    d1 = nearest_facility(pop, more, net, facility_max_snap_m=1e9, max_snap_m=1e9).table["dist_m"].to_numpy()
     assert (d1 <= d0 + 1e-6).all()
 
 
@@ -184,6 +184,6 @@ def test_oracle_networkx_dijkstra_on_real_network(real_data):
         id=[f"l{i}" for i in range(40)],
     )
     pop = points([(net.x[i], net.y[i]) for i in pts_idx])
-    ours = nearest_facility(pop, libs, net)["dist_m"].to_numpy()
+    ours = nearest_facility(pop, libs, net).table["dist_m"].to_numpy()
     expected = np.array([oracle.get(int(net.node_ids[i]), np.inf) for i in pts_idx])
     np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=0.05)

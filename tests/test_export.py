@@ -33,8 +33,8 @@ import pyogrio
 import pytest
 
 from spreiding.analysis.norm import Norm
-from spreiding.data.region import Analysis, analyse
 from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.network.nearest import NearestResult
 from spreiding.output.export import (
     OSM_CREDIT,
     export_analysis,
@@ -45,6 +45,7 @@ from spreiding.output.export import (
     to_gpkg_bytes,
     to_xlsx_bytes,
 )
+from spreiding.study import Analysis, analyse
 
 from .conftest import points
 
@@ -252,10 +253,12 @@ def test_export_analysis_only_requested_formats(tmp_path: Path) -> None:
 
 def test_export_analysis_with_unreachable_cells(tmp_path: Path) -> None:
     analysis = tiny_analysis()
-    uncovered = analysis.uncovered.copy()
-    uncovered["dist_m"] = np.inf
-    uncovered["reachable"] = False
-    broken = dataclasses.replace(analysis, uncovered=uncovered)
+    near = analysis.nearest
+    n = len(near)
+    nowhere = np.full(n, None, dtype=object)
+    cut_off = NearestResult(near.index, np.full(n, np.inf), np.full(n, np.inf), nowhere, nowhere,
+                            near.snap_m, near.snapped, near.model)  # fmt: skip
+    broken = dataclasses.replace(analysis, nearest=cut_off, covered=np.zeros(n, bool))
     files = export_analysis(broken, tmp_path, formats=("csv",), date=DAY)
     path = next(p for p in files if "buiten-norm" in p.name)
     text = path.read_text(encoding="utf-8-sig")

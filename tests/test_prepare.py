@@ -71,8 +71,9 @@ from spreiding.data.prepare import (
     prepare_region,
     vierkant_from_zip,
 )
-from spreiding.data.region import OSM_FALLBACK_WARNING, analyse, load_region
+from spreiding.data.region import OSM_FALLBACK_WARNING, load_region
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
+from spreiding.study import analyse
 
 from .test_fetch import Server
 

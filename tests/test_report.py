@@ -180,7 +180,8 @@ def test_report_filename() -> None:
 
 def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
     from spreiding.analysis.norm import PRESETS
-    from spreiding.data.region import analyse, load_region
+    from spreiding.data.region import load_region
+    from spreiding.study import analyse
 
     region = load_region(real_data.root)
     analysis = analyse(region.population, region.facilities, PRESETS["5km-auto"], None)

@@ -8,6 +8,7 @@ import pytest
 
 from spreiding.analysis.evaluation import evaluate, prepare_context
 from spreiding.analysis.norm import Norm
+from spreiding.analysis.placement import counted_facilities
 from spreiding.analysis.scenario import (
     Edit,
     Scenario,
@@ -19,7 +20,6 @@ from spreiding.analysis.scenario import (
     reopen,
     retype,
 )
-from spreiding.data.region import counted_facilities
 from spreiding.errors import ConfigError, ScenarioError
 from spreiding.network.engine import nearest_facility
 
@@ -86,12 +86,12 @@ def test_retype_out_of_norm_kinds_acts_like_close(ctx) -> None:
 def test_move_and_open_use_new_columns(ctx) -> None:
     moved = evaluate(ctx, Scenario("m", edits=(move("f1", 5000.0, 0.0),)), NORM)
     # p0 and p1 now both 5000 m (within the norm), p2 0 m
-    assert moved.nearest["dist_m"].tolist() == pytest.approx([5000.0, 5000.0, 0.0])
-    assert moved.nearest["nearest_id"].tolist()[:1] == ["f1"]
+    assert moved.nearest.table["dist_m"].tolist() == pytest.approx([5000.0, 5000.0, 0.0])
+    assert moved.nearest.table["nearest_id"].tolist()[:1] == ["f1"]
     assert "f1@5000,0" in set(moved.context.matrix.facility_ids)
     opened = evaluate(moved.context, Scenario("o", edits=(open_site("MFA", "kleine_vestiging", 10000, 0),)), NORM)
-    assert opened.nearest["dist_m"].tolist() == pytest.approx([0.0, 0.0, 0.0])
-    assert opened.nearest["nearest_id"].tolist()[1] == "new-mfa"
+    assert opened.nearest.table["dist_m"].tolist() == pytest.approx([0.0, 0.0, 0.0])
+    assert opened.nearest.table["nearest_id"].tolist()[1] == "new-mfa"
 
 
 @pytest.mark.parametrize(
@@ -107,9 +107,9 @@ def test_evaluate_equals_full_recompute(ctx, edits) -> None:
     scen = Scenario("s", edits=edits)
     res = evaluate(ctx, scen, NORM)
     edited = counted_facilities(apply_scenario(line_facilities(), scen), NORM)
-    full = nearest_facility(line_population(), edited, None, mode="car", detour_factor=1.0)
-    np.testing.assert_allclose(res.nearest["dist_m"], full["dist_m"], rtol=1e-6)
-    assert res.nearest["nearest_id"].tolist() == full["nearest_id"].tolist()
+    full = nearest_facility(line_population(), edited, None, mode="car", detour_factor=1.0).table
+    np.testing.assert_allclose(res.nearest.table["dist_m"], full["dist_m"], rtol=1e-6)
+    assert res.nearest.table["nearest_id"].tolist() == full["nearest_id"].tolist()
 
 
 def test_by_age_diff(ctx) -> None:
@@ -186,9 +186,9 @@ def test_real_close_assen_and_full_recompute(real_region) -> None:
     assert assen["covered"] < assen["covered_base"]
     assert assen["lose_coverage"] > 0
     edited = counted_facilities(apply_scenario(real_region.facilities, res.scenario), norm)
-    full = nearest_facility(real_region.population, edited, network, mode="car")
-    np.testing.assert_allclose(res.nearest["dist_m"], full["dist_m"], rtol=1e-5, atol=0.5)
-    np.testing.assert_allclose(res.nearest["time_s"], full["time_s"], rtol=1e-5, atol=0.5)
+    full = nearest_facility(real_region.population, edited, network, mode="car").table
+    np.testing.assert_allclose(res.nearest.table["dist_m"], full["dist_m"], rtol=1e-5, atol=0.5)
+    np.testing.assert_allclose(res.nearest.table["time_s"], full["time_s"], rtol=1e-5, atol=0.5)
 
 
 def test_points_beyond_the_matrix_cutoff_get_an_exact_search():
@@ -197,6 +197,6 @@ def test_points_beyond_the_matrix_cutoff_get_an_exact_search():
     fac = line_facilities()
     ctx = prepare_context(pop, fac, None, mode="car", detour_factor=1.0, cutoff_m=5000.0)
     res = evaluate(ctx, Scenario("f1 dicht", edits=(close("f1"),)), NORM)
-    assert res.nearest["dist_m"].iloc[0] == pytest.approx(20000.0)  # exact, not inf
-    assert res.nearest["nearest_id"].iloc[0] == "f2"
+    assert res.nearest.table["dist_m"].iloc[0] == pytest.approx(20000.0)  # exact, not inf
+    assert res.nearest.table["nearest_id"].iloc[0] == "f2"
     assert res.table["unreachable"].iloc[-1] == 0

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from spreiding._validate import require_columns
+from spreiding.analysis.measures import group_stats, is_covered, reachable, weighted_quantiles
 from spreiding.analysis.norm import AGE_BAND_LABELS, AGE_BANDS, Norm
-from spreiding.errors import InvalidDataError
+from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.network.nearest import NearestResult
 
 __all__ = [
     "COVERAGE_COLUMNS",
@@ -53,76 +55,33 @@ COVERAGE_COLUMNS = (
 )
 
 
-def _check(population: pd.DataFrame, nearest: pd.DataFrame) -> None:
-    require_columns(nearest, ["dist_m", "time_s"], "distance result", "compute it with nearest_facility()")
+def _check(population: pd.DataFrame, nearest: NearestResult) -> None:
+    if not isinstance(nearest, NearestResult):
+        msg = "distances must be a NearestResult; compute them with nearest_facility() or a Study"
+        raise InvalidDataError(msg)
     if not population.index.equals(nearest.index):
         msg = "population and distance result have different rows; compute distances for this population frame"
         raise InvalidDataError(msg)
 
 
-def covered_mask(nearest: pd.DataFrame, norm: Norm) -> np.ndarray:
-    """Whether each point meets the norm (distance and/or time limit).
+def covered_mask(nearest: NearestResult, norm: Norm, covered: np.ndarray | None = None) -> np.ndarray:
+    """Whether each point meets the norm (see :mod:`spreiding.analysis.measures`).
 
-    With both limits a point must meet both (each against its own nearest
-    service point). Unreachable points (``inf``) are never covered.
+    With a single limit the nearest point decides. A norm with both a
+    distance and a time limit needs one site meeting both, which only a
+    points × sites matrix can tell: pass ``covered`` computed with
+    :func:`~spreiding.analysis.measures.covered_by_one` (a :class:`~spreiding.analysis.study.Study`
+    does this).
     """
-    ok = np.ones(len(nearest), bool)
-    if norm.max_dist_m is not None:
-        ok &= nearest["dist_m"].to_numpy(float) <= norm.max_dist_m
-    if norm.max_time_s is not None:
-        ok &= nearest["time_s"].to_numpy(float) <= norm.max_time_s
-    return ok
-
-
-def weighted_quantiles(
-    values: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int, q: float
-) -> np.ndarray:
-    """Weighted ``q``-quantile of ``values`` per group, vectorised.
-
-    The quantile is the smallest value whose cumulative weight reaches
-    ``q`` of the group's weight (``inf`` values count, so a p90 is ``inf``
-    when more than 10 % cannot reach a service point). Groups without
-    weight get ``nan``.
-    """
-    order = np.lexsort((values, groups))
-    v, w, g = values[order], weights[order], groups[order]
-    cum = np.cumsum(w)
-    totals = np.bincount(g, weights=w, minlength=n_groups)
-    before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    target = before + q * totals
-    idx = np.searchsorted(cum, target - 1e-9 * np.maximum(totals, 1.0), side="left")
-    idx = np.clip(idx, 0, max(len(v) - 1, 0))
-    out = v[idx] if len(v) else np.full(n_groups, np.nan)
-    return np.where(totals > 0, out, np.nan)
-
-
-def _stats(
-    dist: np.ndarray, time: np.ndarray, weight: np.ndarray, covered: np.ndarray, groups: np.ndarray, n: int
-) -> dict[str, np.ndarray]:
-    finite = np.isfinite(dist)
-    wf = np.where(finite, weight, 0.0)
-    residents = np.bincount(groups, weights=weight, minlength=n)
-    reach_w = np.bincount(groups, weights=wf, minlength=n)
-    cov = np.bincount(groups, weights=np.where(covered, weight, 0.0), minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_d = np.bincount(groups, weights=np.where(finite, dist, 0.0) * wf, minlength=n) / reach_w
-        tfin = np.isfinite(time)
-        tw = np.where(tfin, weight, 0.0)
-        mean_t = np.bincount(groups, weights=np.where(tfin, time, 0.0) * tw, minlength=n) / np.bincount(
-            groups, weights=tw, minlength=n
+    if covered is not None:
+        return np.asarray(covered, dtype=bool)
+    if norm.max_dist_m is not None and norm.max_time_s is not None:
+        msg = (
+            f"norm {norm.describe()!r} has a distance and a time limit: whether one service point meets both needs "
+            "the distance matrix; evaluate it through spreiding.Study"
         )
-        pct = 100.0 * cov / residents
-    return {
-        "residents": residents,
-        "covered": cov,
-        "covered_pct": pct,
-        "uncovered": residents - cov,
-        "unreachable": residents - reach_w,
-        "mean_dist_m": mean_d,
-        "median_dist_m": weighted_quantiles(dist, weight, groups, n, 0.5),
-        "p90_dist_m": weighted_quantiles(dist, weight, groups, n, 0.9),
-        "mean_time_s": mean_t,
-    }
+        raise ConfigError(msg)
+    return is_covered(norm, nearest.dist_m, nearest.time_s)
 
 
 def _group_codes(population: pd.DataFrame, by: str) -> tuple[np.ndarray, list[str]]:
@@ -132,19 +91,19 @@ def _group_codes(population: pd.DataFrame, by: str) -> tuple[np.ndarray, list[st
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def _labels(nearest: pd.DataFrame, population: pd.DataFrame) -> tuple[str, str]:
-    model = str(nearest["distance_model"].iloc[0]) if "distance_model" in nearest and len(nearest) else "unknown"
+def _labels(nearest: NearestResult, population: pd.DataFrame) -> tuple[str, str]:
     placement = (
         ",".join(sorted(population["placement"].astype(str).unique())) if "placement" in population else "unknown"
     )
-    return model, placement
+    return nearest.model.label, placement
 
 
 def coverage_table(
     population: pd.DataFrame,
-    nearest: pd.DataFrame,
+    nearest: NearestResult,
     norm: Norm,
     *,
+    covered: np.ndarray | None = None,
     by: str = "municipality",
     total_label: str = TOTAL_LABEL,
 ) -> pd.DataFrame:
@@ -177,12 +136,11 @@ def coverage_table(
     if np.isnan(weight).any() or (weight < 0).any():
         msg = f"population column {weight_col} has missing or negative values; impute or drop those cells first"
         raise InvalidDataError(msg)
-    dist = nearest["dist_m"].to_numpy(float)
-    time = nearest["time_s"].to_numpy(float)
-    covered = covered_mask(nearest, norm)
+    dist, time = nearest.dist_m, nearest.time_s
+    ok = covered_mask(nearest, norm, covered)
     codes, names = _group_codes(population, by)
-    per = _stats(dist, time, weight, covered, codes, len(names))
-    tot = _stats(dist, time, weight, covered, np.zeros(len(dist), np.int64), 1)
+    per = group_stats(dist, time, weight, ok, codes, len(names))
+    tot = group_stats(dist, time, weight, ok, np.zeros(len(dist), np.int64), 1)
     table = pd.DataFrame({by: names, **per})
     table = pd.concat([table, pd.DataFrame({by: [total_label], **tot})], ignore_index=True)
     model, placement = _labels(nearest, population)
@@ -196,9 +154,10 @@ def coverage_table(
 
 def coverage_by_age(
     population: pd.DataFrame,
-    nearest: pd.DataFrame,
+    nearest: NearestResult,
     norm: Norm,
     *,
+    covered: np.ndarray | None = None,
     by: str = "municipality",
     total_label: str = TOTAL_LABEL,
 ) -> pd.DataFrame:
@@ -215,14 +174,16 @@ def coverage_by_age(
     frames = []
     for band in bands:  # six bands: a loop over columns, not cells
         band_norm = norm.with_(age_band=None if band == "pop_total" else band)
-        part = coverage_table(population, nearest, band_norm, by=by, total_label=total_label)
+        part = coverage_table(population, nearest, band_norm, covered=covered, by=by, total_label=total_label)
         part.insert(1, "age_band", band)
         part.insert(2, "age_label", AGE_BAND_LABELS[band])
         frames.append(part)
     return pd.concat(frames, ignore_index=True)
 
 
-def uncovered_cells(population: gpd.GeoDataFrame, nearest: pd.DataFrame, norm: Norm) -> gpd.GeoDataFrame:
+def uncovered_cells(
+    population: gpd.GeoDataFrame, nearest: NearestResult, norm: Norm, covered: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
     """Population points that do not meet the norm, with their distance and nearest service point.
 
     Returns
@@ -232,11 +193,12 @@ def uncovered_cells(population: gpd.GeoDataFrame, nearest: pd.DataFrame, norm: N
         ``nearest_id`` and ``reachable``; sorted by residents, largest first.
     """
     _check(population, nearest)
-    mask = ~covered_mask(nearest, norm)
+    mask = ~covered_mask(nearest, norm, covered)
     out = population.loc[mask].copy()
-    for col in ("dist_m", "time_s", "nearest_id"):
-        out[col] = nearest.loc[mask, col].to_numpy()
-    out["reachable"] = np.isfinite(out["dist_m"].to_numpy(float))
+    out["dist_m"] = nearest.dist_m[mask]
+    out["time_s"] = nearest.time_s[mask]
+    out["nearest_id"] = pd.array(nearest.nearest_id[mask], dtype="string")
+    out["reachable"] = reachable(nearest.dist_m[mask])
     weight_col = norm.weight_column if norm.weight_column in out else "pop_total"
     return out.sort_values(weight_col, ascending=False)
 
@@ -247,7 +209,7 @@ DISTANCE_BINS_KM: tuple[float, ...] = (0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20)
 
 def distance_distribution(
     population: pd.DataFrame,
-    nearest: pd.DataFrame,
+    nearest: NearestResult,
     norm: Norm,
     *,
     municipality: str | None = None,
@@ -279,7 +241,7 @@ def distance_distribution(
     if municipality is not None:
         require_columns(population, ["municipality"], "population")
         mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
-    dist_km = nearest["dist_m"].to_numpy(float)[mask] / 1000.0
+    dist_km = nearest.dist_m[mask] / 1000.0
     weight = population[norm.weight_column].to_numpy(float)[mask]
     edges = np.asarray(edges_km, float)
     finite = np.isfinite(dist_km)

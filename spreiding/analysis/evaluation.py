@@ -13,25 +13,28 @@ cut-off never turns into "unreachable".
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from spreiding._validate import rows_text
-from spreiding.analysis.coverage import coverage_by_age, coverage_table, covered_mask
+from spreiding.analysis.coverage import TOTAL_LABEL, coverage_by_age, coverage_table, uncovered_cells
+from spreiding.analysis.measures import covered_by_one, is_covered
 from spreiding.analysis.norm import Norm
+from spreiding.analysis.placement import counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
-from spreiding.data.region import counted_facilities, population_points
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
     DEFAULT_CUTOFF_M,
     DEFAULT_DETOUR_FACTOR,
+    DEFAULT_FACILITY_SNAP_M,
+    DEFAULT_POINT_SNAP_M,
     DistanceMatrix,
     DistanceModel,
+    NearestResult,
     distance_matrix,
     nearest_facility,
 )
@@ -40,6 +43,7 @@ from spreiding.network.roads import RoadNetwork
 __all__ = [
     "CHANGE_BINS",
     "SCENARIO_CUTOFF_S",
+    "Evaluation",
     "ScenarioContext",
     "ScenarioResult",
     "compare_results",
@@ -93,8 +97,8 @@ class ScenarioContext:
         Label of the total row.
     cutoff_s
         Travel times kept in the matrix (new sites use the same cut-offs).
-    memo
-        Base results per norm (filled by :func:`evaluate`; a cache, not data).
+    max_snap_m, facility_max_snap_m
+        Snap limits of the points and of the service points.
     """
 
     points: gpd.GeoDataFrame
@@ -102,9 +106,10 @@ class ScenarioContext:
     matrix: DistanceMatrix
     network: RoadNetwork | None = None
     detour_factor: float = DEFAULT_DETOUR_FACTOR
-    total_label: str = "Drenthe"
+    total_label: str = TOTAL_LABEL
     cutoff_s: float = SCENARIO_CUTOFF_S
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    max_snap_m: float = DEFAULT_POINT_SNAP_M
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
 
     @property
     def model(self) -> DistanceModel:
@@ -122,7 +127,9 @@ def prepare_context(
     cutoff_m: float = DEFAULT_CUTOFF_M,
     cutoff_s: float = SCENARIO_CUTOFF_S,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
-    total_label: str = "Drenthe",
+    total_label: str = TOTAL_LABEL,
+    max_snap_m: float = DEFAULT_POINT_SNAP_M,
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
     progress: bool = False,
 ) -> ScenarioContext:
     """Compute the points × all-service-points matrix once for scenario work.
@@ -161,12 +168,16 @@ def prepare_context(
         cutoff_m=cutoff_m,
         cutoff_s=cutoff_s,
         detour_factor=detour_factor,
+        max_snap_m=max_snap_m,
+        facility_max_snap_m=facility_max_snap_m,
         progress=progress,
     )
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
         logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
-    return ScenarioContext(points, frame, matrix, network, detour_factor, total_label, cutoff_s)
+    return ScenarioContext(
+        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m
+    )
 
 
 def site_matrix(
@@ -194,6 +205,8 @@ def site_matrix(
         cutoff_m=context.matrix.cutoff_m,
         cutoff_s=context.cutoff_s,
         detour_factor=context.detour_factor,
+        max_snap_m=context.max_snap_m,
+        facility_max_snap_m=context.facility_max_snap_m,
         progress=progress,
     )
 
@@ -214,36 +227,31 @@ def with_sites(
         logger.warning(
             "new location(s) %s lie too far from the road network and reach nobody", rows_text(extra.excluded)
         )
-    return replace(context, matrix=context.matrix.extend(extra), memo=context.memo)
+    return replace(context, matrix=context.matrix.extend(extra))
 
 
-def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame, norm: Norm) -> pd.DataFrame:
-    keys = (
-        counted["location_key"].astype(str).to_numpy()
-        if "location_key" in counted
-        else counted["id"].astype(str).to_numpy()
-    )
-    near = context.matrix.nearest(keys)
-    near = _beyond_cutoff(context, counted, keys, near, norm.uses_time)
-    to_id = pd.Series(counted["id"].astype(str).to_numpy(), index=keys)
-    for col in ("nearest_id", "nearest_time_id"):
-        near[col] = near[col].map(to_id).astype("string")
-    return near
+def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
+    column = "location_key" if "location_key" in counted else "id"
+    return counted[column].astype(str).to_numpy()
+
+
+def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame) -> NearestResult:
+    """Nearest counted point from the matrix, completed exactly beyond the cut-off, ids (not keys)."""
+    keys = _keys(counted)
+    near = _beyond_cutoff(context, counted, keys, context.matrix.nearest(keys))
+    return near.with_ids(pd.Series(counted["id"].astype(str).to_numpy(), index=keys))
 
 
 def _beyond_cutoff(
-    context: ScenarioContext, counted: gpd.GeoDataFrame, keys: np.ndarray, near: pd.DataFrame, need_time: bool
-) -> pd.DataFrame:
-    """Exact distances for points whose counted service points all lie beyond the matrix cut-off.
+    context: ScenarioContext, counted: gpd.GeoDataFrame, keys: np.ndarray, near: NearestResult
+) -> NearestResult:
+    """Exact distances and times for points whose counted service points all lie beyond the matrix cut-off.
 
-    Distances are always completed (they feed the mean distance); times only
-    when the norm has a time limit (otherwise only ``mean_time_s`` leaves out
-    times beyond the cut-off).
+    A cut-off never turns into "unreachable": only a point without any path
+    keeps ``inf`` (see :mod:`spreiding.analysis.measures`).
     """
-    missing = ~np.isfinite(near["dist_m"].to_numpy(float))
-    if need_time:
-        missing |= ~np.isfinite(near["time_s"].to_numpy(float))
-    far = near["snapped"].to_numpy(bool) & missing
+    missing = ~np.isfinite(near.dist_m) | ~np.isfinite(near.time_s)
+    far = near.snapped & missing
     if not far.any() or counted.empty:
         return near
     rows = np.flatnonzero(far)
@@ -254,24 +262,39 @@ def _beyond_cutoff(
         context.network,
         mode=context.model.mode,
         detour_factor=context.detour_factor,
+        max_snap_m=context.max_snap_m,
+        facility_max_snap_m=context.facility_max_snap_m,
     )
     logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
-    out = near.copy()
-    for col in ("dist_m", "nearest_id", "time_s", "nearest_time_id"):
-        values = out[col].to_numpy(dtype=object if col.endswith("_id") else float, copy=True)
-        values[rows] = exact[col].to_numpy()
-        out[col] = pd.array(values, dtype="string") if col.endswith("_id") else values
-    return out
+    return near.with_rows(rows, exact)
+
+
+def covered_points(context: ScenarioContext, counted: gpd.GeoDataFrame, near: NearestResult, norm: Norm) -> np.ndarray:
+    """Coverage per point: one counted service point meets every limit of the norm.
+
+    A norm with one limit is decided by the (exact) nearest point; a norm with
+    two limits by the matrix (both limits must lie within its cut-offs).
+    """
+    if norm.max_dist_m is None or norm.max_time_s is None:
+        return is_covered(norm, near.dist_m, near.time_s)
+    if norm.max_dist_m > context.matrix.cutoff_m or norm.max_time_s > context.cutoff_s:
+        msg = (
+            f"norm {norm.describe()!r} goes beyond the distance matrix's cut-offs "
+            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); raise cutoff_m / cutoff_s of the study"
+        )
+        raise ConfigError(msg)
+    cols = context.matrix.columns(_keys(counted))
+    return covered_by_one(norm, context.matrix.dist_m[:, cols], context.matrix.time_s[:, cols])
 
 
 def distance_change_histogram(
     population: pd.DataFrame,
-    nearest_base: pd.DataFrame,
-    nearest: pd.DataFrame,
+    nearest_base: NearestResult,
+    nearest: NearestResult,
     norm: Norm,
     *,
     by: str = "municipality",
-    total_label: str = "Totaal",
+    total_label: str = TOTAL_LABEL,
 ) -> pd.DataFrame:
     """Residents per bin of distance change (scenario − base), per group and in total.
 
@@ -285,8 +308,8 @@ def distance_change_histogram(
         Long format: ``municipality``, ``bin``, ``label``, ``residents``
         (weighted by the norm's population column), total rows last.
     """
-    d0 = nearest_base["dist_m"].to_numpy(float)
-    d1 = nearest["dist_m"].to_numpy(float)
+    d0 = nearest_base.dist_m
+    d1 = nearest.dist_m
     f0, f1 = np.isfinite(d0), np.isfinite(d1)
     with np.errstate(invalid="ignore"):
         delta = np.where(f0 & f1, d1 - d0, 0.0)
@@ -346,34 +369,32 @@ def _diff(
 
 
 @dataclass(frozen=True, eq=False)
-class ScenarioResult:
-    """A scenario evaluated against a norm, with the base for comparison.
+class Evaluation:
+    """A scenario evaluated against a norm (the base situation is the scenario without edits).
 
-    The per-age-band tables (:attr:`by_age`, :attr:`by_age_base`,
-    :attr:`diff_by_age`) are computed on first access, so a toggle only pays
-    for what is shown.
+    Tables that are not always shown (age bands, the diff with the base, the
+    change histogram, uncovered points) are computed on first access.
 
     Attributes
     ----------
     scenario, norm, model
         What was evaluated, with which distance model.
+    points
+        The residents' points (cells or street placements).
     facilities
         The full service-point list after the edits (see :func:`apply_scenario`).
     counted
-        The service points that count under the norm in the scenario.
-    nearest_base, nearest
-        Nearest counted service point per point, base and scenario.
-    table_base, table
-        Coverage per municipality (+ total row), base and scenario.
-    diff
-        Per municipality: residents; base, scenario and delta of covered
-        residents, covered %, unreachable, mean distance and mean time;
-        residents who lose or gain coverage (for the norm's population column).
-    change_hist
-        Residents per bin of distance change (:func:`distance_change_histogram`).
+        The service points that count under the norm.
+    nearest
+        Nearest counted service point per point (exact; ``inf`` only without a path).
+    covered
+        Whether each point meets the norm (:mod:`spreiding.analysis.measures`).
+    table
+        Coverage per municipality (+ total row).
     context
-        The context, extended with the columns of new/moved locations; pass
-        it to the next :func:`evaluate` to reuse them.
+        The precomputed distances the evaluation used (extended with new sites).
+    base
+        The evaluation of the base (``None`` when this is the base).
     by
         Grouping column.
     """
@@ -381,16 +402,59 @@ class ScenarioResult:
     scenario: Scenario
     norm: Norm
     model: DistanceModel
+    points: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
     counted: gpd.GeoDataFrame
-    nearest_base: pd.DataFrame
-    nearest: pd.DataFrame
-    table_base: pd.DataFrame
+    nearest: NearestResult
+    covered: np.ndarray
     table: pd.DataFrame
-    diff: pd.DataFrame
-    change_hist: pd.DataFrame
-    context: ScenarioContext
+    context: ScenarioContext | None = None
+    base: Evaluation | None = None
     by: str = "municipality"
+    total_label: str = TOTAL_LABEL
+
+    @property
+    def is_base(self) -> bool:
+        """Whether this is the base situation."""
+        return self.base is None
+
+    @property
+    def _base(self) -> Evaluation:
+        return self if self.base is None else self.base
+
+    @property
+    def nearest_base(self) -> NearestResult:
+        """Nearest counted point in the base."""
+        return self._base.nearest
+
+    @property
+    def table_base(self) -> pd.DataFrame:
+        """Coverage table of the base."""
+        return self._base.table
+
+    @property
+    def covered_base(self) -> np.ndarray:
+        """Coverage per point in the base."""
+        return self._base.covered
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """Counted service points left out for lying too far from the road network."""
+        return self.nearest.excluded
+
+    @property
+    def placement(self) -> str:
+        """How residents were placed (``cell_centre`` / ``street_nodes``)."""
+        if "placement" not in self.points or self.points.empty:
+            return "cell_centre"
+        return ",".join(sorted(self.points["placement"].astype(str).unique()))
+
+    @cached_property
+    def diff(self) -> pd.DataFrame:
+        """Per municipality: base, scenario and delta of covered residents, covered %, unreachable, mean
+        distance and mean time; residents who lose or gain coverage (the norm's population column)."""
+        c0, c1 = self.covered_base, self.covered
+        return _diff(self.table_base, self.table, self.points, [self.norm.weight_column], c0 & ~c1, c1 & ~c0, self.by)
 
     @property
     def total(self) -> pd.Series:
@@ -398,42 +462,61 @@ class ScenarioResult:
         return self.diff.iloc[-1]
 
     @cached_property
-    def by_age_base(self) -> pd.DataFrame:
-        """Base coverage per municipality and age band (long)."""
-        return _by_age(self.context, self.nearest_base, self.norm, self.by)
+    def change_hist(self) -> pd.DataFrame:
+        """Residents per bin of distance change (:func:`distance_change_histogram`)."""
+        return distance_change_histogram(
+            self.points, self.nearest_base, self.nearest, self.norm, by=self.by, total_label=self.total_label
+        )
 
     @cached_property
     def by_age(self) -> pd.DataFrame:
-        """Scenario coverage per municipality and age band (long)."""
-        return _by_age(self.context, self.nearest, self.norm, self.by)
+        """Coverage per municipality and age band (long)."""
+        out = coverage_by_age(
+            self.points, self.nearest, self.norm, covered=self.covered, by=self.by, total_label=self.total_label
+        )
+        if self.norm.age_band is not None:  # the norm's own band keeps the norm's description
+            out.loc[out["age_band"] == self.norm.age_band, "norm"] = self.norm.describe()
+        return out
+
+    @property
+    def by_age_base(self) -> pd.DataFrame:
+        """Base coverage per municipality and age band (long)."""
+        return self._base.by_age
 
     @cached_property
     def diff_by_age(self) -> pd.DataFrame:
         """:attr:`diff` for every age band (long: ``municipality, age_band, age_label, ...``)."""
-        cov_base, cov = covered_mask(self.nearest_base, self.norm), covered_mask(self.nearest, self.norm)
+        c0, c1 = self.covered_base, self.covered
         bands = list(dict.fromkeys(self.by_age_base["age_band"]))
-        points = self.context.points
-        return _diff(self.by_age_base, self.by_age, points, bands, cov_base & ~cov, cov & ~cov_base, self.by)
+        return _diff(self.by_age_base, self.by_age, self.points, bands, c0 & ~c1, c1 & ~c0, self.by)
+
+    @cached_property
+    def uncovered(self) -> gpd.GeoDataFrame:
+        """Points that do not meet the norm, largest first."""
+        return uncovered_cells(self.points, self.nearest, self.norm, self.covered)
 
 
-def _by_age(context: ScenarioContext, nearest: pd.DataFrame, norm: Norm, by: str) -> pd.DataFrame:
-    out = coverage_by_age(context.points, nearest, norm, by=by, total_label=context.total_label)
-    if norm.age_band is not None:  # the norm's own band keeps the norm's description
-        out.loc[out["age_band"] == norm.age_band, "norm"] = norm.describe()
-    return out
+ScenarioResult = Evaluation
+"""Former name of :class:`Evaluation`."""
 
 
-def _base(context: ScenarioContext, norm: Norm, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nearest and coverage table of the base, memoised per norm in the context."""
-    key = (norm, by)
-    if key not in context.memo:
-        near = _nearest(context, counted_facilities(context.facilities, norm), norm)
-        table = coverage_table(context.points, near, norm, by=by, total_label=context.total_label)
-        context.memo[key] = (near, table)
-    return context.memo[key]
+def _check_mode(context: ScenarioContext, norm: Norm) -> None:
+    if norm.mode != context.model.mode:
+        msg = (
+            f"the norm is for {norm.mode!r} but the scenario distances are for {context.model.mode!r}; "
+            f"prepare a context for {norm.mode!r}"
+        )
+        raise ConfigError(msg)
 
 
-def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: str = "municipality") -> ScenarioResult:
+def evaluate(
+    context: ScenarioContext,
+    scenario: Scenario,
+    norm: Norm,
+    *,
+    by: str = "municipality",
+    base: Evaluation | None = None,
+) -> Evaluation:
     """Evaluate a scenario against a norm, compared with the base.
 
     Parameters
@@ -446,10 +529,13 @@ def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: st
         The norm; its mode must be the context's.
     by
         Grouping column of the population.
+    base
+        The base evaluation for the same norm and grouping, when already known
+        (computed here otherwise).
 
     Returns
     -------
-    ScenarioResult
+    Evaluation
 
     Raises
     ------
@@ -458,12 +544,7 @@ def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: st
     ScenarioError
         An edit cannot be applied.
     """
-    if norm.mode != context.model.mode:
-        msg = (
-            f"the norm is for {norm.mode!r} but the scenario distances are for {context.model.mode!r}; "
-            f"prepare a context for {norm.mode!r}"
-        )
-        raise ConfigError(msg)
+    _check_mode(context, norm)
     edited = apply_scenario(context.facilities, scenario)
     counted = counted_facilities(edited, norm)
     located = counted.loc[counted["location_key"] != counted["id"]]
@@ -471,26 +552,37 @@ def evaluate(context: ScenarioContext, scenario: Scenario, norm: Norm, *, by: st
         context = with_sites(context, located)
     if counted.empty:
         logger.warning("scenario %r leaves no counted service point", scenario.name)
-    near_base, table_base = _base(context, norm, by)
-    near = _nearest(context, counted, norm)
-    table = coverage_table(context.points, near, norm, by=by, total_label=context.total_label)
-    cov_base, cov = covered_mask(near_base, norm), covered_mask(near, norm)
-    diff = _diff(table_base, table, context.points, [norm.weight_column], cov_base & ~cov, cov & ~cov_base, by)
-    hist = distance_change_histogram(context.points, near_base, near, norm, by=by, total_label=context.total_label)
-    return ScenarioResult(
-        scenario, norm, context.model, edited, counted, near_base, near, table_base, table, diff, hist, context, by
+    near = _nearest(context, counted)
+    covered = covered_points(context, counted, near, norm)
+    table = coverage_table(context.points, near, norm, covered=covered, by=by, total_label=context.total_label)
+    if scenario.edits and base is None:
+        base = evaluate(context, Scenario(name="basis"), norm, by=by)
+    return Evaluation(
+        scenario,
+        norm,
+        context.model,
+        context.points,
+        edited,
+        counted,
+        near,
+        covered,
+        table,
+        context,
+        base if scenario.edits else None,
+        by,
+        context.total_label,
     )
 
 
-def compare_results(a: ScenarioResult, b: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_results(a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare scenario B with scenario A directly (not each with the base).
 
-    Uses the two results' distances and coverage masks only; no graph search.
+    Uses the two results' distances and coverage only; no graph search.
 
     Parameters
     ----------
     a, b
-        Two results of :func:`evaluate` for the same points, norm and grouping.
+        Two evaluations for the same points, norm and grouping.
 
     Returns
     -------
@@ -519,16 +611,16 @@ def compare_results(a: ScenarioResult, b: ScenarioResult) -> tuple[pd.DataFrame,
     if a.by != b.by:
         msg = f"results grouped by {a.by!r} and {b.by!r}; evaluate both with the same 'by'"
         raise ConfigError(msg)
-    points = a.context.points
-    if not points.index.equals(b.context.points.index) or len(a.table) != len(b.table):
+    points = a.points
+    if not points.index.equals(b.points.index) or len(a.table) != len(b.table):
         msg = (
             f"scenarios {a.scenario.name!r} and {b.scenario.name!r} were evaluated on different points; "
-            "evaluate both on the same context (prepare_context once)"
+            "evaluate both in the same study"
         )
         raise ConfigError(msg)
-    cov_a, cov_b = covered_mask(a.nearest, a.norm), covered_mask(b.nearest, b.norm)
+    cov_a, cov_b = a.covered, b.covered
     table = _diff(a.table, b.table, points, [a.norm.weight_column], cov_a & ~cov_b, cov_b & ~cov_a, a.by)
     renames = {f"{col}_base": f"{col}_a" for col in _DIFF_KEEP} | {col: f"{col}_b" for col in _DIFF_KEEP}
     table = table.rename(columns=renames)
-    hist = distance_change_histogram(points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.context.total_label)
+    hist = distance_change_histogram(points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.total_label)
     return table, hist

@@ -1,123 +1,173 @@
 """Impact ranking: what closing one service point, or opening one site, would change.
 
-Both rankings are vectorised over the points × sites matrix: for closures the
-nearest and second-nearest counted point per resident (``np.argpartition``),
-so closing ``j`` moves exactly the residents whose nearest is ``j`` to their
-second-nearest; for openings the new distance is ``min(current, candidate)``
-for every candidate column at once. No closure or opening is re-evaluated in
-a loop.
+Both rankings work on an :class:`~spreiding.analysis.evaluation.Evaluation`
+(its exact nearest distances and coverage) and its points × sites matrix,
+vectorised over the sites: closing ``j`` uncovers exactly the residents whom
+``j`` alone covers (:func:`~spreiding.analysis.measures.is_covered` per
+point–site pair) and moves the residents whose nearest is ``j`` to their
+second-nearest; opening a candidate covers the residents it covers who were
+not covered yet. Residents whose second-nearest lies beyond the matrix cut-off
+get an exact search (grouped per site), so "newly unreachable" means no path
+at all, as on the map.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from spreiding.analysis.measures import is_covered, mean_distance, reachable
 from spreiding.analysis.norm import Norm
-from spreiding.errors import InvalidDataError
-from spreiding.network.engine import DistanceMatrix
+from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.network.engine import DistanceMatrix, nearest_facility
 
-__all__ = ["closure_impact", "opening_impact"]
+if TYPE_CHECKING:
+    from spreiding.analysis.evaluation import Evaluation, ScenarioContext
+
+__all__ = ["CLOSURE_COLUMNS", "OPENING_COLUMNS", "closure_impact", "opening_impact"]
 
 logger = logging.getLogger(__name__)
 
+CLOSURE_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "municipality",
+    "residents_nearest",
+    "covered_loss",
+    "covered_loss_pct",
+    "newly_unreachable",
+    "mean_dist_before_m",
+    "mean_dist_after_m",
+    "mean_dist_delta_m",
+)
+"""Columns of :func:`closure_impact`."""
 
-def _ok(values: np.ndarray, limit: float | None) -> np.ndarray:
-    return np.ones(values.shape, bool) if limit is None else values <= limit
+OPENING_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "municipality",
+    "covered_gain",
+    "covered_gain_pct",
+    "newly_reachable",
+    "mean_dist_before_m",
+    "mean_dist_after_m",
+    "mean_dist_delta_m",
+)
+"""Columns of :func:`opening_impact`."""
 
 
-def _two_smallest(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: column of the smallest value, the smallest and the second-smallest value."""
-    n, k = block.shape
-    rows = np.arange(n)
-    if k == 0:
-        return np.full(n, -1), np.full(n, np.inf), np.full(n, np.inf)
-    arg = np.argmin(block, axis=1)
-    first = block[rows, arg].astype(float)
-    if k == 1:
-        return arg, first, np.full(n, np.inf)
-    second = np.partition(block, 1, axis=1)[:, 1].astype(float)
-    return arg, first, second
-
-
-def _weights(population: pd.DataFrame, matrix: DistanceMatrix, norm: Norm) -> np.ndarray:
-    if not population.index.equals(matrix.point_index):
-        msg = "population and distance matrix have different rows; build the matrix for this population frame"
+def _context(evaluation: Evaluation) -> ScenarioContext:
+    if evaluation.context is None:
+        msg = "this evaluation has no distance matrix; evaluate it through spreiding.Study"
         raise InvalidDataError(msg)
-    return population[norm.weight_column].to_numpy(float)
+    return evaluation.context
 
 
-def _mean_after(sum_d: float, w_reach: float, d_sum_delta: np.ndarray, w_lost: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (sum_d + d_sum_delta) / (w_reach - w_lost)
+def _check_limits(context: ScenarioContext, norm: Norm) -> None:
+    if (norm.max_dist_m or 0.0) > context.matrix.cutoff_m or (norm.max_time_s or 0.0) > context.cutoff_s:
+        msg = (
+            f"norm {norm.describe()!r} goes beyond the distance matrix's cut-offs "
+            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); raise cutoff_m / cutoff_s of the study"
+        )
+        raise ConfigError(msg)
 
 
-def closure_impact(
-    population: pd.DataFrame, matrix: DistanceMatrix, counted: gpd.GeoDataFrame, norm: Norm
-) -> pd.DataFrame:
+def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
+    column = "location_key" if "location_key" in counted else "id"
+    return counted[column].astype(str).to_numpy()
+
+
+def _column(frame: pd.DataFrame, name: str, default: np.ndarray | None = None) -> np.ndarray | None:
+    return frame[name].to_numpy() if name in frame else default
+
+
+def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np.ndarray:
+    """Exact distance to the nearest counted point other than the row's nearest (``inf``: no path)."""
+    rows = np.arange(d.shape[0])
+    masked = d.astype(float, copy=True)
+    has = jd >= 0
+    masked[rows[has], jd[has]] = np.inf
+    d2 = masked.min(axis=1, initial=np.inf)
+    need = has & reachable(evaluation.nearest.dist_m) & ~np.isfinite(d2)
+    context = _context(evaluation)
+    counted = evaluation.counted
+    keys = _keys(counted)
+    for j in np.unique(jd[need]):  # a loop over the few sites concerned, never over cells
+        sel = np.flatnonzero(need & (jd == j))
+        others = np.arange(len(keys)) != j
+        if not others.any():
+            continue
+        sites = gpd.GeoDataFrame({"id": keys[others]}, geometry=counted.geometry.to_numpy()[others], crs=counted.crs)
+        exact = nearest_facility(
+            context.points.iloc[sel],
+            sites,
+            context.network,
+            mode=context.model.mode,
+            detour_factor=context.detour_factor,
+            max_snap_m=context.max_snap_m,
+            facility_max_snap_m=context.facility_max_snap_m,
+            with_time=False,
+        )
+        d2[sel] = exact.dist_m
+    return d2
+
+
+def closure_impact(evaluation: Evaluation) -> pd.DataFrame:
     """Loss if each counted service point alone closed.
 
     Parameters
     ----------
-    population
-        Residents' points (rows of ``matrix``) with the norm's weight column.
-    matrix
-        Points × service points (columns keyed by id, e.g. a scenario context's matrix).
-    counted
-        The open service points that count (``id``, ``name``, ``kind``, ``municipality``).
-    norm
-        The norm.
+    evaluation
+        The situation to start from (base or scenario), from a
+        :class:`~spreiding.analysis.study.Study`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per counted point, largest loss first: ``id, name, kind,
-        municipality, residents_nearest, covered_loss, covered_loss_pct,
-        newly_unreachable, mean_dist_before_m, mean_dist_after_m,
-        mean_dist_delta_m``.
+        One row per counted point, largest loss first, :data:`CLOSURE_COLUMNS`:
+        residents for whom it is the nearest, residents who lose coverage
+        (it is the only counted point meeting the norm for them), residents
+        left without any path, and the mean distance before and after.
     """
-    w = _weights(population, matrix, norm)
+    context = _context(evaluation)
+    norm = evaluation.norm
+    _check_limits(context, norm)
+    counted = evaluation.counted
     ids = counted["id"].astype(str).to_numpy()
-    cols = matrix.columns(ids)
+    cols = context.matrix.columns(_keys(counted))
+    d, t = context.matrix.dist_m[:, cols], context.matrix.time_s[:, cols]
+    w = evaluation.points[norm.weight_column].to_numpy(float)
     k = len(ids)
-    jd, d1, d2 = _two_smallest(matrix.dist_m[:, cols])
-    jt, t1, t2 = _two_smallest(matrix.time_s[:, cols])
-    ld, lt = norm.max_dist_m, norm.max_time_s
-    now = _ok(d1, ld) & _ok(t1, lt)
-    same = jd == jt
-    # closing the row's distance-nearest (and, when the same, its time-nearest) point
-    after_d = _ok(d2, ld) & np.where(same, _ok(t2, lt), _ok(t1, lt))
-    # closing only the row's time-nearest point
-    after_t = _ok(d1, ld) & _ok(t2, lt)
-    lose_d = np.where(now & ~after_d, w, 0.0)
-    lose_t = np.where(now & ~after_t & ~same, w, 0.0)
-    valid_d, valid_t = jd >= 0, jt >= 0
-    loss = np.bincount(jd[valid_d], weights=lose_d[valid_d], minlength=k)
-    loss += np.bincount(jt[valid_t], weights=lose_t[valid_t], minlength=k)
-    fin1 = np.isfinite(d1)
+    ok = is_covered(norm, d, t)
+    only = ok.sum(axis=1) == 1
+    loss = np.bincount(ok.argmax(axis=1)[only], weights=w[only], minlength=k) if k else np.zeros(0)
+    jd = pd.Index(ids).get_indexer(pd.Index(evaluation.nearest.nearest_id.astype(str)))
+    jd = np.where(evaluation.nearest.reachable, jd, -1)
+    d1 = evaluation.nearest.dist_m
+    d2 = _second_nearest(evaluation, d, jd)
+    served = jd >= 0
     fin2 = np.isfinite(d2)
-    served = valid_d & fin1
-    w_reach = float(w[fin1].sum())
-    sum_d = float((w[fin1] * d1[fin1]).sum())
-    delta = np.where(
-        served & fin2, w * (d2 - np.where(fin1, d1, 0.0)), np.where(served, -w * np.where(fin1, d1, 0.0), 0)
-    )
+    w_reach = float(w[served].sum())
+    sum_d = float((w[served] * d1[served]).sum())
+    delta = np.where(fin2, w * (d2 - np.where(served, d1, 0.0)), -w * np.where(served, d1, 0.0))
     d_sum_delta = np.bincount(jd[served], weights=delta[served], minlength=k)
     w_lost = np.bincount(jd[served], weights=np.where(fin2, 0.0, w)[served], minlength=k)
     residents = np.bincount(jd[served], weights=w[served], minlength=k)
     total = float(w.sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        before = sum_d / w_reach if w_reach > 0 else np.nan
-    after = _mean_after(sum_d, w_reach, d_sum_delta, w_lost)
+    before = float(mean_distance(sum_d, w_reach))
+    after = mean_distance(sum_d + d_sum_delta, w_reach - w_lost)
     out = pd.DataFrame(
         {
             "id": ids,
-            "name": counted["name"].astype(str).to_numpy() if "name" in counted else ids,
-            "kind": counted["kind"].to_numpy() if "kind" in counted else None,
-            "municipality": counted["municipality"].to_numpy() if "municipality" in counted else None,
+            "name": _column(counted, "name", ids),
+            "kind": _column(counted, "kind"),
+            "municipality": _column(counted, "municipality"),
             "residents_nearest": residents,
             "covered_loss": loss,
             "covered_loss_pct": 100.0 * loss / total if total > 0 else np.nan,
@@ -131,69 +181,50 @@ def closure_impact(
 
 
 def opening_impact(
-    population: pd.DataFrame,
-    matrix: DistanceMatrix,
-    counted: gpd.GeoDataFrame,
-    candidates: gpd.GeoDataFrame,
-    candidate_matrix: DistanceMatrix,
-    norm: Norm,
+    evaluation: Evaluation, candidates: gpd.GeoDataFrame, candidate_matrix: DistanceMatrix
 ) -> pd.DataFrame:
     """Gain if each candidate site alone opened next to the counted service points.
 
     Parameters
     ----------
-    population
-        Residents' points with the norm's weight column.
-    matrix
-        Points × service points (columns keyed by id).
-    counted
-        The counted open service points.
+    evaluation
+        The situation to start from (base or scenario).
     candidates
         Candidate sites (``id`` or ``candidate_id``, ``name``, ``kind``, ...).
     candidate_matrix
-        Points × candidates (same rows and model as ``matrix``).
-    norm
-        The norm.
+        Points × candidates (same rows and model as the evaluation's points).
 
     Returns
     -------
     pandas.DataFrame
-        One row per candidate, largest gain first: ``id, name, kind,
-        municipality, covered_gain, covered_gain_pct, newly_reachable,
-        mean_dist_before_m, mean_dist_after_m, mean_dist_delta_m``.
+        One row per candidate, largest gain first, :data:`OPENING_COLUMNS`.
     """
-    w = _weights(population, matrix, norm)
-    if not candidate_matrix.point_index.equals(matrix.point_index):
-        msg = "candidate matrix and service-point matrix have different rows; compute both for the same points"
+    norm = evaluation.norm
+    if not candidate_matrix.point_index.equals(evaluation.points.index):
+        msg = "candidate matrix and evaluation have different points; compute both in the same study"
         raise InvalidDataError(msg)
     id_col = "id" if "id" in candidates else "candidate_id"
     cids = candidates[id_col].astype(str).to_numpy()
     ccols = candidate_matrix.columns(cids)
-    cols = matrix.columns(counted["id"].astype(str).to_numpy())
-    d1 = matrix.dist_m[:, cols].min(axis=1, initial=np.inf).astype(np.float32)
-    t1 = matrix.time_s[:, cols].min(axis=1, initial=np.inf).astype(np.float32)
-    dc = np.minimum(candidate_matrix.dist_m[:, ccols], d1[:, None])
-    tc = np.minimum(candidate_matrix.time_s[:, ccols], t1[:, None])
-    ld, lt = norm.max_dist_m, norm.max_time_s
-    now = _ok(d1, ld) & _ok(t1, lt)
-    after = _ok(dc, ld) & _ok(tc, lt)
-    gain = ((after & ~now[:, None]) * w[:, None]).sum(axis=0)
-    fin1 = np.isfinite(d1)
-    w_reach = float(w[fin1].sum())
-    sum_d = float((w[fin1] * d1[fin1]).sum())
-    finc = np.isfinite(dc)
+    dc, tc = candidate_matrix.dist_m[:, ccols], candidate_matrix.time_s[:, ccols]
+    w = evaluation.points[norm.weight_column].to_numpy(float)
+    now = evaluation.covered
+    gain = ((is_covered(norm, dc, tc) & ~now[:, None]) * w[:, None]).sum(axis=0)
+    d1 = evaluation.nearest.dist_m
+    fin1 = reachable(d1)
+    after_d = np.minimum(dc, d1[:, None])
+    finc = np.isfinite(after_d)
     new_reach = ((finc & ~fin1[:, None]) * w[:, None]).sum(axis=0)
-    sum_after = (np.where(finc, dc, 0.0) * w[:, None]).sum(axis=0)
+    w_reach = float(w[fin1].sum())
+    before = float(mean_distance(float((w[fin1] * d1[fin1]).sum()), w_reach))
+    mean_after = mean_distance((np.where(finc, after_d, 0.0) * w[:, None]).sum(axis=0), w_reach + new_reach)
     total = float(w.sum())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        before = sum_d / w_reach if w_reach > 0 else np.nan
-        mean_after = sum_after / (w_reach + new_reach)
     out = pd.DataFrame(
         {
             "id": cids,
-            "name": candidates["name"].to_numpy() if "name" in candidates else cids,
-            "kind": candidates["kind"].to_numpy() if "kind" in candidates else None,
-            "municipality": candidates["municipality"].to_numpy() if "municipality" in candidates else None,
+            "name": _column(candidates, "name", cids),
+            "kind": _column(candidates, "kind"),
+            "municipality": _column(candidates, "municipality"),
             "covered_gain": gain,
             "covered_gain_pct": 100.0 * gain / total if total > 0 else np.nan,
             "newly_reachable": new_reach,

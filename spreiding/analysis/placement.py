@@ -9,6 +9,7 @@ which placement it used in its ``placement`` column.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -16,11 +17,18 @@ import pandas as pd
 import shapely
 
 from spreiding._validate import require_columns, require_unique, to_rd_new
+from spreiding.analysis.norm import Norm
+from spreiding.data.facilities import select_facilities
 from spreiding.data.population import POP_COLUMNS
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, MissingColumnsError
 
-__all__ = ["place_on_streets"]
+if TYPE_CHECKING:
+    from spreiding.network.roads import RoadNetwork
+
+__all__ = ["PLACEMENTS", "counted_facilities", "place_on_streets", "population_points"]
+
+PLACEMENTS = ("cell_centre", "street_nodes")
 
 logger = logging.getLogger(__name__)
 
@@ -163,3 +171,33 @@ def place_on_streets(
         "placed %d cells on %d street nodes; %d cells kept at their centre", (counts > 0).sum(), n_pairs, len(lonely)
     )
     return attach_source(result, info)  # type: ignore[return-value]
+
+
+def population_points(
+    population: gpd.GeoDataFrame, placement: str = "cell_centre", network: RoadNetwork | None = None
+) -> gpd.GeoDataFrame:
+    """Residents' points: cell centres, or spread over residential street nodes.
+
+    Parameters
+    ----------
+    population
+        Population cells.
+    placement
+        ``"cell_centre"`` or ``"street_nodes"`` (needs ``network``).
+    network
+        Road network whose residential street nodes receive the residents.
+    """
+    if placement not in PLACEMENTS:
+        msg = f"unknown placement {placement!r}; use one of {PLACEMENTS}"
+        raise ConfigError(msg)
+    if placement == "cell_centre":
+        return population
+    if network is None:
+        msg = "placement 'street_nodes' needs a road network; load one or use placement 'cell_centre'"
+        raise ConfigError(msg)
+    return place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
+
+
+def counted_facilities(facilities: gpd.GeoDataFrame, norm: Norm) -> gpd.GeoDataFrame:
+    """The open service points of the kinds the norm counts."""
+    return select_facilities(facilities, kinds=sorted(norm.kinds), statuses=("open",))

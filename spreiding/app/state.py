@@ -25,11 +25,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from spreiding.analysis.coverage import uncovered_cells
 from spreiding.analysis.evaluation import ScenarioContext, ScenarioResult, compare_results, evaluate, prepare_context
 from spreiding.analysis.norm import AGE_BAND_LABELS, AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
 from spreiding.analysis.scenario import Edit, Scenario, norm_to_dict
-from spreiding.data.region import Analysis, Region, load_region
+from spreiding.data.region import Region, load_region
 from spreiding.errors import (
     ConfigError,
     CRSError,
@@ -43,6 +42,7 @@ from spreiding.errors import (
 from spreiding.network.engine import DistanceModel
 from spreiding.network.roads import RoadNetwork, load_network
 from spreiding.output.export import analysis_tables, export_name, to_csv_bytes, to_gpkg_bytes, to_xlsx_bytes
+from spreiding.study import Analysis
 
 __all__ = [
     "APP_DIR",
@@ -390,23 +390,12 @@ def evaluate_scenario(settings: Settings, name: str | None = None) -> ScenarioRe
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _uncovered_cached(key: tuple[Any, ...], _result: ScenarioResult, _norm: Norm) -> gpd.GeoDataFrame:
-    return uncovered_cells(_result.context.points, _result.nearest, _norm)
+    return _result.uncovered
 
 
 def as_analysis(result: ScenarioResult, settings: Settings) -> Analysis:
     """A scenario result in the shape the export functions take."""
-    key = (*context_key(settings), norm_key(result.norm), scenario_key(result.scenario))
-    uncovered = _uncovered_cached(key, result, result.norm)
-    return Analysis(
-        result.norm,
-        result.model,
-        result.context.points,
-        result.nearest,
-        result.table,
-        result.by_age,
-        uncovered,
-        result.counted,
-    )
+    return result
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -426,7 +415,7 @@ def compare_scenarios(settings: Settings, name_a: str, name_b: str) -> tuple[pd.
 def _impact_cached(key: tuple[Any, ...], _result: ScenarioResult) -> pd.DataFrame:
     from spreiding.analysis.impact import closure_impact
 
-    return closure_impact(_result.context.points, _result.context.matrix, _result.counted, _result.norm)
+    return closure_impact(_result)
 
 
 def closure_impact_for(settings: Settings) -> pd.DataFrame:
@@ -715,11 +704,12 @@ def result_map(
 
     facilities = extra.pop("facilities", result.facilities)
     return map_payload(
-        result.context.points,
+        result.points,
         result.nearest,
         settings.norm,
         facilities,
         counted_ids=result.counted["id"].astype(str).tolist(),
+        covered=result.covered,
         municipalities=municipalities,
         colour_by=settings.colour_by,
         **extra,

@@ -11,26 +11,22 @@ import logging
 from typing import Any
 
 import pandas as pd
-from pyproj import Transformer
 
-from spreiding.analysis.evaluation import evaluate, prepare_context
 from spreiding.analysis.scenario import Edit, Scenario, describe_edits, library_examples, open_site
 from spreiding.analysis.store import ScenarioStore, read_scenario_file, write_scenario_file
-from spreiding.cli.main import (
-    OSM_CREDIT,
+from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
-    load_inputs,
     norm_from_args,
+    study_from_args,
     write_table,
 )
+from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ScenarioError
 
 __all__ = ["register"]
 
 logger = logging.getLogger(__name__)
-
-_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 
 
 def _parts(text: str, n_min: int, n_max: int, form: str) -> list[str]:
@@ -50,7 +46,9 @@ def _lonlat(lon: str, lat: str, text: str) -> tuple[float, float]:
     if not (3.0 <= lo <= 7.5 and 50.5 <= la <= 54.0):
         msg = f"{text!r}: {lo}, {la} is not in the Netherlands; give lon;lat in WGS84 (lon first, e.g. 6.56;52.99)"
         raise ScenarioError(msg)
-    x, y = _TO_RD.transform(lo, la)
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True).transform(lo, la)
     return float(x), float(y)
 
 
@@ -109,31 +107,15 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _context(args: argparse.Namespace, region: Any, network: Any, mode: str) -> Any:  # -> ScenarioContext
-    """The scenario context for the command's data and placement options."""
-    return prepare_context(
-        region.population,
-        region.facilities,
-        network,
-        mode=mode,
-        placement=args.placement,
-        detour_factor=args.detour,
-        total_label=region.name,
-        progress=not args.no_progress,
-    )
-
-
-def _evaluate(args: argparse.Namespace, names: list[str]) -> list:  # -> list[ScenarioResult]
+def _evaluate(args: argparse.Namespace, names: list[str]) -> list[Any]:
     store = _store(args)
     scenarios = [store.load(n) for n in names]
     norm = norm_from_args(args)
-    region, network = load_inputs(args, norm.mode)
-    ctx = _context(args, region, network, norm.mode)
-    print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {ctx.model.label_nl}")
+    study = study_from_args(args, norm)
+    print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {study.model.label_nl}")
     results = []
     for scen in scenarios:
-        res = evaluate(ctx, scen, norm)
-        ctx = res.context
+        res = study.evaluate(norm, scen)
         results.append(res)
     return results
 
@@ -157,10 +139,10 @@ def _diff_view(diff: pd.DataFrame) -> str:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     (res,) = _evaluate(args, [args.name])
     print(f"Scenario: {res.scenario.name}")
-    for line in describe_edits(res.scenario, res.context.facilities):
+    for line in describe_edits(res.scenario, res.base.facilities if res.base is not None else res.facilities):
         print(f"  - {line}")
     print(_diff_view(res.diff))
-    hist = res.change_hist.loc[res.change_hist["municipality"] == res.context.total_label]
+    hist = res.change_hist.loc[res.change_hist["municipality"] == res.total_label]
     print("Verandering van afstand (inwoners):")
     print(hist.loc[hist["residents"] > 0, ["label", "residents"]].round(0).to_string(index=False))
     if not args.crowfly:
@@ -223,17 +205,14 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
     from spreiding.data.candidates import load_candidates
-    from spreiding.siting.advice import suggest_sites
 
     norm = norm_from_args(args)
-    region, network = load_inputs(args, norm.mode)
-    candidates = load_candidates(args.candidates, data_dir=region.data_dir)
-    ctx = _context(args, region, network, norm.mode)
+    study = study_from_args(args, norm)
+    candidates = load_candidates(args.candidates, data_dir=args.data_dir)
     weights = dict(_age_weight(t) for t in args.age_weight or [])
-    advice = suggest_sites(
-        ctx,
-        candidates,
+    advice = study.suggest_sites(
         norm,
+        candidates,
         model=args.model.replace("_", "-"),
         p=args.p,
         target_share=args.target,

@@ -1,9 +1,8 @@
-"""One region's inputs loaded together, and the coverage analysis on them.
+"""One region's inputs loaded together.
 
 :func:`load_region` reads population, service points and boundaries from the
-data folder (each loader reports what it read); :func:`analyse` computes
-distances for a norm and returns every coverage table at once. The CLI and
-the app both go through these two functions.
+data folder (each loader reports what it read); a
+:class:`~spreiding.analysis.study.Study` analyses it.
 """
 
 from __future__ import annotations
@@ -16,40 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 
-from spreiding.analysis.coverage import coverage_by_age, coverage_table, uncovered_cells
-from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import place_on_streets
 from spreiding.data.boundaries import load_municipalities, load_province, study_area
 from spreiding.data.config import DataPaths, data_paths
-from spreiding.data.facilities import load_facilities, select_facilities
+from spreiding.data.facilities import load_facilities
 from spreiding.data.population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population
 from spreiding.data.sources import source_of
-from spreiding.errors import ConfigError, InvalidDataError
-from spreiding.network.engine import (
-    DEFAULT_DETOUR_FACTOR,
-    DEFAULT_FACILITY_SNAP_M,
-    DEFAULT_POINT_SNAP_M,
-    DistanceModel,
-    nearest_facility,
-)
-from spreiding.network.roads import RoadNetwork
 
-__all__ = [
-    "OSM_FALLBACK_WARNING",
-    "PLACEMENTS",
-    "Analysis",
-    "Region",
-    "analyse",
-    "counted_facilities",
-    "load_region",
-    "population_points",
-]
+__all__ = ["OSM_FALLBACK_WARNING", "Region", "load_region"]
 
 logger = logging.getLogger(__name__)
 
-PLACEMENTS = ("cell_centre", "street_nodes")
 _RING_M = 15000.0
 
 
@@ -158,136 +134,3 @@ def load_region(
         _mark_fallback(facilities)
     sources = tuple(s for s in (source_of(f) for f in (population, facilities, municipalities)) if s)
     return Region(name, root, population, facilities, municipalities, province, sources)
-
-
-def population_points(
-    population: gpd.GeoDataFrame, placement: str = "cell_centre", network: RoadNetwork | None = None
-) -> gpd.GeoDataFrame:
-    """Residents' points: cell centres, or spread over residential street nodes.
-
-    Parameters
-    ----------
-    population
-        Population cells.
-    placement
-        ``"cell_centre"`` or ``"street_nodes"`` (needs ``network``).
-    network
-        Road network whose residential street nodes receive the residents.
-    """
-    if placement not in PLACEMENTS:
-        msg = f"unknown placement {placement!r}; use one of {PLACEMENTS}"
-        raise ConfigError(msg)
-    if placement == "cell_centre":
-        return population
-    if network is None:
-        msg = "placement 'street_nodes' needs a road network; load one or use placement 'cell_centre'"
-        raise ConfigError(msg)
-    return place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
-
-
-def counted_facilities(facilities: gpd.GeoDataFrame, norm: Norm) -> gpd.GeoDataFrame:
-    """The open service points of the kinds the norm counts."""
-    return select_facilities(facilities, kinds=sorted(norm.kinds), statuses=("open",))
-
-
-@dataclass(frozen=True, eq=False)
-class Analysis:
-    """Everything one coverage run produces.
-
-    Attributes
-    ----------
-    norm
-        The norm applied.
-    model
-        Distance model (network mode or crow-fly).
-    points
-        The residents' points used (cells or street placements).
-    nearest
-        Distance, time and nearest service point per point.
-    table
-        Coverage per municipality plus the total row.
-    by_age
-        Coverage per municipality and age band.
-    uncovered
-        Points that do not meet the norm.
-    facilities
-        The service points that counted.
-    """
-
-    norm: Norm
-    model: DistanceModel
-    points: gpd.GeoDataFrame
-    nearest: pd.DataFrame
-    table: pd.DataFrame
-    by_age: pd.DataFrame
-    uncovered: gpd.GeoDataFrame
-    facilities: gpd.GeoDataFrame
-
-    @property
-    def excluded_facilities(self) -> list[dict[str, Any]]:
-        """Service points left out because they lie too far from the road network."""
-        return list(self.nearest.attrs.get("excluded_facilities", []))
-
-
-def analyse(
-    population: gpd.GeoDataFrame,
-    facilities: gpd.GeoDataFrame,
-    norm: Norm,
-    network: RoadNetwork | None = None,
-    *,
-    placement: str = "cell_centre",
-    total_label: str = "Drenthe",
-    detour_factor: float = DEFAULT_DETOUR_FACTOR,
-    max_snap_m: float = DEFAULT_POINT_SNAP_M,
-    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
-) -> Analysis:
-    """Distances and coverage for one norm.
-
-    Parameters
-    ----------
-    population
-        Population cells of the region.
-    facilities
-        All service points; the open ones of the norm's kinds count.
-    norm
-        The norm.
-    network
-        Road network of the norm's mode, or ``None`` for crow-fly estimates.
-    placement
-        Where residents are placed (see :func:`population_points`).
-    total_label
-        Label of the total row.
-    detour_factor, max_snap_m, facility_max_snap_m
-        See :func:`spreiding.network.engine.nearest_facility`.
-
-    Returns
-    -------
-    Analysis
-    """
-    if network is not None and network.mode.name != norm.mode:
-        msg = (
-            f"the norm is for {norm.mode!r} but the network is for {network.mode.name!r}; load the {norm.mode} network"
-        )
-        raise ConfigError(msg)
-    counted = counted_facilities(facilities, norm)
-    if counted.empty:
-        msg = f"no open service points of kinds {sorted(norm.kinds)}; check the service-point file or the norm's kinds"
-        raise InvalidDataError(msg)
-    points = population_points(population, placement, network)
-    nearest = nearest_facility(
-        points,
-        counted,
-        network,
-        mode=norm.mode,
-        detour_factor=detour_factor,
-        max_snap_m=max_snap_m,
-        facility_max_snap_m=facility_max_snap_m,
-    )
-    model = DistanceModel(**nearest.attrs["model"])
-    table = coverage_table(points, nearest, norm, total_label=total_label)
-    by_age = coverage_by_age(points, nearest, norm, total_label=total_label)
-    uncovered = uncovered_cells(points, nearest, norm)
-    unreachable = float(table["unreachable"].iloc[-1])
-    if unreachable > 0:
-        logger.warning("%.0f residents cannot reach a counted service point (%s)", unreachable, model.label)
-    return Analysis(norm, model, points, nearest, table, by_age, uncovered, counted)

@@ -34,6 +34,7 @@ from spreiding._validate import require_columns, rows_text, to_rd_new
 from spreiding.errors import ConfigError, InvalidDataError, UnreachableError
 from spreiding.network._chains import ChainGraph, nearest_sources, source_columns
 from spreiding.network.modes import Mode, get_mode
+from spreiding.network.nearest import DistanceModel, NearestResult
 from spreiding.network.roads import RoadNetwork
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_POINT_SNAP_M",
     "DistanceMatrix",
     "DistanceModel",
+    "NearestResult",
     "distance_matrix",
     "facility_snaps",
     "nearest_facility",
@@ -64,48 +66,6 @@ DEFAULT_CUTOFF_S = 1200.0
 """Largest travel time kept in a distance matrix when times need their own search (cars)."""
 _CROWFLY_KMH = {"car": 45.0, "bike": 15.0, "walk": 5.0}
 _BATCH = 16
-
-
-@dataclass(frozen=True)
-class DistanceModel:
-    """Which model produced a distance.
-
-    Parameters
-    ----------
-    kind
-        ``"network"`` (shortest path over the road) or ``"crowfly"``.
-    mode
-        Travel mode name.
-    detour_factor
-        Factor on the straight line (crow-fly only).
-    source
-        Network file (network only).
-    """
-
-    kind: str
-    mode: str
-    detour_factor: float | None = None
-    source: str = ""
-
-    @property
-    def label(self) -> str:
-        """Stable label for tables and files, e.g. ``network:car`` or ``crowfly:car:x1.3``."""
-        if self.kind == "network":
-            return f"network:{self.mode}"
-        return f"crowfly:{self.mode}:x{self.detour_factor:g}"
-
-    @property
-    def label_nl(self) -> str:
-        """Dutch label for the interface."""
-        mode = get_mode(self.mode).label_nl
-        if self.kind == "network":
-            return f"over de weg ({mode})"
-        return f"hemelsbreed x {self.detour_factor:g} ({mode}; schatting zonder wegennet)"
-
-    @property
-    def is_estimate(self) -> bool:
-        """Whether distances are crow-fly estimates."""
-        return self.kind != "network"
 
 
 def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:
@@ -248,7 +208,7 @@ def nearest_facility(
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     with_time: bool = True,
-) -> pd.DataFrame:
+) -> NearestResult:
     """Distance and travel time from every point to its nearest service point.
 
     One multi-source Dijkstra pass per metric (scipy.sparse.csgraph,
@@ -276,11 +236,9 @@ def nearest_facility(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``points``: ``dist_m``, ``nearest_id``, ``time_s``,
-        ``nearest_time_id``, ``snap_m``, ``snapped`` and ``distance_model``.
-        ``attrs["excluded_facilities"]`` lists service points too far from
-        the road network.
+    NearestResult
+        Rows aligned with ``points``; ``excluded`` lists the service points
+        too far from the road network.
     """
     model = _model(network, mode, detour_factor)
     pxy = _xy(points, "population points")
@@ -313,20 +271,17 @@ def nearest_facility(
             time, which_t = dist / (speed_c or np.nan), which
         else:
             time, which_t = _multi_source(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, np.inf)
-    result = pd.DataFrame(
-        {
-            "dist_m": dist,
-            "nearest_id": _ids_at(ids, which).to_numpy(),
-            "time_s": time,
-            "nearest_time_id": _ids_at(ids, which_t).to_numpy(),
-            "snap_m": snap_m,
-            "snapped": snapped,
-            "distance_model": model.label,
-        },
-        index=points.index,
+    result = NearestResult(
+        points.index,
+        dist,
+        time,
+        _ids_at(ids, which).to_numpy(),
+        _ids_at(ids, which_t).to_numpy(),
+        snap_m,
+        snapped,
+        model,
+        tuple(str(e["id"]) for e in excluded),
     )
-    result.attrs["model"] = model.__dict__.copy()
-    result.attrs["excluded_facilities"] = excluded
     unreachable = int((~np.isfinite(dist)).sum())
     if unreachable and not np.isfinite(limit_m):
         logger.warning("%d point(s) cannot reach any service point (%s)", unreachable, model.label)
@@ -386,17 +341,18 @@ class DistanceMatrix:
             raise InvalidDataError(msg)
         return pos
 
-    def nearest(self, ids: Sequence[str] | np.ndarray | None = None) -> pd.DataFrame:
+    def nearest(self, ids: Sequence[str] | np.ndarray | None = None) -> NearestResult:
         """Nearest service point among ``ids`` (all columns when ``None``) for every point.
 
-        Returns the same columns as :func:`nearest_facility`.
+        Entries beyond the cut-off are ``inf`` here; :class:`spreiding.analysis.study.Study`
+        completes them with an exact search.
         """
         cols = np.arange(self.shape[1]) if ids is None else self.columns(ids)
         n = self.shape[0]
         if cols.size == 0:
             dist = np.full(n, np.inf)
             time = np.full(n, np.inf)
-            nid = tid = pd.Series([None] * n, dtype="string").to_numpy()
+            nid = tid = np.full(n, None, dtype=object)
         else:
             d = self.dist_m[:, cols]
             t = self.time_s[:, cols]
@@ -407,20 +363,11 @@ class DistanceMatrix:
             sub_ids = self.facility_ids[cols]
             nid = _ids_at(sub_ids, np.where(np.isfinite(dist), arg_d, -1)).to_numpy()
             tid = _ids_at(sub_ids, np.where(np.isfinite(time), arg_t, -1)).to_numpy()
-        frame = pd.DataFrame(
-            {
-                "dist_m": dist,
-                "nearest_id": nid,
-                "time_s": time,
-                "nearest_time_id": tid,
-                "snap_m": self.point_snap_m,
-                "snapped": self.point_snapped,
-                "distance_model": self.model.label,
-            },
-            index=self.point_index,
+        chosen = set(self.facility_ids[cols].tolist())
+        excluded = tuple(e for e in self.excluded if e in chosen)
+        return NearestResult(
+            self.point_index, dist, time, nid, tid, self.point_snap_m, self.point_snapped, self.model, excluded
         )
-        frame.attrs["model"] = self.model.__dict__.copy()
-        return frame
 
     def extend(self, other: DistanceMatrix) -> DistanceMatrix:
         """Return a matrix with the columns of ``other`` (same points) added or replaced."""

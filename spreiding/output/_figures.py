@@ -17,7 +17,7 @@ from spreiding.analysis.norm import Norm
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from spreiding.data.region import Analysis
+    from spreiding.study import Analysis
 
 __all__ = ["COLOURS", "boundary", "distance_histogram", "map_image", "png"]
 
@@ -119,7 +119,7 @@ def map_image(
         xmin, ymin, xmax, ymax = float(x.min()), float(y.min()), float(x.max()), float(y.max())
     pad = 2500.0
     xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
-    fac = to_rd_new(analysis.facilities, "service points")
+    fac = to_rd_new(analysis.counted, "service points")
     fx, fy = fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy()
     inside = (fx >= xmin) & (fx <= xmax) & (fy >= ymin) & (fy <= ymax)
     ax.scatter(fx[inside], fy[inside], marker="^", s=55, color="black", edgecolor="white", zorder=5)

@@ -35,8 +35,8 @@ from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ConfigError, InvalidDataError
 
 if TYPE_CHECKING:
-    from spreiding.data.region import Analysis
     from spreiding.network.engine import DistanceModel
+    from spreiding.study import Analysis
 
 __all__ = [
     "DATA_CREDIT",
@@ -413,7 +413,7 @@ def analysis_tables(analysis: Analysis, municipality: str | None = None) -> dict
         "dekking": _only(analysis.table, municipality),
         "leeftijd": _only(analysis.by_age, municipality),
         "buiten_norm": _only(analysis.uncovered, municipality),
-        "vestigingen": analysis.facilities.copy(),
+        "vestigingen": analysis.counted.copy(),
     }
 
 

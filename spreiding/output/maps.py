@@ -31,12 +31,13 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 from pyproj import Transformer
 
 from spreiding._validate import require_columns, to_rd_new
+from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
+from spreiding.network.nearest import NearestResult
 
 __all__ = [
     "COMPONENT_DIR",
@@ -160,18 +161,15 @@ def _round(values: np.ndarray) -> list[float]:
 
 
 def _cells(
-    population: gpd.GeoDataFrame, nearest: pd.DataFrame, norm: Norm, colour_by: str
+    population: gpd.GeoDataFrame, nearest: NearestResult, covered: np.ndarray, weight_column: str, colour_by: str
 ) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
-    from spreiding.analysis.coverage import covered_mask
-
     pop = to_rd_new(population, "population")
     x = pop.geometry.x.to_numpy()
     y = pop.geometry.y.to_numpy()
     half = (pop["cell_size_m"].to_numpy(dtype=float) if "cell_size_m" in pop else np.full(len(pop), 1000.0)) / 2.0
     west, south = _TO_WGS84.transform(x - half, y - half)
     east, north = _TO_WGS84.transform(x + half, y + half)
-    dist = nearest["dist_m"].to_numpy(dtype=float)
-    covered = covered_mask(nearest, norm)
+    dist = nearest.dist_m
     if colour_by == "covered":
         colours = np.where(covered, _COVERED_COLOURS[1], _COVERED_COLOURS[0])
         legend = [
@@ -191,7 +189,7 @@ def _cells(
         "e": _round(east),
         "c": [str(c) for c in colours],
         "km": np.asarray(km, dtype=float).tolist(),
-        "pop": np.rint(pop[norm.weight_column].to_numpy(dtype=float)).astype(int).tolist(),
+        "pop": np.rint(pop[weight_column].to_numpy(dtype=float)).astype(int).tolist(),
         "cov": np.asarray(covered, dtype=int).tolist(),
     }
     return cells, legend
@@ -244,7 +242,7 @@ def _outlines(municipalities: gpd.GeoDataFrame | None, tolerance_m: float = 150.
 
 def map_payload(
     population: gpd.GeoDataFrame,
-    nearest: pd.DataFrame,
+    nearest: NearestResult,
     norm: Norm,
     facilities: gpd.GeoDataFrame,
     *,
@@ -255,6 +253,7 @@ def map_payload(
     marker_xy: tuple[float, float] | None = None,
     tiles: str | None = TILE_URL,
     title: str = "",
+    covered: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Build the compact map data for the renderer (JSON-serialisable).
 
@@ -294,7 +293,8 @@ def map_payload(
     if not population.index.equals(nearest.index):
         msg = "population and distances have different rows; compute distances for this population frame"
         raise ConfigError(msg)
-    cells, legend = _cells(population, nearest, norm, colour_by)
+    ok = covered_mask(nearest, norm, covered)
+    cells, legend = _cells(population, nearest, ok, norm.weight_column, colour_by)
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     fac = _facilities(facilities, counted, selected)
     marker = None

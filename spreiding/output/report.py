@@ -28,7 +28,6 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from spreiding._validate import require_columns, to_rd_new
-from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.output._figures import boundary as municipality_boundary
@@ -36,7 +35,7 @@ from spreiding.output._figures import distance_histogram, map_image
 from spreiding.output.export import DATA_CREDIT, OSM_CREDIT, export_name
 
 if TYPE_CHECKING:
-    from spreiding.data.region import Analysis
+    from spreiding.study import Analysis
 
 __all__ = [
     "MAP_CREDIT",
@@ -431,8 +430,10 @@ def _sources_section(analysis: Analysis, sources: Sequence[Mapping[str, Any]], p
             f"Inwoners zijn geteld op het middelpunt van hun cel van {_nl_int(size)} m; de afstand voor een "
             "afzonderlijk adres kan daardoor enkele honderden meters afwijken."
         )
-    for item in analysis.excluded_facilities:
-        notes.append(f"Vestiging niet meegeteld (te ver van het wegennet): {item.get('id', '')} {item.get('name', '')}")
+    counted = analysis.counted
+    names = dict(zip(counted["id"].astype(str), counted.get("name", counted["id"]), strict=True))
+    for ident in analysis.excluded:
+        notes.append(f"Vestiging niet meegeteld (te ver van het wegennet): {ident} {names.get(ident, '')}".rstrip())
     notes.append(
         "Openingstijden, bemensing en collectie van vestigingen zijn niet vastgelegd; de norm bepaalt welke soorten "
         "vestigingen meetellen."
@@ -501,14 +502,14 @@ def municipality_report(
     row, total = _municipality_rows(analysis, municipality)
     in_mun = (analysis.points["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
     pts = analysis.points.loc[in_mun]
-    nearest = analysis.nearest.loc[in_mun]
-    covered = covered_mask(nearest, analysis.norm)
-    reachable = np.isfinite(nearest["dist_m"].to_numpy(float))
+    nearest = analysis.nearest.take(np.flatnonzero(in_mun))
+    covered = analysis.covered[in_mun]
+    reachable = nearest.reachable
     weight_col = analysis.norm.weight_column if analysis.norm.weight_column in pts.columns else "pop_total"
     weights = pts[weight_col].to_numpy(float)
     unc = analysis.uncovered
     unc = unc.loc[(unc["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)]
-    place_table = uncovered_places(unc, places, weight_column=weight_col, facilities=analysis.facilities)
+    place_table = uncovered_places(unc, places, weight_column=weight_col, facilities=analysis.counted)
     labels = None
     if places is not None and not place_table.empty:
         named = _places_rd(places)
@@ -521,7 +522,7 @@ def municipality_report(
             labels = labels.loc[near].drop_duplicates("name")
     boundary = municipality_boundary(municipalities, municipality)
     by_time = analysis.norm.max_dist_m is None
-    values = nearest["time_s" if by_time else "dist_m"].to_numpy(float)
+    values = nearest.time_s if by_time else nearest.dist_m
     histogram = distance_histogram(values, weights, analysis.norm) if len(pts) else ""
     map_png = map_image(analysis, pts, covered, reachable, boundary, labels) if len(pts) else ""
     weight_label = "inwoners" if weight_col == "pop_total" else f"inwoners {analysis.norm.describe().split(', ')[-1]}"

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from spreiding._validate import rows_text
-from spreiding.analysis.coverage import covered_mask
-from spreiding.analysis.evaluation import ScenarioContext, site_matrix
+from spreiding.analysis.evaluation import ScenarioContext, site_matrix, with_sites
+from spreiding.analysis.measures import covered_by_one, is_covered, mean_distance
 from spreiding.analysis.norm import AGE_BANDS, Norm
-from spreiding.analysis.scenario import Edit, Scenario, close, norm_to_dict, open_site
-from spreiding.data.region import counted_facilities
+from spreiding.analysis.placement import counted_facilities
+from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, close, norm_to_dict, open_site
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.siting.models import OptimizeResult, lscp, mclp, p_median
@@ -67,12 +67,13 @@ def age_weights(population: pd.DataFrame, factors: Mapping[str, float] | None, b
 
 
 def _effective(dist: np.ndarray, time: np.ndarray, norm: Norm) -> tuple[np.ndarray, float]:
-    """One matrix and one limit that encode the norm (distance, time, or distance masked by time)."""
-    if norm.max_dist_m is None:
-        return time, float(norm.max_time_s or np.inf)
-    if norm.max_time_s is None:
-        return dist, float(norm.max_dist_m)
-    return np.where(time <= norm.max_time_s, dist, np.inf), float(norm.max_dist_m)
+    """One matrix and one limit that encode the norm: a pair within the limit iff it meets every limit.
+
+    The optimisers cover a point when ``matrix <= limit``; pairs that fail any
+    limit of the norm (:func:`~spreiding.analysis.measures.is_covered`) become ``inf``.
+    """
+    value, limit = (time, norm.max_time_s) if norm.max_dist_m is None else (dist, norm.max_dist_m)
+    return np.where(is_covered(norm, dist, time), value, np.inf), float(limit if limit is not None else np.inf)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,12 +123,11 @@ class SiteAdvice:
 
 def _summary(dist: np.ndarray, time: np.ndarray, cols: np.ndarray, w: np.ndarray, norm: Norm) -> dict[str, float]:
     d = dist[:, cols].min(axis=1, initial=np.inf).astype(float)
-    t = time[:, cols].min(axis=1, initial=np.inf).astype(float)
-    cov = covered_mask(pd.DataFrame({"dist_m": d, "time_s": t}), norm)
+    cov = covered_by_one(norm, dist[:, cols], time[:, cols])
     fin = np.isfinite(d)
     total = float(w.sum())
     covered = float(w[cov].sum())
-    mean = float((w[fin] * d[fin]).sum() / w[fin].sum()) if w[fin].sum() > 0 else float("nan")
+    mean = float(mean_distance(float((w[fin] * d[fin]).sum()), float(w[fin].sum())))
     return {"covered": covered, "covered_pct": 100.0 * covered / total if total else float("nan"), "mean_dist_m": mean}
 
 
@@ -145,6 +145,7 @@ def suggest_sites(
     time_limit_s: float = 60.0,
     method: str = "auto",
     progress: bool = False,
+    scenario: Scenario | None = None,
 ) -> SiteAdvice:
     """Suggest new sites among ``candidates`` next to the counted open service points.
 
@@ -171,6 +172,8 @@ def suggest_sites(
         Precomputed :func:`candidate_matrix` (computed when ``None``).
     time_limit_s, method, progress
         Passed to the optimiser.
+    scenario
+        Start from this scenario's service points (the base when ``None``).
 
     Returns
     -------
@@ -189,9 +192,13 @@ def suggest_sites(
         msg = "no candidate sites; load OSM candidates or give a file with sites"
         raise InvalidDataError(msg)
     cm = cand_matrix if cand_matrix is not None else candidate_matrix(context, candidates, progress=progress)
-    existing = counted_facilities(context.facilities, norm)
+    edited = context.facilities if scenario is None else apply_scenario(context.facilities, scenario)
+    existing = counted_facilities(edited, norm)
+    if "location_key" in existing and (existing["location_key"] != existing["id"]).any():
+        context = with_sites(context, existing.loc[existing["location_key"] != existing["id"]])
     ex_ids = existing["id"].astype(str).to_numpy()
-    ecols = context.matrix.columns(ex_ids)
+    keys = existing["location_key"].astype(str).to_numpy() if "location_key" in existing else ex_ids
+    ecols = context.matrix.columns(keys)
     id_col = "candidate_id" if "candidate_id" in candidates else "id"
     cand_ids = candidates[id_col].astype(str).to_numpy()
     ccols = cm.columns(cand_ids)

@@ -70,14 +70,14 @@ st.dataframe(
 )
 
 st.subheader("Afstandsverdeling")
-spread = distance_distribution(result.context.points, result.nearest, settings.norm, municipality=muni)
+spread = distance_distribution(result.points, result.nearest, settings.norm, municipality=muni)
 st.bar_chart(spread.round(0), y_label="inwoners")
 
 st.subheader("Dorpen en kernen met inwoners buiten de norm")
 unc = analysis_tables(analysis, muni)["buiten_norm"]
 with user_errors():
     places = get_places(settings.data_dir)
-    villages = uncovered_places(unc, places, weight_column=settings.norm.weight_column, facilities=analysis.facilities)
+    villages = uncovered_places(unc, places, weight_column=settings.norm.weight_column, facilities=analysis.counted)
 st.dataframe(
     villages.rename(
         columns={

@@ -1,0 +1,147 @@
+"""Options and helpers shared by the sub-commands (one place, no import cycle)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from spreiding.errors import SpreidingError
+
+if TYPE_CHECKING:
+    from spreiding.analysis.norm import Norm
+    from spreiding.study import Study
+
+__all__ = [
+    "add_data_arguments",
+    "add_norm_arguments",
+    "format_table",
+    "load_inputs",
+    "norm_from_args",
+    "study_from_args",
+    "write_table",
+]
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options that choose the input files."""
+    g = parser.add_argument_group("data")
+    g.add_argument("--data-dir", help="data folder (default: $SPREIDING_DATA_DIR, data/, ../shared/data)")
+    g.add_argument(
+        "--population", help="population file (Eurostat grid CSV, CBS vk100/vk500 GeoPackage, PC4 GeoPackage)"
+    )
+    g.add_argument("--facilities", help="service points file (CSV, GeoJSON, GeoPackage)")
+    g.add_argument("--network", help="road network file (.gpkg osmnx layout, .osm.pbf, .osm)")
+    g.add_argument("--crowfly", action="store_true", help="no road network: crow-fly distance x detour factor")
+    g.add_argument("--detour", type=float, default=1.3, help="detour factor for --crowfly (default 1.3)")
+    g.add_argument(
+        "--placement",
+        choices=["cell_centre", "street_nodes"],
+        default="cell_centre",
+        help="residents at cell centres or spread over residential street nodes",
+    )
+    g.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options that define the norm."""
+    from spreiding.analysis.norm import PRESETS
+
+    g = parser.add_argument_group("norm (no legal number exists: presets are examples)")
+    g.add_argument("--norm", choices=sorted(PRESETS), help="preset norm")
+    g.add_argument("--mode", choices=["car", "bike", "walk", "auto", "fiets", "lopen"], help="travel mode")
+    g.add_argument("--max-km", type=float, help="largest distance over the road in km")
+    g.add_argument("--max-min", type=float, help="largest travel time in minutes")
+    g.add_argument("--kinds", help="comma-separated kinds that count (vestiging,kleine_vestiging,servicepunt)")
+    g.add_argument(
+        "--age",
+        choices=["pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus"],
+        help="age band the norm is about",
+    )
+
+
+def norm_from_args(args: argparse.Namespace) -> Norm:
+    """Build a :class:`~spreiding.analysis.norm.Norm` from parsed options."""
+    from spreiding.analysis.norm import PRESETS, Norm
+
+    base = PRESETS[args.norm] if args.norm else Norm(name="5 km over de weg (auto)")
+    changes: dict[str, object] = {}
+    if args.mode:
+        changes["mode"] = args.mode
+    if args.max_km is not None or args.max_min is not None:
+        changes["max_dist_m"] = args.max_km * 1000 if args.max_km is not None else None
+        changes["max_time_s"] = args.max_min * 60 if args.max_min is not None else None
+    if args.kinds:
+        changes["kinds"] = frozenset(k.strip() for k in args.kinds.split(",") if k.strip())
+    if args.age:
+        changes["age_band"] = args.age
+    if changes:
+        norm = base.with_(**changes)
+        return norm.with_(name=norm.describe())
+    return base
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike[str], *, layer: str = "coverage") -> Path:
+    """Write a table as CSV, XLSX or GeoPackage (by extension); GeoDataFrames keep geometry."""
+    import geopandas as gpd
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        frame = table.drop(columns="geometry") if "geometry" in table else table
+        frame.to_csv(out, index=False)
+    elif suffix == ".xlsx":
+        frame = table.drop(columns="geometry") if "geometry" in table else table
+        frame.to_excel(out, index=False)
+    elif suffix == ".gpkg":
+        if isinstance(table, gpd.GeoDataFrame):
+            table.to_file(out, layer=layer, driver="GPKG")
+        else:
+            gpd.GeoDataFrame(table, geometry=[None] * len(table), crs="EPSG:28992").to_file(
+                out, layer=layer, driver="GPKG"
+            )
+    else:
+        msg = f"cannot write {out.name}: use a .csv, .xlsx or .gpkg file name"
+        raise SpreidingError(msg)
+    return out
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """The table as text for the terminal (km, minutes, rounded)."""
+    view = table.copy()
+    for col in view.columns:
+        if col.endswith("_dist_m"):
+            view[col.replace("_dist_m", "_km")] = (view.pop(col) / 1000).round(2)
+        elif col == "mean_time_s":
+            view["mean_min"] = (view.pop(col) / 60).round(1)
+    for col in ("residents", "covered", "uncovered", "unreachable"):
+        if col in view:
+            view[col] = view[col].round(0).astype("Int64")
+    if "covered_pct" in view:
+        view["covered_pct"] = view["covered_pct"].round(1)
+    return view.drop(columns=[c for c in ("distance_model", "placement", "norm") if c in view]).to_string(index=False)
+
+
+def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:
+    """Load the region and the network for a mode as the options say."""
+    from spreiding.data.region import load_region
+    from spreiding.network.roads import load_network
+
+    region = load_region(args.data_dir, population_path=args.population, facilities_path=args.facilities)
+    network = None
+    if not args.crowfly:
+        network = load_network(args.network, norm_mode, data_dir=region.data_dir, progress=not args.no_progress)
+    return region, network
+
+
+def study_from_args(args: argparse.Namespace, norm: Norm) -> Study:
+    """The :class:`~spreiding.study.Study` for the command's data, placement and mode options."""
+    from spreiding.study import Study, StudySettings
+
+    region, network = load_inputs(args, norm.mode)
+    settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
+    return Study.from_region(region, network, settings, progress=not args.no_progress)

@@ -1,0 +1,437 @@
+"""The one analysis object: every question about a region goes through a :class:`Study`.
+
+A study is built once from a region's population and service points, a
+travel mode's road network (or none: crow-fly), a placement of residents and
+the matrix cut-offs (:class:`StudySettings`). It answers:
+
+- :meth:`Study.evaluate` — coverage of a norm in a scenario (the base
+  situation is the scenario without edits);
+- :meth:`Study.compare` — scenario B against scenario A;
+- :meth:`Study.closure_impact` / :meth:`Study.opening_impact` — what closing
+  one counted service point, or opening one candidate, would change;
+- :meth:`Study.suggest_sites` — new sites by MCLP / LSCP / p-median.
+
+The CLI, the app, the report, the exports and the notebook all use it. The
+base situation of a norm with one limit is computed by one multi-source search
+(fast); everything else reuses one points × service-points matrix built on
+first need. Results are cached per study in a bounded LRU keyed on the frozen
+norm and scenario; :meth:`Study.fork` gives a study that shares the immutable
+base matrix but has its own cache and its own grown matrix (one per app
+session), so nothing mutable is shared.
+
+Examples
+--------
+A hand-made line: residents at 0, 1 and 4 km, one library at 0 km (crow-fly, no detour).
+
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> from spreiding.analysis.norm import Norm
+>>> pop = gpd.GeoDataFrame({"cell_id": ["a", "b", "c"], "pop_total": [10.0, 20.0, 30.0],
+...     "municipality": ["X", "X", "Y"]}, geometry=[Point(0, 0), Point(1000, 0), Point(4000, 0)], crs=28992)
+>>> lib = gpd.GeoDataFrame({"id": ["L"], "name": ["Bieb"], "kind": ["vestiging"], "status": ["open"]},
+...     geometry=[Point(0, 0)], crs=28992)
+>>> study = Study(pop, lib, settings=StudySettings(detour_factor=1.0), total_label="Proef")
+>>> result = study.evaluate(Norm(name="2 km", mode="car", max_dist_m=2000.0))
+>>> total = result.table.iloc[-1]
+>>> str(total["municipality"]), float(total["residents"]), float(total["covered"])
+('Proef', 60.0, 30.0)
+>>> round(float(total["mean_dist_m"]), 1)
+2333.3
+
+Residents at 0 and 1 km (30) are within 2 km; the mean is (10·0 + 20·1000 + 30·4000) / 60.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+
+from spreiding.analysis.coverage import TOTAL_LABEL, coverage_table
+from spreiding.analysis.evaluation import (
+    SCENARIO_CUTOFF_S,
+    Evaluation,
+    ScenarioContext,
+    compare_results,
+    evaluate,
+    prepare_context,
+)
+from spreiding.analysis.impact import closure_impact, opening_impact
+from spreiding.analysis.measures import is_covered
+from spreiding.analysis.norm import Norm
+from spreiding.analysis.placement import PLACEMENTS, counted_facilities, population_points
+from spreiding.analysis.scenario import Scenario
+from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.network.engine import (
+    DEFAULT_CUTOFF_M,
+    DEFAULT_DETOUR_FACTOR,
+    DEFAULT_FACILITY_SNAP_M,
+    DEFAULT_POINT_SNAP_M,
+    DistanceMatrix,
+    DistanceModel,
+    nearest_facility,
+)
+from spreiding.network.roads import RoadNetwork
+
+__all__ = ["BASE", "Analysis", "Study", "StudySettings", "analyse"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+BASE = Scenario(name="basis")
+"""The base situation: the scenario without edits."""
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """How a study computes distances (frozen: a cache key).
+
+    Attributes
+    ----------
+    mode
+        Travel mode (``car``, ``bike``, ``walk``); must match the network.
+    placement
+        ``"cell_centre"`` or ``"street_nodes"`` (residents spread over residential street nodes).
+    cutoff_m, cutoff_s
+        Largest distance / travel time kept in the points × service-points
+        matrix; points beyond get an exact search, never "unreachable".
+    detour_factor
+        Crow-fly model only (no network).
+    max_snap_m, facility_max_snap_m
+        Largest straight leg to the road for residents / service points.
+    """
+
+    mode: str = "car"
+    placement: str = "cell_centre"
+    cutoff_m: float = DEFAULT_CUTOFF_M
+    cutoff_s: float = SCENARIO_CUTOFF_S
+    detour_factor: float = DEFAULT_DETOUR_FACTOR
+    max_snap_m: float = DEFAULT_POINT_SNAP_M
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+
+    def __post_init__(self) -> None:
+        if self.placement not in PLACEMENTS:
+            msg = f"unknown placement {self.placement!r}; use one of {', '.join(PLACEMENTS)}"
+            raise ConfigError(msg)
+        if not (self.cutoff_m > 0 and self.cutoff_s > 0):
+            msg = f"matrix cut-offs must be positive, got {self.cutoff_m!r} m and {self.cutoff_s!r} s"
+            raise ConfigError(msg)
+
+
+class _LRU:
+    """A small thread-safe LRU cache (bounded; one per study)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]  # type: ignore[no-any-return]
+        value = make()
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class Study:
+    """One region, one travel mode, one placement: every coverage question goes through here.
+
+    Parameters
+    ----------
+    population
+        Population cells (``pop_total``, age bands, ``municipality``, point geometry).
+    facilities
+        All service points, every status and kind (scenarios choose among them).
+    network
+        The mode's road network, or ``None`` for crow-fly estimates.
+    settings
+        :class:`StudySettings` (mode, placement, cut-offs, snap limits).
+    total_label
+        Label of the total row (the region's name).
+    cache_size
+        Results kept in this study's LRU cache.
+    progress
+        Progress bars while building the matrix.
+    """
+
+    def __init__(
+        self,
+        population: gpd.GeoDataFrame,
+        facilities: gpd.GeoDataFrame,
+        network: RoadNetwork | None = None,
+        settings: StudySettings | None = None,
+        *,
+        total_label: str = TOTAL_LABEL,
+        cache_size: int = 32,
+        progress: bool = False,
+    ) -> None:
+        self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
+        if network is not None and network.mode.name != self.settings.mode:
+            msg = (
+                f"the study is for {self.settings.mode!r} but the network is for {network.mode.name!r}; "
+                f"load the {self.settings.mode} network"
+            )
+            raise ConfigError(msg)
+        frame = facilities.copy()
+        frame["id"] = frame["id"].astype(str)
+        self.population = population
+        self.facilities = frame
+        self.network = network
+        self.total_label = total_label
+        self.progress = progress
+        self._cache = _LRU(cache_size)
+        self._lock = threading.RLock()
+        self._base_context: ScenarioContext | None = None
+        self._context: ScenarioContext | None = None
+
+    @classmethod
+    def from_region(
+        cls, region: Any, network: RoadNetwork | None = None, settings: StudySettings | None = None, **kwargs: Any
+    ) -> Study:
+        """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
+        label = getattr(region, "total_label", None) or region.name
+        return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
+
+    def fork(self) -> Study:
+        """A study sharing this one's points and base matrix (immutable) with its own cache and growth."""
+        other = Study.__new__(Study)
+        other.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_cache", "_lock", "_context")})
+        other._cache = _LRU(self._cache.maxsize)
+        other._lock = threading.RLock()
+        other._context = self._base_context
+        return other
+
+    # ------------------------------------------------------------------ inputs
+
+    @cached_property
+    def points(self) -> gpd.GeoDataFrame:
+        """The residents' points (cell centres or street nodes)."""
+        return population_points(self.population, self.settings.placement, self.network)
+
+    @property
+    def model(self) -> DistanceModel:
+        """The distance model."""
+        if self.network is not None:
+            return DistanceModel("network", self.network.mode.name, source=self.network.source)
+        return DistanceModel("crowfly", self.settings.mode, detour_factor=self.settings.detour_factor)
+
+    @property
+    def context(self) -> ScenarioContext:
+        """The points × service-points matrix (built on first use; grows with new sites)."""
+        with self._lock:
+            if self._context is None:
+                if self._base_context is None:
+                    self._base_context = self._build_context()
+                self._context = self._base_context
+            return self._context
+
+    @property
+    def has_matrix(self) -> bool:
+        """Whether the matrix has been built."""
+        return self._context is not None
+
+    def _build_context(self) -> ScenarioContext:
+        s = self.settings
+        ctx = prepare_context(
+            self.points,
+            self.facilities,
+            self.network,
+            mode=s.mode,
+            placement="cell_centre",  # self.points are placed already
+            cutoff_m=s.cutoff_m,
+            cutoff_s=s.cutoff_s,
+            detour_factor=s.detour_factor,
+            total_label=self.total_label,
+            max_snap_m=s.max_snap_m,
+            facility_max_snap_m=s.facility_max_snap_m,
+            progress=self.progress,
+        )
+        return ctx
+
+    def _grow(self, context: ScenarioContext) -> None:
+        with self._lock:
+            if self._context is None or context.matrix.shape[1] > self._context.matrix.shape[1]:
+                self._context = context
+
+    # ------------------------------------------------------------------ questions
+
+    def _check_norm(self, norm: Norm) -> None:
+        if norm.mode != self.settings.mode:
+            msg = (
+                f"the norm is for {norm.mode!r} but this study computes {self.settings.mode!r} distances; "
+                f"make a study for {norm.mode!r}"
+            )
+            raise ConfigError(msg)
+
+    def evaluate(self, norm: Norm, scenario: Scenario | None = None, *, by: str = "municipality") -> Evaluation:
+        """Coverage of ``norm`` in ``scenario`` (the base when ``None``), compared with the base.
+
+        Parameters
+        ----------
+        norm
+            The norm (its mode must be the study's).
+        scenario
+            The scenario; ``None`` or a scenario without edits is the base.
+        by
+            Grouping column of the population (``municipality``).
+
+        Returns
+        -------
+        Evaluation
+        """
+        self._check_norm(norm)
+        scenario = scenario if scenario is not None else BASE
+        if not scenario.edits:
+            return self._base(norm, by)
+        base = self._base(norm, by, matrix=True)
+        key = ("scenario", norm, scenario, by)
+        result = self._cache.get(key, lambda: evaluate(self.context, scenario, norm, by=by, base=base))
+        if result.context is not None:
+            self._grow(result.context)
+        return result
+
+    def _base(self, norm: Norm, by: str, *, matrix: bool = False) -> Evaluation:
+        two_limits = norm.max_dist_m is not None and norm.max_time_s is not None
+        use_matrix = matrix or two_limits or self.has_matrix
+        key = ("base", norm, by, use_matrix)
+        if use_matrix:
+            return self._cache.get(key, lambda: evaluate(self.context, BASE, norm, by=by))
+        return self._cache.get(key, lambda: self._base_by_search(norm, by))
+
+    def _base_by_search(self, norm: Norm, by: str) -> Evaluation:
+        """The base of a one-limit norm by one multi-source search (no matrix needed)."""
+        counted = counted_facilities(self.facilities, norm)
+        if counted.empty:
+            msg = f"no open service points of kinds {sorted(norm.kinds)}; check the service-point file or the norm"
+            raise InvalidDataError(msg)
+        s = self.settings
+        near = nearest_facility(
+            self.points,
+            counted,
+            self.network,
+            mode=s.mode,
+            detour_factor=s.detour_factor,
+            max_snap_m=s.max_snap_m,
+            facility_max_snap_m=s.facility_max_snap_m,
+        )
+        covered = is_covered(norm, near.dist_m, near.time_s)
+        table = coverage_table(self.points, near, norm, covered=covered, by=by, total_label=self.total_label)
+        unreachable = float(table["unreachable"].iloc[-1])
+        if unreachable > 0:
+            logger.warning("%.0f residents cannot reach a counted service point (%s)", unreachable, near.model.label)
+        return Evaluation(
+            BASE, norm, near.model, self.points, self.facilities, counted, near, covered, table,
+            None, None, by, self.total_label,
+        )  # fmt: skip
+
+    def compare(self, a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Scenario B against scenario A (see :func:`~spreiding.analysis.evaluation.compare_results`)."""
+        return compare_results(a, b)
+
+    def closure_impact(self, norm: Norm, scenario: Scenario | None = None) -> pd.DataFrame:
+        """What closing each counted service point alone would change.
+
+        See :func:`~spreiding.analysis.impact.closure_impact`.
+        """
+        self._check_norm(norm)
+        scenario = scenario if scenario is not None else BASE
+        ev = self._base(norm, "municipality", matrix=True) if not scenario.edits else self.evaluate(norm, scenario)
+        return self._cache.get(("closure", norm, scenario), lambda: closure_impact(ev))
+
+    def candidate_matrix(self, candidates: gpd.GeoDataFrame) -> DistanceMatrix:
+        """Points × candidate sites (one search per candidate), keyed by ``candidate_id`` / ``id``."""
+        from spreiding.siting.advice import candidate_matrix
+
+        return candidate_matrix(self.context, candidates, progress=self.progress)
+
+    def opening_impact(
+        self, norm: Norm, candidates: gpd.GeoDataFrame, scenario: Scenario | None = None
+    ) -> pd.DataFrame:
+        """What opening each candidate alone would add (see :func:`~spreiding.analysis.impact.opening_impact`)."""
+        ev = self.evaluate(norm, scenario)
+        if ev.context is None:
+            ev = self._base(norm, "municipality", matrix=True)
+        return opening_impact(ev, candidates, self.candidate_matrix(candidates))
+
+    def suggest_sites(
+        self, norm: Norm, candidates: gpd.GeoDataFrame, *, scenario: Scenario | None = None, **kwargs: Any
+    ) -> Any:
+        """New sites by MCLP / LSCP / p-median (see :func:`spreiding.siting.advice.suggest_sites`).
+
+        Returns
+        -------
+        spreiding.siting.advice.SiteAdvice
+        """
+        from spreiding.siting.advice import suggest_sites
+
+        self._check_norm(norm)
+        kwargs.setdefault("progress", self.progress)
+        return suggest_sites(self.context, candidates, norm, scenario=scenario, **kwargs)
+
+
+Analysis = Evaluation
+"""Former name of the result of :func:`analyse` (now an :class:`Evaluation` of the base)."""
+
+
+def analyse(
+    population: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    norm: Norm,
+    network: RoadNetwork | None = None,
+    *,
+    placement: str = "cell_centre",
+    total_label: str = TOTAL_LABEL,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    max_snap_m: float = DEFAULT_POINT_SNAP_M,
+    facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
+) -> Evaluation:
+    """Coverage of one norm in the base situation: ``Study(...).evaluate(norm)`` in one call.
+
+    Parameters
+    ----------
+    population, facilities, network
+        As for :class:`Study`.
+    norm
+        The norm.
+    placement, detour_factor, max_snap_m, facility_max_snap_m
+        See :class:`StudySettings`.
+    total_label
+        Label of the total row.
+
+    Returns
+    -------
+    Evaluation
+    """
+    if network is not None and network.mode.name != norm.mode:
+        msg = f"the norm is for {norm.mode!r}, the network for {network.mode.name!r}; load the {norm.mode} network"
+        raise ConfigError(msg)
+    settings = StudySettings(
+        mode=norm.mode,
+        placement=placement,
+        detour_factor=detour_factor,
+        max_snap_m=max_snap_m,
+        facility_max_snap_m=facility_max_snap_m,
+    )
+    return Study(population, facilities, network, settings, total_label=total_label).evaluate(norm)
