@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +15,8 @@ import pytest
 
 from spreiding.data.config import DataPaths, data_paths
 
-os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
+os.environ.setdefault("SPREIDING_CACHE_DIR", _session_dir := tempfile.mkdtemp(prefix="spreiding-cache-"))
+atexit.register(shutil.rmtree, _session_dir, ignore_errors=True)
 
 _REASON = (
     "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "
