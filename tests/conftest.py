@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
-from pathlib import Path
+import shutil
+import tempfile
 
 import geopandas as gpd
 import numpy as np
@@ -12,7 +14,8 @@ import pytest
 
 from spreiding.data.config import DataPaths, data_paths
 
-os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
+os.environ.setdefault("SPREIDING_CACHE_DIR", _session_dir := tempfile.mkdtemp(prefix="spreiding-cache-"))
+atexit.register(shutil.rmtree, _session_dir, ignore_errors=True)
 
 _REASON = (
     "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "

@@ -60,7 +60,8 @@ def test_default_path_env(monkeypatch, tmp_path: Path) -> None:
     assert default_store_path() == tmp_path / "a.sqlite"
     monkeypatch.delenv("SPREIDING_STORE")
     monkeypatch.setenv("SPREIDING_DATA_DIR", str(tmp_path))
-    assert default_store_path() == tmp_path.resolve() / "scenarios.sqlite"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_store_path() == tmp_path / "xdg" / "spreiding" / "scenarios.sqlite"  # never the data folder
 
 
 def test_geojson_and_json_roundtrip(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Scenario store: scenarios persisted in an embedded SQLite file.
 
-Default path: ``$SPREIDING_STORE``; else ``<data dir>/scenarios.sqlite`` when
-that folder is writable; else ``~/.local/share/spreiding/scenarios.sqlite``
-(the shared data folder is read-only).
+Default path: ``$SPREIDING_STORE``; else ``scenarios.sqlite`` in the user data
+folder (``platformdirs``; ``~/.local/share/spreiding/`` on Linux). Never the
+data folder, which may be read-only and shared.
 
 Safety: every write is one transaction (``BEGIN IMMEDIATE``), so a crash
 mid-save leaves what was saved before intact; WAL mode and a busy timeout let
@@ -33,6 +33,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from spreiding.analysis.scenario import Edit, Scenario
+from spreiding.data.config import user_data_dir
 from spreiding.errors import ScenarioError, StoreError
 
 __all__ = [
@@ -72,18 +73,22 @@ _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 
 
 def default_store_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Where the store lives: ``$SPREIDING_STORE``, the data folder if writable, else the user folder."""
+    """Where the store lives: ``$SPREIDING_STORE``, else ``scenarios.sqlite`` in the user data folder.
+
+    Parameters
+    ----------
+    data_dir
+        Ignored; kept so existing callers keep working. The store is never
+        written into the data folder (it may be read-only and shared).
+
+    Returns
+    -------
+    pathlib.Path
+        The store file (its folder is created when the store is opened).
+    """
     if os.environ.get(STORE_ENV):
         return Path(os.environ[STORE_ENV]).expanduser()
-    try:
-        from spreiding.data.config import resolve_data_dir
-
-        root = resolve_data_dir(data_dir)
-        if os.access(root, os.W_OK):
-            return root / "scenarios.sqlite"
-    except Exception:  # no data folder: fall through to the user folder
-        logger.debug("no writable data folder for the scenario store", exc_info=True)
-    return Path.home() / ".local" / "share" / "spreiding" / "scenarios.sqlite"
+    return user_data_dir() / "scenarios.sqlite"
 
 
 def _now() -> str:

@@ -4,13 +4,22 @@ The data folder is resolved in this order:
 
 1. an explicit ``data_dir`` argument;
 2. the ``SPREIDING_DATA_DIR`` environment variable;
-3. ``data/`` in the repository, when it holds the default region's files;
-4. ``../shared/data`` next to the repository, when present;
-5. ``data/`` in the repository (where ``spreiding fetch`` downloads to).
+3. ``data/`` in the checkout, when it holds the default region's files;
+4. ``../shared/data`` next to the checkout, when present;
+5. the user data folder (:func:`user_data_dir`), where ``spreiding fetch``
+   downloads to.
+
+Steps 3 and 4 only apply when the package runs from a source checkout
+(:data:`REPO_DIR` holds ``pyproject.toml`` and ``spreiding/``); an installed
+wheel goes straight from 2 to 5.
 
 The layout below the folder is the same everywhere (``cbs/``, ``osm/``,
 ``gebieden/``, ``voorzieningen/``); the default file names are those of the
 Drenthe region.
+
+Nothing is ever written into the data folder or the source tree: derived
+caches go to :func:`cache_dir`, downloads and the scenario store to
+:func:`user_data_dir` (both the platform's user folders, via ``platformdirs``).
 """
 
 from __future__ import annotations
@@ -20,14 +29,27 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
+
 from spreiding.errors import DataNotFoundError
 
-__all__ = ["REPO_DIR", "DataPaths", "cache_dir", "data_paths", "resolve_data_dir"]
+__all__ = [
+    "CACHE_ENV",
+    "REPO_DIR",
+    "DataPaths",
+    "cache_dir",
+    "data_paths",
+    "in_checkout",
+    "resolve_data_dir",
+    "user_data_dir",
+]
 
 logger = logging.getLogger(__name__)
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 ENV_VAR = "SPREIDING_DATA_DIR"
+CACHE_ENV = "SPREIDING_CACHE_DIR"
+_APP_NAME = "spreiding"
 
 
 @dataclass(frozen=True)
@@ -136,14 +158,7 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None, *, must_exi
     elif os.environ.get(ENV_VAR):
         root = Path(os.environ[ENV_VAR]).expanduser().resolve()
     else:
-        repo_data = REPO_DIR / "data"
-        shared = (REPO_DIR.parent / "shared" / "data").resolve()
-        if _has_default_files(repo_data):
-            root = repo_data
-        elif shared.is_dir():
-            root = shared
-        else:
-            root = repo_data
+        root = _checkout_data_dir() or user_data_dir()
     if must_exist and not root.is_dir():
         msg = (
             f"data folder {root} does not exist; set {ENV_VAR} to a folder with the "
@@ -158,20 +173,38 @@ def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
     return DataPaths(resolve_data_dir(data_dir, must_exist=False))
 
 
-def cache_dir() -> Path:
-    """Return the folder for derived caches (built networks), creating it.
+def in_checkout() -> bool:
+    """Whether the package runs from a source checkout (not from an installed wheel)."""
+    return (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "spreiding").is_dir()
 
-    ``SPREIDING_CACHE_DIR`` overrides the default ``.cache/`` in the repository
-    (or ``~/.cache/spreiding`` when the repository is not writable).
+
+def _checkout_data_dir() -> Path | None:
+    """``data/`` of the checkout when it holds the default files, else ``../shared/data`` when present."""
+    if not in_checkout():
+        return None
+    repo_data = REPO_DIR / "data"
+    shared = (REPO_DIR.parent / "shared" / "data").resolve()
+    if _has_default_files(repo_data):
+        return repo_data
+    return shared if shared.is_dir() else None
+
+
+def user_data_dir() -> Path:
+    """Return the user's data folder for spreiding (``spreiding fetch`` downloads, the scenario store).
+
+    The platform's user data folder (``platformdirs``; ``~/.local/share/spreiding``
+    on Linux). Not created here.
     """
-    env = os.environ.get("SPREIDING_CACHE_DIR")
-    candidates = [Path(env)] if env else [REPO_DIR / ".cache", Path.home() / ".cache" / "spreiding"]
-    for path in candidates:
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(path, os.W_OK):
-            return path
-    msg = "no writable cache folder; set SPREIDING_CACHE_DIR to a writable folder"
-    raise DataNotFoundError(msg)
+    return Path(platformdirs.user_data_dir(_APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Return the folder for derived caches (built networks, contracted graphs, KD-trees).
+
+    ``SPREIDING_CACHE_DIR`` when set, else the platform's user cache folder
+    (``platformdirs``; ``~/.cache/spreiding`` on Linux). Never the data folder
+    or the source tree. Not created here: :mod:`spreiding._cache` creates it
+    when it writes, and carries on without a cache when it cannot.
+    """
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(_APP_NAME, appauthor=False))

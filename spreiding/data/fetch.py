@@ -38,7 +38,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from spreiding.data.config import ENV_VAR, REPO_DIR
+from spreiding.data.config import ENV_VAR, user_data_dir
 from spreiding.errors import ConfigError, DownloadError
 
 __all__ = [
@@ -221,13 +221,15 @@ def load_manifest(
 
 
 def default_fetch_dir() -> Path:
-    """Return the folder ``spreiding fetch`` downloads to.
+    """Return the folder ``spreiding fetch`` downloads to (when ``--data-dir`` is not given).
 
-    ``SPREIDING_DATA_DIR`` when set, otherwise ``data/`` in the repository
-    (never the read-only shared reference folder).
+    ``SPREIDING_DATA_DIR`` when set, otherwise the user data folder
+    (:func:`~spreiding.data.config.user_data_dir`), which
+    :func:`~spreiding.data.config.resolve_data_dir` falls back to. Never the
+    source tree, never the read-only shared reference folder.
     """
     env = os.environ.get(ENV_VAR)
-    return Path(env).expanduser().resolve() if env else REPO_DIR / "data"
+    return Path(env).expanduser().resolve() if env else user_data_dir()
 
 
 def file_digest(path: str | os.PathLike[str], algorithm: str = "sha256") -> str:
