@@ -2,9 +2,10 @@
 
 :func:`load_region` reads population, service points and boundaries from the
 data folder, with the file names and settings of the region's
-:class:`~spreiding.data.regions.RegionSpec` (each loader reports what it read); :func:`analyse` computes
-distances for a norm and returns every coverage table at once. The CLI and
-the app both go through these two functions.
+:class:`~spreiding.data.regions.RegionSpec` (each loader reports what it
+read); :func:`analyse` computes distances for a norm and returns every
+coverage table at once. The CLI and the app both go through these two
+functions.
 """
 
 from __future__ import annotations
