@@ -402,7 +402,7 @@ def analyse(
     network: RoadNetwork | None = None,
     *,
     placement: str = "cell_centre",
-    total_label: str = TOTAL_LABEL,
+    total_label: str | None = None,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     max_snap_m: float = DEFAULT_POINT_SNAP_M,
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
@@ -418,12 +418,16 @@ def analyse(
     placement, detour_factor, max_snap_m, facility_max_snap_m
         See :class:`StudySettings`.
     total_label
-        Label of the total row.
+        Label of the total row; default the default region's (``SPREIDING_REGION``).
 
     Returns
     -------
     Evaluation
     """
+    if total_label is None:
+        from spreiding.data.regions import get_region
+
+        total_label = get_region().total_label
     if network is not None and network.mode.name != norm.mode:
         msg = f"the norm is for {norm.mode!r}, the network for {network.mode.name!r}; load the {norm.mode} network"
         raise ConfigError(msg)

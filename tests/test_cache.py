@@ -21,9 +21,9 @@ from spreiding.data import config
 from spreiding.data.config import cache_dir, resolve_data_dir, user_data_dir
 from spreiding.data.facilities import load_facilities
 from spreiding.data.fetch import default_fetch_dir
-from spreiding.data.region import analyse
 from spreiding.network.modes import BIKE, CAR
 from spreiding.network.roads import load_network
+from spreiding.study import analyse
 
 from .conftest import TINY_EDGES, TINY_NODES, points
 from .test_network import write_osmnx_gpkg

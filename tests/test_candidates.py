@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon, box
 
@@ -53,7 +54,7 @@ def test_default_candidates_in_drenthe() -> None:
     assert frame.crs.to_epsg() == 28992
     assert len(frame) == 505
     assert frame["candidate_id"].is_unique
-    assert frame["in_drenthe"].all()
+    assert frame["in_region"].all()
     places = frame[frame["source"] == "osm_place"]
     buildings = frame[frame["source"] == "osm_building"]
     assert places["kind"].value_counts().to_dict() == {"village": 167, "town": 11, "city": 2}
@@ -74,10 +75,10 @@ def test_default_candidates_in_drenthe() -> None:
 @pytest.mark.data
 @needs_points
 def test_all_layers_unfiltered() -> None:
-    frame = load_osm_candidates(place_classes=None, building_kinds=None, in_drenthe_only=False)
+    frame = load_osm_candidates(place_classes=None, building_kinds=None, in_region_only=False)
     assert len(frame) == 1317 + 1011  # README: kernen + kandidaten
     assert frame["candidate_id"].is_unique
-    assert frame["in_drenthe"].sum() == 472 + 361
+    assert frame["in_region"].sum() == 472 + 361
     assert frame["name"].isna().sum() == 90  # unnamed OSM buildings stay, with a missing name
 
 
@@ -90,7 +91,7 @@ def test_filters_and_stable_ids() -> None:
     hamlets = load_osm_candidates(place_classes=["hamlet"], building_kinds=[])
     assert len(hamlets) == 205
     default = load_osm_candidates()
-    every_place = load_osm_candidates(place_classes=None, building_kinds=[], in_drenthe_only=False)
+    every_place = load_osm_candidates(place_classes=None, building_kinds=[], in_region_only=False)
     # the same place keeps its id whatever the filter
     merged = default.merge(every_place[["candidate_id", "name"]], on="candidate_id", suffixes=("", "_all"))
     assert len(merged) == 180
@@ -135,7 +136,7 @@ def test_pbf_helsinki_extract() -> None:
     }
     city = frame[frame["source"] == "osm_place"].iloc[0]
     assert (city["candidate_id"], city["name"]) == ("kern-n1372477580", "Helsinki")
-    assert frame["in_drenthe"].isna().all()
+    assert frame["in_region"].isna().all()
     # the Oodi library is a closed way: its centroid lies near its nodes (24.938 E, 60.173 N)
     wgs = frame.to_crs("EPSG:4326").set_index("candidate_id")
     oodi = wgs.loc["gebouw-w596937289"]
@@ -152,7 +153,7 @@ def test_pbf_area_and_region() -> None:
     assert 0 < len(clipped) < 15
     assert clipped.geometry.distance(city).max() <= 300
     marked = candidates_from_pbf(HELSINKI_PBF, region=near)
-    assert marked["in_drenthe"].sum() == len(clipped)
+    assert marked["in_region"].sum() == len(clipped)
 
 
 @pytest.mark.skipif(not TEST_PBF.is_file(), reason="pyrosm's test.osm.pbf not installed")
@@ -195,7 +196,7 @@ def test_user_csv_numbered_ids(tmp_path: Path) -> None:
     assert set(frame["kind"]) == {"user"}
     assert frame.geometry.iloc[0].x == pytest.approx(155000, abs=0.5)
     assert frame.geometry.iloc[0].y == pytest.approx(463000, abs=0.5)
-    assert frame["in_drenthe"].isna().all()
+    assert frame["in_region"].isna().all()
     assert frame.attrs["source"]["quality"]["source_user"] == 2
 
 
@@ -206,7 +207,7 @@ def test_user_ids_kind_and_region(tmp_path: Path) -> None:
     frame = load_user_candidates(path, region=box(150_000, 460_000, 160_000, 470_000))
     assert frame["candidate_id"].tolist() == ["user-7", "user-8"]
     assert frame["kind"].tolist() == ["dorpshuis/buurthuis", "school"]
-    assert frame["in_drenthe"].tolist() == [True, False]
+    assert frame["in_region"].tolist() == [True, False]
 
 
 def test_user_duplicate_ids(tmp_path: Path) -> None:
@@ -271,3 +272,11 @@ def test_load_candidates_dispatches_by_source(tmp_path) -> None:
     paths = data_paths()
     if paths.osm_points.exists():
         assert set(load_candidates("osm")["source"]) == {"osm_place", "osm_building"}
+
+
+def test_user_inside_column_named_by_region(tmp_path: Path) -> None:
+    """A user file's inside column is the region's (``in_drenthe``), read as ``in_region``."""
+    path = _write(tmp_path, "name,x,y,in_drenthe\nA,155000,463000,yes\nB,155100,463000,0\nC,155200,463000,\n")
+    frame = load_user_candidates(path)
+    assert frame["in_region"].tolist() == [True, False, pd.NA]
+    assert "in_drenthe" not in frame.columns

@@ -301,7 +301,7 @@ def test_manifest_from_a_json_path(tmp_path: Path) -> None:
     (item,) = load_manifest(path)
     assert item.name == "a" and item.dest == "a/a.bin"
     assert load_manifest(str(path)) == (item,)
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match="bestaat niet"):
         load_manifest(tmp_path / "nope.json")
     path.write_text('{"region": "x"}')
     with pytest.raises(ConfigError, match="'files' list"):

@@ -72,6 +72,7 @@ from spreiding.data.prepare import (
     vierkant_from_zip,
 )
 from spreiding.data.region import OSM_FALLBACK_WARNING, load_region
+from spreiding.data.regions import FILE_ROLES
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 from spreiding.study import analyse
 
@@ -181,9 +182,9 @@ def make_pbf(folder: Path) -> Path:
     return path
 
 
-def manifest_for(server: Server, folder: Path, names: dict[str, str]) -> Path:
-    """A test manifest: the three served files, the manual list and the region settings."""
-    raw = {
+def manifest_for(server: Server, folder: Path, names: dict[str, str], **settings: Any) -> Path:
+    """A test manifest: the three served files, the manual list and the region settings (``settings`` win)."""
+    raw: dict[str, Any] = {
         "region": "drenthe",
         "description": "test region (hand-made squares)",
         "province": "Drenthe",
@@ -196,6 +197,7 @@ def manifest_for(server: Server, folder: Path, names: dict[str, str]) -> Path:
             {"name": "libs", "manual": True, "dest": "voorzieningen/bibliotheken_drenthe.csv"},
         ],
     }
+    raw.update(settings)
     path = folder / "manifest.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
     return path
@@ -346,6 +348,34 @@ def test_compiled_list_wins_over_osm(manifest: Path, data_dir: Path) -> None:
     region = load_region(data_dir)
     assert region.facilities["id"].tolist() == ["dr-1"]
     assert OSM_FALLBACK_WARNING not in region.facilities.attrs["source"]["warnings"]
+
+
+def test_region_file_names_outputs_and_columns(served: Server, tmp_path: Path, data_dir: Path) -> None:
+    """Another region's file names and region column come from its region file, not from a convention."""
+    files = {role: f"x/{role}.bin" for role in FILE_ROLES}
+    files |= {"boundaries": "grenzen/p.gpkg", "vierkant": "bev/p_vk.gpkg", "osm_libraries": "bieb/osm.csv"}
+    files |= {"libraries": "bieb/lijst.csv", "roads_pbf": "osm/drenthe-latest.osm.pbf"}
+    columns = {"region_column": "gebied", "region_value": "proef", "outside_value": "rand"}
+    columns |= {"inside_column": "in_proef", "share_column": "aandeel_in_proef"}
+    settings = {"region": "proef", "province": "Proefland", "total_label": "Heel Proefland", "ring_m": 15000}
+    names = {"osm": "region.osm.pbf", "vk100": "vk100.zip", "wbk": "wijkbuurtkaart.zip"}
+    manifest = manifest_for(served, tmp_path, names, data_files=files, columns=columns, **settings)
+    paths = fetch_region(manifest, data_dir, progress=False)
+    dp = DataPaths(data_dir, manifest)
+    assert dp.boundaries == data_dir / "grenzen" / "p.gpkg" and dp.vierkant == data_dir / "bev" / "p_vk.gpkg"
+    assert {dp.boundaries, dp.vierkant, dp.osm_libraries} <= set(paths)
+    assert gpd.read_file(dp.boundaries, layer="provincie")["provincie"].tolist() == ["Proefland"]
+    table = pd.read_csv(dp.osm_libraries)
+    assert "region" not in table.columns
+    assert dict(zip(table["id"], table["gebied"], strict=True)) == {
+        "osm-n101": "proef",
+        "osm-n102": "rand",
+        "osm-n106": "rand",
+        "osm-w201": "proef",
+    }
+    region = load_region(data_dir, region=manifest)
+    assert (region.name, region.total_label) == ("Proefland", "Heel Proefland")
+    assert region.residents == pytest.approx(187.0)
 
 
 def test_missing_downloads_are_skipped_with_a_warning(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:

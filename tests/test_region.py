@@ -29,6 +29,7 @@ def test_region_inputs(region):
     assert len(region.facilities) == 93  # data README: 93 rows
     assert region.municipalities.municipality.nunique() == 12
     assert {s["kind"] for s in region.sources} >= {"population", "facilities"}
+    assert (region.spec.key, region.name, region.total_label) == ("drenthe", "Drenthe", "Drenthe")
 
 
 @pytest.mark.data

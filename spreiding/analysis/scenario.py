@@ -24,6 +24,7 @@ from shapely.geometry import Point
 from spreiding._validate import rows_text
 from spreiding.analysis.norm import Norm
 from spreiding.data.facilities import KINDS
+from spreiding.data.regions import RegionLike, get_region
 from spreiding.errors import ScenarioError
 
 __all__ = [
@@ -324,18 +325,29 @@ def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoD
 # --------------------------------------------------------------------------- real examples
 
 
-def library_examples(facilities: gpd.GeoDataFrame) -> list[Scenario]:
+def library_examples(facilities: gpd.GeoDataFrame, region: RegionLike = None) -> list[Scenario]:
     """Scenarios from the closed, planned and cancelled rows of the library list.
 
     One scenario "<name> geopend" per planned or cancelled row, "<name> weer
     open" per closed row, and "alle plannen uitgevoerd" (every planned row
     open). Descriptions quote ``status``, ``status_year`` and ``notes``.
-    Rows outside the region (``region`` other than ``drenthe``) are skipped
-    when that column exists.
+
+    Parameters
+    ----------
+    facilities
+        The service points (all statuses).
+    region
+        Region spec, key or region-file path (default: the default region).
+        Rows whose region column (``columns.region_column``) is not the
+        region's value (``columns.region_value``) are skipped, when that
+        column exists and some row has the value.
     """
+    labels = get_region(region).columns
     rows = facilities
-    if "region" in rows.columns and (rows["region"] == "drenthe").any():
-        rows = rows.loc[rows["region"] == "drenthe"]
+    if labels.region_column in rows.columns:
+        inside = (rows[labels.region_column] == labels.region_value).fillna(False).to_numpy(dtype=bool)
+        if inside.any():
+            rows = rows.loc[inside]
     out: list[Scenario] = []
     planned: list[str] = []
     for rec in rows.loc[rows["status"] != "open"].to_dict("records"):  # a few rows

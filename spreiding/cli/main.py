@@ -77,7 +77,7 @@ def _ensure_default_data(data_dir: str | None) -> None:
         return
     logger.warning("data folder lacks %s; trying `spreiding fetch` once", ", ".join(p.name for p in missing))
     try:
-        fetch_region("drenthe", data_dir)
+        fetch_region(None, data_dir)
     except SpreidingError as exc:
         logger.warning("could not fetch the default region (%s); the app will show what is missing", exc)
 
@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fe = sub.add_parser("fetch", help="download the default region's data (needs internet)")
     fe.add_argument("--data-dir", help="where to put it (default: $SPREIDING_DATA_DIR or data/)")
-    fe.add_argument("--region", default="drenthe")
+    fe.add_argument("--region", default=None, help="region file name or path (default: $SPREIDING_REGION or drenthe)")
     fe.add_argument("--force", action="store_true", help="download again even when present")
     fe.add_argument("--all", action="store_true", help="also the optional files (neighbouring provinces, 500 m grid)")
     fe.add_argument("--no-progress", action="store_true")

@@ -1,7 +1,8 @@
 """Municipal and provincial boundaries, and which municipality a point lies in.
 
-The default file is ``gebieden/drenthe_gebieden.gpkg`` in the data folder
-(:func:`spreiding.data.config.data_paths`), with the layers ``gemeenten`` (the
+The default file is the region's ``boundaries`` file in the data folder
+(:func:`spreiding.data.config.data_paths`; ``gebieden/drenthe_gebieden.gpkg``
+for Drenthe), with the layers ``gemeenten`` (the
 region's municipalities), ``provincie`` (the outline) and ``buurgemeenten``
 (neighbouring municipalities). Every loader returns a new GeoDataFrame in
 EPSG:28992 with English column names and a :class:`~spreiding.data.sources.SourceInfo`
@@ -23,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from spreiding._validate import require_columns, require_file, require_not_empty, require_unique, rows_text, to_rd_new
 from spreiding.data.config import data_paths
+from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, CRSError, InvalidDataError
 
@@ -92,9 +94,10 @@ def _load_areas(
     name_in: str,
     name_out: str,
     what: str,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Read one boundary layer and return ``name_out``, ``residents``, ``area_km2``, geometry."""
-    file = require_file(Path(path) if path is not None else data_paths(data_dir).boundaries, what, _FETCH_FIX)
+    file = require_file(Path(path) if path is not None else data_paths(data_dir, region).boundaries, what, _FETCH_FIX)
     raw = _read_vector(file, layer, what)
     require_columns(raw, [name_in], f"{what} ({file}, layer {layer})", "use the CBS boundary layout")
     require_not_empty(raw, f"{what} ({file}, layer {layer})", "use a file with at least one area")
@@ -142,15 +145,19 @@ def load_municipalities(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     layer: str = "gemeenten",
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load municipal boundaries.
 
     Parameters
     ----------
     path
-        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+        GeoPackage to read; default ``data_paths(data_dir, region).boundaries``.
     data_dir
         Data folder used when ``path`` is None.
+    region
+        Region whose file to read when ``path`` is None (spec, key or
+        region-file path; default: the default region).
     layer
         Layer with one polygon per municipality and a ``gemeente`` column.
 
@@ -171,7 +178,7 @@ def load_municipalities(
     CRSError
         The layer has no CRS or its coordinates are not in the Netherlands.
     """
-    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "municipal boundaries")
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "municipal boundaries", region)
 
 
 def load_neighbours(
@@ -179,15 +186,19 @@ def load_neighbours(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     layer: str = "buurgemeenten",
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load the neighbouring municipalities (same schema as :func:`load_municipalities`).
 
     Parameters
     ----------
     path
-        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+        GeoPackage to read; default ``data_paths(data_dir, region).boundaries``.
     data_dir
         Data folder used when ``path`` is None.
+    region
+        Region whose file to read when ``path`` is None (spec, key or
+        region-file path; default: the default region).
     layer
         Layer name, default ``buurgemeenten``.
 
@@ -196,7 +207,7 @@ def load_neighbours(
     geopandas.GeoDataFrame
         Columns ``municipality``, ``residents``, ``area_km2``, geometry (EPSG:28992).
     """
-    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "neighbouring municipalities")
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "neighbouring municipalities", region)
 
 
 def load_province(
@@ -204,15 +215,19 @@ def load_province(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     layer: str = "provincie",
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load the province outline.
 
     Parameters
     ----------
     path
-        GeoPackage to read; default ``data_paths(data_dir).boundaries``.
+        GeoPackage to read; default ``data_paths(data_dir, region).boundaries``.
     data_dir
         Data folder used when ``path`` is None.
+    region
+        Region whose file to read when ``path`` is None (spec, key or
+        region-file path; default: the default region).
     layer
         Layer with the outline and a ``provincie`` column.
 
@@ -221,7 +236,7 @@ def load_province(
     geopandas.GeoDataFrame
         Columns ``province``, ``residents``, ``area_km2`` and geometry, EPSG:28992.
     """
-    return _load_areas(path, data_dir, layer, "provincie", "province", "province outline")
+    return _load_areas(path, data_dir, layer, "provincie", "province", "province outline", region)
 
 
 def assign_municipality(

@@ -16,8 +16,11 @@ per site and the columns
     ``"osm_place"``, ``"osm_building"`` or ``"user"``;
 ``municipality``
     text or missing;
-``in_drenthe``
-    nullable boolean (missing when the input does not say).
+``in_region``
+    nullable boolean: the site lies inside the region (missing when the input
+    does not say). The input files name this column after the region
+    (``in_drenthe``; the region file's ``columns.inside_column``); the loaders
+    read it from there.
 
 Other input columns (``place_class``, ``subclass``, ``province``, ``osm_id``)
 are kept.
@@ -40,6 +43,7 @@ from shapely.geometry.base import BaseGeometry
 from spreiding._validate import RD_NEW, require_columns, require_file, require_unique, rows_text
 from spreiding.data.config import data_paths
 from spreiding.data.facilities import OnOutside, _points_from_table, _read_point_table, _select_outside
+from spreiding.data.regions import RegionLike, get_region
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, DataNotFoundError, DuplicateIdError, InvalidDataError
 
@@ -59,7 +63,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-COLUMNS: tuple[str, ...] = ("candidate_id", "name", "kind", "source", "municipality", "in_drenthe")
+COLUMNS: tuple[str, ...] = ("candidate_id", "name", "kind", "source", "municipality", "in_region")
 SOURCES: tuple[str, ...] = ("osm_place", "osm_building", "user")
 BUILDING_KINDS: tuple[str, ...] = (
     "school",
@@ -82,6 +86,7 @@ _AMENITY_OF: dict[str, str] = {kind: amenity for amenity, kind in PBF_AMENITY_KI
 _PLACE_LAYER = "kernen"
 _BUILDING_LAYER = "kandidaten"
 _OSM_YEAR = 2021
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def _finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -91,7 +96,7 @@ def _finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             frame[column] = pd.NA
     for column in ("candidate_id", "name", "kind", "source", "municipality"):
         frame[column] = frame[column].astype("str")
-    frame["in_drenthe"] = frame["in_drenthe"].astype("boolean")
+    frame["in_region"] = frame["in_region"].astype("boolean")
     rest = [c for c in frame.columns if c not in COLUMNS and c != frame.geometry.name]
     out = frame[[*COLUMNS, *rest, frame.geometry.name]]
     require_unique(out["candidate_id"], "candidates")
@@ -122,7 +127,8 @@ def load_osm_candidates(
     data_dir: str | os.PathLike[str] | None = None,
     place_classes: Iterable[str] | None = ("city", "town", "village"),
     building_kinds: Iterable[str] | None = DEFAULT_BUILDING_KINDS,
-    in_drenthe_only: bool = True,
+    in_region_only: bool = True,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Read place points and candidate buildings from the OSM points GeoPackage.
 
@@ -130,7 +136,7 @@ def load_osm_candidates(
     ----------
     path
         GeoPackage with layers ``kernen`` and ``kandidaten``; default
-        ``data_paths(data_dir).osm_points``.
+        ``data_paths(data_dir, region).osm_points``.
     data_dir
         Data folder when ``path`` is not given.
     place_classes
@@ -141,8 +147,11 @@ def load_osm_candidates(
         Building ``kind`` values to keep (:data:`BUILDING_KINDS`); ``None``
         keeps all; an empty sequence keeps no buildings. Default:
         :data:`DEFAULT_BUILDING_KINDS`.
-    in_drenthe_only
-        Keep only rows with ``in_drenthe`` true.
+    in_region_only
+        Keep only rows inside the region (``in_region`` true).
+    region
+        Region whose file is the default and whose ``columns.inside_column``
+        marks the sites inside it (default: the default region).
 
     Returns
     -------
@@ -155,7 +164,8 @@ def load_osm_candidates(
     ------
     DataNotFoundError, MissingColumnsError, ConfigError, InvalidDataError
     """
-    p = Path(path) if path is not None else data_paths(data_dir).osm_points
+    spec = get_region(region)
+    p = Path(path) if path is not None else data_paths(data_dir, spec).osm_points
     require_file(p, "OSM points GeoPackage", "pass a path or set SPREIDING_DATA_DIR to the data folder")
     places = _check_choice(place_classes, tuple(PBF_PLACE_CLASSES) + _EXTRA_PLACE_CLASSES, "place class(es)")
     kinds = _check_choice(building_kinds, BUILDING_KINDS, "building kind(s)")
@@ -166,12 +176,12 @@ def load_osm_candidates(
     ):
         if wanted is not None and not wanted:
             continue
-        part = _read_layer(p, layer, key)
+        part = _read_layer(p, layer, key, spec.columns.inside_column)
         keep = np.ones(len(part), dtype=bool)
         if wanted is not None:
             keep &= part[key].isin(wanted).to_numpy()
-        if in_drenthe_only:
-            keep &= part["in_drenthe"].fillna(False).to_numpy(dtype=bool)
+        if in_region_only:
+            keep &= part["in_region"].fillna(False).to_numpy(dtype=bool)
         part = part.loc[keep].copy()
         part["candidate_id"] = [f"{prefix}-{fid:04d}" for fid in part.index.to_numpy()]
         part["kind"] = part[key]
@@ -194,8 +204,8 @@ def load_osm_candidates(
     return attach_source(frame, info)
 
 
-def _read_layer(path: Path, layer: str, key: str) -> gpd.GeoDataFrame:
-    """Read one layer (fid as index), checked and in RD New."""
+def _read_layer(path: Path, layer: str, key: str, inside_column: str) -> gpd.GeoDataFrame:
+    """Read one layer (fid as index), checked and in RD New; ``inside_column`` becomes ``in_region``."""
     try:
         part = gpd.read_file(path, layer=layer, fid_as_index=True)
     except Exception as exc:  # pyogrio raises several types
@@ -203,7 +213,8 @@ def _read_layer(path: Path, layer: str, key: str) -> gpd.GeoDataFrame:
             f"cannot read layer {layer!r} of {path} ({exc}); give the OSM points GeoPackage (layers kernen, kandidaten)"
         )
         raise InvalidDataError(msg) from exc
-    require_columns(part, ["name", key, "municipality", "in_drenthe"], f"layer {layer!r} of {path.name}")
+    require_columns(part, ["name", key, "municipality", inside_column], f"layer {layer!r} of {path.name}")
+    part = part.rename(columns={inside_column: "in_region"})
     if part.crs is None or part.crs.to_epsg() != 28992:
         part = part.set_crs(RD_NEW) if part.crs is None else part.to_crs(RD_NEW)
     return part
@@ -251,8 +262,8 @@ def candidates_from_pbf(
     area
         Shapely geometry in EPSG:28992; only sites inside it are kept.
     region
-        Shapely geometry in EPSG:28992 that sets ``in_drenthe``; without it
-        ``in_drenthe`` is missing.
+        Shapely geometry in EPSG:28992 that sets ``in_region``; without it
+        ``in_region`` is missing.
 
     Returns
     -------
@@ -324,7 +335,7 @@ def candidates_from_pbf(
         frame = frame.loc[shapely.covers(area, frame.geometry.to_numpy())].reset_index(drop=True)
     if region is not None and len(frame):
         shapely.prepare(region)
-        frame["in_drenthe"] = shapely.covers(region, frame.geometry.to_numpy())
+        frame["in_region"] = shapely.covers(region, frame.geometry.to_numpy())
     frame = _finish(frame)
     info = SourceInfo(
         kind="candidates",
@@ -346,6 +357,7 @@ def load_user_candidates(
     on_outside: OnOutside = "error",
     region: BaseGeometry | None = None,
     crs: str | None = None,
+    region_spec: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Read the user's own candidate sites (CSV, GeoJSON or GeoPackage).
 
@@ -356,17 +368,21 @@ def load_user_candidates(
         ``x``/``y`` (RD New) or a WKT ``geometry`` column (CSV), or any point
         layer. Optional columns: ``candidate_id`` or ``id`` (made unique as
         ``user-<id>``; otherwise ``user-0001`` ... in file order), ``kind``
-        (default ``"user"``), ``municipality``, ``in_drenthe``.
+        (default ``"user"``), ``municipality``, ``in_region`` or the region's
+        inside column (``in_drenthe``; true/false, 1/0, yes/no).
     layer
         Layer of a GeoPackage.
     study_area
         Shapely geometry in EPSG:28992; rows outside are handled per
         ``on_outside`` (``"error"``, ``"warn"``, ``"drop"``).
     region
-        Shapely geometry in EPSG:28992 that sets ``in_drenthe`` (wins over a
-        column of that name).
+        Shapely geometry in EPSG:28992 that sets ``in_region`` (wins over the
+        file's column).
     crs
         CRS of ``x``/``y`` or WKT coordinates when not RD New / WGS84.
+    region_spec
+        Region whose ``columns.inside_column`` names the file's inside column
+        (default: the default region).
 
     Returns
     -------
@@ -403,12 +419,15 @@ def load_user_candidates(
     frame, out_warnings = _select_outside(frame, study_area, on_outside, what, frame["candidate_id"].tolist())
     warnings += out_warnings
     frame["source"] = "user"
+    inside = get_region(region_spec).columns.inside_column
+    if "in_region" not in frame.columns and inside in frame.columns:
+        frame = frame.rename(columns={inside: "in_region"})
     if region is not None and len(frame):
         shapely.prepare(region)
-        frame["in_drenthe"] = shapely.covers(region, frame.geometry.to_numpy())
-    elif "in_drenthe" in frame.columns:
-        flags = frame["in_drenthe"].astype("string").str.strip().str.lower()
-        frame["in_drenthe"] = flags.map({"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False})
+        frame["in_region"] = shapely.covers(region, frame.geometry.to_numpy())
+    elif "in_region" in frame.columns:
+        flags = frame["in_region"].astype("string").str.strip().str.lower()
+        frame["in_region"] = flags.map(_FLAGS)
     frame = _finish(frame)
     info = SourceInfo(
         kind="candidates",
@@ -446,6 +465,7 @@ def load_candidates(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     area: BaseGeometry | None = None,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Candidate sites from the source a user names.
 
@@ -459,6 +479,8 @@ def load_candidates(
         Data folder for ``"osm"``.
     area
         Keep only PBF candidates inside this geometry (EPSG:28992).
+    region
+        Region whose files and inside column to use (default: the default region).
 
     Returns
     -------
@@ -467,9 +489,9 @@ def load_candidates(
     """
     text = str(source)
     if text == "osm":
-        paths = data_paths(data_dir)
+        paths = data_paths(data_dir, region)
         if paths.osm_points.exists():
-            return load_osm_candidates(data_dir=data_dir)
+            return load_osm_candidates(data_dir=data_dir, region=paths.spec)
         if paths.roads.name.endswith(".pbf"):
             return candidates_from_pbf(paths.roads, area=area, region=area)
         msg = (
@@ -479,4 +501,4 @@ def load_candidates(
         raise DataNotFoundError(msg)
     if text.lower().endswith(".pbf"):
         return candidates_from_pbf(text, area=area, region=area)
-    return load_user_candidates(text)
+    return load_user_candidates(text, region_spec=region)

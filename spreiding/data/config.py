@@ -14,8 +14,8 @@ Steps 3 and 4 only apply when the package runs from a source checkout
 wheel goes straight from 2 to 5.
 
 The layout below the folder is the same everywhere (``cbs/``, ``osm/``,
-``gebieden/``, ``voorzieningen/``); the default file names are those of the
-Drenthe region.
+``gebieden/``, ``voorzieningen/``); the file names come from the region file
+(:mod:`spreiding.data.regions`; the default region is ``SPREIDING_REGION``).
 
 Nothing is ever written into the data folder or the source tree: derived
 caches go to :func:`cache_dir`, downloads and the scenario store to
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import platformdirs
 
+from spreiding.data.regions import RegionLike, RegionSpec, get_region
 from spreiding.errors import DataNotFoundError
 
 __all__ = [
@@ -52,30 +53,59 @@ CACHE_ENV = "SPREIDING_CACHE_DIR"
 _APP_NAME = "spreiding"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DataPaths:
-    """Paths of the default region's files inside one data folder.
+    """Paths of one region's files inside one data folder.
 
-    Where two files can serve, the property returns the preferred one when
-    it is present and the fallback otherwise: ``population`` is the Eurostat
-    census CSV or the CBS squares prepared by ``spreiding fetch``;
-    ``libraries`` is the hand-compiled list or the unchecked OSM library
-    points prepared by ``spreiding fetch``; ``roads`` is the osmnx GeoPackage
-    or the Geofabrik PBF.
+    The file names come from the region's :class:`~spreiding.data.regions.RegionSpec`
+    (its ``data_files``). Where two files can serve, the property returns the
+    preferred one when it is present and the fallback otherwise:
+    ``population`` is the Eurostat census CSV or the CBS squares prepared by
+    ``spreiding fetch``; ``libraries`` is the hand-compiled list or the
+    unchecked OSM library points prepared by ``spreiding fetch``; ``roads`` is
+    the osmnx GeoPackage or the Geofabrik PBF.
+
+    Parameters
+    ----------
+    root
+        The data folder.
+    region
+        A region spec, key or region-file path; ``None`` for the default
+        region (see :func:`spreiding.data.regions.get_region`).
     """
 
     root: Path
-    region: str = "drenthe"
+    spec: RegionSpec
+
+    def __init__(self, root: str | os.PathLike[str], region: RegionLike = None) -> None:
+        object.__setattr__(self, "root", Path(root))
+        object.__setattr__(self, "spec", get_region(region))
+
+    def __repr__(self) -> str:
+        return f"DataPaths(root={str(self.root)!r}, region={self.spec.key!r})"
+
+    @property
+    def region(self) -> str:
+        """The region's key (``spec.key``)."""
+        return self.spec.key
+
+    def _file(self, role: str) -> Path:
+        return self.spec.files.path(self.root, role)
 
     @property
     def population_grid(self) -> Path:
         """Eurostat Census 2021 1 km grid (CSV)."""
-        return self.root / "cbs" / f"census2021_grid_1km_{self.region}.csv"
+        return self._file("population_grid")
+
+    @property
+    def border_grid(self) -> Path:
+        """Census grid cells straddling the border with their centre outside (CSV with the share column)."""
+        return self._file("border_grid")
 
     @property
     def vierkant(self) -> Path:
         """CBS 100 m squares of the region, prepared from the CBS download (GeoPackage)."""
-        return self.root / "cbs" / f"{self.region}_vk100.gpkg"
+        return self._file("vierkant")
 
     @property
     def population(self) -> Path:
@@ -85,34 +115,33 @@ class DataPaths:
     @property
     def pc4(self) -> Path:
         """CBS population by four-digit postcode with age bands (GeoPackage)."""
-        return self.root / "cbs" / f"pc4_bevolking_leeftijd_{self.region}.gpkg"
+        return self._file("pc4")
 
     @property
     def boundaries(self) -> Path:
         """Municipal and provincial boundaries (GeoPackage; ``spreiding fetch`` prepares it)."""
-        return self.root / "gebieden" / f"{self.region}_gebieden.gpkg"
+        return self._file("boundaries")
 
     @property
     def roads(self) -> Path:
         """Road network in osmnx's GeoPackage layout, or a PBF when that exists."""
-        gpkg = self.root / "osm" / f"{self.region}_wegen_osm2021.gpkg"
-        pbf = self.root / "osm" / f"{self.region}-latest.osm.pbf"
+        gpkg, pbf = self._file("roads"), self._file("roads_pbf")
         return gpkg if gpkg.exists() or not pbf.exists() else pbf
 
     @property
     def osm_points(self) -> Path:
         """OSM place points and candidate buildings (GeoPackage)."""
-        return self.root / "osm" / f"{self.region}_punten_osm2021.gpkg"
+        return self._file("osm_points")
 
     @property
     def compiled_libraries(self) -> Path:
         """The hand-compiled library list (CSV; no public download)."""
-        return self.root / "voorzieningen" / f"bibliotheken_{self.region}.csv"
+        return self._file("libraries")
 
     @property
     def osm_libraries(self) -> Path:
         """Unchecked OSM library points, prepared by ``spreiding fetch`` when the compiled list is absent."""
-        return self.root / "voorzieningen" / "bibliotheken_osm.csv"
+        return self._file("osm_libraries")
 
     @property
     def libraries(self) -> Path:
@@ -168,9 +197,17 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None, *, must_exi
     return root
 
 
-def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
-    """Return the default file paths inside the resolved data folder."""
-    return DataPaths(resolve_data_dir(data_dir, must_exist=False))
+def data_paths(data_dir: str | os.PathLike[str] | None = None, region: RegionLike = None) -> DataPaths:
+    """Return the region's file paths inside the resolved data folder.
+
+    Parameters
+    ----------
+    data_dir
+        Data folder (see :func:`resolve_data_dir`).
+    region
+        Region spec, key or region-file path; ``None`` for the default region.
+    """
+    return DataPaths(resolve_data_dir(data_dir, must_exist=False), region)
 
 
 def in_checkout() -> bool:

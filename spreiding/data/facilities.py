@@ -39,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from spreiding._validate import RD_NEW, require_columns, require_file, require_unique, rows_text, to_rd_new
 from spreiding.data.config import data_paths
+from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, CRSError, InvalidDataError, OutsideRegionError
 
@@ -442,6 +443,7 @@ def load_facilities(
     study_area: BaseGeometry | None = None,
     on_outside: OnOutside = "error",
     crs: str | None = None,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate the list of service points.
 
@@ -450,7 +452,7 @@ def load_facilities(
     path
         CSV (``lon``/``lat`` or ``longitude``/``latitude`` in WGS84, ``x``/``y``
         in RD New, or a WKT ``geometry`` column), GeoJSON or GeoPackage.
-        Default: ``data_paths(data_dir).libraries``.
+        Default: ``data_paths(data_dir, region).libraries``.
     data_dir
         Data folder when ``path`` is not given.
     layer
@@ -462,6 +464,8 @@ def load_facilities(
         ``"warn"`` (keep, warn) or ``"drop"`` (remove, warn).
     crs
         CRS of ``x``/``y`` or WKT coordinates when not RD New / WGS84.
+    region
+        Region whose list to read when ``path`` is None (default: the default region).
 
     Returns
     -------
@@ -476,7 +480,7 @@ def load_facilities(
     MissingColumnsError, DuplicateIdError, InvalidDataError, CRSError, OutsideRegionError
         The content is not usable; the message names the rows.
     """
-    p = Path(path) if path is not None else data_paths(data_dir).libraries
+    p = Path(path) if path is not None else data_paths(data_dir, region).libraries
     require_file(p, "facilities file", "pass a path or set SPREIDING_DATA_DIR to the data folder")
     what = f"facilities file {p.name}"
     table, line_offset = _read_point_table(p, what, layer=layer)
@@ -515,7 +519,7 @@ def select_facilities(
         Statuses to keep (subset of :data:`STATUSES`); ``None`` keeps all.
         Default: open only.
     regions
-        Values of ``region`` to keep (e.g. ``["drenthe"]``); ``None`` keeps all.
+        Values of ``region`` to keep (e.g. ``[spec.columns.region_value]``); ``None`` keeps all.
 
     Returns
     -------

@@ -1,6 +1,7 @@
 """``spreiding fetch``: download a region's public input files.
 
-A region's manifest (``spreiding/regions/<region>.json``) lists
+A region's manifest (its region file ``spreiding/data/regions/<region>.json``,
+see :mod:`spreiding.data.regions`) lists
 :class:`RemoteFile` entries: where each file comes from, where it goes inside
 the data folder, how to check it (sha256, or the md5 file that Geofabrik
 publishes next to every extract) and under which licence it may be used.
@@ -24,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.client
-import json
 import logging
 import os
 import re
@@ -39,6 +39,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from spreiding.data.config import ENV_VAR, user_data_dir
+from spreiding.data.regions import available_regions, read_region_json, region_file
 from spreiding.errors import ConfigError, DownloadError
 
 __all__ = [
@@ -55,7 +56,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_REGIONS_DIR = Path(__file__).resolve().parent / "regions"
 _CHUNK_BYTES = 1 << 20
 _USER_AGENT = "spreiding-fetch/0.1 (+https://github.com/; python urllib)"
 _MD5_RE = re.compile(r"\b([0-9a-fA-F]{32})\b")
@@ -124,63 +124,34 @@ class RemoteFile:
         return Path(data_dir).joinpath(*PurePosixPath(self.dest).parts)
 
 
-def available_regions() -> list[str]:
-    """Return the names of the regions that have a manifest."""
-    return sorted(p.stem for p in _REGIONS_DIR.glob("*.json"))
-
-
-def _manifest_path(region: str | os.PathLike[str]) -> Path:
-    """Return the manifest file of a region name, or ``region`` itself when it is a JSON path."""
-    text = os.fspath(region)
-    if isinstance(region, os.PathLike) or text.lower().endswith(".json"):
-        path = Path(text)
-        if not path.is_file():
-            msg = f"manifest file {path} does not exist; give the path of a region manifest (JSON)"
-            raise ConfigError(msg)
-        return path
-    path = _REGIONS_DIR / f"{text}.json"
-    if not path.is_file():
-        msg = f"no manifest for region {text!r}; choose one of: {', '.join(available_regions()) or '(none)'}"
-        raise ConfigError(msg)
-    return path
-
-
-def read_manifest(region: str | os.PathLike[str] = "drenthe") -> dict[str, Any]:
+def read_manifest(region: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Return a region's manifest as parsed JSON (files plus region settings).
 
     Parameters
     ----------
     region
-        Region name (``spreiding/regions/<region>.json``) or the path of a
-        manifest JSON file.
+        Region name (``spreiding/data/regions/<region>.json``), the path of a
+        manifest JSON file, or ``None`` for the default region
+        (:func:`spreiding.data.regions.default_region_name`).
 
     Raises
     ------
     ConfigError
         Unknown region, missing file or unreadable JSON.
     """
-    path = _manifest_path(region)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        msg = f"manifest {path} is not valid JSON ({exc}); fix the file"
-        raise ConfigError(msg) from exc
-    if not isinstance(raw, dict):
-        msg = f"manifest {path} is not a JSON object; it needs a top-level 'files' list"
-        raise ConfigError(msg)
-    return raw
+    return read_region_json(region_file(region))
 
 
 def load_manifest(
-    region: str | os.PathLike[str] = "drenthe", *, include_optional: bool = False
+    region: str | os.PathLike[str] | None = None, *, include_optional: bool = False
 ) -> tuple[RemoteFile, ...]:
     """Read the file entries of ``region``'s manifest.
 
     Parameters
     ----------
     region
-        Region name (``spreiding/regions/<region>.json``) or the path of a
-        manifest JSON file.
+        Region name (``spreiding/data/regions/<region>.json``), the path of a
+        manifest JSON file, or ``None`` for the default region.
     include_optional
         Also return the entries marked ``"optional": true`` (neighbouring
         provinces, 500 m grid, PC4 statistics, EU census grid); by default
@@ -196,8 +167,8 @@ def load_manifest(
     ConfigError
         Unknown region, unreadable JSON or an invalid entry.
     """
-    path = _manifest_path(region)
-    raw = read_manifest(path)
+    path = region_file(region)
+    raw = read_region_json(path)
     entries = raw.get("files")
     if not isinstance(entries, list):
         msg = f"manifest {path} is not valid (no 'files' list); it needs a top-level 'files' list"
@@ -413,7 +384,7 @@ def fetch(
 
 
 def fetch_region(
-    region: str | os.PathLike[str] = "drenthe",
+    region: str | os.PathLike[str] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
     *,
     include_optional: bool = False,
@@ -427,7 +398,8 @@ def fetch_region(
     Parameters
     ----------
     region
-        Manifest name, or the path of a manifest JSON file.
+        Manifest name, the path of a manifest JSON file, or ``None`` for the
+        default region.
     data_dir
         Target folder; :func:`default_fetch_dir` when None.
     include_optional

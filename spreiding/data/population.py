@@ -47,6 +47,7 @@ import pyogrio
 from spreiding._validate import require_columns, require_file, require_not_empty, require_unique, rows_text, to_rd_new
 from spreiding.data.boundaries import _check_in_netherlands, _read_vector, assign_municipality, load_municipalities
 from spreiding.data.config import data_paths
+from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 
@@ -180,13 +181,14 @@ def _municipalities_for(
     municipalities: gpd.GeoDataFrame | None,
     data_dir: str | os.PathLike[str] | None,
     default: bool,
+    region: RegionLike = None,
 ) -> tuple[pd.Series, list[str]]:
-    """Assign municipalities, loading the default file when asked and present."""
+    """Assign municipalities, loading the region's default file when asked and present."""
     warnings: list[str] = []
     if municipalities is None and default:
-        path = data_paths(data_dir).boundaries
+        path = data_paths(data_dir, region).boundaries
         if path.is_file():
-            municipalities = load_municipalities(data_dir=data_dir)
+            municipalities = load_municipalities(data_dir=data_dir, region=region)
         else:
             warnings.append(f"no municipal boundaries at {path}; municipality left empty")
     if municipalities is None:
@@ -210,13 +212,14 @@ def load_pc4(
     data_dir: str | os.PathLike[str] | None = None,
     layer: str = "pc4",
     secret_value: float = 2.0,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load CBS population per four-digit postcode area (polygons).
 
     Parameters
     ----------
     path
-        GeoPackage; default ``data_paths(data_dir).pc4``.
+        GeoPackage; default ``data_paths(data_dir, region).pc4``.
     data_dir
         Data folder used when ``path`` is None.
     layer
@@ -224,6 +227,8 @@ def load_pc4(
         ``inw_65plus``.
     secret_value
         Residents put in a postcode whose total is secret (see module notes).
+    region
+        Region whose file to read when ``path`` is None (default: the default region).
 
     Returns
     -------
@@ -233,7 +238,8 @@ def load_pc4(
         so the bands differ from the total by a few residents.
     """
     _check_secret_value(secret_value)
-    file = require_file(Path(path) if path is not None else data_paths(data_dir).pc4, "PC4 population", _FETCH_FIX)
+    default = data_paths(data_dir, region).pc4
+    file = require_file(Path(path) if path is not None else default, "PC4 population", _FETCH_FIX)
     what = f"PC4 population ({file})"
     raw = _read_vector(file, layer, what)
     require_columns(raw, ["postcode", "inwoners", *_PC4_BANDS], what, "use CBS's PC4 layout")
@@ -348,6 +354,7 @@ def load_census_grid(
     pc4: gpd.GeoDataFrame | None = None,
     secret_value: float = 2.0,
     pc4_max_dist_m: float = 5000.0,
+    region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load the Eurostat Census 2021 1 km population grid (CSV).
 
@@ -355,7 +362,7 @@ def load_census_grid(
     ----------
     path
         CSV with ``GRD_ID``, ``T``, ``Y_LT15``, ``Y_1564``, ``Y_GE65``; default
-        ``data_paths(data_dir).population_grid``.
+        ``data_paths(data_dir, region).population_grid``.
     data_dir
         Data folder used for default paths.
     municipalities
@@ -372,6 +379,9 @@ def load_census_grid(
         Residents put in a cell whose total is confidential.
     pc4_max_dist_m
         Largest distance (m) to a PC4 area for cells outside every area.
+    region
+        Region whose files are the defaults (grid, PC4, boundaries); default:
+        the default region.
 
     Returns
     -------
@@ -394,7 +404,7 @@ def load_census_grid(
         A ``GRD_ID`` occurs twice.
     """
     _check_secret_value(secret_value)
-    paths = data_paths(data_dir)
+    paths = data_paths(data_dir, region)
     file = require_file(Path(path) if path is not None else paths.population_grid, "census population grid", _FETCH_FIX)
     what = f"census population grid ({file})"
     try:
@@ -438,7 +448,7 @@ def load_census_grid(
     points = gpd.GeoDataFrame(geometry=centres.to_numpy(), crs="EPSG:28992")
     warnings: list[str] = []
     if pc4 is None and paths.pc4.is_file():
-        pc4 = load_pc4(data_dir=data_dir)
+        pc4 = load_pc4(data_dir=data_dir, region=region)
     outside_pc4 = 0
     if pc4 is None:
         shares = np.full((len(points), 3), np.nan)
@@ -446,7 +456,7 @@ def load_census_grid(
     else:
         shares, outside_pc4 = _split_15_64(points, pc4, pc4_max_dist_m)
     pop = np.column_stack([total, bands3[:, 0], bands3[:, [1]] * shares, bands3[:, 2]])
-    muni, muni_warnings = _municipalities_for(points, municipalities, data_dir, default=True)
+    muni, muni_warnings = _municipalities_for(points, municipalities, data_dir, default=True, region=region)
     warnings.extend(muni_warnings)
     out = _population_frame(
         ids.to_numpy()[keep],

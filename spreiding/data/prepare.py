@@ -5,22 +5,27 @@
 :func:`prepare_region` (run by :func:`spreiding.data.fetch.fetch_region` after the
 downloads, or on its own) derives from them:
 
-* ``gebieden/<region>_gebieden.gpkg`` from the CBS wijk- en buurtkaart zip:
+* the region's ``boundaries`` file (``gebieden/<region>_gebieden.gpkg``) from
+  the CBS wijk- en buurtkaart zip:
   layers ``gemeenten`` (the region's municipalities: ``gemeente``,
   ``inwoners``, ``oppervlakte_km2``), ``provincie`` (their dissolved union:
   ``provincie``, ``inwoners``, ``oppervlakte_km2``) and ``buurgemeenten``
   (other municipalities within 20 km);
-* ``cbs/<region>_vk100.gpkg`` from the CBS vierkantstatistieken zip: the
+* the ``vierkant`` file (``cbs/<region>_vk100.gpkg``) from the CBS
+  vierkantstatistieken zip: the
   squares whose centre lies in the province, with the CBS columns unchanged
   (read by :func:`spreiding.data.population.load_cbs_vierkant`);
-* ``voorzieningen/bibliotheken_osm.csv`` from the OpenStreetMap PBF, only
-  when the hand-compiled list ``voorzieningen/bibliotheken_<region>.csv`` is
-  absent: every ``amenity=library`` node or way within the province + 15 km,
+* the ``osm_libraries`` file (``voorzieningen/bibliotheken_osm.csv``) from the
+  OpenStreetMap PBF, only when the hand-compiled ``libraries`` list is absent:
+  every ``amenity=library`` node or way within the province + ``ring_m``,
   marked unchecked (``confidence`` = ``low``).
 
 Which municipalities form the region is configuration: the region's manifest
-(``spreiding/regions/<region>.json``) has ``province``, ``municipalities`` and
-a ``prepare`` block naming the manifest entries to read. Every step is
+(``spreiding/data/regions/<region>.json``, see :mod:`spreiding.data.regions`)
+has ``province``, ``municipalities``, ``ring_m``, ``data_files`` (the output
+names; without it the conventional names of
+:meth:`~spreiding.data.regions.RegionFiles.conventional`), ``columns`` and a
+``prepare`` block naming the manifest entries to read. Every step is
 idempotent (an output newer than all its inputs is kept) and writes
 atomically (a temporary file in the same folder, then :func:`os.replace`).
 """
@@ -57,6 +62,7 @@ from spreiding.data.boundaries import (
     study_area,
 )
 from spreiding.data.fetch import read_manifest
+from spreiding.data.regions import RegionColumns, RegionFiles, get_region, region_from_mapping
 from spreiding.errors import ConfigError, CRSError, InvalidDataError, MissingColumnsError
 
 __all__ = [
@@ -108,7 +114,7 @@ class RegionConfig:
     Parameters
     ----------
     name
-        Region name used in file names (``"drenthe"``).
+        Region key (``"drenthe"``).
     province
         Province name written to the ``provincie`` layer (``"Drenthe"``).
     municipalities
@@ -121,6 +127,11 @@ class RegionConfig:
     neighbour_m
         Municipalities within this distance (m) of the province go to the
         ``buurgemeenten`` layer.
+    files
+        Output file names; ``None``: :meth:`RegionFiles.conventional` of ``name``.
+    columns
+        Region column and values written to the OSM service points; ``None``:
+        :meth:`RegionColumns.conventional` of ``name``.
     """
 
     name: str
@@ -131,6 +142,8 @@ class RegionConfig:
     osm_pbf: str
     ring_m: float = 15000.0
     neighbour_m: float = 20000.0
+    files: RegionFiles | None = None
+    columns: RegionColumns | None = None
 
     def __post_init__(self) -> None:
         if not self.municipalities:
@@ -142,34 +155,45 @@ class RegionConfig:
                 raise ConfigError(msg)
 
     @property
+    def data_files(self) -> RegionFiles:
+        """The output file names (given, or the conventional ones)."""
+        return self.files if self.files is not None else RegionFiles.conventional(self.name)
+
+    @property
+    def region_columns(self) -> RegionColumns:
+        """The region column and values (given, or the conventional ones)."""
+        return self.columns if self.columns is not None else RegionColumns.conventional(self.name)
+
+    @property
     def boundaries_out(self) -> str:
         """Prepared boundaries, relative to the data folder."""
-        return f"gebieden/{self.name}_gebieden.gpkg"
+        return self.data_files.boundaries
 
     @property
     def population_out(self) -> str:
         """Prepared CBS squares, relative to the data folder."""
-        return f"cbs/{self.name}_vk100.gpkg"
+        return self.data_files.vierkant
 
     @property
     def libraries_list(self) -> str:
         """The hand-compiled service-point list (never downloaded)."""
-        return f"voorzieningen/bibliotheken_{self.name}.csv"
+        return self.data_files.libraries
 
     @property
     def osm_libraries_out(self) -> str:
         """The OSM fallback service-point list."""
-        return "voorzieningen/bibliotheken_osm.csv"
+        return self.data_files.osm_libraries
 
 
-def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] = "drenthe") -> RegionConfig:
+def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> RegionConfig:
     """Read the preparation settings of a region from its manifest.
 
     Parameters
     ----------
     region
-        A region name (``spreiding/regions/<name>.json``), the path of a
-        manifest JSON file, or the manifest already parsed as a dict.
+        A region name (``spreiding/data/regions/<name>.json``), the path of a
+        manifest JSON file, the manifest already parsed as a dict, or ``None``
+        for the default region (see :func:`spreiding.data.regions.get_region`).
 
     Returns
     -------
@@ -188,7 +212,7 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] = "dre
     if not name or not raw.get("province") or not isinstance(raw.get("municipalities"), list) or not prep:
         msg = (
             f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'prepare'; "
-            "add them (see spreiding/regions/drenthe.json)"
+            "add them (see the region files in spreiding/data/regions/)"
         )
         raise ConfigError(msg)
     dests = {str(f.get("name")): str(f.get("dest")) for f in raw.get("files", []) if isinstance(f, Mapping)}
@@ -207,6 +231,7 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] = "dre
             raise ConfigError(msg)
         return dest
 
+    spec = region_from_mapping(raw) if "data_files" in raw or "columns" in raw else None
     return RegionConfig(
         name=name,
         province=str(raw["province"]),
@@ -214,8 +239,10 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] = "dre
         boundaries_zip=dest_of("boundaries"),
         population_zip=dest_of("population"),
         osm_pbf=dest_of("osm"),
-        ring_m=float(prep.get("ring_m", 15000.0)),
+        ring_m=float(raw.get("ring_m", prep.get("ring_m", 15000.0))),
         neighbour_m=float(prep.get("neighbour_m", 20000.0)),
+        files=spec.files if spec is not None else None,
+        columns=spec.columns if spec is not None else None,
     )
 
 
@@ -481,7 +508,7 @@ def osm_libraries(
     area: BaseGeometry | None = None,
     province: BaseGeometry | None = None,
     municipalities: gpd.GeoDataFrame | None = None,
-    region: str = "drenthe",
+    columns: RegionColumns | None = None,
 ) -> gpd.GeoDataFrame:
     """Every ``amenity=library`` node or way of an OSM extract as an (unchecked) service point.
 
@@ -495,12 +522,13 @@ def osm_libraries(
     area
         Shapely geometry in EPSG:28992; only libraries inside it are kept.
     province
-        Shapely geometry in EPSG:28992; sets ``region`` to ``region`` inside
-        and ``buiten_<region>`` outside (NA without it).
+        Shapely geometry in EPSG:28992; sets the region column to
+        ``columns.region_value`` inside and ``columns.outside_value`` outside
+        (NA without it).
     municipalities
         Polygons with a ``municipality`` column; points outside all get NA.
-    region
-        Region name for the ``region`` column.
+    columns
+        The region column's name and values; default: the default region's.
 
     Returns
     -------
@@ -509,12 +537,13 @@ def osm_libraries(
         name, or ``"bibliotheek zonder naam (osm-...)"``), ``kind`` =
         ``vestiging``, ``status`` = ``open``, ``municipality``,
         ``host_building``, ``location_precision`` = ``OSM library point``,
-        ``confidence`` = ``low``, ``sources``, ``notes``, ``region``,
+        ``confidence`` = ``low``, ``sources``, ``notes``, the region column,
         ``osm_type``, ``osm_id``, ``lon``, ``lat`` and point geometry in
         EPSG:28992, sorted by id.
     """
     from spreiding.data.candidates import candidates_from_pbf  # pyosmium reader
 
+    labels = columns if columns is not None else get_region().columns
     found = candidates_from_pbf(pbf, area=area)
     libs = found.loc[found["subclass"].eq("library").to_numpy()].reset_index(drop=True)
     ids = "osm-" + libs["osm_type"].astype("str") + libs["osm_id"].astype("str")
@@ -528,7 +557,7 @@ def osm_libraries(
     if province is not None:
         shapely.prepare(province)
         inside = shapely.covers(province, geometry.to_numpy())
-        where = pd.Series(np.where(inside, region, f"buiten_{region}"), index=libs.index, dtype="str")
+        where = pd.Series(np.where(inside, labels.region_value, labels.outside_value), index=libs.index, dtype="str")
     else:
         where = pd.Series(pd.NA, index=libs.index, dtype="str")
     wgs = geometry.to_crs("EPSG:4326")
@@ -544,7 +573,7 @@ def osm_libraries(
             "confidence": "low",
             "sources": "OpenStreetMap (ODbL)",
             "notes": OSM_LIBRARY_NOTE,
-            "region": where.to_numpy(),
+            labels.region_column: where.to_numpy(),
             "osm_type": libs["osm_type"].to_numpy(),
             "osm_id": libs["osm_id"].to_numpy(dtype="int64"),
             "lon": wgs.x.to_numpy(),
@@ -554,7 +583,7 @@ def osm_libraries(
         crs=RD_NEW,
     )
     out = out.sort_values("id").reset_index(drop=True)
-    for column in ("id", "name", "kind", "status", "municipality", "host_building", "region"):
+    for column in ("id", "name", "kind", "status", "municipality", "host_building", labels.region_column):
         out[column] = out[column].astype("str")
     return out
 
@@ -635,9 +664,10 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         area=study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), config.ring_m),
         province=outline,
         municipalities=gpd.GeoDataFrame(areas, geometry="geometry", crs=RD_NEW),
-        region=config.name,
+        columns=config.region_columns,
     )
-    table = pd.DataFrame(frame[list(_FACILITY_COLUMNS)])
+    names = [config.region_columns.region_column if c == "region" else c for c in _FACILITY_COLUMNS]
+    table = pd.DataFrame(frame[names])
     with _atomic(out) as tmp:
         table.to_csv(tmp, index=False, float_format="%.7f")
     logger.warning(
@@ -648,7 +678,7 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
 
 def prepare_region(
     data_dir: str | os.PathLike[str],
-    region: str | os.PathLike[str] | Mapping[str, Any] | RegionConfig = "drenthe",
+    region: str | os.PathLike[str] | Mapping[str, Any] | RegionConfig | None = None,
     *,
     force: bool = False,
     progress: bool = True,
@@ -660,7 +690,8 @@ def prepare_region(
     data_dir
         The data folder the downloads are in; outputs go there too.
     region
-        Region name, manifest path, parsed manifest, or a :class:`RegionConfig`.
+        Region name, manifest path, parsed manifest, or a :class:`RegionConfig`;
+        ``None`` for the default region.
     force
         Rebuild every output even when it is newer than its inputs.
     progress

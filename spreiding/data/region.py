@@ -17,16 +17,15 @@ from typing import Any
 import geopandas as gpd
 
 from spreiding.data.boundaries import load_municipalities, load_province, study_area
-from spreiding.data.config import DataPaths, data_paths
+from spreiding.data.config import DataPaths, resolve_data_dir
 from spreiding.data.facilities import load_facilities
 from spreiding.data.population import load_cbs_vierkant, load_census_grid, load_pc4, pc4_as_population
+from spreiding.data.regions import RegionLike, RegionSpec, get_region
 from spreiding.data.sources import source_of
 
 __all__ = ["OSM_FALLBACK_WARNING", "Region", "load_region"]
 
 logger = logging.getLogger(__name__)
-
-_RING_M = 15000.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +35,7 @@ class Region:
     Attributes
     ----------
     name
-        Region name ("Drenthe").
+        Region name (the spec's province name, e.g. "Drenthe").
     data_dir
         Folder the data came from.
     population
@@ -47,6 +46,8 @@ class Region:
         Boundaries.
     sources
         What every loader read (see :mod:`spreiding.data.sources`).
+    spec
+        The region file's settings (file names, ring, column names, total label).
     """
 
     name: str
@@ -56,6 +57,12 @@ class Region:
     municipalities: gpd.GeoDataFrame
     province: gpd.GeoDataFrame
     sources: tuple[Mapping[str, Any], ...] = field(default=())
+    spec: RegionSpec = field(default_factory=get_region)
+
+    @property
+    def total_label(self) -> str:
+        """Label of the total row of coverage tables (``spec.total_label``)."""
+        return self.spec.total_label
 
     @property
     def residents(self) -> float:
@@ -66,14 +73,13 @@ class Region:
 OSM_FALLBACK_WARNING = "bibliotheeklijst ontbreekt: ongecontroleerde OSM-bibliotheekpunten gebruikt"
 
 
-def _population(path: Path | None, data_dir: Path, municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _population(path: Path | None, paths: DataPaths, municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Read the population file: ``path``, or the data folder's census CSV or prepared CBS squares."""
-    paths = data_paths(data_dir)
     file = path if path is not None else paths.population
     name = file.name.lower()
     if name.endswith(".csv"):
-        pc4 = load_pc4(data_dir=data_dir) if paths.pc4.is_file() else None
-        return load_census_grid(file, data_dir=data_dir, municipalities=municipalities, pc4=pc4)
+        pc4 = load_pc4(data_dir=paths.root, region=paths.spec) if paths.pc4.is_file() else None
+        return load_census_grid(file, data_dir=paths.root, municipalities=municipalities, pc4=pc4, region=paths.spec)
     if "pc4" in name:
         return pc4_as_population(load_pc4(file))
     return load_cbs_vierkant(file, municipalities=municipalities)
@@ -93,7 +99,8 @@ def load_region(
     *,
     population_path: str | os.PathLike[str] | None = None,
     facilities_path: str | os.PathLike[str] | None = None,
-    name: str = "Drenthe",
+    region: RegionLike = None,
+    name: str | None = None,
 ) -> Region:
     """Load population, service points and boundaries from the data folder.
 
@@ -112,25 +119,33 @@ def load_region(
         fallback (no compiled list), its SourceInfo carries the warning
         :data:`OSM_FALLBACK_WARNING` and points outside the study area are
         dropped rather than refused.
+    region
+        The region: a :class:`~spreiding.data.regions.RegionSpec`, a region
+        key (``spreiding/data/regions/<key>.json``), the path of a region
+        file, or ``None`` for the default region (``SPREIDING_REGION``, else
+        ``drenthe``). It names the default files and the ring (``ring_m``)
+        around the province within which service points are accepted.
     name
-        Region name for the total row.
+        Region name; default the spec's province name.
 
     Returns
     -------
     Region
+        Carries the spec; :attr:`Region.total_label` is ``spec.total_label``.
     """
-    from spreiding.data.config import resolve_data_dir
-
-    root = resolve_data_dir(data_dir)
-    municipalities = load_municipalities(data_dir=root)
-    province = load_province(data_dir=root)
-    population = _population(Path(population_path) if population_path else None, root, municipalities)
-    area = study_area(province, buffer_m=_RING_M)
-    fallback = facilities_path is None and DataPaths(root).libraries_are_fallback
+    spec = get_region(region)
+    paths = DataPaths(resolve_data_dir(data_dir), spec)
+    root = paths.root
+    municipalities = load_municipalities(data_dir=root, region=spec)
+    province = load_province(data_dir=root, region=spec)
+    population = _population(Path(population_path) if population_path else None, paths, municipalities)
+    area = study_area(province, buffer_m=spec.ring_m)
+    fallback = facilities_path is None and paths.libraries_are_fallback
     facilities = load_facilities(
-        facilities_path, data_dir=root, study_area=area, on_outside="drop" if fallback else "error"
+        facilities_path, data_dir=root, study_area=area, on_outside="drop" if fallback else "error", region=spec
     )
     if fallback:
         _mark_fallback(facilities)
     sources = tuple(s for s in (source_of(f) for f in (population, facilities, municipalities)) if s)
-    return Region(name, root, population, facilities, municipalities, province, sources)
+    label = name if name is not None else spec.name
+    return Region(label, root, population, facilities, municipalities, province, sources, spec)
