@@ -37,6 +37,7 @@ from pyproj import Transformer
 from spreiding._validate import require_columns, to_rd_new
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
+from spreiding.vocabulary import OSM_CREDIT
 
 __all__ = [
     "COMPONENT_DIR",
@@ -59,7 +60,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OSM_CREDIT = "© OpenStreetMap contributors (ODbL)"
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 COMPONENT_DIR = Path(__file__).resolve().parent / "_leaflet_component"
 STATIC_LEAFLET_URL = "app/static/leaflet"
