@@ -543,7 +543,7 @@ def municipality_report(
             f"<figcaption>{_esc(MAP_CREDIT)}</figcaption></figure></section>"
         )
     body.append(_sources_section(analysis, prov, pts))
-    commit = f", commit {prov.commit[:12]}" if prov.commit else ""
+    commit = f", commit {prov.commit[:12]}{prov.commit[40:]}" if prov.commit else ""
     footer = (
         f"Gemaakt met spreiding {prov.tool_version}{commit} op {day:%d-%m-%Y} · scenario {scenario_name} · "
         f"afstanden {model_label_nl(analysis.model.label)}"

@@ -35,7 +35,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,11 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
+def _map_text(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``func`` on every value, keeping dtype, index and missing values (``map`` would infer a new dtype)."""
+    return pd.Series([func(v) for v in series], index=series.index, dtype=series.dtype, name=series.name)
+
+
 def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells cannot start a formula: ``=1+1`` → ``'=1+1``.
 
@@ -99,7 +104,7 @@ def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if _is_text(out[column]):
-            out[column] = out[column].map(_guard, na_action="ignore").astype(out[column].dtype)
+            out[column] = _map_text(out[column], _guard)
     return out
 
 
@@ -111,7 +116,7 @@ def strip_formula_guard(series: pd.Series) -> pd.Series:
     def strip(value: object) -> object:
         return value[1:] if isinstance(value, str) and _GUARD_ADDED.match(value) else value
 
-    return series.map(strip, na_action="ignore").astype(series.dtype)
+    return _map_text(series, strip)
 
 
 # --------------------------------------------------------------------------- table preparation
