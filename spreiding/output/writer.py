@@ -103,8 +103,11 @@ def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for column in out.columns:
-        if _is_text(out[column]):
-            out[column] = _map_text(out[column], _guard)
+        series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # new values would not be categories
+            series = series.astype(object)
+        if _is_text(series):
+            out[column] = _map_text(series, _guard)
     return out
 
 
