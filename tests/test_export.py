@@ -46,6 +46,7 @@ from spreiding.output.export import (
     to_xlsx_bytes,
 )
 from spreiding.study import Analysis, analyse
+from spreiding.vocabulary import COLUMN_LABELS, model_label_nl
 
 from .conftest import points
 
@@ -114,13 +115,13 @@ def test_export_name_defaults_to_today() -> None:
 
 @pytest.mark.parametrize("ext", ["", "c sv", "../x"])
 def test_export_name_rejects_bad_extension(ext: str) -> None:
-    with pytest.raises(ConfigError, match="extension"):
+    with pytest.raises(ConfigError, match="bestandsextensie"):
         export_name("dekking", scenario="basis", norm=Norm(), date=DAY, ext=ext)
 
 
 def test_slugify_rejects_names_without_letters() -> None:
     assert slugify("  Tynaarlo / Zuidlaren ") == "tynaarlo-zuidlaren"
-    with pytest.raises(ConfigError, match="no letters or digits"):
+    with pytest.raises(ConfigError, match="geen letters of cijfers"):
         slugify("!!!")
 
 
@@ -179,15 +180,16 @@ def test_xlsx_round_trip_with_sources_sheet(tmp_path: Path) -> None:
     text = " | ".join(cells)
     assert OSM_CREDIT in text and "OpenStreetMap" in text
     assert analysis.norm.describe() in text
-    assert analysis.model.label_nl in text
+    assert model_label_nl(analysis.model.label) in text and analysis.model.label in text
     assert "grid.csv" in text and "2021" in text
     assert "voorbeeldnorm" in text
     sheet = workbook["buiten_norm"]
     header = [c.value for c in sheet[1]]
-    assert "geometry" not in header and "reachable" in header
-    dist_col = header.index("dist_m") + 1
+    assert "geometry" not in header and "dist_m" not in header  # Dutch headers
+    assert header[:2] == [COLUMN_LABELS["cell_id"], COLUMN_LABELS["pop_total"]]
+    dist_col = header.index(COLUMN_LABELS["dist_m"]) + 1
     assert sheet.cell(row=2, column=dist_col).value is None  # inf -> empty cell
-    assert sheet.cell(row=2, column=header.index("reachable") + 1).value is False
+    assert sheet.cell(row=2, column=header.index(COLUMN_LABELS["reachable"]) + 1).value is False
     assert np.isinf(uncovered["dist_m"].iloc[0])  # not mutated
 
 
@@ -201,8 +203,8 @@ def test_gpkg_round_trip_layers_and_crs(tmp_path: Path) -> None:
     path = tmp_path / "x.gpkg"
     path.write_bytes(data)
     layers = {name: geom for name, geom in pyogrio.list_layers(path)}
-    assert set(layers) == {"buiten_norm", "vestigingen_wgs84", "dekking"}
-    assert layers["dekking"] is None  # attribute-only table
+    assert set(layers) == {"buiten_norm", "vestigingen_wgs84", "dekking", "bronnen"}
+    assert layers["dekking"] is None and layers["bronnen"] is None  # attribute-only tables
     for name in ("buiten_norm", "vestigingen_wgs84"):
         frame = gpd.read_file(path, layer=name)
         assert frame.crs.to_epsg() == 28992
@@ -216,11 +218,11 @@ def test_gpkg_round_trip_layers_and_crs(tmp_path: Path) -> None:
 def test_gpkg_skips_bad_layer_with_warning(caplog: pytest.LogCaptureFixture) -> None:
     no_crs = gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([0.0], [0.0]))
     good = pd.DataFrame({"a": [1.0, np.inf]})
-    with caplog.at_level(logging.WARNING, logger="spreiding.output.export"):
+    with caplog.at_level(logging.WARNING, logger="spreiding.output"):
         data = to_gpkg_bytes({"zonder_crs": no_crs, "goed": good})
     assert "zonder_crs" in caplog.text
     assert data[:16] == b"SQLite format 3\x00"
-    with pytest.raises(InvalidDataError, match="no layer could be written"):
+    with pytest.raises(InvalidDataError, match="geen enkele laag"):
         to_gpkg_bytes({"zonder_crs": no_crs})
 
 

@@ -20,14 +20,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spreiding.analysis.evaluation import evaluate, prepare_context
+from spreiding.analysis.impact import closure_impact
 from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario
 from spreiding.data.config import DataPaths
-from spreiding.errors import ConfigError
+from spreiding.errors import ConfigError, MissingColumnsError
 from spreiding.network.engine import DistanceModel
-from spreiding.output.report import MAP_CREDIT, municipality_report, report_filename, uncovered_places
+from spreiding.output.report import IMPACT_COLUMNS, MAP_CREDIT, municipality_report, report_filename, uncovered_places
+from spreiding.vocabulary import COLUMN_LABELS, column_labels
 
 from .conftest import points
-from .test_export import DAY, SCRIPT_NAME, tiny_analysis
+from .test_export import DAY, SCRIPT_NAME, tiny_analysis, tiny_facilities, tiny_population
 
 _ASSET = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", re.IGNORECASE)
 
@@ -140,22 +144,81 @@ def test_report_all_covered_municipality() -> None:
     assert "Alle inwoners van de gemeente wonen binnen de norm." in html
 
 
-def test_report_impact_top_ten_sorted() -> None:
-    impact = pd.DataFrame(
-        {
-            "id": [f"b{i:02d}" for i in range(12)],
-            "name": [f"Vestiging {i}" for i in range(12)],
-            "municipality": ["Aadorp"] * 12,
-            "residents_losing": [float(i * 100) for i in range(12)],
-            "mean_dist_increase_m": [float(i * 10) for i in range(12)],
-        }
-    )
+def _closure(population: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, detour: float) -> pd.DataFrame:
+    """Real :func:`closure_impact` output (crow-fly, 5 km by car)."""
+    norm = Norm()
+    ctx = prepare_context(population, facilities, None, detour_factor=detour, total_label="Klein")
+    return closure_impact(evaluate(ctx, Scenario("basis"), norm))
+
+
+def _impact_section(html: str) -> str:
+    return html.split("Vestigingen die het zwaarst wegen")[1].split("</section>")[0]
+
+
+def test_report_impact_uses_closure_impact_columns_with_dutch_headers() -> None:
+    # tiny region: closing f1 (Aadorp) drops c1 (100 residents) out of the norm; f2 lies in Bedorp
+    impact = _closure(tiny_population(), tiny_facilities(), 1.3)
     html = report(impact=impact)
-    section = html.split("Vestigingen die het zwaarst wegen")[1].split("</section>")[0]
-    assert "Vestiging 11" in section and "Vestiging 2" in section
-    assert "Vestiging 1<" not in section and "Vestiging 0<" not in section  # only the top 10
-    assert section.index("Vestiging 11") < section.index("Vestiging 10")
-    assert "1.100" in section and "inwoners die de norm verliezen" in section
+    section = _impact_section(html)
+    headers = re.findall(r"<th>([^<]*)</th>", section)
+    assert headers == [
+        "id",
+        "naam",
+        "soort",
+        "inwoners met deze vestiging als dichtstbijzijnde",
+        "verlies binnen norm (inwoners)",
+        "verlies binnen norm (%)",
+        "nieuw onbereikbaar (inwoners)",
+        "verandering gemiddelde afstand (km)",
+    ]
+    assert headers == column_labels(IMPACT_COLUMNS, km=True)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", section)
+    # f1 only (the Aadorp branch): 180 nearest, 100 lose the norm (26.3 % of 380); c2 and c3 then reach f2 beyond
+    # the 20 km matrix cut-off (exact search): nobody is unreachable, the mean distance grows by 9.03 km
+    # (2,805 m -> 11,839 m, equal to evaluating the closure in full)
+    assert cells == ["f1", "&lt;script&gt;alert(1)&lt;/script&gt;", "vestiging", "180", "100", "26,3", "0", "9,03"]
+    assert "Bieb Oost" not in section
+
+
+def test_report_shows_no_machine_column_names() -> None:
+    html = report(impact=_closure(tiny_population(), tiny_facilities(), 1.3))
+    text = re.sub(r"<style>.*?</style>|src=\"[^\"]*\"", "", html, flags=re.DOTALL)
+    words = set(re.findall(r">([^<]+)<", text))
+    machine = {name for name, label in COLUMN_LABELS.items() if name != label}
+    assert not words & machine
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", " ".join(words))  # no snake_case anywhere people read
+    assert "network:car" not in html and "cell_centre" not in html.split("</footer>")[0].split("<footer>")[-1]
+
+
+def test_report_impact_top_ten_sorted() -> None:
+    # twelve branches 30 km apart, each with its own cell of 10 * (i + 1) residents (detour 1.0):
+    # closing branch i drops exactly that cell out of the norm
+    xy = [(i * 30000.0, 0.0) for i in range(12)]
+    population = points(
+        xy,
+        cell_id=[f"c{i}" for i in range(12)],
+        pop_total=[10.0 * (i + 1) for i in range(12)],
+        municipality=["Aadorp"] * 12,
+        placement=["cell_centre"] * 12,
+    )
+    facilities = points(
+        xy,
+        id=[f"b{i:02d}" for i in range(12)],
+        name=[f"Vestiging {i}" for i in range(12)],
+        kind=["vestiging"] * 12,
+        status=["open"] * 12,
+        municipality=["Aadorp"] * 12,
+    )
+    section = _impact_section(report(impact=_closure(population, facilities, 1.0)))
+    names = re.findall(r"<td>(Vestiging \d+)</td>", section)
+    assert names == [f"Vestiging {i}" for i in range(11, 1, -1)]  # top 10, largest loss first
+    assert '<td class="num">120</td>' in section  # Vestiging 11 loses 120 residents
+
+
+def test_report_impact_refuses_a_table_that_is_not_closure_impact() -> None:
+    invented = pd.DataFrame({"id": ["f1"], "name": ["x"], "residents_losing": [80.0]})
+    with pytest.raises(MissingColumnsError, match=r"covered_loss.*closure_impact"):
+        report(impact=invented)
 
 
 def test_report_time_norm_histogram() -> None:
@@ -199,17 +262,3 @@ def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
     assert "census2021_grid_1km_drenthe.csv" in html
     assert "Let op: afstanden zijn schattingen" in html
     assert len(re.findall(r'src="data:image/png;base64,', html)) == 2
-
-
-def test_report_impact_geoframe_without_geometry_or_nan_text() -> None:
-    impact = points(
-        [(0, 0), (20000, 0)],
-        id=["f1", "f2"],
-        name=[None, "Bieb Oost"],
-        residents_losing=[80.0, np.nan],
-    )
-    section = report(impact=impact).split("Vestigingen die het zwaarst wegen")[1].split("</section>")[0]
-    assert "POINT" not in section and "geometry" not in section
-    assert ">nan<" not in section.lower() and ">None<" not in section
-    assert '<td>f1</td><td></td><td class="num">80</td>' in section
-    assert "Bieb Oost" in section

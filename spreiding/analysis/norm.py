@@ -12,18 +12,11 @@ from dataclasses import dataclass, field, replace
 
 from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
+from spreiding.vocabulary import AGE_BAND_LABELS
 
 __all__ = ["AGE_BANDS", "AGE_BAND_LABELS", "ALL_KINDS", "DEFAULT_KINDS", "PRESETS", "Norm", "get_preset"]
 
 AGE_BANDS: tuple[str, ...] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
-AGE_BAND_LABELS: dict[str, str] = {
-    "pop_total": "alle inwoners",
-    "pop_0_14": "0-14 jaar",
-    "pop_15_24": "15-24 jaar",
-    "pop_25_44": "25-44 jaar",
-    "pop_45_64": "45-64 jaar",
-    "pop_65plus": "65 jaar en ouder",
-}
 ALL_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging", "servicepunt"})
 DEFAULT_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging"})
 

@@ -42,6 +42,7 @@ from spreiding.data.config import data_paths
 from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, CRSError, InvalidDataError, OutsideRegionError
+from spreiding.output.writer import strip_formula_guard
 
 __all__ = [
     "KINDS",
@@ -277,7 +278,7 @@ def _read_point_table(
         msg = f"{what}: cannot read {p} as CSV ({exc}); save it as UTF-8 CSV with a header row"
         raise InvalidDataError(msg) from exc
     table.columns = [str(c).strip() for c in table.columns]
-    return table, 2
+    return table.apply(strip_formula_guard), 2
 
 
 def _canonical(values: pd.Series, allowed: Sequence[str]) -> tuple[pd.Series, np.ndarray]:

@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from spreiding.vocabulary import OSM_CREDIT
+
 __all__ = ["OSM_CREDIT", "SourceInfo", "attach_source", "source_of"]
 
-OSM_CREDIT = "Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL)"
-"""Credit that must accompany anything derived from OpenStreetMap (maps, tables, reports)."""
 
 logger = logging.getLogger(__name__)
 

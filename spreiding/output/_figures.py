@@ -13,6 +13,7 @@ import shapely
 
 from spreiding._validate import to_rd_new
 from spreiding.analysis.norm import Norm
+from spreiding.vocabulary import COVERAGE_STATE_LABELS, fmt_dec, fmt_int
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,6 +25,19 @@ __all__ = ["COLOURS", "boundary", "distance_histogram", "map_image", "png"]
 logger = logging.getLogger(__name__)
 
 COLOURS = {"covered": "#3182bd", "uncovered": "#e6550d", "unreachable": "#636363"}
+
+
+def _short(value: float) -> str:
+    """``7.5`` → ``"7,5"``, ``5.0`` → ``"5"`` (Dutch decimal comma, at most one decimal)."""
+    return fmt_dec(value, 0 if float(value).is_integer() else 1)
+
+
+def _dutch_ticks(ax: object) -> None:
+    """Tick labels with Dutch number formats (``1.000``; ``2,5``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _short(round(v, 1))))  # type: ignore[attr-defined]
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_int(v)))  # type: ignore[attr-defined]
 
 
 def png(fig: Figure) -> str:
@@ -57,13 +71,15 @@ def distance_histogram(values: np.ndarray, weights: np.ndarray, norm: Norm) -> s
     ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=list(colours), edgecolor="white")
     ax.axvline(limit / scale, color="#222222", linestyle="--", linewidth=1.5)
     ax.text(
-        limit / scale, ax.get_ylim()[1] * 0.97, f"norm {limit / scale:g} {unit}", va="top", ha="center", fontsize=9,
+        limit / scale, ax.get_ylim()[1] * 0.97, f"norm {_short(limit / scale)} {unit}", va="top", ha="center",
+        fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "#222222", "boxstyle": "round,pad=0.2"},
     )  # fmt: skip
     kind = "reistijd" if by_time else "afstand"
     ax.set_xlabel(f"{kind} tot de dichtstbijzijnde meetellende vestiging ({unit})")
     ax.set_ylabel("inwoners")
     ax.spines[["top", "right"]].set_visible(False)
+    _dutch_ticks(ax)
     return png(fig)
 
 
@@ -102,7 +118,7 @@ def map_image(
     x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
     state = np.where(covered, "covered", np.where(reachable, "uncovered", "unreachable"))
     is_cells = "cell_size_m" in pts.columns and bool((pts.get("placement", "cell_centre") == "cell_centre").all())
-    for key, label in (("covered", "binnen de norm"), ("uncovered", "buiten de norm"), ("unreachable", "onbereikbaar")):
+    for key, label in COVERAGE_STATE_LABELS.items():
         mask = state == key
         if not mask.any():
             continue
@@ -137,12 +153,8 @@ def map_image(
     bar_m = 5000.0 if (xmax - xmin) > 15000 else 1000.0
     bx, by = xmin + 0.05 * (xmax - xmin), ymin + 0.04 * (ymax - ymin)
     ax.plot([bx, bx + bar_m], [by, by], color="black", linewidth=3)
-    ax.text(bx + bar_m / 2, by + 0.012 * (ymax - ymin), f"{bar_m / 1000:g} km", ha="center", fontsize=8)
-    handles: list[Artist] = [
-        Patch(color=COLOURS["covered"], label="binnen de norm"),
-        Patch(color=COLOURS["uncovered"], label="buiten de norm"),
-        Patch(color=COLOURS["unreachable"], label="onbereikbaar"),
-    ]
+    ax.text(bx + bar_m / 2, by + 0.012 * (ymax - ymin), f"{_short(bar_m / 1000)} km", ha="center", fontsize=8)
+    handles: list[Artist] = [Patch(color=COLOURS[key], label=text) for key, text in COVERAGE_STATE_LABELS.items()]
     from matplotlib.lines import Line2D
 
     handles.append(Line2D([], [], marker="^", color="black", linestyle="", label="meetellende vestiging"))

@@ -38,6 +38,7 @@ from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
+from spreiding.vocabulary import OSM_CREDIT
 
 __all__ = [
     "COMPONENT_DIR",
@@ -60,7 +61,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OSM_CREDIT = "© OpenStreetMap contributors (ODbL)"
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 COMPONENT_DIR = Path(__file__).resolve().parent / "_leaflet_component"
 STATIC_LEAFLET_URL = "app/static/leaflet"

@@ -19,7 +19,6 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -32,12 +31,26 @@ from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.output._figures import boundary as municipality_boundary
 from spreiding.output._figures import distance_histogram, map_image
-from spreiding.output.export import DATA_CREDIT, OSM_CREDIT, export_name
+from spreiding.output.export import export_name
+from spreiding.output.provenance import EXAMPLE_NORM_NOTE, Provenance
+from spreiding.vocabulary import (
+    KIND_LABELS,
+    MISSING,
+    Col,
+    column_label,
+    column_labels,
+    fmt_dec,
+    fmt_int,
+    fmt_km,
+    fmt_pct,
+    model_label_nl,
+)
 
 if TYPE_CHECKING:
     from spreiding.study import Analysis
 
 __all__ = [
+    "IMPACT_COLUMNS",
     "MAP_CREDIT",
     "VILLAGE_CLASSES",
     "municipality_report",
@@ -51,24 +64,20 @@ MAP_CREDIT = "Kaartgegevens: © OpenStreetMap contributors (ODbL); CBS/Eurostat 
 """Caption under the map."""
 VILLAGE_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
 """OSM ``place_class`` values used to name uncovered residents' villages."""
-EXAMPLE_NORM_NOTE = "voorbeeldnorm — de wet (Wsob) noemt geen getal"
+IMPACT_COLUMNS: tuple[str, ...] = (
+    Col.ID,
+    Col.NAME,
+    Col.KIND,
+    Col.RESIDENTS_NEAREST,
+    Col.COVERED_LOSS,
+    Col.COVERED_LOSS_PCT,
+    Col.NEWLY_UNREACHABLE,
+    Col.MEAN_DIST_DELTA_M,
+)
+"""Columns of :func:`spreiding.analysis.impact.closure_impact` shown in the report, in this order."""
 _TOP_IMPACT = 10
 _TOP_PLACES = 25
 _MAP_LABELS = 6
-_IMPACT_HEADERS = {
-    "id": "id",
-    "name": "vestiging",
-    "place": "plaats",
-    "municipality": "gemeente",
-    "kind": "soort",
-    "residents_losing": "inwoners die de norm verliezen",
-    "residents_lost": "inwoners die de norm verliezen",
-    "lost_residents": "inwoners die de norm verliezen",
-    "newly_uncovered": "inwoners die de norm verliezen",
-    "mean_dist_increase_m": "gem. extra afstand (m)",
-    "mean_increase_m": "gem. extra afstand (m)",
-    "extra_dist_m": "gem. extra afstand (m)",
-}
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm; }
@@ -127,28 +136,13 @@ def _missing(value: object) -> bool:
         return False
 
 
-def _nl_int(value: object) -> str:
-    """``25751.4`` → ``"25.751"`` (Dutch thousands separator); ``"–"`` when missing."""
-    if not _finite(value):
-        return "–"
-    return f"{round(float(value)):,}".replace(",", ".")  # type: ignore[arg-type]
-
-
-def _nl_dec(value: object, digits: int = 1) -> str:
-    """``2868.6 / 1000`` → ``"2,9"`` (Dutch decimal comma); ``"–"`` when missing."""
-    if not _finite(value):
-        return "–"
-    text = f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def _km(value_m: object) -> str:
-    if value_m is not None and _finite(value_m):
-        return _nl_dec(float(value_m) / 1000.0)  # type: ignore[arg-type]
+def _km(value_m: object, digits: int = 1) -> str:
+    """Metres as a km number without unit (the header says km): ``2868.6`` → ``"2,9"``; ``inf`` → onbereikbaar."""
     try:
-        return "onbereikbaar" if np.isinf(float(value_m)) else "–"  # type: ignore[arg-type]
+        km = float(value_m) / 1000.0  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return "–"
+        return MISSING
+    return fmt_dec(km, digits, infinite="onbereikbaar")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()) -> str:
@@ -278,8 +272,8 @@ def _heading(analysis: Analysis, municipality: str, scenario_name: str, generate
         ("Gemeente", municipality),
         ("Scenario", scenario_name),
         ("Norm", norm_text + (f" ({EXAMPLE_NORM_NOTE})" if norm.example else "")),
-        ("Meetellende soorten", ", ".join(sorted(norm.kinds))),
-        ("Afstandsmodel", analysis.model.label_nl),
+        ("Meetellende soorten", ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))),
+        ("Afstandsmodel", model_label_nl(analysis.model.label)),
         ("Datum", generated.strftime("%d-%m-%Y")),
     ]
     meta = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
@@ -296,41 +290,47 @@ def _heading(analysis: Analysis, municipality: str, scenario_name: str, generate
     if analysis.model.is_estimate:
         parts.append(
             '<div class="warning"><strong>Let op: afstanden zijn schattingen.</strong> Dit rapport gebruikt '
-            f"{_esc(analysis.model.label_nl)}: de afstand in rechte lijn maal een omwegfactor, niet de route over de "
-            "weg. Afstanden kunnen per plek honderden meters tot kilometers afwijken. Laad het wegennet voor "
-            "afstanden over de weg.</div>"
+            f"{_esc(model_label_nl(analysis.model.label))}: de afstand in rechte lijn maal een omwegfactor, niet de "
+            "route over de weg. Afstanden kunnen per plek honderden meters tot kilometers afwijken. "
+            "Laad het wegennet voor afstanden over de weg.</div>"
         )
     return "\n".join(parts)
 
 
 def _kpis(row: pd.Series, total: pd.Series, total_label: str) -> str:
+    def km(value: object) -> str:
+        return fmt_km(value, 1, infinite="onbereikbaar")
+
     items = [
-        (_nl_int(row["residents"]), "inwoners"),
-        (f"{_nl_dec(row['covered_pct'])} %", f"binnen de norm ({total_label}: {_nl_dec(total['covered_pct'])} %)"),
-        (_nl_int(row["uncovered"]), "inwoners buiten de norm"),
-        (f"{_km(row['mean_dist_m'])} km", f"gemiddelde afstand ({total_label}: {_km(total['mean_dist_m'])} km)"),
-        (f"{_km(row['median_dist_m'])} km", "mediaan afstand"),
-        (f"{_km(row['p90_dist_m'])} km", "90 % woont binnen"),
+        (fmt_int(row[Col.RESIDENTS]), "inwoners"),
+        (fmt_pct(row[Col.COVERED_PCT]), f"binnen de norm ({total_label}: {fmt_pct(total[Col.COVERED_PCT])})"),
+        (fmt_int(row[Col.UNCOVERED]), "inwoners buiten de norm"),
+        (km(row[Col.MEAN_DIST_M]), f"gemiddelde afstand ({total_label}: {km(total[Col.MEAN_DIST_M])})"),
+        (km(row[Col.MEDIAN_DIST_M]), "mediaan afstand"),
+        (km(row[Col.P90_DIST_M]), "90 % woont binnen"),
     ]
     body = "".join(
         f'<div class="kpi"><div class="value">{_esc(v)}</div><div class="label">{_esc(lab)}</div></div>'
         for v, lab in items
     )
     text = f'<section><h2>Kerncijfers</h2><div class="kpis">{body}</div>'
-    if _finite(row["unreachable"]) and float(row["unreachable"]) > 0:
-        lost = _esc(_nl_int(row["unreachable"]))
+    if _finite(row[Col.UNREACHABLE]) and float(row[Col.UNREACHABLE]) > 0:
+        lost = _esc(fmt_int(row[Col.UNREACHABLE]))
         text += f'<p class="note">{lost} inwoners kunnen geen meetellende vestiging bereiken.</p>'
     return text + "</section>"
 
 
+_AGE_COLUMNS = (Col.AGE_LABEL, Col.RESIDENTS, Col.COVERED, Col.COVERED_PCT, Col.MEAN_DIST_M)
+
+
 def _age_section(analysis: Analysis, municipality: str) -> str:
     by_age = analysis.by_age
-    part = by_age.loc[by_age["municipality"].astype("string") == municipality]
+    part = by_age.loc[by_age[Col.MUNICIPALITY].astype("string") == municipality, list(_AGE_COLUMNS)]
     rows = [
-        [r.age_label, _nl_int(r.residents), _nl_int(r.covered), _nl_dec(r.covered_pct), _km(r.mean_dist_m)]
-        for r in part.itertuples(index=False)
+        [label, fmt_int(residents), fmt_int(covered), fmt_dec(pct, 1), _km(dist)]
+        for label, residents, covered, pct, dist in part.itertuples(index=False, name=None)
     ]
-    headers = ["leeftijd", "inwoners", "binnen norm", "% binnen norm", "gemiddelde afstand (km)"]
+    headers = column_labels(_AGE_COLUMNS, km=True)
     return "<section><h2>Dekking per leeftijdsgroep</h2>" + _table(headers, rows, numeric=(1, 2, 3, 4)) + "</section>"
 
 
@@ -341,8 +341,8 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     rows = [
         [
             r.place,
-            _nl_int(r.residents),
-            _nl_int(r.cells),
+            fmt_int(r.residents),
+            fmt_int(r.cells),
             _km(r.mean_dist_m) if _finite(r.mean_dist_m) else "onbereikbaar",
             _km(r.max_dist_m),
             r.nearest_name,
@@ -350,12 +350,9 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
         for r in table.head(_TOP_PLACES).itertuples(index=False)
     ]
     headers = [
-        "kern",
+        column_label(Col.PLACE),
         f"{weight_label} buiten norm",
-        "cellen",
-        "gem. afstand (km)",
-        "max. afstand (km)",
-        "dichtstbijzijnde vestiging",
+        *column_labels([Col.CELLS, Col.MEAN_DIST_M, Col.MAX_DIST_M, Col.NEAREST_NAME], km=True),
     ]
     note = (
         "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern (OpenStreetMap-plaatspunt: stad, dorp of "
@@ -363,7 +360,7 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
         if has_places
         else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
     )
-    more = f" Getoond: de {_TOP_PLACES} grootste van {len(table)}." if len(table) > _TOP_PLACES else ""
+    more = f" Getoond: de {_TOP_PLACES} grootste van {fmt_int(len(table))}." if len(table) > _TOP_PLACES else ""
     return (
         f"<section>{title}"
         + _table(headers, rows, numeric=(1, 2, 3, 4))
@@ -371,79 +368,63 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     )
 
 
+def _impact_cell(column: str, value: object) -> str:
+    if column == Col.KIND:
+        return "" if _missing(value) else KIND_LABELS.get(str(value), str(value))
+    if column in (Col.ID, Col.NAME):
+        return "" if _missing(value) else str(value)
+    if column.endswith("_m"):
+        return _km(value, 2)
+    if column.endswith("_pct"):
+        return fmt_dec(value, 1)
+    return fmt_int(value)
+
+
 def _impact_section(impact: pd.DataFrame, municipality: str) -> str:
+    """Top branches of :func:`~spreiding.analysis.impact.closure_impact`, headers from the vocabulary."""
+    require_columns(
+        impact,
+        [Col.ID, Col.COVERED_LOSS],
+        "closure impact",
+        "pass the output of spreiding.analysis.impact.closure_impact",
+    )
     title = "<h2>Vestigingen die het zwaarst wegen</h2>"
-    frame = pd.DataFrame(impact).copy()
-    if isinstance(impact, gpd.GeoDataFrame):
-        frame = frame.drop(columns=[impact.geometry.name])
+    frame = pd.DataFrame(impact)
     scope = "alle vestigingen in de analyse"
-    if "municipality" in frame.columns:
-        local = frame.loc[frame["municipality"].astype("string") == municipality]
+    if Col.MUNICIPALITY in frame.columns:
+        local = frame.loc[(frame[Col.MUNICIPALITY].astype("string") == municipality).fillna(False).to_numpy(bool)]
         if len(local):
             frame, scope = local, f"vestigingen in {municipality}"
-    sort_col = next(
-        (c for c in _IMPACT_HEADERS if c in frame.columns and c.startswith(("residents", "lost", "newly"))), None
-    )
-    if sort_col is not None and pd.api.types.is_numeric_dtype(frame[sort_col]):
-        frame = frame.sort_values(sort_col, ascending=False, kind="stable")
-    frame = frame.head(_TOP_IMPACT)
-    headers = [_IMPACT_HEADERS.get(str(c), str(c)) for c in frame.columns]
-    numeric = [i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c])]
+    order = [c for c in (Col.COVERED_LOSS, Col.MEAN_DIST_DELTA_M) if c in frame.columns]
+    frame = frame.sort_values(order, ascending=False, kind="stable").head(_TOP_IMPACT)
+    columns = [c for c in IMPACT_COLUMNS if c in frame.columns]
     rows = [
-        [
-            (_nl_dec(v, 0) if str(c).endswith("_m") else _nl_int(v) if float(v).is_integer() else _nl_dec(v))
-            if i in numeric and _finite(v)
-            else ("–" if i in numeric else ("" if _missing(v) else v))
-            for i, (c, v) in enumerate(zip(frame.columns, r, strict=True))
-        ]
-        for r in frame.itertuples(index=False)
+        [_impact_cell(c, v) for c, v in zip(columns, r, strict=True)]
+        for r in frame.loc[:, columns].itertuples(index=False, name=None)
     ]
+    numeric = [i for i, c in enumerate(columns) if c not in (Col.ID, Col.NAME, Col.KIND)]
     note = f"Wat er gebeurt als één vestiging sluit ({scope}; top {_TOP_IMPACT})."
-    return f'<section>{title}<p class="note">{_esc(note)}</p>' + _table(headers, rows, numeric) + "</section>"
+    table = _table(column_labels(columns, km=True), rows, numeric)
+    return f'<section>{title}<p class="note">{_esc(note)}</p>' + table + "</section>"
 
 
-def _sources_section(analysis: Analysis, sources: Sequence[Mapping[str, Any]], pts: gpd.GeoDataFrame) -> str:
-    rows = []
+def _sources_section(analysis: Analysis, provenance: Provenance, pts: gpd.GeoDataFrame) -> str:
     notes: list[str] = []
-    for source in sources:
-        path = str(source.get("path") or source.get("file") or "")
-        rows.append(
-            [
-                source.get("kind", ""),
-                Path(path).name if path else "",
-                _nl_int(source.get("rows")),
-                source.get("year") or "",
-                source.get("description", ""),
-            ]
-        )
-        quality = source.get("quality") or {}
-        items = quality.items() if isinstance(quality, Mapping) else quality
-        shown = [
-            f"{k} = {_nl_dec(v, 0) if float(v).is_integer() else _nl_dec(v)}" for k, v in items if _finite(v) and v
-        ]
-        if shown:
-            notes.append(f"{source.get('kind', 'bron')}: " + "; ".join(shown))
-        notes += [f"{source.get('kind', 'bron')}: {w}" for w in source.get("warnings") or ()]
     if "placement" in pts.columns and (pts["placement"] == "cell_centre").all() and "cell_size_m" in pts.columns:
         size = float(np.nanmax(pts["cell_size_m"].to_numpy(float))) if len(pts) else float("nan")
         notes.append(
-            f"Inwoners zijn geteld op het middelpunt van hun cel van {_nl_int(size)} m; de afstand voor een "
+            f"Inwoners zijn geteld op het middelpunt van hun cel van {fmt_int(size)} m; de afstand voor een "
             "afzonderlijk adres kan daardoor enkele honderden meters afwijken."
         )
-    counted = analysis.counted
-    names = dict(zip(counted["id"].astype(str), counted.get("name", counted["id"]), strict=True))
-    for ident in analysis.excluded:
-        notes.append(f"Vestiging niet meegeteld (te ver van het wegennet): {ident} {names.get(ident, '')}".rstrip())
+    if provenance.excluded:
+        notes.append("Niet meegeteld (te ver van het wegennet): " + "; ".join(provenance.excluded))
     notes.append(
         "Openingstijden, bemensing en collectie van vestigingen zijn niet vastgelegd; de norm bepaalt welke soorten "
         "vestigingen meetellen."
     )
-    notes += [OSM_CREDIT, DATA_CREDIT]
-    table = (
-        _table(["soort", "bestand", "rijen", "jaar", "beschrijving"], rows, numeric=(2,))
-        if rows
-        else '<p class="note">Geen bronnen meegegeven.</p>'
-    )
+    if not provenance.data_files:
+        notes.append("Geen bronbestanden meegegeven.")
+    table = _table(["onderdeel", "waarde"], provenance.rows())
     items = "".join(f"<li>{_esc(n)}</li>" for n in notes)
     return f'<section><h2>Bronnen en datakwaliteit</h2>{table}<ul class="note">{items}</ul></section>'
 
@@ -461,6 +442,7 @@ def municipality_report(
     municipalities: gpd.GeoDataFrame | None = None,
     sources: Sequence[Mapping[str, Any]] = (),
     generated: dt.date | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """One self-contained, printable HTML duty-of-care report for a municipality.
 
@@ -473,10 +455,11 @@ def municipality_report(
     scenario_name
         Scenario shown in the heading.
     impact
-        Optional per-branch closure impact (columns such as ``id``, ``name``,
-        ``residents_losing``, ``mean_dist_increase_m``); the top 10 are shown,
-        restricted to the municipality's branches when it has a
-        ``municipality`` column.
+        Optional output of :func:`spreiding.analysis.impact.closure_impact`;
+        the top 10 by ``covered_loss`` are shown (columns
+        :data:`IMPACT_COLUMNS`, Dutch headers from
+        :data:`spreiding.vocabulary.COLUMN_LABELS`), restricted to the
+        municipality's branches when it has any.
     places
         OSM place points (layer ``kernen`` of the OSM points GeoPackage) to
         name villages with residents outside the norm.
@@ -487,6 +470,10 @@ def municipality_report(
         ``region.sources``.
     generated
         Report date (default: today).
+    provenance
+        What the sources section says (default:
+        :meth:`Provenance.from_analysis` with ``sources``: tool version,
+        commit, data files with years and SHA-256, norm, model, placement).
 
     Returns
     -------
@@ -497,8 +484,11 @@ def municipality_report(
     ------
     ConfigError
         When the municipality is not in the analysis.
+    MissingColumnsError
+        When ``impact`` is not a closure-impact table.
     """
     day = generated or dt.date.today()
+    prov = provenance or Provenance.from_analysis(analysis, sources)
     row, total = _municipality_rows(analysis, municipality)
     in_mun = (analysis.points["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
     pts = analysis.points.loc[in_mun]
@@ -535,7 +525,7 @@ def municipality_report(
     ]
     if histogram:
         unreachable = float(weights[~reachable].sum())
-        extra = f" {_nl_int(unreachable)} inwoners zijn onbereikbaar en niet getekend." if unreachable > 0 else ""
+        extra = f" {fmt_int(unreachable)} inwoners zijn onbereikbaar en niet getekend." if unreachable > 0 else ""
         caption = "Inwoners naar afstand tot de dichtstbijzijnde meetellende vestiging; de stippellijn is de norm."
         body.append(
             '<section class="page-break"><h2>Verdeling van de afstand</h2>'
@@ -551,11 +541,13 @@ def municipality_report(
             f'<figure><img src="{map_png}" alt="Kaart van {_esc(municipality)}: cellen binnen en buiten de norm">'
             f"<figcaption>{_esc(MAP_CREDIT)}</figcaption></figure></section>"
         )
-    body.append(_sources_section(analysis, sources, pts))
-    body.append(
-        f"<footer>{_esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name} · ')}"
-        f"{_esc(analysis.model.label)}</footer>"
+    body.append(_sources_section(analysis, prov, pts))
+    commit = f", commit {prov.commit[:12]}{prov.commit[40:]}" if prov.commit else ""
+    footer = (
+        f"Gemaakt met spreiding {prov.tool_version}{commit} op {day:%d-%m-%Y} · scenario {scenario_name} · "
+        f"afstanden {model_label_nl(analysis.model.label)}"
     )
+    body.append(f"<footer>{_esc(footer)}</footer>")
     title = _esc(f"Zorgplichtrapport bibliotheek {municipality} ({scenario_name})")
     logger.info("built report for %s (%s, %s)", municipality, scenario_name, analysis.model.label)
     return (

@@ -1,0 +1,503 @@
+"""Every word and number a person reads, in Dutch, defined once.
+
+A *leaf* module: it imports nothing from ``spreiding`` at import time (only
+the standard library), so :mod:`spreiding.data`, :mod:`spreiding.analysis` and
+:mod:`spreiding.output` can all import it without cycles.
+
+It holds
+
+* credits (:data:`OSM_CREDIT`, :data:`DATA_CREDIT`);
+* Dutch labels for service-point kinds and statuses, travel modes, age bands,
+  placements, source kinds and data-quality counts, and
+  :func:`model_label_nl` for the machine distance-model label;
+* :class:`Col`, the machine column names that one module produces and another
+  renders (a rename fails at import time, not in a council report), and
+  :data:`COLUMN_LABELS`, machine name → Dutch header, covering every one;
+* Dutch number formatting (:func:`fmt_int`, :func:`fmt_dec`, :func:`fmt_km`,
+  :func:`fmt_pct`) and the parser :func:`parse_number_nl`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Final
+
+__all__ = [
+    "AGE_BAND_LABELS",
+    "COLUMN_LABELS",
+    "COVERAGE_STATE_LABELS",
+    "DATA_CREDIT",
+    "KIND_LABELS",
+    "MISSING",
+    "MODE_LABELS",
+    "OSM_CREDIT",
+    "PLACEMENT_LABELS",
+    "SOURCE_KIND_LABELS",
+    "STATUS_LABELS",
+    "Col",
+    "column_label",
+    "column_labels",
+    "fmt_dec",
+    "fmt_int",
+    "fmt_km",
+    "fmt_pct",
+    "model_label_nl",
+    "parse_number_nl",
+    "placement_label",
+    "quality_label",
+]
+
+# --------------------------------------------------------------------------- credits
+
+OSM_CREDIT: Final[str] = "© OpenStreetMap contributors (ODbL)"
+"""Credit that must accompany anything derived from OpenStreetMap (maps, tables, reports)."""
+DATA_CREDIT: Final[str] = "Bevolking: CBS/Eurostat bevolkingsgrid (Census 2021)"
+"""Credit for the population grid."""
+
+# --------------------------------------------------------------------------- labels
+
+KIND_LABELS: Final[dict[str, str]] = {
+    "vestiging": "vestiging",
+    "kleine_vestiging": "kleine vestiging",
+    "servicepunt": "servicepunt",
+    "mfa": "MFA (nieuw)",
+}
+"""Service-point kind → Dutch label."""
+STATUS_LABELS: Final[dict[str, str]] = {
+    "open": "open",
+    "closed": "gesloten",
+    "planned": "gepland",
+    "cancelled": "geschrapt",
+    "new": "nieuw (scenario)",
+}
+"""Service-point status → Dutch label."""
+MODE_LABELS: Final[dict[str, str]] = {"car": "auto", "bike": "fiets", "walk": "lopen"}
+"""Travel mode → Dutch label."""
+AGE_BAND_LABELS: Final[dict[str, str]] = {
+    "pop_total": "alle inwoners",
+    "pop_0_14": "0-14 jaar",
+    "pop_15_24": "15-24 jaar",
+    "pop_25_44": "25-44 jaar",
+    "pop_45_64": "45-64 jaar",
+    "pop_65plus": "65 jaar en ouder",
+}
+"""Population column (age band) → Dutch label."""
+COVERAGE_STATE_LABELS: Final[dict[str, str]] = {
+    "covered": "binnen de norm",
+    "uncovered": "buiten de norm",
+    "unreachable": "onbereikbaar",
+}
+"""State of a resident's point on maps and in legends (in this order)."""
+PLACEMENT_LABELS: Final[dict[str, str]] = {
+    "cell_centre": "inwoners op het middelpunt van hun cel",
+    "street_nodes": "inwoners verdeeld over woonstraten",
+    "pc4_point": "inwoners op een punt per postcodegebied",
+}
+"""Where residents are placed → Dutch description."""
+SOURCE_KIND_LABELS: Final[dict[str, str]] = {
+    "population": "bevolking",
+    "facilities": "bibliotheekvestigingen",
+    "network": "wegennet",
+    "boundaries": "gemeentegrenzen",
+    "candidates": "kandidaatlocaties",
+}
+"""Kind of loaded input (``SourceInfo.kind``) → Dutch label."""
+_QUALITY_LABELS: Final[dict[str, str]] = {
+    "secret_cells": "geheime cellen",
+    "secret_codes": "geheimgehouden waarden",
+    "missing_codes": "ontbrekende waarden",
+    "imputed_residents": "bijgeschatte inwoners",
+    "imputed_band_residents": "bijgeschatte inwoners per leeftijdsgroep",
+    "empty_cells_dropped": "weggelaten lege cellen",
+    "ci_flagged_values": "gemarkeerde waarden (vertrouwelijkheid)",
+    "cells_outside_pc4": "cellen buiten de postcodegebieden",
+    "age_band_gap_residents": "verschil leeftijdsgroepen en totaal (inwoners)",
+    "cells_without_municipality": "cellen zonder gemeente",
+    "cells_at_centre": "cellen op het middelpunt",
+    "cells_on_streets": "cellen verdeeld over straten",
+    "street_points": "straatpunten",
+    "location_on_place_point": "locatie op plaatspunt (niet op adres)",
+    "areas": "gebieden",
+    "graph_nodes": "knooppunten",
+    "ways": "wegen",
+    "missing_node_refs": "ontbrekende knooppuntverwijzingen",
+    "total_length_km": "totale lengte (km)",
+    "unnamed": "zonder naam",
+}
+_QUALITY_PREFIXES: Final[tuple[tuple[str, str, dict[str, str]], ...]] = (
+    ("status_", "status", STATUS_LABELS),
+    ("kind_", "soort", KIND_LABELS),
+    ("source_", "bron", {}),
+)
+
+
+def quality_label(key: str) -> str:
+    """Dutch text for a data-quality key (``status_open`` → ``"status open"``, ``secret_cells`` → ...).
+
+    Unknown keys come back with their underscores as spaces.
+    """
+    if key in _QUALITY_LABELS:
+        return _QUALITY_LABELS[key]
+    for prefix, word, labels in _QUALITY_PREFIXES:
+        if key.startswith(prefix):
+            rest = key.removeprefix(prefix)
+            return f"{word} {labels.get(rest, rest.replace('_', ' '))}"
+    return key.replace("_", " ")
+
+
+def placement_label(placement: str) -> str:
+    """Dutch description of a placement; comma-joined placements are described one by one."""
+    parts = [p.strip() for p in str(placement).split(",") if p.strip()]
+    return "; ".join(PLACEMENT_LABELS.get(p, p) for p in parts) or "onbekend"
+
+
+_MODEL = re.compile(r"(?P<kind>network|crowfly):(?P<mode>[a-z]+)(?::x(?P<factor>[0-9.]+))?")
+
+
+def model_label_nl(label: str) -> str:
+    """Dutch words for a machine distance-model label.
+
+    ``"network:car"`` → ``"over de weg (auto)"``; ``"crowfly:car:x1.3"`` →
+    ``"hemelsbreed x 1,3 (auto; schatting zonder wegennet)"``. Labels that do
+    not follow that pattern come back as ``"onbekend afstandsmodel (<label>)"``.
+    """
+    match = _MODEL.fullmatch(str(label).strip())
+    if match is None:
+        return f"onbekend afstandsmodel ({label})"
+    mode = MODE_LABELS.get(match["mode"], match["mode"])
+    if match["kind"] == "network":
+        return f"over de weg ({mode})"
+    factor = match["factor"]
+    text = fmt_dec(float(factor), _decimals(factor)) if factor else "?"
+    return f"hemelsbreed x {text} ({mode}; schatting zonder wegennet)"
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+# --------------------------------------------------------------------------- columns
+
+
+class Col:
+    """Machine column names shared between producers and renderers.
+
+    Plain ``Final[str]`` class attributes; import them instead of writing the
+    string, so that a rename breaks at import time.
+    """
+
+    # coverage table (spreiding.analysis.coverage.COVERAGE_COLUMNS)
+    MUNICIPALITY: Final = "municipality"
+    RESIDENTS: Final = "residents"
+    COVERED: Final = "covered"
+    COVERED_PCT: Final = "covered_pct"
+    UNCOVERED: Final = "uncovered"
+    UNREACHABLE: Final = "unreachable"
+    MEAN_DIST_M: Final = "mean_dist_m"
+    MEDIAN_DIST_M: Final = "median_dist_m"
+    P90_DIST_M: Final = "p90_dist_m"
+    MEAN_TIME_S: Final = "mean_time_s"
+    DISTANCE_MODEL: Final = "distance_model"
+    PLACEMENT: Final = "placement"
+    NORM: Final = "norm"
+    # age-band tables
+    AGE_BAND: Final = "age_band"
+    AGE_LABEL: Final = "age_label"
+    # scenario diff (evaluate) and comparison (compare_results)
+    COVERED_BASE: Final = "covered_base"
+    COVERED_DELTA: Final = "covered_delta"
+    COVERED_A: Final = "covered_a"
+    COVERED_B: Final = "covered_b"
+    COVERED_PCT_BASE: Final = "covered_pct_base"
+    COVERED_PCT_DELTA: Final = "covered_pct_delta"
+    COVERED_PCT_A: Final = "covered_pct_a"
+    COVERED_PCT_B: Final = "covered_pct_b"
+    UNREACHABLE_BASE: Final = "unreachable_base"
+    UNREACHABLE_DELTA: Final = "unreachable_delta"
+    UNREACHABLE_A: Final = "unreachable_a"
+    UNREACHABLE_B: Final = "unreachable_b"
+    MEAN_DIST_M_BASE: Final = "mean_dist_m_base"
+    MEAN_DIST_M_DELTA: Final = "mean_dist_m_delta"
+    MEAN_DIST_M_A: Final = "mean_dist_m_a"
+    MEAN_DIST_M_B: Final = "mean_dist_m_b"
+    MEAN_TIME_S_BASE: Final = "mean_time_s_base"
+    MEAN_TIME_S_DELTA: Final = "mean_time_s_delta"
+    MEAN_TIME_S_A: Final = "mean_time_s_a"
+    MEAN_TIME_S_B: Final = "mean_time_s_b"
+    LOSE_COVERAGE: Final = "lose_coverage"
+    GAIN_COVERAGE: Final = "gain_coverage"
+    # distance-change histogram
+    BIN: Final = "bin"
+    BIN_LABEL: Final = "label"
+    # service points and closure / opening impact
+    ID: Final = "id"
+    NAME: Final = "name"
+    KIND: Final = "kind"
+    STATUS: Final = "status"
+    PLACE: Final = "place"
+    HOST_BUILDING: Final = "host_building"
+    RESIDENTS_NEAREST: Final = "residents_nearest"
+    COVERED_LOSS: Final = "covered_loss"
+    COVERED_LOSS_PCT: Final = "covered_loss_pct"
+    NEWLY_UNREACHABLE: Final = "newly_unreachable"
+    MEAN_DIST_BEFORE_M: Final = "mean_dist_before_m"
+    MEAN_DIST_AFTER_M: Final = "mean_dist_after_m"
+    MEAN_DIST_DELTA_M: Final = "mean_dist_delta_m"
+    COVERED_GAIN: Final = "covered_gain"
+    COVERED_GAIN_PCT: Final = "covered_gain_pct"
+    NEWLY_REACHABLE: Final = "newly_reachable"
+    # uncovered cells (population columns + distances)
+    CELL_ID: Final = "cell_id"
+    POP_TOTAL: Final = "pop_total"
+    POP_0_14: Final = "pop_0_14"
+    POP_15_24: Final = "pop_15_24"
+    POP_25_44: Final = "pop_25_44"
+    POP_45_64: Final = "pop_45_64"
+    POP_65PLUS: Final = "pop_65plus"
+    CELL_SIZE_M: Final = "cell_size_m"
+    IMPUTED: Final = "imputed"
+    DIST_M: Final = "dist_m"
+    TIME_S: Final = "time_s"
+    NEAREST_ID: Final = "nearest_id"
+    NEAREST_TIME_ID: Final = "nearest_time_id"
+    REACHABLE: Final = "reachable"
+    X_RD: Final = "x_rd"
+    Y_RD: Final = "y_rd"
+    # site suggestions (spreiding.siting.advice.SiteAdvice.sites)
+    RANK: Final = "rank"
+    SOURCE: Final = "source"
+    GAIN_COVERED: Final = "gain_covered"
+    CUMULATIVE_COVERED: Final = "cumulative_covered"
+    # villages with residents outside the norm (spreiding.output.report.uncovered_places)
+    CELLS: Final = "cells"
+    MAX_DIST_M: Final = "max_dist_m"
+    NEAREST_NAME: Final = "nearest_name"
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every column name defined here."""
+        return tuple(v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str))
+
+
+#: (stem, unit) of the columns that the scenario diff and comparison repeat with suffixes.
+_DIFF_STEMS: Final[dict[str, tuple[str, str]]] = {
+    Col.COVERED: ("binnen norm", ""),
+    Col.COVERED_PCT: ("binnen norm", "%"),
+    Col.UNREACHABLE: ("onbereikbaar", ""),
+    Col.MEAN_DIST_M: ("gemiddelde afstand", "m"),
+    Col.MEAN_TIME_S: ("gemiddelde reistijd", "s"),
+}
+_DIFF_SUFFIXES: Final[dict[str, str]] = {"base": "basis", "delta": "verschil", "a": "A", "b": "B"}
+
+
+def _with_unit(stem: str, unit: str) -> str:
+    return f"{stem} ({unit})" if unit else stem
+
+
+_PLAIN_LABELS: Final[dict[str, str]] = {
+    Col.MUNICIPALITY: "gemeente",
+    Col.RESIDENTS: "inwoners",
+    Col.UNCOVERED: "buiten norm",
+    Col.MEDIAN_DIST_M: "mediaan afstand (m)",
+    Col.P90_DIST_M: "afstand waarbinnen 90 % woont (m)",
+    Col.DISTANCE_MODEL: "afstandsmodel",
+    Col.PLACEMENT: "plaatsing inwoners",
+    Col.NORM: "norm",
+    Col.AGE_BAND: "leeftijdsgroep (code)",
+    Col.AGE_LABEL: "leeftijdsgroep",
+    Col.LOSE_COVERAGE: "inwoners die de norm verliezen",
+    Col.GAIN_COVERAGE: "inwoners die de norm winnen",
+    Col.BIN: "klasse (code)",
+    Col.BIN_LABEL: "verandering van de afstand",
+    Col.ID: "id",
+    Col.NAME: "naam",
+    Col.KIND: "soort",
+    Col.STATUS: "status",
+    Col.PLACE: "plaats",
+    Col.HOST_BUILDING: "gebouw",
+    Col.RESIDENTS_NEAREST: "inwoners met deze vestiging als dichtstbijzijnde",
+    Col.COVERED_LOSS: "verlies binnen norm (inwoners)",
+    Col.COVERED_LOSS_PCT: "verlies binnen norm (%)",
+    Col.NEWLY_UNREACHABLE: "nieuw onbereikbaar (inwoners)",
+    Col.MEAN_DIST_BEFORE_M: "gemiddelde afstand vooraf (m)",
+    Col.MEAN_DIST_AFTER_M: "gemiddelde afstand daarna (m)",
+    Col.MEAN_DIST_DELTA_M: "verandering gemiddelde afstand (m)",
+    Col.COVERED_GAIN: "winst binnen norm (inwoners)",
+    Col.COVERED_GAIN_PCT: "winst binnen norm (%)",
+    Col.NEWLY_REACHABLE: "nieuw bereikbaar (inwoners)",
+    Col.CELL_ID: "cel",
+    Col.POP_TOTAL: "inwoners totaal",
+    Col.CELL_SIZE_M: "celgrootte (m)",
+    Col.IMPUTED: "bijgeschat",
+    Col.DIST_M: "afstand (m)",
+    Col.TIME_S: "reistijd (s)",
+    Col.NEAREST_ID: "dichtstbijzijnde vestiging (id)",
+    Col.NEAREST_TIME_ID: "snelst bereikbare vestiging (id)",
+    Col.REACHABLE: "bereikbaar",
+    Col.X_RD: "x (RD, m)",
+    Col.Y_RD: "y (RD, m)",
+    Col.RANK: "volgorde",
+    Col.SOURCE: "bron",
+    Col.GAIN_COVERED: "extra binnen norm (inwoners)",
+    Col.CUMULATIVE_COVERED: "binnen norm na deze locatie (inwoners)",
+    Col.CELLS: "cellen",
+    Col.MAX_DIST_M: "grootste afstand (m)",
+    Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+}
+
+
+def _build_labels() -> dict[str, str]:
+    labels = dict(_PLAIN_LABELS)
+    for column, (stem, unit) in _DIFF_STEMS.items():
+        labels[column] = _with_unit(stem, unit)
+        for suffix, word in _DIFF_SUFFIXES.items():
+            labels[f"{column}_{suffix}"] = _with_unit(f"{stem}, {word}", unit)
+    for band, text in AGE_BAND_LABELS.items():
+        if band != Col.POP_TOTAL:
+            labels[band] = f"inwoners {text}"
+    return labels
+
+
+COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
+"""Machine column name → Dutch header (units as stored: metres, seconds)."""
+
+
+def column_label(name: str, *, km: bool = False) -> str:
+    """Dutch header of a machine column; unknown names come back unchanged.
+
+    With ``km=True`` a metre column (``*_m``) is labelled in kilometres, for
+    views that show ``value / 1000``.
+    """
+    label = COLUMN_LABELS.get(name, name)
+    if km and name.endswith("_m") and label.endswith("(m)"):
+        return label[: -len("(m)")] + "(km)"
+    return label
+
+
+def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False) -> list[str]:
+    """Dutch headers for ``names``, made unique (a repeat gets its machine name appended)."""
+    out: list[str] = []
+    for name in names:
+        label = column_label(str(name), km=km)
+        out.append(f"{label} [{name}]" if label in out else label)
+    return out
+
+
+# --------------------------------------------------------------------------- numbers
+
+MISSING: Final[str] = "–"
+"""What a missing or infinite number shows as, unless the caller asks otherwise."""
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number
+
+
+def _special(value: object, missing: str, infinite: str | None) -> tuple[float | None, str | None]:
+    """The float to format, or the text to show instead (missing / infinite)."""
+    number = _number(value)
+    if number is None or math.isnan(number):
+        return None, missing
+    if math.isinf(number):
+        return None, missing if infinite is None else infinite
+    return number, None
+
+
+def _dutch(text: str) -> str:
+    """Swap ``,`` (thousands) and ``.`` (decimals) of a Python-formatted number."""
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fmt_dec(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """``3.5412, 2`` → ``"3,54"``; ``12345.6`` → ``"12.345,6"`` (decimal comma, thousands dot).
+
+    Parameters
+    ----------
+    value
+        A number (anything ``float()`` accepts).
+    digits
+        Decimals shown.
+    missing
+        Text for ``None`` / ``nan`` / text that is no number (default ``"–"``).
+    infinite
+        Text for ``±inf`` (default: ``missing``).
+    """
+    number, text = _special(value, missing, infinite)
+    if number is None:
+        return text or ""
+    shown = _dutch(f"{number:,.{digits}f}")
+    return shown.removeprefix("-") if shown.lstrip("-").strip("0,.") == "" else shown
+
+
+def fmt_int(value: object, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """``116448.0`` → ``"116.448"`` (rounded, thousands dot)."""
+    return fmt_dec(value, 0, missing=missing, infinite=infinite)
+
+
+def fmt_km(value_m: object, digits: int = 2, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """Metres as kilometres: ``3541.2`` → ``"3,54 km"``; ``inf`` → ``missing`` unless ``infinite`` is given."""
+    number, text = _special(value_m, missing, infinite)
+    if number is None:
+        return text or ""
+    return f"{fmt_dec(number / 1000.0, digits)} km"
+
+
+def fmt_pct(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """A percentage (0-100): ``76.04`` → ``"76,0 %"``."""
+    number, text = _special(value, missing, infinite)
+    if number is None:
+        return text or ""
+    return f"{fmt_dec(number, digits)} %"
+
+
+_THOUSANDS_DOTS = re.compile(r"\d{1,3}(\.\d{3})+")
+_THOUSANDS_COMMAS = re.compile(r"\d{1,3}(,\d{3})+\.\d*")
+
+
+def _normalise(text: str) -> str | None:
+    """Digits with a ``.`` decimal point, or ``None`` when the text is no number."""
+    body = text.lstrip("+-")
+    if "," in body and "." in body:  # the last separator is the decimal one
+        if body.rfind(",") > body.rfind("."):
+            return body.replace(".", "").replace(",", ".")
+        return body.replace(",", "") if _THOUSANDS_COMMAS.fullmatch(body) else None
+    if body.count(",") == 1:
+        return body.replace(",", ".")
+    if body.count(".") > 1:
+        return body.replace(".", "") if _THOUSANDS_DOTS.fullmatch(body) else None
+    return None if "," in body else body
+
+
+def parse_number_nl(text: str | float | int) -> float:
+    """Read a number typed the Dutch or the English way.
+
+    ``"7,5"`` and ``"7.5"`` → ``7.5``; ``"1.234,5"`` → ``1234.5``;
+    ``"1.234.567"`` → ``1234567.0``. One dot alone is a decimal point
+    (``"1.234"`` → ``1.234``). Spaces are ignored.
+
+    Raises
+    ------
+    spreiding.errors.ConfigError
+        With a Dutch message when the text is no number.
+    """
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    raw = str(text)
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", raw)
+    body = _normalise(cleaned) if re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", cleaned) else None
+    if body is not None:
+        try:
+            value = float(body)
+        except ValueError:
+            value = math.nan
+        if not math.isnan(value):
+            return -value if cleaned.startswith("-") else value
+    from spreiding.errors import ConfigError  # lazy: this module stays a leaf at import time
+
+    msg = f"'{raw}' is geen getal; schrijf bijvoorbeeld 7,5 of 1.234,5"
+    raise ConfigError(msg)
