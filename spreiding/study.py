@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -174,6 +174,8 @@ class Study:
         Results kept in this study's LRU cache.
     progress
         Progress bars while building the matrix.
+    sources
+        What the loaders read (``frame.attrs["source"]`` dicts), for provenance on every output.
     """
 
     def __init__(
@@ -186,6 +188,7 @@ class Study:
         total_label: str = TOTAL_LABEL,
         cache_size: int = 32,
         progress: bool = False,
+        sources: tuple[Mapping[str, Any], ...] = (),
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -201,6 +204,7 @@ class Study:
         self.network = network
         self.total_label = total_label
         self.progress = progress
+        self.sources = tuple(sources)
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -212,6 +216,7 @@ class Study:
     ) -> Study:
         """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
         label = getattr(region, "total_label", None) or region.name
+        kwargs.setdefault("sources", tuple(region.sources))
         return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
 
     def fork(self) -> Study:

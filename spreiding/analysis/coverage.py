@@ -22,6 +22,7 @@ from spreiding.analysis.measures import group_stats, is_covered, reachable, weig
 from spreiding.analysis.norm import AGE_BAND_LABELS, AGE_BANDS, Norm
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.network.nearest import NearestResult
+from spreiding.vocabulary import Col
 
 __all__ = [
     "COVERAGE_COLUMNS",
@@ -39,19 +40,19 @@ logger = logging.getLogger(__name__)
 
 TOTAL_LABEL = "Totaal"
 COVERAGE_COLUMNS = (
-    "municipality",
-    "residents",
-    "covered",
-    "covered_pct",
-    "uncovered",
-    "unreachable",
-    "mean_dist_m",
-    "median_dist_m",
-    "p90_dist_m",
-    "mean_time_s",
-    "distance_model",
-    "placement",
-    "norm",
+    Col.MUNICIPALITY,
+    Col.RESIDENTS,
+    Col.COVERED,
+    Col.COVERED_PCT,
+    Col.UNCOVERED,
+    Col.UNREACHABLE,
+    Col.MEAN_DIST_M,
+    Col.MEDIAN_DIST_M,
+    Col.P90_DIST_M,
+    Col.MEAN_TIME_S,
+    Col.DISTANCE_MODEL,
+    Col.PLACEMENT,
+    Col.NORM,
 )
 
 

@@ -24,6 +24,7 @@ from spreiding.analysis.measures import is_covered, mean_distance, reachable
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.network.engine import DistanceMatrix, nearest_facility
+from spreiding.vocabulary import Col
 
 if TYPE_CHECKING:
     from spreiding.analysis.evaluation import Evaluation, ScenarioContext
@@ -33,31 +34,31 @@ __all__ = ["CLOSURE_COLUMNS", "OPENING_COLUMNS", "closure_impact", "opening_impa
 logger = logging.getLogger(__name__)
 
 CLOSURE_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "municipality",
-    "residents_nearest",
-    "covered_loss",
-    "covered_loss_pct",
-    "newly_unreachable",
-    "mean_dist_before_m",
-    "mean_dist_after_m",
-    "mean_dist_delta_m",
+    Col.ID,
+    Col.NAME,
+    Col.KIND,
+    Col.MUNICIPALITY,
+    Col.RESIDENTS_NEAREST,
+    Col.COVERED_LOSS,
+    Col.COVERED_LOSS_PCT,
+    Col.NEWLY_UNREACHABLE,
+    Col.MEAN_DIST_BEFORE_M,
+    Col.MEAN_DIST_AFTER_M,
+    Col.MEAN_DIST_DELTA_M,
 )
 """Columns of :func:`closure_impact`."""
 
 OPENING_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "municipality",
-    "covered_gain",
-    "covered_gain_pct",
-    "newly_reachable",
-    "mean_dist_before_m",
-    "mean_dist_after_m",
-    "mean_dist_delta_m",
+    Col.ID,
+    Col.NAME,
+    Col.KIND,
+    Col.MUNICIPALITY,
+    Col.COVERED_GAIN,
+    Col.COVERED_GAIN_PCT,
+    Col.NEWLY_REACHABLE,
+    Col.MEAN_DIST_BEFORE_M,
+    Col.MEAN_DIST_AFTER_M,
+    Col.MEAN_DIST_DELTA_M,
 )
 """Columns of :func:`opening_impact`."""
 
@@ -85,6 +86,14 @@ def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray | None = None) -> np.ndarray | None:
     return frame[name].to_numpy() if name in frame else default
+
+
+def _names(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """Names as text, the id where a name is missing (never the text "None")."""
+    if "name" not in frame:
+        return ids
+    names = frame["name"].astype("string").to_numpy(dtype=object, na_value=None)
+    return np.array([n if n not in (None, "") else i for n, i in zip(names, ids, strict=True)], dtype=object)
 
 
 def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np.ndarray:
@@ -162,22 +171,21 @@ def closure_impact(evaluation: Evaluation) -> pd.DataFrame:
     total = float(w.sum())
     before = float(mean_distance(sum_d, w_reach))
     after = mean_distance(sum_d + d_sum_delta, w_reach - w_lost)
-    out = pd.DataFrame(
-        {
-            "id": ids,
-            "name": _column(counted, "name", ids),
-            "kind": _column(counted, "kind"),
-            "municipality": _column(counted, "municipality"),
-            "residents_nearest": residents,
-            "covered_loss": loss,
-            "covered_loss_pct": 100.0 * loss / total if total > 0 else np.nan,
-            "newly_unreachable": w_lost,
-            "mean_dist_before_m": before,
-            "mean_dist_after_m": after,
-            "mean_dist_delta_m": after - before,
-        }
+    values = (
+        ids,
+        _names(counted, ids),
+        _column(counted, "kind"),
+        _column(counted, "municipality"),
+        residents,
+        loss,
+        100.0 * loss / total if total > 0 else np.nan,
+        w_lost,
+        before,
+        after,
+        after - before,
     )
-    return out.sort_values(["covered_loss", "mean_dist_delta_m"], ascending=False, ignore_index=True)
+    out = pd.DataFrame(dict(zip(CLOSURE_COLUMNS, values, strict=True)))
+    return out.sort_values([Col.COVERED_LOSS, Col.MEAN_DIST_DELTA_M], ascending=False, ignore_index=True)
 
 
 def opening_impact(
@@ -219,18 +227,17 @@ def opening_impact(
     before = float(mean_distance(float((w[fin1] * d1[fin1]).sum()), w_reach))
     mean_after = mean_distance((np.where(finc, after_d, 0.0) * w[:, None]).sum(axis=0), w_reach + new_reach)
     total = float(w.sum())
-    out = pd.DataFrame(
-        {
-            "id": cids,
-            "name": _column(candidates, "name", cids),
-            "kind": _column(candidates, "kind"),
-            "municipality": _column(candidates, "municipality"),
-            "covered_gain": gain,
-            "covered_gain_pct": 100.0 * gain / total if total > 0 else np.nan,
-            "newly_reachable": new_reach,
-            "mean_dist_before_m": before,
-            "mean_dist_after_m": mean_after,
-            "mean_dist_delta_m": mean_after - before,
-        }
+    values = (
+        cids,
+        _names(candidates, cids),
+        _column(candidates, "kind"),
+        _column(candidates, "municipality"),
+        gain,
+        100.0 * gain / total if total > 0 else np.nan,
+        new_reach,
+        before,
+        mean_after,
+        mean_after - before,
     )
-    return out.sort_values(["covered_gain", "mean_dist_delta_m"], ascending=[False, True], ignore_index=True)
+    out = pd.DataFrame(dict(zip(OPENING_COLUMNS, values, strict=True)))
+    return out.sort_values([Col.COVERED_GAIN, Col.MEAN_DIST_DELTA_M], ascending=[False, True], ignore_index=True)

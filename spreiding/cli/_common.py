@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-
-from spreiding.errors import SpreidingError
 
 if TYPE_CHECKING:
     from spreiding.analysis.norm import Norm
@@ -18,7 +17,9 @@ if TYPE_CHECKING:
 __all__ = [
     "add_data_arguments",
     "add_norm_arguments",
+    "check_outputs",
     "format_table",
+    "input_files",
     "load_inputs",
     "norm_from_args",
     "study_from_args",
@@ -84,30 +85,43 @@ def norm_from_args(args: argparse.Namespace) -> Norm:
     return base
 
 
-def write_table(table: pd.DataFrame, path: str | os.PathLike[str], *, layer: str = "coverage") -> Path:
-    """Write a table as CSV, XLSX or GeoPackage (by extension); GeoDataFrames keep geometry."""
-    import geopandas as gpd
+def input_files(args: argparse.Namespace) -> list[str]:
+    """The files the command reads (an output may never overwrite one of them)."""
+    from spreiding.data.config import data_paths
 
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
-        frame = table.drop(columns="geometry") if "geometry" in table else table
-        frame.to_csv(out, index=False)
-    elif suffix == ".xlsx":
-        frame = table.drop(columns="geometry") if "geometry" in table else table
-        frame.to_excel(out, index=False)
-    elif suffix == ".gpkg":
-        if isinstance(table, gpd.GeoDataFrame):
-            table.to_file(out, layer=layer, driver="GPKG")
-        else:
-            gpd.GeoDataFrame(table, geometry=[None] * len(table), crs="EPSG:28992").to_file(
-                out, layer=layer, driver="GPKG"
-            )
-    else:
-        msg = f"cannot write {out.name}: use a .csv, .xlsx or .gpkg file name"
-        raise SpreidingError(msg)
-    return out
+    given = [getattr(args, name, None) for name in ("population", "facilities", "network", "candidates")]
+    paths = data_paths(getattr(args, "data_dir", None))
+    defaults = [paths.population, paths.libraries, paths.roads]
+    return [str(p) for p in [*given, *defaults] if p]
+
+
+def check_outputs(args: argparse.Namespace, *names: str) -> None:
+    """Check every output option BEFORE any computation: extension, folder, no overwrite without ``--force``."""
+    from spreiding.output.writer import check_output_path
+
+    for name in names:
+        target = getattr(args, name, None)
+        if target:
+            check_output_path(target, force=getattr(args, "force", False), inputs=input_files(args))
+
+
+def write_table(
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    layer: str = "coverage",
+    args: argparse.Namespace | None = None,
+    result: Any = None,
+    sources: Sequence[Mapping[str, Any]] = (),
+) -> Path:
+    """Write one table through the one writer (:mod:`spreiding.output.writer`), with provenance."""
+    from spreiding.output.provenance import Provenance
+    from spreiding.output.writer import write_tables
+
+    provenance = Provenance.from_analysis(result, sources) if result is not None else None
+    force = bool(getattr(args, "force", False)) if args is not None else False
+    inputs = input_files(args) if args is not None else []
+    return write_tables({layer: table}, path, provenance=provenance, force=force, inputs=inputs)
 
 
 def format_table(table: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
+    check_outputs,
     format_table,
     norm_from_args,
     study_from_args,
@@ -32,6 +33,7 @@ logger = logging.getLogger("spreiding")
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
+    check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
     study = study_from_args(args, norm)
     result = study.evaluate(norm)
@@ -48,10 +50,12 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:
-        out = write_table(table, args.out)
+        out = write_table(table, args.out, layer="dekking", args=args, result=result, sources=study.sources)
         print(f"geschreven: {out}")
     if args.uncovered_out:
-        out = write_table(result.uncovered, args.uncovered_out, layer="uncovered")
+        out = write_table(
+            result.uncovered, args.uncovered_out, layer="buiten_norm", args=args, result=result, sources=study.sources
+        )
         print(f"geschreven: {out}")
     return 0
 
@@ -106,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--by-age", action="store_true", help="one row per municipality and age band")
     cov.add_argument("--out", help="write the table (.csv, .xlsx or .gpkg)")
     cov.add_argument("--uncovered-out", help="write the uncovered cells (.gpkg or .csv)")
+    cov.add_argument("--force", action="store_true", help="overwrite an existing output file")
     cov.set_defaults(func=_cmd_coverage)
 
     fe = sub.add_parser("fetch", help="download the default region's data (needs internet)")

@@ -17,6 +17,7 @@ from spreiding.analysis.store import ScenarioStore, read_scenario_file, write_sc
 from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
+    check_outputs,
     norm_from_args,
     study_from_args,
     write_table,
@@ -108,6 +109,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace, names: list[str]) -> list[Any]:
+    check_outputs(args, "out")
     store = _store(args)
     scenarios = [store.load(n) for n in names]
     norm = norm_from_args(args)
@@ -148,7 +150,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:
-        out = write_table(res.diff, args.out, layer="scenario")
+        out = write_table(res.diff, args.out, layer="scenario", args=args, result=res)
         print(f"geschreven: {out}")
     return 0
 
@@ -168,7 +170,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     )
     print(table.to_string(index=False))
     if args.out:
-        print(f"geschreven: {write_table(table, args.out, layer='compare')}")
+        print(f"geschreven: {write_table(table, args.out, layer='vergelijking', args=args, result=a)}")
     return 0
 
 
@@ -206,6 +208,7 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 def _cmd_optimize(args: argparse.Namespace) -> int:
     from spreiding.data.candidates import load_candidates
 
+    check_outputs(args, "out")
     norm = norm_from_args(args)
     study = study_from_args(args, norm)
     candidates = load_candidates(args.candidates, data_dir=args.data_dir)
@@ -238,7 +241,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         far = ", ".join(advice.unreachable)
         print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
     if args.out:
-        print(f"geschreven: {write_table(advice.sites, args.out, layer='sites')}")
+        print(f"geschreven: {write_table(advice.sites, args.out, layer='locaties', args=args)}")
     if args.save_as:
         scen = advice.to_scenario(args.save_as)
         _store(args).save(scen)
@@ -285,6 +288,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ev = ssub.add_parser("evaluate", help="coverage of a scenario against the base")
     ev.add_argument("name")
     ev.add_argument("--out", help="write the difference table (.csv, .xlsx, .gpkg)")
+    ev.add_argument("--force", action="store_true", help="overwrite an existing output file")
     add_norm_arguments(ev)
     add_data_arguments(ev)
     ev.set_defaults(func=_cmd_evaluate)
@@ -293,6 +297,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cm.add_argument("a")
     cm.add_argument("b")
     cm.add_argument("--out", help="write the table (.csv, .xlsx, .gpkg)")
+    cm.add_argument("--force", action="store_true", help="overwrite an existing output file")
     add_norm_arguments(cm)
     add_data_arguments(cm)
     cm.set_defaults(func=_cmd_compare)
@@ -330,6 +335,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
     op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")
     op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")
+    op.add_argument("--force", action="store_true", help="overwrite an existing output file")
     op.add_argument("--save-as", help="store the advice as a scenario with this name")
     op.add_argument("--store", help="scenario store file")
     add_norm_arguments(op)
