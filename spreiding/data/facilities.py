@@ -37,12 +37,12 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from spreiding._formula import strip_formula_guard
 from spreiding._validate import RD_NEW, require_columns, require_file, require_unique, rows_text, to_rd_new
 from spreiding.data.config import data_paths
 from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, CRSError, InvalidDataError, OutsideRegionError
-from spreiding.output.writer import strip_formula_guard
 
 __all__ = [
     "KINDS",

@@ -39,7 +39,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from spreiding.data.config import ENV_VAR, user_data_dir
-from spreiding.data.regions import available_regions, read_region_json, region_file
+from spreiding.data.regions import available_regions, read_manifest, read_region_json, region_file
 from spreiding.errors import ConfigError, DownloadError
 
 __all__ = [
@@ -122,24 +122,6 @@ class RemoteFile:
     def path_in(self, data_dir: str | os.PathLike[str]) -> Path:
         """Return where this file lives inside ``data_dir``."""
         return Path(data_dir).joinpath(*PurePosixPath(self.dest).parts)
-
-
-def read_manifest(region: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Return a region's manifest as parsed JSON (files plus region settings).
-
-    Parameters
-    ----------
-    region
-        Region name (``spreiding/data/regions/<region>.json``), the path of a
-        manifest JSON file, or ``None`` for the default region
-        (:func:`spreiding.data.regions.default_region_name`).
-
-    Raises
-    ------
-    ConfigError
-        Unknown region, missing file or unreadable JSON.
-    """
-    return read_region_json(region_file(region))
 
 
 def load_manifest(

@@ -61,8 +61,7 @@ from spreiding.data.boundaries import (
     load_province,
     study_area,
 )
-from spreiding.data.fetch import read_manifest
-from spreiding.data.regions import RegionColumns, RegionFiles, get_region, region_from_mapping
+from spreiding.data.regions import RegionColumns, RegionFiles, get_region, read_manifest, region_from_mapping
 from spreiding.errors import ConfigError, CRSError, InvalidDataError, MissingColumnsError
 
 __all__ = [

@@ -37,8 +37,8 @@ from spreiding.vocabulary import (
 
 if TYPE_CHECKING:
     from spreiding.analysis.norm import Norm
-    from spreiding.data.region import Analysis
     from spreiding.network.engine import DistanceModel
+    from spreiding.study import Analysis
 
 __all__ = ["EXAMPLE_NORM_NOTE", "OSM_CREDIT_LINE", "DataFile", "Provenance", "file_sha256"]
 

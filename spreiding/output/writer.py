@@ -35,12 +35,13 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from spreiding._formula import FORMULA_PREFIXES, guard_formulas, strip_formula_guard
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.output.provenance import DataFile, Provenance
 from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int
@@ -59,67 +60,17 @@ __all__ = [
     "write_tables",
 ]
 
+
 logger = logging.getLogger(__name__)
 
 FORMATS: dict[str, str] = {".csv": "csv", ".xlsx": "xlsx", ".gpkg": "gpkg", ".html": "html"}
 """File extension → format of :func:`write_tables` (``csv-nl`` is chosen with ``fmt=``)."""
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a text cell as a formula."""
 SOURCES_NAME = "Bronnen"
 _ALL_FORMATS = ("csv", "csv-nl", "xlsx", "gpkg", "html")
-_GUARDED = re.compile(r"^'*[=+\-@\t\r]")
-_GUARD_ADDED = re.compile(r"^'+[=+\-@\t\r]")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _XLSX_MAX_SHEET = 31
 _XLSX_MAX_WIDTH = 60
-
-
-# --------------------------------------------------------------------------- formula guard
-
-
-def _guard(value: object) -> object:
-    return "'" + value if isinstance(value, str) and _GUARDED.match(value) else value
-
-
-def _is_text(series: pd.Series) -> bool:
-    return (pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)) and not (
-        pd.api.types.is_bool_dtype(series.dtype)
-    )
-
-
-def _map_text(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
-    """``func`` on every value, keeping dtype, index and missing values (``map`` would infer a new dtype)."""
-    return pd.Series([func(v) for v in series], index=series.index, dtype=series.dtype, name=series.name)
-
-
-def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a formula: ``=1+1`` → ``'=1+1``.
-
-    Only text (object / string) columns are touched, so ``-5`` in a numeric
-    column stays a number. A text that already starts with quotes before such
-    a character gets one more, so :func:`strip_formula_guard` restores every
-    value exactly.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if isinstance(series.dtype, pd.CategoricalDtype):  # new values would not be categories
-            series = series.astype(object)
-        if _is_text(series):
-            out[column] = _map_text(series, _guard)
-    return out
-
-
-def strip_formula_guard(series: pd.Series) -> pd.Series:
-    """Undo :func:`guard_formulas` on one column (a copy): ``'=1+1`` → ``=1+1``; other values unchanged."""
-    if not _is_text(series):
-        return series.copy()
-
-    def strip(value: object) -> object:
-        return value[1:] if isinstance(value, str) and _GUARD_ADDED.match(value) else value
-
-    return _map_text(series, strip)
 
 
 # --------------------------------------------------------------------------- table preparation

@@ -54,6 +54,7 @@ __all__ = [
     "available_regions",
     "default_region_name",
     "get_region",
+    "read_manifest",
     "read_region_json",
     "region_file",
     "region_from_mapping",
@@ -372,3 +373,21 @@ def get_region(region: RegionLike = None) -> RegionSpec:
         return region
     path = region_file(region)
     return _cached_spec(str(path), path.stat().st_mtime_ns)
+
+
+def read_manifest(region: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Return a region's manifest as parsed JSON (files plus region settings).
+
+    Parameters
+    ----------
+    region
+        Region name (``spreiding/data/regions/<region>.json``), the path of a
+        manifest JSON file, or ``None`` for the default region
+        (:func:`spreiding.data.regions.default_region_name`).
+
+    Raises
+    ------
+    ConfigError
+        Unknown region, missing file or unreadable JSON.
+    """
+    return read_region_json(region_file(region))
