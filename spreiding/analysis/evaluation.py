@@ -49,6 +49,7 @@ __all__ = [
     "compare_results",
     "distance_change_histogram",
     "evaluate",
+    "exact_nearest",
     "prepare_context",
     "site_matrix",
     "with_sites",
@@ -255,8 +256,20 @@ def _beyond_cutoff(
     if not far.any() or counted.empty:
         return near
     rows = np.flatnonzero(far)
-    sites = gpd.GeoDataFrame({"id": keys}, geometry=counted.geometry.to_numpy(), crs=counted.crs)
-    exact = nearest_facility(
+    exact = exact_nearest(context, rows, keys, counted.geometry)
+    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
+    return near.with_rows(rows, exact)
+
+
+def exact_nearest(
+    context: ScenarioContext, rows: np.ndarray, keys: np.ndarray, geometry: gpd.GeoSeries, *, with_time: bool = True
+) -> NearestResult:
+    """One exact multi-source search (no cut-off) from some points (positions) to some sites.
+
+    Uses the context's network, mode, detour factor and snap limits.
+    """
+    sites = gpd.GeoDataFrame({"id": keys}, geometry=np.asarray(geometry), crs=geometry.crs)
+    return nearest_facility(
         context.points.iloc[rows],
         sites,
         context.network,
@@ -264,9 +277,8 @@ def _beyond_cutoff(
         detour_factor=context.detour_factor,
         max_snap_m=context.max_snap_m,
         facility_max_snap_m=context.facility_max_snap_m,
+        with_time=with_time,
     )
-    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
-    return near.with_rows(rows, exact)
 
 
 def covered_points(context: ScenarioContext, counted: gpd.GeoDataFrame, near: NearestResult, norm: Norm) -> np.ndarray:

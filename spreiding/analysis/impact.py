@@ -20,10 +20,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from spreiding.analysis.evaluation import exact_nearest
 from spreiding.analysis.measures import is_covered, mean_distance, reachable
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError, InvalidDataError
-from spreiding.network.engine import DistanceMatrix, nearest_facility
+from spreiding.network.engine import DistanceMatrix
 from spreiding.vocabulary import Col
 
 if TYPE_CHECKING:
@@ -112,17 +113,7 @@ def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np
         others = np.arange(len(keys)) != j
         if not others.any():
             continue
-        sites = gpd.GeoDataFrame({"id": keys[others]}, geometry=counted.geometry.to_numpy()[others], crs=counted.crs)
-        exact = nearest_facility(
-            context.points.iloc[sel],
-            sites,
-            context.network,
-            mode=context.model.mode,
-            detour_factor=context.detour_factor,
-            max_snap_m=context.max_snap_m,
-            facility_max_snap_m=context.facility_max_snap_m,
-            with_time=False,
-        )
+        exact = exact_nearest(context, sel, keys[others], counted.geometry[others], with_time=False)
         d2[sel] = exact.dist_m
     return d2
 
