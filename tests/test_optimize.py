@@ -120,12 +120,13 @@ def test_mclp_aggregation_equals_summed_weights() -> None:
 
 
 def test_mclp_unreachable_pairs_as_inf() -> None:
-    # Demand D cannot reach any site (inf): it stays uncovered and the mean distance is inf.
+    # Demand D cannot reach any site (inf): it stays uncovered, and the mean distance is over the
+    # residents who reach a site (the package's one definition): sites 1 and 2 give A 4 km, B 2 km, C 3 km.
     d = TINY_D.copy()
     d[3] = INF
     res = mclp(TINY_W, d, NORM, 2)
     assert res.objective == pytest.approx(230.0)
-    assert res.mean_dist_m == INF
+    assert res.mean_dist_m == pytest.approx((100 * 4000.0 + 50 * 2000.0 + 80 * 3000.0) / 230.0)
 
 
 def test_mclp_does_not_mutate_inputs() -> None:

@@ -41,6 +41,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from spreiding._progress import progress_bar
 from spreiding._validate import rows_text
+from spreiding.analysis.measures import mean_distance
 from spreiding.errors import OptimizationError
 from spreiding.siting._checks import (
     Method,
@@ -104,8 +105,10 @@ class OptimizeResult:
     covered_share
         ``covered_weight`` / total weight.
     mean_dist_m
-        Weighted mean distance to the nearest open site; ``inf`` when some
-        positive weight cannot reach any open site.
+        Weighted mean distance to the nearest open site over the weight that
+        reaches one (:func:`spreiding.analysis.measures.mean_distance`, the
+        package's one definition); weight that reaches none is not covered and
+        makes a p-median ``objective`` ``inf``.
     status
         ``"optimal"``, ``"time_limit"`` (best solution found in time) or
         ``"greedy"``.
@@ -156,6 +159,7 @@ def _result(
     covered = dmin <= norm_m if norm_m is not None else np.isfinite(dmin)
     covered_weight = float(w[covered].sum())
     reached = bool(np.all(np.isfinite(dmin[pos])))
+    finite = pos & np.isfinite(dmin)
     weighted = float(np.dot(w[pos], dmin[pos])) if reached else float("inf")
     objective = {"mclp": covered_weight, "lscp": float(sel.size)}.get(case.model, weighted)
     return OptimizeResult(
@@ -167,7 +171,7 @@ def _result(
         objective=objective,
         covered_weight=covered_weight,
         covered_share=covered_weight / float(w.sum()),
-        mean_dist_m=weighted / float(w.sum()),
+        mean_dist_m=float(mean_distance(float(np.dot(w[finite], dmin[finite])), float(w[finite].sum()))),
         status=status,
         mip_gap=gap,
         solve_time_s=time.perf_counter() - case.started,
