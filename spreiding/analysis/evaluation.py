@@ -39,6 +39,7 @@ from spreiding.network.engine import (
     nearest_facility,
 )
 from spreiding.network.roads import RoadNetwork
+from spreiding.vocabulary import Col
 
 __all__ = [
     "CHANGE_BINS",
@@ -346,7 +347,7 @@ def distance_change_histogram(
     )
 
 
-_DIFF_KEEP = ("covered", "covered_pct", "unreachable", "mean_dist_m", "mean_time_s")
+_DIFF_KEEP = (Col.COVERED, Col.COVERED_PCT, Col.UNREACHABLE, Col.MEAN_DIST_M, Col.MEAN_TIME_S)
 
 
 def _diff(

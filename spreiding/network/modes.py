@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spreiding.errors import ConfigError
+from spreiding.vocabulary import MODE_LABELS
 
 __all__ = ["BIKE", "CAR", "MODES", "WALK", "Mode", "get_mode"]
 
@@ -59,8 +60,6 @@ class Mode:
     ----------
     name
         ``"car"``, ``"bike"`` or ``"walk"`` (or a name of your own).
-    label_nl
-        Dutch label for the interface ("auto", "fiets", "lopen").
     highway_speeds_kmh
         ``(highway class, km/h)`` pairs; only these classes are usable.
     respect_oneway
@@ -73,13 +72,17 @@ class Mode:
     """
 
     name: str
-    label_nl: str
     highway_speeds_kmh: tuple[tuple[str, float], ...]
     respect_oneway: bool
     connector_kmh: float
     blocked_access: frozenset[str] = field(default=frozenset({"no", "private"}))
     access_tags: tuple[str, ...] = ("access",)
     use_maxspeed: bool = False
+
+    @property
+    def label_nl(self) -> str:
+        """Dutch label for the interface ("auto", "fiets", "lopen"; :data:`spreiding.vocabulary.MODE_LABELS`)."""
+        return MODE_LABELS.get(self.name, self.name)
 
     @property
     def highways(self) -> frozenset[str]:
@@ -97,7 +100,6 @@ def _constant(classes: frozenset[str], kmh: float) -> tuple[tuple[str, float], .
 
 CAR = Mode(
     name="car",
-    label_nl="auto",
     highway_speeds_kmh=_CAR_SPEEDS_KMH,
     respect_oneway=True,
     connector_kmh=20.0,
@@ -106,7 +108,6 @@ CAR = Mode(
 )
 BIKE = Mode(
     name="bike",
-    label_nl="fiets",
     highway_speeds_kmh=_constant(_ALL_CLASSES - _NOT_FOR_BIKE_OR_FOOT - {"steps"}, 15.0),
     respect_oneway=False,
     connector_kmh=15.0,
@@ -114,7 +115,6 @@ BIKE = Mode(
 )
 WALK = Mode(
     name="walk",
-    label_nl="lopen",
     highway_speeds_kmh=_constant(_ALL_CLASSES - _NOT_FOR_BIKE_OR_FOOT, 5.0),
     respect_oneway=False,
     connector_kmh=5.0,

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from spreiding.network.modes import get_mode
+from spreiding.vocabulary import model_label_nl
 
 __all__ = ["NEAREST_COLUMNS", "DistanceModel", "NearestResult"]
 
@@ -59,11 +59,7 @@ class DistanceModel:
     @property
     def label_nl(self) -> str:
         """Dutch label for the interface."""
-        mode = get_mode(self.mode).label_nl
-        if self.kind == "network":
-            return f"over de weg ({mode})"
-        factor = f"{self.detour_factor:g}".replace(".", ",")
-        return f"hemelsbreed x {factor} ({mode}; schatting zonder wegennet)"
+        return model_label_nl(self.label)
 
     @property
     def is_estimate(self) -> bool:

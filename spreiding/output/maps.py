@@ -38,7 +38,7 @@ from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import OSM_CREDIT
+from spreiding.vocabulary import KIND_LABELS, OSM_CREDIT, STATUS_LABELS
 
 __all__ = [
     "COMPONENT_DIR",
@@ -71,19 +71,6 @@ DIST_COLOURS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d
 _UNREACHABLE_COLOUR = "#808080"
 _COVERED_COLOURS = ("#d73027", "#1a9850")  # not covered, covered
 
-KIND_LABELS: dict[str, str] = {
-    "vestiging": "vestiging",
-    "kleine_vestiging": "kleine vestiging",
-    "servicepunt": "servicepunt",
-    "mfa": "MFA (nieuw)",
-}
-STATUS_LABELS: dict[str, str] = {
-    "open": "open",
-    "closed": "gesloten",
-    "planned": "gepland",
-    "cancelled": "geschrapt",
-    "new": "nieuw (scenario)",
-}
 STATUS_COLOURS: dict[str, str] = {
     "open": "#08306b",
     "closed": "#969696",
