@@ -93,7 +93,7 @@ def _names(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     """Names as text, the id where a name is missing (never the text "None")."""
     if "name" not in frame:
         return ids
-    names = frame["name"].astype("string").to_numpy(dtype=object, na_value=None)
+    names = frame["name"].astype(object).where(frame["name"].notna(), None).to_numpy()
     return np.array([n if n not in (None, "") else i for n, i in zip(names, ids, strict=True)], dtype=object)
 
 

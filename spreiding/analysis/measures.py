@@ -64,7 +64,7 @@ def covered_by_one(norm: Norm, dist_m: np.ndarray, time_s: np.ndarray) -> np.nda
     """
     if np.ndim(dist_m) != 2 or np.shape(dist_m)[1] == 0:
         return np.zeros(np.shape(dist_m)[0], bool)
-    return is_covered(norm, dist_m, time_s).any(axis=1)
+    return np.asarray(is_covered(norm, dist_m, time_s).any(axis=1), dtype=bool)
 
 
 def reachable(dist_m: np.ndarray) -> np.ndarray:
