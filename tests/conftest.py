@@ -9,10 +9,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from spreiding.data.config import DataPaths, data_paths
 
 os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
+
+# Property tests are reproducible: the examples derive from each test's code, not from a random seed, and no
+# example database is written into the checkout. HYPOTHESIS_PROFILE=explore runs fresh random examples.
+settings.register_profile("spreiding", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "spreiding"))
 
 _REASON = (
     "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "
