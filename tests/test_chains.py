@@ -9,7 +9,6 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
