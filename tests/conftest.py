@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,6 +16,8 @@ from spreiding.data.config import DataPaths, data_paths
 
 os.environ.setdefault("SPREIDING_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache"))
 
+# Hypothesis keeps its files (e.g. a constants cache) in the system temp folder, never in the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "spreiding-hypothesis"))
 # Property tests are reproducible: the examples derive from each test's code, not from a random seed, and no
 # example database is written into the checkout. HYPOTHESIS_PROFILE=explore runs fresh random examples.
 settings.register_profile("spreiding", derandomize=True, database=None, deadline=None, print_blob=True)
@@ -36,9 +39,21 @@ def real_data() -> DataPaths:
     return paths
 
 
-def requires_data() -> pytest.MarkDecorator:
-    """Marker for tests that need the real data folder."""
-    return pytest.mark.skipif(bool(data_paths().missing()), reason=_REASON)
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse tests that use the real data folder without ``@pytest.mark.data`` (``-m "not data"`` must hold)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "real_data" in getattr(item, "fixturenames", ()) and item.get_closest_marker("data") is None
+    ]
+    if unmarked:
+        msg = (
+            "tests use the real data folder (fixture real_data) without @pytest.mark.data: "
+            + ", ".join(unmarked)
+            + "; add the marker (or a module-level pytestmark) so that -m 'not data' runs without the data"
+        )
+        raise pytest.UsageError(msg)
 
 
 # --------------------------------------------------------------------------- a hand-made road graph

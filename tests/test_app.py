@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from spreiding.data.config import DataPaths
 
+pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 

@@ -17,7 +17,8 @@ from spreiding.data.config import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts"
+# screenshots go to $SPREIDING_TEST_ARTIFACTS when set (CI keeps them), else to the test's tmp folder
+ARTIFACTS_ENV = "SPREIDING_TEST_ARTIFACTS"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -30,6 +31,7 @@ ARGS = [
 ]
 
 pytestmark = [
+    pytest.mark.data,
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -87,7 +89,8 @@ def app_url(real_data: DataPaths) -> Iterator[str]:
 def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
     """The map iframe has size, draws cells and service points, and a click adds a pending point."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
+    artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -117,7 +120,7 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             assert frame.locator(".spreiding-pending").count() == 0
             # the legend hides no populated cell at the default view, and folds away on a click
             legend = frame.locator(".spreiding-legend")
-            page.screenshot(path=str(ARTIFACTS / "kaart_first.png"))
+            page.screenshot(path=str(artifacts / "kaart_first.png"))
             assert legend.evaluate(_CELLS_UNDER) == 0
             frame.locator(".spreiding-legend-head").click()
             assert not frame.locator(".spreiding-legend-body").is_visible()
@@ -163,7 +166,7 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             colours_after = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
             assert len(colours_after) == len(colours_before)  # the cells are recoloured, not rebuilt
             assert sum(a != b for a, b in zip(colours_before, colours_after, strict=True)) > 0
-            page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "kaart.png"), full_page=True)
             print(
                 f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
                 f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"
