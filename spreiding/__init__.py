@@ -38,6 +38,7 @@ A what-if scenario: with library f1 closed, the 300 residents of A live 6 and
 >>> sp.evaluate(ctx, een_dicht, norm).diff.set_index("municipality")["covered_delta"].to_dict()
 {'A': -300.0, 'B': 0.0, 'Totaal': -300.0}
 """
+
 from spreiding.analysis.coverage import coverage_by_age, coverage_table, uncovered_cells
 from spreiding.analysis.evaluation import ScenarioResult, evaluate, prepare_context
 from spreiding.analysis.impact import closure_impact
