@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +29,17 @@ _REASON = (
     "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "
     "voorzieningen/ (see ../shared/data/README.md) or run `spreiding fetch`"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scenario_store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Scenario stores opened without an explicit path (the app, the browser test) live in a temp folder.
+
+    Without this the default store is created in the data folder or the user's folder.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPREIDING_STORE", str(tmp_path_factory.mktemp("store") / "scenarios.sqlite"))
+        yield
 
 
 @pytest.fixture(scope="session")
