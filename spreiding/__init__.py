@@ -1,16 +1,46 @@
 """spreiding: how library branches are spread over a region, and who lives how far away.
 
-The small public API. Every question goes through one :class:`Study`::
+The small public API. Every question goes through one :class:`Study`.
+
+On real data the region and a road network come from the data folder::
 
     import spreiding as sp
 
     region = sp.load_region()
     study = sp.Study.from_region(region, sp.load_network(mode="car"))
     result = study.evaluate(sp.PRESETS["5km-auto"])  # the base situation
-    gieten = study.evaluate(sp.PRESETS["5km-auto"], sp.Scenario("Gieten dicht", (sp.Edit("close", "dr-001"),)))
 
 Names are imported on first use, so ``import spreiding`` stays light
 (``scipy.optimize`` and the optimisers load only when asked for).
+
+The same calls on three hand-made residents' cells on a line (x = 0, 3 and 9
+km; 100, 200 and 300 residents) and two libraries at x = 0 and 9 km, without
+a network (crow-fly distance, detour factor 1):
+
+>>> import geopandas as gpd
+>>> import spreiding as sp
+>>> cells = gpd.GeoDataFrame(
+...     {"cell_id": ["c0", "c1", "c2"], "pop_total": [100.0, 200.0, 300.0], "municipality": ["A", "A", "B"]},
+...     geometry=gpd.points_from_xy([0, 3000, 9000], [0, 0, 0]), crs="EPSG:28992",
+... )
+>>> libraries = gpd.GeoDataFrame(
+...     {"id": ["f1", "f2"], "name": ["Een", "Twee"], "kind": ["vestiging"] * 2, "status": ["open"] * 2},
+...     geometry=gpd.points_from_xy([0, 9000], [0, 0]), crs="EPSG:28992",
+... )
+>>> norm = sp.Norm(name="5 km", mode="car", max_dist_m=5000.0)
+>>> study = sp.Study(cells, libraries, settings=sp.StudySettings(detour_factor=1.0), total_label="Totaal")
+>>> result = study.evaluate(norm)
+>>> result.nearest.dist_m.tolist(), result.nearest.nearest_id.tolist()
+([0.0, 3000.0, 0.0], ['f1', 'f1', 'f2'])
+>>> result.table.set_index("municipality")["mean_dist_m"].to_dict()
+{'A': 2000.0, 'B': 0.0, 'Totaal': 1000.0}
+
+A what-if scenario: with library f1 closed, the 300 residents of A live 6 and
+9 km from f2, beyond the norm.
+
+>>> een_dicht = sp.Scenario("Een dicht", edits=(sp.Edit("close", "f1"),))
+>>> study.evaluate(norm, een_dicht).diff.set_index("municipality")["covered_delta"].to_dict()
+{'A': -300.0, 'B': 0.0, 'Totaal': -300.0}
 """
 
 from __future__ import annotations

@@ -6,21 +6,43 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from spreiding.data.config import DataPaths, data_paths
 
 os.environ.setdefault("SPREIDING_CACHE_DIR", _session_dir := tempfile.mkdtemp(prefix="spreiding-cache-"))
 atexit.register(shutil.rmtree, _session_dir, ignore_errors=True)
 
+# Hypothesis keeps its files (e.g. a constants cache) in the system temp folder, never in the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "spreiding-hypothesis"))
+# Property tests are reproducible: the examples derive from each test's code, not from a random seed, and no
+# example database is written into the checkout. HYPOTHESIS_PROFILE=explore runs fresh random examples.
+settings.register_profile("spreiding", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "spreiding"))
+
 _REASON = (
     "real Drenthe data folder absent: set SPREIDING_DATA_DIR to a folder with cbs/, osm/, gebieden/ and "
     "voorzieningen/ (see ../shared/data/README.md) or run `spreiding fetch`"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scenario_store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Scenario stores opened without an explicit path (the app, the browser test) live in a temp folder.
+
+    Without this the default store is created in the data folder or the user's folder.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPREIDING_STORE", str(tmp_path_factory.mktemp("store") / "scenarios.sqlite"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +54,21 @@ def real_data() -> DataPaths:
     return paths
 
 
-def requires_data() -> pytest.MarkDecorator:
-    """Marker for tests that need the real data folder."""
-    return pytest.mark.skipif(bool(data_paths().missing()), reason=_REASON)
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse tests that use the real data folder without ``@pytest.mark.data`` (``-m "not data"`` must hold)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "real_data" in getattr(item, "fixturenames", ()) and item.get_closest_marker("data") is None
+    ]
+    if unmarked:
+        msg = (
+            "tests use the real data folder (fixture real_data) without @pytest.mark.data: "
+            + ", ".join(unmarked)
+            + "; add the marker (or a module-level pytestmark) so that -m 'not data' runs without the data"
+        )
+        raise pytest.UsageError(msg)
 
 
 # --------------------------------------------------------------------------- a hand-made road graph

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import spreiding.app.main as app_main
 from spreiding.data.config import DataPaths
+
+pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -16,6 +20,10 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
     monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
+    # nothing lands in the checkout: the app copies Leaflet to <APP_DIR>/static, and Streamlit leaves app.py as
+    # sys.modules["__main__"], which later "spawn" subprocesses (test_store) would run again
+    monkeypatch.setattr(app_main, "APP_DIR", tmp_path)
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -171,6 +171,7 @@ def load_municipalities_from_frame() -> gpd.GeoDataFrame:
 
 
 @needs_data
+@pytest.mark.data
 def test_real_boundaries() -> None:
     munis = load_municipalities()
     assert len(munis) == 12
@@ -188,6 +189,7 @@ def test_real_boundaries() -> None:
 
 
 @needs_data
+@pytest.mark.data
 def test_real_assign_pc4_points() -> None:
     munis = load_municipalities()
     pc4 = gpd.read_file(data_paths().pc4, layer="pc4")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from spreiding.data.config import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts"
+# screenshots go to $SPREIDING_TEST_ARTIFACTS when set (CI keeps them), else to the test's tmp folder
+ARTIFACTS_ENV = "SPREIDING_TEST_ARTIFACTS"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -30,6 +32,7 @@ ARGS = [
 ]
 
 pytestmark = [
+    pytest.mark.data,
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -56,13 +59,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# entry script run from a temp folder: Streamlit serves static/ next to it, so Leaflet is copied there
+_ENTRY = """from pathlib import Path
+import spreiding.app.main as main
+main.APP_DIR = Path(__file__).resolve().parent
+main.run()
+"""
+
+
 @pytest.fixture(scope="module")
-def app_url(real_data: DataPaths) -> Iterator[str]:
-    """Start the app with streamlit on a free port; stop it afterwards."""
+def app_url(real_data: DataPaths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the app with streamlit on a free port from a temp folder (nothing is written to the checkout)."""
+    run_dir = tmp_path_factory.mktemp("app")
+    shutil.copytree(REPO / ".streamlit", run_dir / ".streamlit")
+    (run_dir / "app.py").write_text(_ENTRY, encoding="utf-8")
     port = _free_port()
-    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root))
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root), PYTHONPATH=path)
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=run_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -87,7 +102,8 @@ def app_url(real_data: DataPaths) -> Iterator[str]:
 def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
     """The map iframe has size, draws cells and service points, and a click adds a pending point."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
+    artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -117,7 +133,7 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             assert frame.locator(".spreiding-pending").count() == 0
             # the legend hides no populated cell at the default view, and folds away on a click
             legend = frame.locator(".spreiding-legend")
-            page.screenshot(path=str(ARTIFACTS / "kaart_first.png"))
+            page.screenshot(path=str(artifacts / "kaart_first.png"))
             assert legend.evaluate(_CELLS_UNDER) == 0
             frame.locator(".spreiding-legend-head").click()
             assert not frame.locator(".spreiding-legend-body").is_visible()
@@ -163,7 +179,7 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
             colours_after = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
             assert len(colours_after) == len(colours_before)  # the cells are recoloured, not rebuilt
             assert sum(a != b for a, b in zip(colours_before, colours_after, strict=True)) > 0
-            page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "kaart.png"), full_page=True)
             print(
                 f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
                 f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"

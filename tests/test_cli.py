@@ -28,6 +28,7 @@ def test_bad_input_exits_non_zero_with_one_line(tmp_path, capsys):
     assert len(err) == 1 and "SPREIDING_DATA_DIR" in err[0]
 
 
+@pytest.mark.data
 def test_unknown_kind_is_a_clear_error(real_data, capsys):
     code = main(["coverage", "--kinds", "bibliobus", "--crowfly", "--no-progress"])
     err = capsys.readouterr().err

@@ -64,6 +64,7 @@ def test_errors_exit_2(store_path: Path, capsys) -> None:
     assert "no scenario named 'nope'" in capsys.readouterr().err
 
 
+@pytest.mark.data
 def test_examples_evaluate_compare(real_data, store_path: Path, tmp_path: Path, capsys) -> None:
     assert main(["scenario", "examples"]) == 0
     names = ScenarioStore(store_path).names()
@@ -78,6 +79,7 @@ def test_examples_evaluate_compare(real_data, store_path: Path, tmp_path: Path, 
     assert "Assen" in capsys.readouterr().out
 
 
+@pytest.mark.data
 def test_optimize(real_data, store_path: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "sites.csv"
     rc = main(

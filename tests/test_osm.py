@@ -9,6 +9,7 @@ coordinates and expected values are documented next to each one.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 from pathlib import Path
@@ -247,12 +248,35 @@ def test_hand_made_split_oneway_and_tags(tmp_path: Path) -> None:
     assert ter["length_m"] == pytest.approx(_DEG_LAT_M * math.cos(math.radians(52.001)), rel=1e-4)
 
 
+def _snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Name -> (sha256, size, mtime in ns) of every file in ``folder``."""
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+    }
+
+
 def test_hand_made_does_not_mutate_and_is_repeatable(tmp_path: Path) -> None:
-    path = tmp_path / "hand.osm"
+    folder = tmp_path / "input"
+    folder.mkdir()
+    path = folder / "hand.osm"
     path.write_text(_HAND_XML, encoding="utf-8")
-    a = read_osm_roads(path, progress=True)
-    b = read_osm_roads(path, progress=False)
-    pd.testing.assert_frame_equal(a[1], b[1])
+    path.chmod(0o444)
+    before = _snapshot(folder)
+    nodes_a, edges_a = read_osm_roads(path, progress=True)
+    # the input file is untouched and nothing is written next to it (no index, cache or sidecar file)
+    assert _snapshot(folder) == before
+    kept_nodes, kept_edges, kept_source = nodes_a.copy(deep=True), edges_a.copy(deep=True), source_of(edges_a)
+    # a caller that edits its result in place must not change what the next call returns (no shared state)
+    nodes_a.loc[:, "x"] = 0.0
+    edges_a.loc[:, "length_m"] = -1.0
+    edges_a.loc[:, "highway"] = "edited"
+    edges_a.attrs.clear()
+    nodes_b, edges_b = read_osm_roads(str(path), progress=False)
+    pd.testing.assert_frame_equal(nodes_b, kept_nodes)
+    pd.testing.assert_frame_equal(edges_b, kept_edges)
+    assert source_of(edges_b) == kept_source
+    assert _snapshot(folder) == before
 
 
 # Ring + roundabout: a closed way n1-n2-n3-n1 tagged junction=roundabout, and a

@@ -356,6 +356,7 @@ def test_pc4_as_population_hand_made() -> None:
 
 
 @needs_grid
+@pytest.mark.data
 def test_real_census_grid() -> None:
     pop = load_census_grid()
     assert len(pop) == 2073
@@ -380,6 +381,7 @@ def test_real_census_grid() -> None:
 
 
 @needs_pc4
+@pytest.mark.data
 def test_real_pc4() -> None:
     pc4 = load_pc4()
     assert len(pc4) == 260

@@ -241,6 +241,7 @@ def test_report_filename() -> None:
 # --------------------------------------------------------------------------- real data
 
 
+@pytest.mark.data
 def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
     from spreiding.analysis.norm import PRESETS
     from spreiding.data.region import load_region

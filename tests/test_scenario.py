@@ -162,6 +162,7 @@ def real_region(real_data):
     return load_region(real_data.root)
 
 
+@pytest.mark.data
 def test_library_examples_load(real_region) -> None:
     examples = library_examples(real_region.facilities)
     names = [s.name for s in examples]
@@ -175,6 +176,7 @@ def test_library_examples_load(real_region) -> None:
         apply_scenario(real_region.facilities, scen)
 
 
+@pytest.mark.data
 def test_real_close_assen_and_full_recompute(real_region) -> None:
     from spreiding.network.roads import load_network
 

@@ -219,16 +219,29 @@ def sidebar() -> Settings:
         on_change=_apply_preset,
         help="De wet (Wsob) noemt geen getal voor de redelijke afstand; dit zijn voorbeelden.",
     )
-    sb.radio("Vervoerswijze", list(MODE_LABELS), key="norm_mode", format_func=MODE_LABELS.get, horizontal=True)
+    sb.radio(
+        "Vervoerswijze",
+        list(MODE_LABELS),
+        key="norm_mode",
+        format_func=lambda k: str(MODE_LABELS.get(k)),
+        horizontal=True,
+    )
     sb.number_input("Redelijke afstand over de weg (km, 0 = geen)", 0.0, 100.0, step=0.5, key="norm_km")
     sb.number_input("Maximale reistijd (min, 0 = geen)", 0.0, 240.0, step=1.0, key="norm_min")
-    sb.multiselect("Telt als volwaardige bibliotheek", sorted(ALL_KINDS), key="norm_kinds", format_func=KIND_NL.get)
-    sb.selectbox("Leeftijdsgroep", ["pop_total", *AGE_BANDS], key="norm_age", format_func=AGE_BAND_LABELS.get)
+    sb.multiselect(
+        "Telt als volwaardige bibliotheek",
+        sorted(ALL_KINDS),
+        key="norm_kinds",
+        format_func=lambda k: str(KIND_NL.get(k)),
+    )
+    sb.selectbox(
+        "Leeftijdsgroep", ["pop_total", *AGE_BANDS], key="norm_age", format_func=lambda k: str(AGE_BAND_LABELS.get(k))
+    )
     sb.radio(
         "Kleur cellen naar",
         ["distance", "covered"],
         key="colour_by",
-        format_func={"distance": "afstand", "covered": "binnen / buiten de norm"}.get,
+        format_func=lambda k: str({"distance": "afstand", "covered": "binnen / buiten de norm"}.get(k)),
         horizontal=True,
     )
     if not st.session_state.get("_stored_loaded"):

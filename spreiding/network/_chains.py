@@ -11,6 +11,29 @@ exact:
 - a source on a chain enters the contracted graph at ``u`` and ``w`` with the
   along-chain distance added, and reaches nodes of its own chain directly.
 
+Sources enter the search through one *virtual* node each, with one arc per
+entry point whose weight is the entry cost (snap offset plus, on a chain, the
+along-chain distance to the end). An entry cost of 0 (a source snapped exactly
+onto a junction) is stored as an explicit zero in the CSR arrays, which
+scipy's csgraph reads as an arc of weight 0 (documented in
+``scipy.sparse.csgraph``: "the zero values are explicitly encoded in the
+graph"); it is never floored or shifted. Why the result is exact:
+
+1. Every path from virtual node ``i`` starts with exactly one virtual arc
+   (virtual nodes have no incoming arcs), so its length is
+   ``offset_i + d(entry -> x)``, the length of the same route in the full
+   graph from the source node plus its offset.
+2. A shortest route from a source to ``x`` either stays on the source's own
+   chain (covered by the direct along-chain term) or leaves it through ``u``
+   or ``w`` and then only passes chain interiors between core nodes, which
+   the contracted arcs carry with their full length (the minimum of parallel
+   arcs is kept); its last leg enters ``x``'s chain from ``u`` or ``w``.
+
+So every value equals the full graph's shortest distance plus the offset,
+with no tolerance. Only floating-point rounding can differ, because sums are
+taken in another order (cumulative along-chain sums); with integer weights
+and offsets (below 2**53) the results are bit-identical, as the tests check.
+
 Everything is vectorised: chains are found as connected components, their
 order along the chain with one unweighted multi-source search, and the
 cumulative along-chain distances with grouped cumulative sums.
@@ -28,15 +51,14 @@ from scipy.sparse import csgraph
 
 __all__ = ["ChainGraph", "build_chains", "min_csr", "nearest_sources", "source_columns"]
 
-_VIRTUAL_MIN = 1e-3  # csgraph ignores zero-weight arcs
-
 
 def min_csr(
     rows: np.ndarray, cols: np.ndarray, weight: np.ndarray, n: int, *, min_weight: float = 0.0
 ) -> sparse.csr_matrix:
     """CSR keeping the smallest weight of parallel arcs (coo would sum them) and no self-loops.
 
-    ``min_weight`` floors the weights: csgraph ignores zero-weight arcs.
+    ``min_weight`` floors the weights: a search graph must have positive
+    weights, since `build_chains` reads a weight of 0 as "no arc".
     """
     order = np.lexsort((weight, cols, rows))
     r, c, w = rows[order], cols[order], weight[order]
@@ -229,11 +251,16 @@ def _entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.
 
 
 def _augmented(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> sparse.csr_matrix:
-    """The contracted graph plus one virtual node per source (rows ``n_core + i``)."""
+    """The contracted graph plus one virtual node per source (rows ``n_core + i``).
+
+    Entry costs are stored as they are, zeros included: the CSR is built from
+    its arrays (no ``eliminate_zeros``), and csgraph treats an explicit 0 as
+    an arc of weight 0.
+    """
     graph, nc, k = cg.graph, cg.n_core, nodes.size
     s, c, d = _entries(cg, nodes, offset)
     order = np.argsort(s, kind="stable")
-    s, c, d = s[order], c[order], np.maximum(d[order], _VIRTUAL_MIN)
+    s, c, d = s[order], c[order], d[order]
     counts = np.bincount(s, minlength=k)
     indptr = np.concatenate([graph.indptr, graph.indptr[-1] + np.cumsum(counts)]).astype(graph.indptr.dtype)
     indices = np.concatenate([graph.indices, c.astype(graph.indices.dtype)])
@@ -291,11 +318,21 @@ def nearest_sources(
     cg
         The contracted search graph.
     nodes, offset
-        Source nodes (full-graph indices) and their entry costs.
+        Source nodes (full-graph indices) and their entry costs (``>= 0``;
+        0 is kept exactly, see the module docstring).
     queries
         Query nodes (full-graph indices).
     limit
-        Largest cost searched.
+        Largest cost searched; a cost equal to ``limit`` is kept.
+
+    Returns
+    -------
+    cost : numpy.ndarray
+        Per query node, ``offset + distance`` from its nearest source
+        (``inf`` beyond ``limit``).
+    which : numpy.ndarray
+        Per query node, the position in ``nodes`` of that source (``-1``
+        beyond ``limit``).
     """
     cost = np.full(queries.size, np.inf)
     which = np.full(queries.size, -1, np.int64)

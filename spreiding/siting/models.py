@@ -1,4 +1,4 @@
-"""Location optimisation: maximal coverage (MCLP), set cover (LSCP) and p-median.
+r"""Location optimisation: maximal coverage (MCLP), set cover (LSCP) and p-median.
 
 Arrays in, a frozen :class:`OptimizeResult` out. Callers (scenario code, the
 app) wrap the results with GeoDataFrames; this module knows nothing about
@@ -26,6 +26,25 @@ Methods
 sparse matrices; ``"greedy"`` adds the best site one at a time (a heuristic,
 labelled ``method="greedy"``, ``status="greedy"``); ``"auto"`` uses the MILP
 while the model is below a size threshold and greedy above it.
+
+Notation
+--------
+The formulations in :func:`mclp`, :func:`lscp` and :func:`p_median` use:
+:math:`I` demand points (rows of ``dist_m``), weight :math:`a_i \ge 0`;
+:math:`J` candidate sites (columns), :math:`E \subseteq J` the existing ones;
+:math:`d_{ij}` the distance, :math:`S` the norm (``norm_m``) and
+:math:`N_i = \{ j \in J : d_{ij} \le S \}` the sites that cover :math:`i`;
+:math:`x_j \in \{0, 1\}` is 1 when site :math:`j` is open.
+
+Example data
+------------
+The examples use three villages A, B and C (100, 200 and 300 residents) and
+three candidate sites X, Y and Z (columns 0, 1, 2), distances in metres::
+
+             X      Y      Z
+    A     1000   6000   9000
+    B     6000   3000   8000
+    C     9000   4000   2000
 """
 
 from __future__ import annotations
@@ -230,7 +249,7 @@ def mclp(
     progress: bool = False,
     mip_rel_gap: float = 1e-6,
 ) -> OptimizeResult:
-    """Maximal covering location: open ``p`` sites to cover the most weight within ``norm_m``.
+    r"""Maximal covering location: open ``p`` sites to cover the most weight within ``norm_m``.
 
     Demand rows with the same coverage pattern are merged and rows already
     covered by fixed sites are left out, which shrinks the MILP.
@@ -270,6 +289,58 @@ def mclp(
     OptimizationError
         On bad input (shapes, NaN, negative weights, ``p`` out of range) or
         when HiGHS finds no solution.
+
+    Notes
+    -----
+    The maximal covering location problem (Church & ReVelle, 1974) as solved
+    with ``method="milp"``, in the notation of the module docstring. Besides
+    :math:`x_j`, :math:`y_i \in [0, 1]` is 1 when point :math:`i` is covered
+    (continuous suffices: at an optimum :math:`y_i = \min(1, \sum_{j \in N_i}
+    x_j)`, which is 0 or 1).
+
+    .. math::
+
+       \begin{array}{lll}
+       \text{maximise}   & \displaystyle\sum_{i \in I} a_i y_i & \\
+       \text{subject to} & y_i \le \displaystyle\sum_{j \in N_i} x_j & \forall i \in I \\
+                         & \displaystyle\sum_{j \in J} x_j \le p + |E| & \\
+                         & x_j = 1 & \forall j \in E \\
+                         & x_j \in \{0, 1\}, \quad 0 \le y_i \le 1 & \forall i \in I, j \in J
+       \end{array}
+
+    With ``allow_close=True`` the row :math:`x_j = 1, j \in E` is dropped, the
+    cardinality row reads :math:`\sum_j x_j \le p`, and the objective gains
+    :math:`\varepsilon \sum_{j \in E} x_j`, :math:`\varepsilon = 10^{-9}
+    \sum_i a_i / |E|`: an existing site stays open on a tie. Points with the
+    same :math:`N_i` are merged and points covered by a fixed site or by no
+    site left out (the optimum is unchanged); a chosen site that covers nobody
+    on its own is dropped afterwards, so :math:`p` is an upper bound.
+
+    Examples
+    --------
+    On the example data of the module docstring:
+
+    >>> import numpy as np
+    >>> weights, dist_m = [100, 200, 300], np.array([[1000, 6000, 9000], [6000, 3000, 8000], [9000, 4000, 2000]])
+    >>> from spreiding.siting.models import mclp
+
+    Within 5 km X covers A, Y covers B and C, Z covers C; one site: Y (500 of 600).
+
+    >>> res = mclp(weights, dist_m, norm_m=5000, p=1)
+    >>> res.selected, res.objective, round(res.covered_share, 3)
+    ((1,), 500.0, 0.833)
+
+    Z is open and stays; a new Y adds B (200 residents), a new X only A (100):
+
+    >>> res = mclp(weights, dist_m, norm_m=5000, p=1, existing=[2])
+    >>> res.selected, res.new, res.objective
+    ((1, 2), (1,), 500.0)
+
+    ``allow_close=True``, two sites in all: X and Y cover everyone, so Z closes.
+
+    >>> res = mclp(weights, dist_m, norm_m=5000, p=2, existing=[2], allow_close=True)
+    >>> res.selected, res.closed, res.objective
+    ((0, 1), (2,), 600.0)
     """
     case = _prepare("mclp", weights, dist_m, p, existing, allow_close, (method, time_limit_s, mip_rel_gap, None))
     norm = _check_number(norm_m, "norm_m", allow_zero=True)
@@ -395,7 +466,7 @@ def lscp(
     progress: bool = False,
     mip_rel_gap: float = 1e-6,
 ) -> OptimizeResult:
-    """Location set cover: the fewest sites that cover ``target_share`` of the weight within ``norm_m``.
+    r"""Location set cover: the fewest sites that cover ``target_share`` of the weight within ``norm_m``.
 
     Existing sites stay open and count in the objective. Demand rows with no
     candidate within ``norm_m`` can never be covered; they are logged. With
@@ -415,6 +486,62 @@ def lscp(
     -------
     OptimizeResult
         ``objective`` is the number of open sites (existing + new).
+
+    Raises
+    ------
+    OptimizationError
+        On bad input, when ``target_share`` exceeds the share that any sites
+        can cover, or when HiGHS finds no solution.
+
+    Notes
+    -----
+    The location set covering problem (Toregas et al., 1971), with the
+    notation of the module docstring, :math:`y_i` as in :func:`mclp`,
+    :math:`\tau` the target share
+    (``target_share``) and :math:`C = \{ i \in I : N_i \neq \emptyset \}` the
+    points that some site can cover:
+
+    .. math::
+
+       \begin{array}{lll}
+       \text{minimise}   & \displaystyle\sum_{j \in J} x_j & \\
+       \text{subject to} & y_i \le \displaystyle\sum_{j \in N_i} x_j & \forall i \in C \\
+                         & \displaystyle\sum_{i \in C} a_i y_i \ge \tau \sum_{i \in I} a_i & \text{if } \tau < 1 \\
+                         & y_i = 1 & \forall i \in C, \text{ if } \tau = 1 \\
+                         & x_j = 1 & \forall j \in E \\
+                         & x_j \in \{0, 1\}, \quad 0 \le y_i \le 1 & \forall i \in C, j \in J
+       \end{array}
+
+    With :math:`\tau = 1` this is the classic :math:`\sum_{j \in N_i} x_j \ge 1`
+    for every coverable point; with :math:`\tau < 1` a partial cover (met up
+    to a relative :math:`10^{-9}`). Existing sites stay open and count in the
+    objective. Points are merged and left out as in :func:`mclp`.
+
+    Examples
+    --------
+    On the example data of the module docstring:
+
+    >>> import numpy as np
+    >>> weights, dist_m = [100, 200, 300], np.array([[1000, 6000, 9000], [6000, 3000, 8000], [9000, 4000, 2000]])
+    >>> from spreiding.siting.models import lscp
+
+    Everyone within 5 km: X (the only site near A) and Y (the only one near B).
+
+    >>> res = lscp(weights, dist_m, norm_m=5000)
+    >>> res.selected, res.objective
+    ((0, 1), 2.0)
+
+    For 80 % of the residents Y alone is enough (500 of 600):
+
+    >>> res = lscp(weights, dist_m, norm_m=5000, target_share=0.8)
+    >>> res.selected, res.objective, round(res.covered_share, 3)
+    ((1,), 1.0, 0.833)
+
+    An existing Z stays open and counts; full cover still needs X and Y:
+
+    >>> res = lscp(weights, dist_m, norm_m=5000, existing=[2])
+    >>> res.selected, res.new, res.objective
+    ((0, 1, 2), (0, 1), 3.0)
     """
     case = _prepare("lscp", weights, dist_m, None, existing, False, (method, time_limit_s, mip_rel_gap, None))
     norm = _check_number(norm_m, "norm_m", allow_zero=True)
@@ -489,7 +616,7 @@ def p_median(
     progress: bool = False,
     mip_rel_gap: float = 1e-6,
 ) -> OptimizeResult:
-    """p-median: open ``p`` sites to minimise the total weighted distance to the nearest open site.
+    r"""p-median: open ``p`` sites to minimise the total weighted distance to the nearest open site.
 
     Assignment variables exist only for finite pairs (and, with
     ``max_dist_m``, pairs within it), so the model is sparse.
@@ -513,6 +640,61 @@ def p_median(
     OptimizationError
         On bad input, when a demand point with weight has no finite distance
         to any candidate, or when the model is infeasible (too few sites).
+
+    Notes
+    -----
+    The p-median problem (Hakimi, 1964; ReVelle & Swain, 1970) in the
+    notation of the module docstring, with :math:`I^+ = \{ i \in I : a_i > 0 \}` and
+    :math:`J_i = \{ j \in J : d_{ij} < \infty \}` the sites that point
+    :math:`i` can reach (with ``max_dist_m`` :math:`D`: :math:`d_{ij} \le D`).
+    Besides :math:`x_j`, :math:`z_{ij} \in [0, 1]` for :math:`i \in I^+, j \in J_i` (point
+    :math:`i` is served by site :math:`j`; at an optimum every point is
+    served by its nearest open site).
+
+    .. math::
+
+       \begin{array}{lll}
+       \text{minimise}   & \displaystyle\sum_{i \in I^+} \sum_{j \in J_i} a_i d_{ij} z_{ij} & \\
+       \text{subject to} & \displaystyle\sum_{j \in J_i} z_{ij} = 1 & \forall i \in I^+ \\
+                         & z_{ij} \le x_j & \forall i \in I^+, j \in J_i \\
+                         & \displaystyle\sum_{j \in J} x_j \le p + |E| & \\
+                         & x_j = 1 & \forall j \in E \\
+                         & x_j \in \{0, 1\}, \quad 0 \le z_{ij} \le 1 & \forall i \in I^+, j \in J_i
+       \end{array}
+
+    With ``allow_close=True`` the row :math:`x_j = 1, j \in E` is dropped, the
+    cardinality row reads :math:`\sum_j x_j \le p`, and the objective gains
+    :math:`-\varepsilon \sum_{j \in E} x_j`, :math:`\varepsilon = 10^{-9}
+    \max(1, \sum a_i d_{ij}) / |E|`: an existing site stays open on a tie. A
+    chosen site that is the strictly nearest of no point is dropped
+    afterwards, so :math:`p` is an upper bound.
+
+    Examples
+    --------
+    On the example data of the module docstring:
+
+    >>> import numpy as np
+    >>> weights, dist_m = [100, 200, 300], np.array([[1000, 6000, 9000], [6000, 3000, 8000], [9000, 4000, 2000]])
+    >>> from spreiding.siting.models import p_median
+
+    One site: X gives 4,000,000 resident-metres, Y 100 x 6000 + 200 x 3000 +
+    300 x 4000 = 2,400,000 (4 km on average), Z 3,100,000:
+
+    >>> res = p_median(weights, dist_m, p=1)
+    >>> res.selected, res.objective, res.mean_dist_m
+    ((1,), 2400000.0, 4000.0)
+
+    Two sites: {X, Y} and {X, Z} give 1,900,000, {Y, Z} 3 x 600,000:
+
+    >>> res = p_median(weights, dist_m, p=2)
+    >>> res.selected, res.objective, res.mean_dist_m
+    ((1, 2), 1800000.0, 3000.0)
+
+    X is open; ``allow_close=True`` with one site in all: X closes for Y.
+
+    >>> res = p_median(weights, dist_m, p=1, existing=[0], allow_close=True)
+    >>> res.selected, res.closed, res.objective
+    ((1,), (0,), 2400000.0)
     """
     settings = (method, time_limit_s, mip_rel_gap, max_dist_m)
     case = _prepare("p-median", weights, dist_m, p, existing, allow_close, settings)

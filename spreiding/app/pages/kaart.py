@@ -83,13 +83,13 @@ with right:
         ss["edit_id"] = ids[0]
     st.selectbox("Voorziening", ids, key="edit_id", format_func=lambda i: labels.get(i, i))
     b1, b2, b3 = st.columns(3)
-    kind_new = st.selectbox("Nieuwe soort", list(KINDS), format_func=KIND_NL.get, key="edit_kind")
+    kind_new = st.selectbox("Nieuwe soort", list(KINDS), format_func=lambda k: str(KIND_NL.get(k)), key="edit_kind")
     fid = ss["edit_id"]
     with user_errors():
         if b1.button("Sluiten", key="btn_close"):
             add_edit(settings, Edit("close", fid))
             st.rerun()
-        if b2.button("Verplaats naar klik", key="btn_move", disabled=pending is None):
+        if b2.button("Verplaats naar klik", key="btn_move", disabled=pending is None) and pending is not None:
             add_edit(settings, Edit("move", fid, x=pending[0], y=pending[1]))
             ss.pop("pending_xy", None)
             st.rerun()
@@ -108,7 +108,11 @@ with right:
     name = st.text_input("Naam", key="new_name")
     n3, n4 = st.columns(2)
     kind = n3.selectbox(
-        "Soort", list(KINDS), index=list(KINDS).index("servicepunt"), format_func=KIND_NL.get, key="new_kind"
+        "Soort",
+        list(KINDS),
+        index=list(KINDS).index("servicepunt"),
+        format_func=lambda k: str(KIND_NL.get(k)),
+        key="new_kind",
     )
     host = n4.text_input("Gebouw (MFA, school, dorpshuis)", key="new_host")
     if st.button("Punt toevoegen", key="btn_add", type="primary"):

@@ -32,11 +32,13 @@ models = {
     "p-median": "p-median: kleinste gemiddelde afstand met p nieuwe punten",
 }
 c1, c2, c3 = st.columns(3)
-model = c1.selectbox("Model", list(models), format_func=models.get, key="opt_model")
+model = c1.selectbox("Model", list(models), format_func=lambda k: str(models.get(k)), key="opt_model")
 source = c2.selectbox(
     "Kandidaatlocaties",
     ["kernen", "gebouwen"],
-    format_func={"kernen": "dorpen en steden (OSM)", "gebouwen": "scholen, dorpshuizen, MFA's (OSM)"}.get,
+    format_func=lambda k: str(
+        {"kernen": "dorpen en steden (OSM)", "gebouwen": "scholen, dorpshuizen, MFA's (OSM)"}.get(k)
+    ),
     key="opt_source",
 )
 if model == "lscp":
@@ -49,7 +51,7 @@ d1, d2 = st.columns(2)
 heavier = d1.multiselect(
     "Zwaarder laten wegen (x2)",
     ["pop_0_14", "pop_65plus"],
-    format_func={"pop_0_14": "jeugd 0-14 jaar", "pop_65plus": "65 jaar en ouder"}.get,
+    format_func=lambda k: str({"pop_0_14": "jeugd 0-14 jaar", "pop_65plus": "65 jaar en ouder"}.get(k)),
     key="opt_weights",
 )
 allow_close = d2.checkbox(
