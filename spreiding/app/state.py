@@ -396,8 +396,9 @@ def evaluate_scenario(settings: Settings, name: str | None = None) -> ScenarioRe
     contexts: dict[Any, ScenarioContext] = st.session_state.setdefault("_contexts", {})
     context = contexts.get(ckey) or context_for(settings)
     result = _evaluate_cached(result_key(settings, name), context, scenario, settings.norm)
-    if len(result.context.matrix.facility_ids) > len(context.matrix.facility_ids):
-        contexts[ckey] = result.context
+    grown = result.context
+    if grown is not None and len(grown.matrix.facility_ids) > len(context.matrix.facility_ids):
+        contexts[ckey] = grown
     return result
 
 
