@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from spreiding.app.launch import streamlit_command
 from spreiding.data.config import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,12 +57,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(real_data: DataPaths) -> Iterator[str]:
-    """Start the app with streamlit on a free port; stop it afterwards."""
+def app_url(real_data: DataPaths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the packaged app as `spreiding app` does (settings as flags, no config file, static serving off),
+    from a folder outside the checkout, on a free port; stop it afterwards."""
     port = _free_port()
-    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root))
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root), PYTHONPATH=str(REPO))
+    cmd = streamlit_command(port, address="127.0.0.1")
+    cwd = tmp_path_factory.mktemp("elsewhere")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

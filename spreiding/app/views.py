@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from spreiding.analysis.evaluation import Evaluation
-from spreiding.app.labels import STATUS_LABELS, display_table, nl_dec, nl_int
+from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, display_table, nl_dec, nl_int
 from spreiding.network.nearest import DistanceModel
 
 __all__ = [
@@ -134,7 +134,7 @@ def impact_view(impact: pd.DataFrame, municipality: str) -> pd.DataFrame:
 def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
     """Residents outside the norm per village for display."""
     cols = ("place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_name")
-    return display_table(villages, cols)
+    return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
 
 
 def facility_choices(facilities: pd.DataFrame) -> dict[str, str]:
