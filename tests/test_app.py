@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import spreiding.app.main as app_main
+from spreiding.app.labels import COLUMN_LABELS, nl_dec
+from spreiding.app.workspace import Workspace
 from spreiding.data.config import DataPaths
 
 pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
 
+DELTA_PCT, LOSE, GAIN, PLACE = (
+    COLUMN_LABELS[c] for c in ("covered_pct_delta", "lose_coverage", "gain_coverage", "place")
+)
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -20,9 +26,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
     monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    # nothing lands in the checkout: the app copies Leaflet to <APP_DIR>/static, and Streamlit leaves app.py as
-    # sys.modules["__main__"], which later "spawn" subprocesses (test_store) would run again
-    monkeypatch.setattr(app_main, "APP_DIR", tmp_path)
+    # Streamlit leaves app.py as sys.modules["__main__"], which later "spawn" subprocesses (test_store) would run
     monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -35,15 +39,55 @@ def _ok(at: AppTest) -> None:
 
 
 def _covered_pct(at: AppTest) -> float:
-    return float(at.metric[0].value.split()[0])
+    """The first metric ("81,4 %") as a number."""
+    return float(at.metric[0].value.split()[0].replace(".", "").replace(",", "."))
 
 
-def test_kaart_first_view(app: AppTest) -> None:
+def _ws(at: AppTest) -> Workspace:
+    ws = at.session_state["workspace"]
+    assert isinstance(ws, Workspace)
+    return ws
+
+
+def test_kaart_first_view_equals_the_cli(app: AppTest, real_data: DataPaths, tmp_path: Path) -> None:
+    from spreiding.cli.main import main
+
     _ok(app)
-    pct = _covered_pct(app)
-    assert 50 < pct < 100
+    out = tmp_path / "dekking.csv"
+    assert (
+        main(["coverage", "--norm", "5km-auto", "--data-dir", str(real_data.root), "--no-progress", "--out", str(out)])
+        == 0
+    )
+    cli = pd.read_csv(out)
+    mine = _ws(app).evaluate().table
+    assert mine["municipality"].astype(str).tolist() == cli["municipality"].tolist()
+    assert mine["covered"].to_numpy() == pytest.approx(cli["covered"].to_numpy(), abs=1e-6)
+    # the matrix keeps float32 metres: the means agree to well under a millimetre
+    assert mine["mean_dist_m"].to_numpy() == pytest.approx(cli["mean_dist_m"].to_numpy(), abs=1e-3)
+    assert app.metric[0].value == f"{nl_dec(cli['covered_pct'].iloc[-1])} %"
     assert app.dataframe[0].value.shape[0] == 13  # 12 municipalities + Drenthe
     assert any("OpenStreetMap" in c.value for c in app.caption)
+
+
+def test_sessions_do_not_see_each_others_edits(app: AppTest) -> None:
+    other = AppTest.from_file(APP, default_timeout=120).run()
+    _ok(other)
+    base = _covered_pct(app)
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()
+    _ok(app)
+    assert _covered_pct(app) < base and list(_ws(app).scenarios) == ["Huidige situatie", "Werkscenario 1"]
+    other.run()
+    _ok(other)
+    assert list(_ws(other).scenarios) == ["Huidige situatie"]
+    assert other.session_state["active_scenario"] == "Huidige situatie"
+    assert _covered_pct(other) == base
+    assert _ws(other).study is not _ws(app).study
+    other.selectbox(key="edit_id").set_value("dr-002").run()
+    other.button(key="btn_close").click().run()
+    _ok(other)
+    assert [e.id for e in _ws(other).scenario().edits] == ["dr-002"]
+    assert [e.id for e in _ws(app).scenario().edits] == ["dr-001"]
 
 
 def test_change_norm_changes_coverage(app: AppTest) -> None:
@@ -60,6 +104,7 @@ def test_close_and_add_branch(app: AppTest) -> None:
     _ok(app)
     assert app.session_state["active_scenario"] == "Werkscenario 1"
     closed = _covered_pct(app)
+    assert _ws(app).scenario().edits[-1].id == "dr-001"
     assert closed < before
     # re-open nearby as a new point at the same place (Gieten, RD 247156, 558536)
     app.number_input(key="new_x").set_value(247156.0)
@@ -67,6 +112,7 @@ def test_close_and_add_branch(app: AppTest) -> None:
     app.selectbox(key="new_kind").set_value("vestiging")
     app.button(key="btn_add").click().run()
     _ok(app)
+    assert _ws(app).scenario().edits[-1].id == "new-nieuw-servicepunt"  # the package's id for a new point
     assert _covered_pct(app) == pytest.approx(before, abs=0.05)
     app.button(key="btn_undo").click().run()
     assert _covered_pct(app) == pytest.approx(closed, abs=0.01)
@@ -84,21 +130,21 @@ def test_compare_page(app: AppTest) -> None:
     _ok(app)
     table = app.dataframe[0].value
     assert table.shape[0] == 13
-    assert (table["verschil %-punt"] <= 0).all() and (table["verschil %-punt"] < 0).any()
-    assert table["verliezen dekking"].sum() > 0
-    assert table["winnen dekking"].sum() == 0
+    assert (table[DELTA_PCT] <= 0).all() and (table[DELTA_PCT] < 0).any()
+    assert table[LOSE].sum() > 0
+    assert table[GAIN].sum() == 0
     # A = the working scenario, B = the current situation: B against A directly (gains, no losses)
     app.selectbox(key="cmp_a").set_value("Werkscenario 1")
     app.selectbox(key="cmp_b").set_value("Huidige situatie").run()
     _ok(app)
     back = app.dataframe[0].value
-    assert (back["verschil %-punt"] >= 0).all() and (back["verschil %-punt"] > 0).any()
-    assert back["winnen dekking"].tolist() == table["verliezen dekking"].tolist()
-    assert back["verliezen dekking"].sum() == 0
+    assert (back[DELTA_PCT] >= 0).all() and (back[DELTA_PCT] > 0).any()
+    assert back[GAIN].tolist() == table[LOSE].tolist()
+    assert back[LOSE].sum() == 0
     # same scenario on both sides: nothing changes
     app.selectbox(key="cmp_b").set_value("Werkscenario 1").run()
     same = app.dataframe[0].value
-    assert (same["verschil %-punt"] == 0).all() and same["verliezen dekking"].sum() == 0
+    assert (same[DELTA_PCT] == 0).all() and same[LOSE].sum() == 0
 
 
 def test_gemeente_page_and_report(app: AppTest) -> None:
@@ -109,12 +155,12 @@ def test_gemeente_page_and_report(app: AppTest) -> None:
     assert app.dataframe[1].value.shape[0] >= 1
     villages = app.dataframe[2].value  # residents outside the norm, grouped by OSM village
     # Klazienaveen has its own branch (dr-050, data README); Emmen's outer villages lie outside the norm
-    kernen = set(villages["kern"])
+    kernen = set(villages[PLACE])
     assert "Klazienaveen" not in kernen and "Erica" in kernen
     assert villages["inwoners buiten de norm"].sum() > 10_000
     app.button(key="gem_mk_report").click().run()
     _ok(app)
-    key, html = app.session_state["gem_report"]
+    key, html, _ = app.session_state["gem_report"]
     assert key[0] == "Emmen" and "Emmen" in html and "<table" in html
     assert "Huidige situatie" in html
 
@@ -129,7 +175,7 @@ def test_report_uses_active_scenario(app: AppTest) -> None:
     assert "Werkscenario 1" in app.caption[0].value
     app.button(key="gem_mk_report").click().run()
     _ok(app)
-    key, html = app.session_state["gem_report"]
+    key, html, _ = app.session_state["gem_report"]
     assert key[0] == "Aa en Hunze" and "Werkscenario 1" in html
     assert base_pct > 0
 
@@ -141,11 +187,11 @@ def test_optimise_and_save(app: AppTest) -> None:
     _ok(app)
     sites = app.dataframe[0].value
     assert len(sites) == 2
-    assert (sites["gain_covered"] > 0).all()
+    assert (sites[COLUMN_LABELS["gain_covered"]] > 0).all()
     app.text_input(key="opt_name").set_value("Advies test").run()
     app.button(key="opt_save").click().run()
     _ok(app)
-    assert "Advies test" in app.session_state["scenarios"]
+    assert "Advies test" in _ws(app).scenarios
     from spreiding.analysis.store import ScenarioStore
 
     assert "Advies test" in ScenarioStore.open().names()
@@ -246,17 +292,15 @@ def test_save_list_delete_stored_scenario(app: AppTest) -> None:
     app.button(key="btn_del_yes").click().run()
     _ok(app)
     assert "Test opslag" not in ScenarioStore.open().names()
-    assert "Test opslag" not in app.session_state["scenarios"]
+    assert "Test opslag" not in _ws(app).scenarios
     assert app.session_state["active_scenario"] == "Huidige situatie"
 
 
 @pytest.fixture()
 def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """The files behind every download button, built as a click would build them (they are deferred)."""
-    import spreiding.app.state as state
-
     seen: dict[str, bytes] = {}
-    original = state.export_files
+    original = Workspace.downloads
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         files = original(*args, **kwargs)
@@ -264,7 +308,7 @@ def media(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
             seen[f.file_name] = f.data()
         return files
 
-    monkeypatch.setattr(state, "export_files", spy)
+    monkeypatch.setattr(Workspace, "downloads", spy)
     return seen
 
 
@@ -292,16 +336,44 @@ def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, 
     muni = {n: b for n, b in media.items() if "werkscenario-1" in n and "_emmen_" in n}
     assert {n.rsplit(".", 1)[1] for n in muni} == {"csv", "xlsx", "gpkg"}, sorted(media)
     assert all(len(b) > 100 for b in muni.values())
-    lines = next(b for n, b in muni.items() if n.endswith(".csv")).decode("utf-8").strip().splitlines()
-    assert len(lines) == 2 and "Emmen" in lines[1]  # header + the municipality's row
+    text = next(b for n, b in muni.items() if n.endswith(".csv")).decode("utf-8-sig").replace("\r\n", "\n")
+    table, _, sources = text.partition("\n\nBronnen\n")  # Dutch-Excel CSV: the table, then its provenance
+    lines = table.strip().splitlines()
+    assert len(lines) == 2 and "Emmen" in lines[1] and lines[0].startswith("gemeente;")  # header + the row
+    assert "OpenStreetMap" in sources
 
 
 def test_candidate_sources_are_kept_apart(real_data: DataPaths) -> None:
     """'kernen' are OSM place points only, 'gebouwen' OSM buildings only (no mixing of the two layers)."""
-    from spreiding.app.state import get_candidates
+    from spreiding.app.state import StreamlitInputs
 
-    kernen = get_candidates(str(real_data.root), "kernen")
-    gebouwen = get_candidates(str(real_data.root), "gebouwen")
+    inputs = StreamlitInputs()
+    kernen = inputs.candidates(str(real_data.root), "kernen")
+    gebouwen = inputs.candidates(str(real_data.root), "gebouwen")
     assert set(kernen["source"]) == {"osm_place"}
     assert set(gebouwen["source"]) == {"osm_building"}
     assert set(kernen["kind"]) <= {"city", "town", "village"}
+
+
+# t4 lies in the Fochteloërveen bog (6.395 E, 52.995 N), 652 m from the nearest car-road node: beyond the
+# 500 m a service point may lie from the road, so it is left out of the distances and must be named.
+FAR_CSV = GOOD_CSV + "t4,Test Veen,vestiging,open,6.395,52.995\n"
+
+
+def test_excluded_service_points_are_shown_and_in_the_report(app: AppTest) -> None:
+    app.switch_page("spreiding/app/pages/data.py").run()
+    app.file_uploader(key="data_upload").upload("veen.csv", FAR_CSV.encode(), "text/csv").run()
+    app.toggle(key="use_upload_w").set_value(True).run()
+    app.switch_page("spreiding/app/pages/kaart.py").run()
+    _ok(app)
+    assert _ws(app).evaluate().excluded == ("t4",)
+    notes = [w.value for w in app.warning if "Niet meegeteld" in w.value]
+    assert notes == [
+        "Niet meegeteld (te ver van het wegennet): Test Veen [t4]. Controleer de ligging van deze voorzieningen."
+    ]
+    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.selectbox(key="gem_name").set_value("Assen").run()
+    app.button(key="gem_mk_report").click().run()
+    _ok(app)
+    _, html, _ = app.session_state["gem_report"]
+    assert re.search(r"niet meegeteld \(te ver van het wegennet\): t4 Test Veen", html, re.IGNORECASE)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from spreiding.app.launch import streamlit_command
 from spreiding.data.config import DataPaths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,25 +58,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-# entry script run from a temp folder: Streamlit serves static/ next to it, so Leaflet is copied there
-_ENTRY = """from pathlib import Path
-import spreiding.app.main as main
-main.APP_DIR = Path(__file__).resolve().parent
-main.run()
-"""
-
-
 @pytest.fixture(scope="module")
 def app_url(real_data: DataPaths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the app with streamlit on a free port from a temp folder (nothing is written to the checkout)."""
-    run_dir = tmp_path_factory.mktemp("app")
-    shutil.copytree(REPO / ".streamlit", run_dir / ".streamlit")
-    (run_dir / "app.py").write_text(_ENTRY, encoding="utf-8")
+    """Start the packaged app as `spreiding app` does (settings as flags, no config file, static serving off),
+    from a folder outside the checkout, on a free port; stop it afterwards."""
     port = _free_port()
-    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root), PYTHONPATH=path)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=run_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(os.environ, SPREIDING_DATA_DIR=str(real_data.root), PYTHONPATH=str(REPO))
+    cmd = streamlit_command(port, address="127.0.0.1")
+    cwd = tmp_path_factory.mktemp("elsewhere")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

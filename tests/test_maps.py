@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,6 @@ from spreiding.output.maps import (
     OSM_CREDIT,
     click_to_rd,
     distance_classes,
-    install_static_assets,
     map_html,
     map_payload,
 )
@@ -48,16 +46,14 @@ def _fixture() -> tuple:
 def test_html_has_no_remote_assets_and_credits_osm() -> None:
     pop, near, fac = _fixture()
     payload = map_payload(pop, near, Norm(max_dist_m=5000.0), fac, counted_ids=["f1"])
-    served = map_html(payload, inline_leaflet=False)  # Leaflet from the app's own /app/static
-    assert not _ASSET.search(served), _ASSET.search(served)
-    assert "cdn" not in served.lower()
-    assert 'src="/app/static/leaflet/leaflet.js"' in served
     inline = map_html(payload)  # self-contained: no external <script src> or <link> at all
     assert "<script src" not in inline and "<link" not in inline
-    assert OSM_CREDIT in inline and OSM_CREDIT in served
+    assert "cdn" not in inline.lower()
+    assert OSM_CREDIT in inline
     index = (COMPONENT_DIR / "index.html").read_text(encoding="utf-8")
     assert not _ASSET.search(index)
-    assert "/app/static/leaflet/" in index
+    # the component loads Leaflet from the same server's asset component, not from a static folder
+    assert '"/component/"' in index and "/app/static" not in index
 
 
 def test_names_are_escaped() -> None:
@@ -97,8 +93,8 @@ def test_click_round_trip_and_bad_event() -> None:
         click_to_rd({"type": "click"})
 
 
-def test_static_assets_copied(tmp_path: Path) -> None:
-    dest = install_static_assets(tmp_path)
-    assert (dest / "leaflet.js").stat().st_size > 100_000
-    assert (dest / "leaflet.css").exists() and (dest / "images" / "layers.png").exists()
-    assert install_static_assets(tmp_path) == dest  # second call is a no-op
+def test_leaflet_is_served_from_the_installed_package_not_copied() -> None:
+    import spreiding.output.maps as maps
+
+    assert not hasattr(maps, "install_static_assets")
+    assert (maps.leaflet_dir() / "leaflet.js").stat().st_size > 100_000

@@ -1,7 +1,9 @@
 """The Streamlit app's entry script (run by ``spreiding app`` and by the top-level ``app.py``).
 
-Streamlit runs this file as a script on every rerun; :func:`run` builds the
-navigation over the pages in :mod:`spreiding.app.pages`.
+Streamlit runs this file as a script on every rerun; :func:`run` draws the
+sidebar into the session's :class:`~spreiding.app.workspace.Workspace` and
+runs the chosen page of :mod:`spreiding.app.pages` (each page file calls its
+``render(workspace, settings)``).
 """
 
 from __future__ import annotations
@@ -10,39 +12,34 @@ from pathlib import Path
 
 import streamlit as st
 
-from spreiding.app.state import APP_DIR, evaluate_scenario, model_banner, network_missing, sidebar, user_errors
-from spreiding.output.maps import install_static_assets
+from spreiding.app.state import model_banner, sidebar, user_errors, workspace
 
-__all__ = ["PAGES_DIR", "run"]
+__all__ = ["PAGES", "PAGES_DIR", "run"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-
-
-@st.cache_resource(show_spinner=False)
-def _assets() -> str:
-    return str(install_static_assets(APP_DIR))
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("kaart.py", "Kaart", ":material/map:"),
+    ("vergelijken.py", "Vergelijken", ":material/compare:"),
+    ("gemeente.py", "Gemeente", ":material/account_balance:"),
+    ("optimaliseren.py", "Optimaliseren", ":material/target:"),
+    ("data.py", "Data", ":material/description:"),
+)
+"""File, title and menu icon per page (menu icons ship with Streamlit's frontend)."""
 
 
 def run() -> None:
-    """Build the page navigation and run the chosen page."""
-    st.set_page_config(
-        page_title="spreiding – bibliotheken in de regio", page_icon=":material/local_library:", layout="wide"
-    )
-    _assets()
+    """Draw the sidebar, then run the chosen page."""
+    st.set_page_config(page_title="spreiding – bibliotheken in de regio", page_icon="📚", layout="wide")
     pages = [
-        st.Page(PAGES_DIR / "kaart.py", title="Kaart", icon=":material/map:", default=True),
-        st.Page(PAGES_DIR / "vergelijken.py", title="Vergelijken", icon=":material/compare:"),
-        st.Page(PAGES_DIR / "gemeente.py", title="Gemeente", icon=":material/account_balance:"),
-        st.Page(PAGES_DIR / "optimaliseren.py", title="Optimaliseren", icon=":material/target:"),
-        st.Page(PAGES_DIR / "data.py", title="Data", icon=":material/description:"),
+        st.Page(PAGES_DIR / name, title=title, icon=icon, default=i == 0) for i, (name, title, icon) in enumerate(PAGES)
     ]
     page = st.navigation(pages)
-    settings = sidebar()
-    st.session_state["settings"] = settings
+    ws = workspace()
+    st.session_state["settings"] = sidebar(ws)
     with user_errors():
-        if network_missing(settings):
+        if ws.network_missing:
             st.info("Geen wegennet gevonden voor deze vervoerswijze; de app rekent hemelsbreed.")
-        model_banner(evaluate_scenario(settings).model)
+        model_banner(ws.study.model)
     page.run()
 
 

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
@@ -87,15 +86,15 @@ def _ensure_default_data(data_dir: str | None) -> None:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
+    """Serve the packaged app from any folder; its Streamlit settings go as flags (no config file needed)."""
+    from spreiding.app.launch import streamlit_command
+
     _ensure_default_data(args.data_dir)
-    app = Path(__file__).resolve().parents[1] / "app" / "main.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
-    if args.headless:
-        cmd += ["--server.headless", "true"]
     env = dict(os.environ)
     if args.data_dir:
         env["SPREIDING_DATA_DIR"] = args.data_dir
-    return subprocess.call(cmd, env=env)
+    print(f"spreiding app: open http://localhost:{args.port} in de browser (stoppen met Ctrl+C)", file=sys.stderr)
+    return subprocess.call(streamlit_command(args.port, address=args.address), env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="start the Streamlit app")
     app.add_argument("--data-dir")
     app.add_argument("--port", type=int, default=8501)
-    app.add_argument("--headless", action="store_true", help="do not open a browser")
+    app.add_argument("--address", help="address to listen on (default: Streamlit's, all interfaces)")
+    app.add_argument("--headless", action="store_true", help="ignored: the app never opens a browser itself")
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)

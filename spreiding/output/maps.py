@@ -12,9 +12,9 @@ and falls back to a plain background when no tile server answers.
 * :func:`map_html` — a self-contained HTML page (Leaflet inlined), e.g. for
   reports and tests;
 * :func:`map_component` — the bidirectional Streamlit component (clicks on the
-  map and on service points come back to Python);
-* :func:`install_static_assets` — copies Leaflet into ``static/leaflet`` next
-  to ``app.py`` for Streamlit's static file serving (never committed);
+  map and on service points come back to Python); it loads Leaflet from the
+  installed package folder, registered as a second (asset-only) component, so
+  nothing is copied and no static file serving is needed;
 * :func:`click_to_rd` — a click's WGS84 position in EPSG:28992.
 """
 
@@ -23,8 +23,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,13 +44,11 @@ __all__ = [
     "DIST_COLOURS",
     "KIND_LABELS",
     "OSM_CREDIT",
-    "STATIC_LEAFLET_URL",
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "TILE_URL",
     "click_to_rd",
     "distance_classes",
-    "install_static_assets",
     "leaflet_dir",
     "map_component",
     "map_html",
@@ -63,7 +59,6 @@ logger = logging.getLogger(__name__)
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 COMPONENT_DIR = Path(__file__).resolve().parent / "_leaflet_component"
-STATIC_LEAFLET_URL = "app/static/leaflet"
 
 #: Distance classes (upper bounds, metres) used to colour the cells.
 DIST_BINS_M: tuple[float, ...] = (2500.0, 5000.0, 7500.0, 10000.0, 15000.0, float("inf"))
@@ -92,37 +87,6 @@ def leaflet_dir() -> Path:
         msg = "the map needs the 'xstatic-leaflet' package; install it with `pip install xstatic-leaflet`"
         raise ConfigError(msg) from exc
     return Path(xleaflet.BASE_DIR)
-
-
-def install_static_assets(app_dir: str | os.PathLike[str]) -> Path:
-    """Copy Leaflet into ``<app_dir>/static/leaflet`` for Streamlit's static serving.
-
-    The copy is made from the installed package at app start (and refreshed
-    when the package version differs); it is never committed.
-
-    Parameters
-    ----------
-    app_dir
-        Folder that holds ``app.py``.
-
-    Returns
-    -------
-    Path
-        The ``static/leaflet`` folder.
-    """
-    src = leaflet_dir()
-    dest = Path(app_dir) / "static" / "leaflet"
-    stamp = dest / ".source"
-    marker = str(src)
-    if stamp.exists() and stamp.read_text(encoding="utf-8") == marker and (dest / "leaflet.js").exists():
-        return dest
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("leaflet.js", "leaflet.css"):
-        shutil.copy2(src / name, dest / name)
-    shutil.copytree(src / "images", dest / "images", dirs_exist_ok=True)
-    stamp.write_text(marker, encoding="utf-8")
-    logger.info("Leaflet copied to %s", dest)
-    return dest
 
 
 def distance_classes(dist_m: np.ndarray) -> np.ndarray:
@@ -316,8 +280,8 @@ def _renderer_js() -> str:
     return (COMPONENT_DIR / "spreiding_map.js").read_text(encoding="utf-8")
 
 
-def map_html(payload: Mapping[str, Any], *, height_px: int = 600, inline_leaflet: bool = True) -> str:
-    """Return a standalone HTML page that draws ``payload`` with no CDN asset.
+def map_html(payload: Mapping[str, Any], *, height_px: int = 600) -> str:
+    """Return a standalone HTML page that draws ``payload`` with no CDN asset (Leaflet inlined).
 
     Parameters
     ----------
@@ -325,21 +289,12 @@ def map_html(payload: Mapping[str, Any], *, height_px: int = 600, inline_leaflet
         From :func:`map_payload`.
     height_px
         Map height.
-    inline_leaflet
-        Inline Leaflet's JS and CSS (works from a file, offline); otherwise
-        reference ``/app/static/leaflet`` (Streamlit static serving).
     """
-    if inline_leaflet:
-        src = leaflet_dir()
-        head = (
-            f"<style>{(src / 'leaflet.css').read_text(encoding='utf-8')}</style>\n"
-            f"<script>{(src / 'leaflet.js').read_text(encoding='utf-8')}</script>"
-        )
-    else:
-        head = (
-            f'<link rel="stylesheet" href="/{STATIC_LEAFLET_URL}/leaflet.css">\n'
-            f'<script src="/{STATIC_LEAFLET_URL}/leaflet.js"></script>'
-        )
+    src = leaflet_dir()
+    head = (
+        f"<style>{(src / 'leaflet.css').read_text(encoding='utf-8')}</style>\n"
+        f"<script>{(src / 'leaflet.js').read_text(encoding='utf-8')}</script>"
+    )
     data = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
     return (
         '<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">\n'
@@ -360,11 +315,18 @@ def map_component(
     map and ``{"type": "select", "id", "seq"}`` for a click on a service
     point; ``seq`` grows with every event so callers can spot new ones.
     ``fit_key`` changes re-fit the view to the payload bounds.
+
+    Leaflet's files are served from the installed ``xstatic-leaflet`` folder,
+    registered as an asset-only component (``<name>`` below); the map's page
+    loads them from ``/component/<name>/`` on the same server.
     """
     import streamlit.components.v1 as components
 
+    assets = components.declare_component("leaflet_assets", path=str(leaflet_dir()))
     component = components.declare_component("spreiding_map", path=str(COMPONENT_DIR))
-    value = component(payload=dict(payload), height=int(height_px), fit_key=fit_key, key=key, default=None)
+    value = component(
+        payload=dict(payload), leaflet=assets.name, height=int(height_px), fit_key=fit_key, key=key, default=None
+    )
     return value if isinstance(value, dict) else None
 
 

@@ -1,0 +1,130 @@
+"""The app's view of :mod:`spreiding.vocabulary`: Dutch words for columns, kinds, statuses and modes.
+
+Every label comes from the vocabulary; this module only adds the app's own
+choices (which columns a table shows, colour and model names for widgets).
+Display tables are made by :func:`display_table` (distances in km, times in
+minutes, whole residents, Dutch headers); numbers in text by :func:`nl_int`
+and :func:`nl_dec` (``12.345`` → ``12.345``, ``81.4`` → ``81,4``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from spreiding.vocabulary import (
+    AGE_BAND_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    STATUS_LABELS,
+    column_label,
+    fmt_dec,
+    fmt_int,
+)
+
+__all__ = [
+    "AGE_LABELS",
+    "COLOUR_LABELS",
+    "COLUMN_LABELS",
+    "KIND_LABELS",
+    "MODEL_LABELS",
+    "MODE_LABELS",
+    "SOURCE_LABELS",
+    "STATUS_LABELS",
+    "display_table",
+    "label_of",
+    "nl_dec",
+    "nl_int",
+]
+
+AGE_LABELS: dict[str, str] = dict(AGE_BAND_LABELS)
+COLOUR_LABELS: dict[str, str] = {"distance": "afstand", "covered": "binnen / buiten de norm"}
+MODEL_LABELS: dict[str, str] = {
+    "mclp": "MCLP: meeste inwoners binnen de norm met p nieuwe punten",
+    "lscp": "LSCP: minste punten voor een doel-dekking",
+    "p-median": "p-median: kleinste gemiddelde afstand met p nieuwe punten",
+}
+SOURCE_LABELS: dict[str, str] = {"kernen": "dorpen en steden (OSM)", "gebouwen": "scholen, dorpshuizen, MFA's (OSM)"}
+
+_SHOWN = (
+    "municipality", "residents", "covered", "covered_pct", "uncovered", "unreachable", "mean_dist_m", "median_dist_m",
+    "p90_dist_m", "max_dist_m", "mean_time_s", "age_label", "covered_pct_a", "covered_pct_b", "covered_pct_delta",
+    "mean_dist_m_a", "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage", "name", "kind", "status",
+    "residents_nearest", "covered_loss", "mean_dist_delta_m", "place", "cells", "nearest_name", "rank", "gain_covered",
+    "cumulative_covered", "id",
+)  # fmt: skip
+
+
+def _shown_label(name: str) -> str:
+    """The vocabulary's label; times are shown in minutes here."""
+    return column_label(name, km=True).replace("(s)", "(min)")
+
+
+#: Dutch header per column of the package's tables, from :mod:`spreiding.vocabulary` (distances in km, times in
+#: minutes), plus the few columns only the app shows.
+COLUMN_LABELS: dict[str, str] = {name: _shown_label(name) for name in _SHOWN} | {
+    "location_precision": "ligging",
+    "confidence": "zekerheid",
+    "count": "aantal",
+}
+
+_WHOLE = (
+    "residents", "covered", "uncovered", "unreachable", "lose_coverage", "gain_coverage", "gain_covered",
+    "cumulative_covered",
+)  # fmt: skip
+
+
+def label_of(labels: Mapping[str, str]) -> Callable[[Any], str]:
+    """A ``format_func`` for choice widgets: the Dutch label of a key (the key itself when unknown)."""
+    return lambda key: labels.get(str(key), str(key))
+
+
+def nl_int(value: float) -> str:
+    """A whole number with a Dutch thousands separator (``12345.6`` → ``12.346``; ``–`` when not finite)."""
+    return fmt_int(value)
+
+
+def nl_dec(value: float, digits: int = 1) -> str:
+    """A decimal number with a Dutch decimal comma (``81.38`` → ``81,4``; ``–`` when not finite)."""
+    return fmt_dec(value, digits)
+
+
+def _convert(view: pd.DataFrame, col: str) -> None:
+    values = pd.to_numeric(view[col], errors="coerce")
+    if col.endswith("_dist_m") or "_dist_m_" in col or col.endswith("_delta_m") or col == "max_dist_m":
+        view[col] = (values / 1000).round(2)
+    elif col.endswith("_time_s") or "_time_s_" in col:
+        view[col] = (values / 60).round(1)
+    elif "pct" in col:
+        view[col] = values.round(1)
+    elif col.startswith(_WHOLE):
+        view[col] = values.round(0).astype("Int64")
+
+
+def display_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A package table for display: chosen columns, km and minutes, rounded, Dutch headers (a new frame).
+
+    Parameters
+    ----------
+    frame
+        A table of the package (coverage, comparison, closure impact, ...); not modified.
+    columns
+        Columns to show, in order (default: every column that has a label).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Without geometry; kinds and statuses in Dutch.
+    """
+    keep = [c for c in (columns or list(frame.columns)) if c in frame.columns and c in COLUMN_LABELS]
+    view = pd.DataFrame(frame[keep]).copy()
+    for col in keep:
+        if col == "kind":
+            view[col] = view[col].astype(str).map(lambda k: KIND_LABELS.get(k, k))
+        elif col == "status":
+            view[col] = view[col].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
+        elif pd.api.types.is_numeric_dtype(view[col]):
+            _convert(view, col)
+    return view.rename(columns=COLUMN_LABELS).reset_index(drop=True)

@@ -1,0 +1,237 @@
+"""What the pages show, in Dutch: headline figures and display tables made from the package's results.
+
+The pages know no column names of the package; every table and figure they
+show comes from a function here, with headers from :mod:`spreiding.app.labels`.
+All functions are pure (they never change the frames they get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from spreiding.analysis.evaluation import Evaluation
+from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, display_table, nl_dec, nl_int
+from spreiding.network.nearest import DistanceModel
+
+__all__ = [
+    "Headline",
+    "advice_headline",
+    "age_view",
+    "change_chart",
+    "comparison_view",
+    "counts_view",
+    "coverage_view",
+    "excluded_text",
+    "facility_choices",
+    "headline",
+    "impact_view",
+    "locations_view",
+    "model_text",
+    "quality_warnings",
+    "sites_view",
+    "solver_text",
+    "sources_view",
+    "upload_view",
+    "villages_view",
+]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of a page, as Dutch text (deltas ``None`` when not shown)."""
+
+    covered_pct: str
+    mean_dist: str
+    outside: str
+    covered_pct_delta: str | None = None
+    mean_dist_delta: str | None = None
+    counted: int = 0
+
+
+def _sign(text: str) -> str:
+    return text if text.startswith("-") else f"+{text}"
+
+
+def headline(ev: Evaluation, municipality: str | None = None, *, with_delta: bool = True) -> Headline | None:
+    """Covered share, mean distance and residents outside the norm (a municipality's, or the total).
+
+    Deltas against the current situation are given when the scenario has edits
+    and ``with_delta``. ``None`` when the municipality is not in the table.
+    """
+    frame = ev.diff if ev.base is not None else ev.table
+    rows = frame.iloc[[-1]] if municipality is None else frame.loc[frame["municipality"].astype(str) == municipality]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    delta = with_delta and ev.base is not None
+    return Headline(
+        covered_pct=f"{nl_dec(r['covered_pct'])} %",
+        mean_dist=f"{nl_dec(r['mean_dist_m'] / 1000, 2)} km",
+        outside=nl_int(r["residents"] - r["covered"]),
+        covered_pct_delta=f"{_sign(nl_dec(r['covered_pct_delta']))} %-punt" if delta else None,
+        mean_dist_delta=f"{_sign(nl_dec(r['mean_dist_m_delta'] / 1000, 2))} km" if delta else None,
+        counted=len(ev.counted),
+    )
+
+
+def model_text(model: DistanceModel) -> str:
+    """How distances were measured, without repeating the norm's "over de weg (auto)"."""
+    return model.label_nl if model.is_estimate else "wegennet OpenStreetMap"
+
+
+def excluded_text(ev: Evaluation) -> str | None:
+    """A Dutch note naming the counted service points left out for lying too far from the road network."""
+    if not ev.excluded:
+        return None
+    names = dict(zip(ev.counted["id"].astype(str), ev.counted["name"].astype(str), strict=True))
+    items = ", ".join(f"{names.get(i, i)} [{i}]" for i in ev.excluded)
+    return f"Niet meegeteld (te ver van het wegennet): {items}. Controleer de ligging van deze voorzieningen."
+
+
+_COVERAGE = (
+    "municipality", "residents", "covered", "covered_pct", "uncovered", "unreachable", "mean_dist_m",
+    "median_dist_m", "p90_dist_m", "mean_time_s",
+)  # fmt: skip
+
+
+def coverage_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The coverage table per municipality (+ total row) for display."""
+    return display_table(table, _COVERAGE)
+
+
+def age_view(by_age: pd.DataFrame, municipality: str) -> pd.DataFrame:
+    """One municipality's coverage per age band for display."""
+    rows = by_age.loc[by_age["municipality"].astype(str) == municipality]
+    return display_table(rows, ("age_label", *_COVERAGE[1:]))
+
+
+def comparison_view(diff: pd.DataFrame) -> pd.DataFrame:
+    """Scenario B against A per municipality (from :meth:`Workspace.compare`) for display."""
+    cols = (
+        "municipality", "residents", "covered_pct_a", "covered_pct_b", "covered_pct_delta", "mean_dist_m_a",
+        "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage",
+    )  # fmt: skip
+    return display_table(diff, cols)
+
+
+def change_chart(hist: pd.DataFrame, total_label: str) -> pd.Series:
+    """Residents per bin of distance change, for the region's total (labels in order)."""
+    part = hist.loc[hist["municipality"] == total_label] if (hist["municipality"] == total_label).any() else hist
+    return part.groupby("label", sort=False)["residents"].sum()
+
+
+def impact_view(impact: pd.DataFrame, municipality: str) -> pd.DataFrame:
+    """Closure impact of one municipality's service points for display."""
+    rows = impact.loc[impact["municipality"].astype(str) == municipality]
+    return display_table(rows, ("name", "kind", "residents_nearest", "covered_loss", "mean_dist_delta_m"))
+
+
+def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
+    """Residents outside the norm per village for display."""
+    cols = ("place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_name")
+    return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
+
+
+def facility_choices(facilities: pd.DataFrame) -> dict[str, str]:
+    """Service-point id → "name (status)" for a choice list."""
+    status = facilities["status"].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
+    labels = (f"{n} ({s})" for n, s in zip(facilities["name"].astype(str), status, strict=True))
+    return dict(zip(facilities["id"].astype(str), labels, strict=True))
+
+
+def advice_headline(advice: Any) -> Headline:
+    """Covered share and mean distance after an advice, with the change against before."""
+    a, b = advice.before, advice.after
+    return Headline(
+        covered_pct=f"{nl_dec(b['covered_pct'])} %",
+        mean_dist=f"{nl_dec(b['mean_dist_m'] / 1000, 2)} km",
+        outside="",
+        covered_pct_delta=f"{_sign(nl_dec(b['covered_pct'] - a['covered_pct']))} %-punt",
+        mean_dist_delta=f"{_sign(nl_dec((b['mean_dist_m'] - a['mean_dist_m']) / 1000, 2))} km",
+        counted=len(advice.sites),
+    )
+
+
+def solver_text(advice: Any) -> str:
+    """How the optimiser solved it (exact or heuristic, status, gap, time)."""
+    res = advice.result
+    how = "exact (HiGHS)" if res.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
+    gap = f", gat {nl_dec(100 * res.mip_gap, 2)} %" if res.mip_gap is not None else ""
+    return f"Oplosser: {how}, status {res.status}{gap}, {nl_dec(res.solve_time_s)} s."
+
+
+def sites_view(sites: pd.DataFrame) -> pd.DataFrame:
+    """Suggested sites for display."""
+    return display_table(sites, ("rank", "name", "kind", "municipality", "gain_covered", "cumulative_covered"))
+
+
+def sources_view(sources: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per data source: kind, file, year, rows, CRS, description, quality figures."""
+    rows = []
+    for src in sources:
+        quality = src.get("quality") or {}
+        rows.append(
+            {
+                "soort": src.get("kind"),
+                "bestand": Path(str(src.get("path"))).name,
+                "peiljaar": src.get("year"),
+                "regels": src.get("rows"),
+                "CRS": src.get("crs"),
+                "beschrijving": src.get("description", ""),
+                "kwaliteit": "; ".join(f"{k}: {v:g}" for k, v in quality.items() if isinstance(v, int | float) and v),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def counts_view(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Number of service points per kind and status."""
+    counts = facilities.groupby(["kind", "status"]).size().rename("count").reset_index()
+    return display_table(counts, ("kind", "status", "count"))
+
+
+def _approximate(facilities: pd.DataFrame) -> pd.Series:
+    return facilities["location_precision"].astype(str).str.contains("centre|center|centrum", case=False)
+
+
+def quality_warnings(
+    sources: Sequence[Mapping[str, Any]], facilities: pd.DataFrame, network_source: str | None
+) -> list[str]:
+    """Data-quality warnings: the loaders' own, secret cells, uncertain or approximate service points, network."""
+    warnings: list[str] = []
+    for src in sources:
+        warnings += [f"{src.get('kind')}: {w}" for w in src.get("warnings") or []]
+        q = src.get("quality") or {}
+        if q.get("secret_cells"):
+            warnings.append(f"{src.get('kind')}: {q['secret_cells']:g} geheime cellen (minder dan 5 inwoners), geschat")
+    if "confidence" in facilities:
+        low = int(facilities["confidence"].astype(str).isin(["low", "medium"]).sum())
+        if low:
+            warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid medium/low)")
+    if "location_precision" in facilities and _approximate(facilities).any():
+        n = int(_approximate(facilities).sum())
+        warnings.append(f"{n} voorzieningen liggen op het dorps- of stadscentrum, niet op het adres")
+    if network_source is None:
+        warnings.append("geen wegennet geladen: afstanden zijn hemelsbrede schattingen")
+    else:
+        warnings.append(f"wegennet: {network_source} (OpenStreetMap 2021; geen maximumsnelheden)")
+    return warnings
+
+
+def locations_view(facilities: pd.DataFrame) -> pd.DataFrame | None:
+    """Where each service point lies and how sure that is (``None`` when the list does not say)."""
+    if "location_precision" not in facilities:
+        return None
+    return display_table(facilities, ("id", "name", "kind", "status", "location_precision", "confidence"))
+
+
+def upload_view(frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """A summary line and the first rows of a checked upload."""
+    n_open = int((frame["status"] == "open").sum())
+    rows = pd.DataFrame(frame.drop(columns="geometry")).head(50)
+    return f"{len(frame)} voorzieningen gelezen en gecontroleerd ({n_open} open)", rows

@@ -1,0 +1,533 @@
+"""One app session's work, without Streamlit: settings, scenarios, and a private fork of a shared Study.
+
+The only process-wide object is the *base* :class:`~spreiding.study.Study` per
+:class:`StudyKey` (data folder, mode, crow-fly flag, placement, upload digest),
+handed out by an :class:`Inputs` provider and never changed after it is built.
+A :class:`Workspace` works on ``base.fork()``: its own bounded result cache and
+its own matrix grown with new sites, so sessions never see each other's
+edits, results or growth. The Streamlit layer (:mod:`spreiding.app.state`)
+keeps one workspace per session; the pages only call its methods.
+
+Examples
+--------
+>>> from spreiding.app.workspace import Settings
+>>> Settings().study_key.mode
+'car'
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from spreiding.analysis.coverage import distance_distribution
+from spreiding.analysis.evaluation import Evaluation
+from spreiding.analysis.norm import PRESETS, Norm
+from spreiding.analysis.placement import PLACEMENTS
+from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
+from spreiding.analysis.store import ScenarioStore
+from spreiding.app import uploads
+from spreiding.data.region import Region
+from spreiding.errors import ConfigError, ScenarioError, SpreidingError
+from spreiding.network.engine import DistanceMatrix
+from spreiding.output.export import analysis_tables, export_name
+from spreiding.output.maps import map_payload
+from spreiding.output.provenance import Provenance
+from spreiding.output.report import municipality_report, report_filename, uncovered_places
+from spreiding.output.writer import to_bytes
+from spreiding.study import Study
+
+__all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
+
+logger = logging.getLogger(__name__)
+
+BASE_SCENARIO = "Huidige situatie"
+"""Name of the current situation (the scenario without edits) in the app."""
+
+_MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "gpkg": "application/geopackage+sqlite3",
+}
+_FORMAT_LABELS = {"csv": "CSV (dekking)", "xlsx": "Excel (met bronnen)", "gpkg": "GeoPackage"}
+_CANDIDATE_MATRICES = 2  # per workspace: one per candidate source
+
+
+@dataclass(frozen=True)
+class StudyKey:
+    """What a base Study depends on (frozen: the key of the process-wide base studies)."""
+
+    data_dir: str = ""
+    mode: str = "car"
+    crowfly: bool = False
+    placement: str = "cell_centre"
+    upload: str = ""
+    """Content digest of an uploaded service-point list ("" = the data folder's list)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the sidebar says (frozen).
+
+    Attributes
+    ----------
+    data_dir
+        Data folder ("" = the default).
+    norm
+        The norm; its mode is the travel mode.
+    crowfly
+        Crow-fly estimates instead of the road network.
+    placement
+        ``cell_centre`` or ``street_nodes``.
+    upload
+        Digest of the uploaded service-point list in use ("" = none).
+    colour_by
+        Map colouring: ``distance`` or ``covered``.
+    """
+
+    data_dir: str = ""
+    norm: Norm = field(default_factory=lambda: PRESETS["5km-auto"])
+    crowfly: bool = False
+    placement: str = "cell_centre"
+    upload: str = ""
+    colour_by: str = "distance"
+
+    def __post_init__(self) -> None:
+        if self.placement not in PLACEMENTS:
+            msg = f"onbekende plaatsing {self.placement!r}; kies uit {', '.join(PLACEMENTS)}"
+            raise ConfigError(msg)
+
+    @property
+    def mode(self) -> str:
+        """The travel mode (the norm's)."""
+        return self.norm.mode
+
+    @property
+    def study_key(self) -> StudyKey:
+        """The key of the base Study these settings use."""
+        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload)
+
+
+class Inputs(Protocol):
+    """Where a workspace gets its read-only inputs (cached per process by the caller)."""
+
+    def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
+        """The base Study of ``key`` with its matrix built (``facilities``: the uploaded list, if any)."""
+        ...
+
+    def region(self, data_dir: str) -> Region:
+        """The region's inputs."""
+        ...
+
+    def places(self, data_dir: str) -> gpd.GeoDataFrame | None:
+        """OSM place points naming villages in reports (``None`` when absent)."""
+        ...
+
+    def candidates(self, data_dir: str, source: str) -> gpd.GeoDataFrame:
+        """Candidate sites of a source (``kernen`` or ``gebouwen``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file offered for download; ``data`` builds the bytes when called (on click)."""
+
+    key: str
+    label: str
+    data: Callable[[], bytes]
+    file_name: str
+    mime: str
+
+
+def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: Sequence[Any]) -> bytes:
+    """The download's bytes through the one writer, with provenance (CSV: the Dutch-Excel variant)."""
+    tables = analysis_tables(ev, municipality)
+    provenance = Provenance.from_analysis(ev, list(sources))
+    if ext == "csv":
+        return to_bytes({"dekking": tables["dekking"]}, "csv-nl", provenance=provenance)
+    if ext == "gpkg":
+        return to_bytes(
+            {k: tables[k] for k in ("buiten_norm", "vestigingen", "dekking")}, "gpkg", provenance=provenance
+        )
+    diff = ev.diff
+    if municipality is not None:
+        diff = diff.loc[diff["municipality"].astype(str) == municipality]
+    sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
+    sheets["buiten_norm"] = tables["buiten_norm"]
+    return to_bytes(sheets, "xlsx", provenance=provenance)
+
+
+def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
+    """A Dutch message for an edit that cannot apply to ``facilities`` (the scenario's list before it)."""
+    row = facilities.loc[facilities["id"].astype(str) == edit.id]
+    status = str(row["status"].iloc[0]) if len(row) else ""
+    if edit.action == "open" and len(row):
+        text = f"Er is al een voorziening met id {edit.id}; geef het nieuwe punt een ander id."
+    elif edit.action != "open" and row.empty:
+        text = f"Voorziening {edit.id} staat niet in de lijst; kies een voorziening uit de lijst."
+    elif edit.action == "close" and status != "open":
+        text = f"{edit.id} is niet open (status {status}); alleen een open voorziening kan sluiten."
+    elif edit.action == "reopen" and status == "open":
+        text = f"{edit.id} is al open; alleen een gesloten of geplande voorziening kan (weer) open."
+    else:
+        text = "Deze wijziging past niet in het scenario; kies een andere wijziging."
+    return f"{text} (Details: {detail})"
+
+
+class Workspace:
+    """One session's settings, scenarios and results on a private fork of the shared base Study.
+
+    Parameters
+    ----------
+    inputs
+        The provider of base studies, regions, places and candidates.
+    settings
+        Initial settings (default: the 5 km by car example norm, the data folder's list).
+    store
+        Opens the scenario store (default :meth:`ScenarioStore.open`); may raise ``SpreidingError``.
+    """
+
+    def __init__(
+        self,
+        inputs: Inputs,
+        settings: Settings | None = None,
+        *,
+        store: Callable[[], ScenarioStore] = ScenarioStore.open,
+    ) -> None:
+        self._inputs = inputs
+        self._settings = settings or Settings()
+        self._open_store = store
+        self._scenarios: dict[str, Scenario] = {BASE_SCENARIO: Scenario(BASE_SCENARIO)}
+        self._active = BASE_SCENARIO
+        self._uploads: dict[str, tuple[str, gpd.GeoDataFrame]] = {}
+        self._study: Study | None = None
+        self._study_key: StudyKey | None = None
+        self._cand: OrderedDict[str, DistanceMatrix] = OrderedDict()
+
+    # ------------------------------------------------------------------ settings and inputs
+
+    @property
+    def settings(self) -> Settings:
+        """The current settings."""
+        return self._settings
+
+    def configure(self, settings: Settings) -> None:
+        """Use new settings; another study key gives a fresh fork on next use."""
+        if settings.upload and settings.upload not in self._uploads:
+            msg = "het geüploade voorzieningenbestand is niet in deze sessie; upload het opnieuw (pagina Data)"
+            raise ConfigError(msg)
+        self._settings = settings
+
+    @property
+    def study(self) -> Study:
+        """This workspace's Study: a fork of the shared base for the current study key."""
+        key = self._settings.study_key
+        if self._study is None or self._study_key != key:
+            facilities = self._uploads[key.upload][1] if key.upload else None
+            base = self._inputs.study(key, facilities)
+            base.context  # noqa: B018 - the matrix is built once on the shared base, never per fork
+            self._study, self._study_key = base.fork(), key
+            self._cand.clear()
+        return self._study
+
+    @property
+    def region(self) -> Region:
+        """The region of the data folder."""
+        return self._inputs.region(self._settings.data_dir)
+
+    @property
+    def facilities(self) -> gpd.GeoDataFrame:
+        """The service-point list in use (every status): the upload when switched on, else the data folder's."""
+        return self.study.facilities
+
+    @property
+    def network_missing(self) -> bool:
+        """Whether the road network was asked for but is absent (the study computes crow-fly)."""
+        return not self._settings.crowfly and self.study.network is None
+
+    # ------------------------------------------------------------------ scenarios
+
+    @property
+    def scenarios(self) -> Mapping[str, Scenario]:
+        """The session's scenarios by name (a copy; the current situation first)."""
+        return dict(self._scenarios)
+
+    @property
+    def active(self) -> str:
+        """Name of the active scenario."""
+        return self._active
+
+    def activate(self, name: str) -> None:
+        """Make ``name`` the active scenario (the current situation when unknown)."""
+        self._active = name if name in self._scenarios else BASE_SCENARIO
+
+    def scenario(self, name: str | None = None) -> Scenario:
+        """A scenario by name (default: the active one; the current situation when unknown)."""
+        return self._scenarios.get(name or self._active) or self._scenarios[BASE_SCENARIO]
+
+    def put(self, scenario: Scenario, *, activate: bool = True) -> None:
+        """Add or replace a scenario (checked against the service-point list first)."""
+        if scenario.name == BASE_SCENARIO and scenario.edits:
+            msg = f"'{BASE_SCENARIO}' is de situatie zonder wijzigingen; geef het scenario een andere naam"
+            raise ScenarioError(msg)
+        self._check(scenario)
+        self._scenarios[scenario.name] = scenario
+        if activate:
+            self._active = scenario.name
+
+    def _check(self, scenario: Scenario, edit: Edit | None = None) -> None:
+        try:
+            apply_scenario(self.facilities, scenario)
+        except ScenarioError as exc:
+            if edit is None:
+                msg = f"Scenario '{scenario.name}' past niet op deze voorzieningenlijst. (Details: {exc})"
+                raise ScenarioError(msg) from exc
+            before = apply_scenario(self.facilities, replace(scenario, edits=scenario.edits[:-1]))
+            raise ScenarioError(_refusal(edit, before, str(exc))) from exc
+
+    def _free_name(self, stem: str) -> str:
+        n = 1
+        while f"{stem} {n}" in self._scenarios:
+            n += 1
+        return f"{stem} {n}"
+
+    def apply_edit(self, edit: Edit) -> Scenario:
+        """Append ``edit`` to the active scenario (the current situation gets a new working scenario).
+
+        Raises
+        ------
+        ScenarioError
+            The edit cannot apply (a Dutch message); the scenarios stay as they were.
+        """
+        current = self.scenario()
+        if current.name == BASE_SCENARIO:
+            current = Scenario(self._free_name("Werkscenario"), "gemaakt op de kaart")
+        try:
+            candidate = current.with_edits(edit)
+        except ScenarioError as exc:  # e.g. an id opened twice
+            raise ScenarioError(_refusal(edit, apply_scenario(self.facilities, current), str(exc))) from exc
+        self._check(candidate, edit)
+        self.put(candidate)
+        return candidate
+
+    def new_site(self, name: str, kind: str, x: float, y: float, *, host_building: str | None = None) -> Edit:
+        """An ``open`` edit with the package's id for a new point (``new-<name>``, numbered when taken)."""
+        edit = open_site(name, kind, x, y, host_building=host_building)
+        taken = set(apply_scenario(self.facilities, self.scenario())["id"].astype(str))
+        n = 1
+        ident = edit.id
+        while ident in taken:
+            n += 1
+            ident = f"{edit.id}-{n}"
+        return replace(edit, id=ident)
+
+    def undo(self) -> Scenario:
+        """Drop the last edit of the active scenario."""
+        current = self.scenario()
+        if current.edits:
+            current = replace(current, edits=current.edits[:-1])
+            self._scenarios[current.name] = current
+        return current
+
+    def describe(self, name: str | None = None) -> list[str]:
+        """Dutch one-liners of a scenario's edits."""
+        return describe_edits(self.scenario(name), self.facilities)
+
+    # ------------------------------------------------------------------ the scenario store
+
+    def _store(self) -> ScenarioStore | None:
+        try:
+            return self._open_store()
+        except SpreidingError as exc:
+            logger.warning("scenario store unusable: %s", exc)
+            return None
+
+    def stored_names(self) -> list[str]:
+        """Names in the scenario store ([] when it cannot be opened)."""
+        store = self._store()
+        return store.names() if store is not None else []
+
+    def save_as(self, name: str) -> bool:
+        """Keep the active scenario under ``name`` (active) and in the store; ``False`` when no store opens."""
+        name = name.strip()
+        if not name or name == BASE_SCENARIO:
+            msg = f"geef het scenario een naam anders dan '{BASE_SCENARIO}'"
+            raise ScenarioError(msg)
+        return self.keep(replace(self.scenario(), name=name))
+
+    def keep(self, scenario: Scenario) -> bool:
+        """Add ``scenario`` to the session (active) and save it in the store; ``False`` when no store opens."""
+        self.put(scenario)
+        store = self._store()
+        if store is None:
+            return False
+        store.save(scenario)
+        return True
+
+    def delete_stored(self, name: str) -> None:
+        """Delete a scenario from the store and from the session."""
+        store = self._store()
+        if store is None:
+            msg = "de scenario-opslag is niet te openen; zet SPREIDING_STORE op een schrijfbaar bestand"
+            raise ConfigError(msg)
+        store.delete(name)
+        if name != BASE_SCENARIO:
+            self._scenarios.pop(name, None)
+        self.activate(self._active)
+
+    def load_stored(self) -> list[str]:
+        """Add the stored scenarios the session lacks; returns the names that did not fit this list."""
+        store = self._store()
+        skipped: list[str] = []
+        if store is None:
+            return skipped
+        for name in store.names():
+            if name in self._scenarios:
+                continue
+            try:
+                self.put(store.load(name), activate=False)
+            except ScenarioError:
+                skipped.append(name)
+        return skipped
+
+    # ------------------------------------------------------------------ uploads
+
+    @property
+    def uploads(self) -> Mapping[str, str]:
+        """Uploaded service-point lists of this session: digest → file name."""
+        return {d: name for d, (name, _) in self._uploads.items()}
+
+    def add_upload(self, name: str, data: bytes) -> tuple[str, gpd.GeoDataFrame]:
+        """Check an uploaded service-point file and keep it in this session; returns its digest and frame."""
+        digest, frame = uploads.read_upload(name, data, self.region.province)
+        self._uploads[digest] = (name, frame)
+        return digest, frame
+
+    # ------------------------------------------------------------------ questions
+
+    def evaluate(self, name: str | None = None) -> Evaluation:
+        """Coverage of a scenario (default: the active one) for the settings' norm, against the base."""
+        return self.study.evaluate(self._settings.norm, self.scenario(name))
+
+    def compare(self, a: str, b: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Scenario B against scenario A directly: the table per municipality and the change histogram."""
+        return self.study.compare(self.evaluate(a), self.evaluate(b))
+
+    def closure_impact(self) -> pd.DataFrame:
+        """What closing each counted service point of the active scenario alone would change."""
+        return self.study.closure_impact(self._settings.norm, self.scenario())
+
+    def distribution(self, municipality: str | None = None) -> pd.Series:
+        """Residents per distance bin in the active scenario (one municipality or all)."""
+        ev = self.evaluate()
+        return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality)
+
+    def villages(self, municipality: str) -> pd.DataFrame:
+        """Residents outside the norm in ``municipality``, grouped by OSM village (active scenario)."""
+        ev = self.evaluate()
+        unc = analysis_tables(ev, municipality)["buiten_norm"]
+        places = self._inputs.places(self._settings.data_dir)
+        return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
+
+    @property
+    def has_places(self) -> bool:
+        """Whether OSM village names are available."""
+        return self._inputs.places(self._settings.data_dir) is not None
+
+    def candidate_matrix(self, source: str) -> DistanceMatrix:
+        """Points × candidate sites of a source (kept per workspace, at most one per source)."""
+        study = self.study
+        if source not in self._cand:
+            self._cand[source] = study.candidate_matrix(self._inputs.candidates(self._settings.data_dir, source))
+            while len(self._cand) > _CANDIDATE_MATRICES:
+                self._cand.popitem(last=False)
+        return self._cand[source]
+
+    def suggest_sites(self, source: str, **options: Any) -> Any:
+        """New sites among a candidate source (options: ``model``, ``p``, ``target_share``, ``allow_close``,
+        ``weights_by_age``, ``time_limit_s``); see :func:`spreiding.siting.advice.suggest_sites`."""
+        cands = self._inputs.candidates(self._settings.data_dir, source)
+        return self.study.suggest_sites(
+            self._settings.norm, cands, cand_matrix=self.candidate_matrix(source), **options
+        )
+
+    # ------------------------------------------------------------------ outputs
+
+    def result_key(self, name: str | None = None) -> tuple[Any, ...]:
+        """Everything a scenario result depends on (hashable)."""
+        return (self._settings.study_key, self._settings.norm, self.scenario(name))
+
+    def map_payload(
+        self,
+        name: str | None = None,
+        *,
+        scenario_points: Scenario | None = None,
+        selected: str | None = None,
+        marker_xy: tuple[float, float] | None = None,
+        title: str = "",
+    ) -> dict[str, Any]:
+        """Map data of a scenario (cells, its service points, municipality outlines).
+
+        ``scenario_points`` draws that scenario's service points over the
+        scenario's distances (e.g. an advice's proposed sites over today's distances).
+        """
+        ev = self.evaluate(name)
+        facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
+        return map_payload(
+            ev.points,
+            ev.nearest,
+            ev.norm,
+            facilities,
+            counted_ids=ev.counted["id"].astype(str).tolist(),
+            covered=ev.covered,
+            municipalities=self.region.municipalities,
+            colour_by=self._settings.colour_by,
+            selected=selected,
+            marker_xy=marker_xy,
+            title=title,
+        )
+
+    def downloads(self, name: str | None = None, *, municipality: str | None = None) -> tuple[Download, ...]:
+        """CSV, XLSX (with a sources sheet) and GeoPackage of a scenario, optionally one municipality.
+
+        File names say scenario ("basis" for the current situation), norm,
+        municipality and today's date; the bytes are built when asked for.
+        """
+        ev = self.evaluate(name)
+        scen = self.scenario(name).name
+        label = None if scen == BASE_SCENARIO else scen
+        sources = tuple(self.region.sources)
+        return tuple(
+            Download(
+                ext,
+                _FORMAT_LABELS[ext],
+                functools.partial(_export_bytes, ev, ext, municipality, sources),
+                export_name("dekking", scenario=label, norm=ev.norm, municipality=municipality, ext=ext),
+                _MIME[ext],
+            )
+            for ext in ("csv", "xlsx", "gpkg")
+        )
+
+    def report(self, municipality: str) -> tuple[str, str]:
+        """The printable HTML duty-of-care report of a municipality (active scenario) and its file name."""
+        ev = self.evaluate()
+        scen = self.scenario().name
+        region = self.region
+        html = municipality_report(
+            ev,
+            municipality,
+            scenario_name=scen,
+            impact=self.closure_impact(),
+            places=self._inputs.places(self._settings.data_dir),
+            municipalities=region.municipalities,
+            sources=region.sources,
+        )
+        label = None if scen == BASE_SCENARIO else scen
+        return html, report_filename(municipality, norm=ev.norm, scenario=label)
