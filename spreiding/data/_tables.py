@@ -254,7 +254,7 @@ def _rows_to_table(rows: list[list[str | None]], what: str, lines_before: int, d
         )
         raise InvalidDataError(msg)
     cells = [[_clean(v) for v in (r[:width] + [None] * (width - len(r)))] for r in rows[1:]]
-    table = pd.DataFrame(cells, columns=columns, dtype=object)
+    table = pd.DataFrame(cells, columns=columns, dtype=object).astype("str")  # as pandas reads text: str, NaN
     return RawTable(table, header_row + 1)
 
 
