@@ -14,14 +14,18 @@ __all__ = [
     "DataNotFoundError",
     "DownloadError",
     "DuplicateIdError",
+    "ImplausibleDataError",
+    "ImplausibleNetworkError",
     "InvalidDataError",
     "MissingColumnsError",
     "NetworkError",
+    "NetworkOutsideRegionError",
     "OptimizationError",
     "OutsideRegionError",
     "ScenarioError",
     "SpreidingError",
     "StoreError",
+    "SwappedCoordinatesError",
     "UnreachableError",
 ]
 
@@ -61,12 +65,28 @@ class DuplicateIdError(InvalidDataError):
     """Ids that must be unique occur more than once."""
 
 
+class SwappedCoordinatesError(OutsideRegionError):
+    """Latitude and longitude look swapped (the points would land far outside the Netherlands)."""
+
+
+class ImplausibleDataError(InvalidDataError):
+    """Input can be read but its values cannot be true (e.g. 10^12 residents, a missing municipality)."""
+
+
 class NetworkError(SpreidingError, RuntimeError):
     """The road network cannot be built or used."""
 
 
 class UnreachableError(NetworkError):
     """Points cannot be connected to the road network."""
+
+
+class NetworkOutsideRegionError(UnreachableError):
+    """The road network does not cover the region (too few residents' points lie near a road)."""
+
+
+class ImplausibleNetworkError(NetworkError, ValueError):
+    """The road network can be read but cannot be true (e.g. every usable road has length 0)."""
 
 
 class ScenarioError(SpreidingError, ValueError):

@@ -217,14 +217,14 @@ def test_user_duplicate_ids(tmp_path: Path) -> None:
 
 
 def test_user_validation_errors(tmp_path: Path) -> None:
-    no_name = _write(tmp_path, "naam,x,y\nA,155000,463000\n", "n.csv")
+    no_name = _write(tmp_path, "titel,x,y\nA,155000,463000\n", "n.csv")
     with pytest.raises(MissingColumnsError, match="name"):
         load_user_candidates(no_name)
     swapped = _write(tmp_path, f"name,lon,lat\nA,5.4,52.2\nB,{AMERSFOORT_LAT},{AMERSFOORT_LON}\n", "s.csv")
-    with pytest.raises(OutsideRegionError, match=r"lat/lon look swapped in rows user-0002 \(line 3\)"):
+    with pytest.raises(OutsideRegionError, match=r"lat en lon lijken verwisseld in rij 3 \(candidate_id user-0002\)"):
         load_user_candidates(swapped)
     missing = _write(tmp_path, "name,x,y\nA,155000,463000\nB,,463000\n", "m.csv")
-    with pytest.raises(InvalidDataError, match=r"missing coordinates in rows user-0002 \(line 3\)"):
+    with pytest.raises(InvalidDataError, match=r"coördinaten ontbreken in rij 3 \(candidate_id user-0002\)"):
         load_user_candidates(missing)
     no_coords = _write(tmp_path, "name,adres\nA,Dorpsstraat 1\n", "a.csv")
     with pytest.raises(InvalidDataError, match="lon/lat"):
@@ -246,7 +246,7 @@ def test_user_geojson_polygon_becomes_centroid(tmp_path: Path) -> None:
     frame = load_user_candidates(path)
     point = frame.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((155050, 463050), abs=0.01)
-    assert any("centroid" in w for w in frame.attrs["source"]["warnings"])
+    assert any("middelpunt" in w for w in frame.attrs["source"]["warnings"])
 
 
 def test_concat_rejects_overlapping_sets(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from spreiding.errors import (
     InvalidDataError,
     MissingColumnsError,
     OutsideRegionError,
+    SwappedCoordinatesError,
 )
 
 AMERSFOORT_LON, AMERSFOORT_LAT = 5.38720621, 52.15517440
@@ -105,12 +106,12 @@ def test_real_library_source_info() -> None:
 def test_real_study_area_is_province_plus_ring() -> None:
     province = gpd.read_file(REAL.boundaries, layer="provincie").union_all()
     assert len(load_facilities(study_area=province.buffer(15_000))) == 93
-    with pytest.raises(OutsideRegionError, match="41 point"):
+    with pytest.raises(OutsideRegionError, match=r"41 punt\(en\) liggen buiten het studiegebied: ring-001"):
         load_facilities(study_area=province)
     kept = load_facilities(study_area=province, on_outside="drop")
     assert len(kept) == 52
     assert set(kept["region"]) == {"drenthe"}
-    assert any("dropped" in w for w in kept.attrs["source"]["warnings"])
+    assert any("(weggelaten)" in w for w in kept.attrs["source"]["warnings"])
 
 
 # --------------------------------------------------------------------------- reading formats
@@ -156,7 +157,7 @@ def test_wkt_geometry_csv(tmp_path: Path) -> None:
     wgs = _csv(tmp_path, f'a,A,vestiging,open,"POINT ({AMERSFOORT_LON} {AMERSFOORT_LAT})"\n', header=header)
     assert load_facilities(wgs).geometry.iloc[0].y == pytest.approx(AMERSFOORT_XY[1], abs=0.5)
     bad = _csv(tmp_path, 'a,A,vestiging,open,"POINT (1 2"\n', header=header, name="bad.csv")
-    with pytest.raises(InvalidDataError, match="line 2"):
+    with pytest.raises(InvalidDataError, match=r"geen geldige WKT in rij 2 \(id a\)"):
         load_facilities(bad)
 
 
@@ -191,7 +192,7 @@ def test_missing_status_defaults_to_open_with_warning(tmp_path: Path, caplog: py
     with caplog.at_level(logging.WARNING):
         frame = load_facilities(path)
     assert frame["status"].tolist() == ["open"]
-    assert any("status" in w for w in frame.attrs["source"]["warnings"])
+    assert "geen kolom status: elke rij telt als open" in frame.attrs["source"]["warnings"]
     assert "status" in caplog.text
 
 
@@ -199,7 +200,7 @@ def test_missing_status_defaults_to_open_with_warning(tmp_path: Path, caplog: py
 
 
 def test_missing_file() -> None:
-    with pytest.raises(DataNotFoundError, match="SPREIDING_DATA_DIR"):
+    with pytest.raises(DataNotFoundError, match=r"bib\.csv niet gevonden.*SPREIDING_DATA_DIR"):
         load_facilities("/nonexistent/bib.csv")
 
 
@@ -211,7 +212,7 @@ def test_missing_required_column(tmp_path: Path) -> None:
 
 def test_duplicate_ids_are_named(tmp_path: Path) -> None:
     body = f"x1,A,vestiging,open,{AMERSFOORT_LON},{AMERSFOORT_LAT}\nx1,B,vestiging,open,5.4,52.2\n"
-    with pytest.raises(DuplicateIdError, match="duplicate ids: x1;"):
+    with pytest.raises(DuplicateIdError, match=r"id komt meer dan eens voor in rij 2 \(id x1\), rij 3 \(id x1\);"):
         load_facilities(_csv(tmp_path, body))
 
 
@@ -220,41 +221,41 @@ def test_unknown_kind_lists_allowed_values(tmp_path: Path) -> None:
     with pytest.raises(InvalidDataError, match="bookbus") as info:
         load_facilities(_csv(tmp_path, body))
     message = str(info.value)
-    assert "b ('bookbus')" in message
+    assert "rij 3 (id b): 'bookbus'" in message
     assert all(kind in message for kind in KINDS)
 
 
 def test_unknown_status(tmp_path: Path) -> None:
-    with pytest.raises(InvalidDataError, match=r"status.*'gesloten'.*cancelled"):
+    with pytest.raises(InvalidDataError, match=r"kolom status in rij 2 \(id a\): 'gesloten'.*cancelled"):
         load_facilities(_csv(tmp_path, "a,A,vestiging,gesloten,5.4,52.1\n"))
 
 
 def test_missing_coordinates_name_the_row(tmp_path: Path) -> None:
     body = "a,A,vestiging,open,5.4,52.1\nb,B,vestiging,open,,\n"
-    with pytest.raises(InvalidDataError, match=r"missing coordinates in rows b \(line 3\)"):
+    with pytest.raises(InvalidDataError, match=r"coördinaten ontbreken in rij 3 \(id b\)"):
         load_facilities(_csv(tmp_path, body))
 
 
 def test_unparseable_coordinates(tmp_path: Path) -> None:
     body = "a,A,vestiging,open,5.4,52.1\nb,B,vestiging,open,5.4,noord\n"
-    with pytest.raises(InvalidDataError, match="cannot be read as numbers in rows b"):
+    with pytest.raises(InvalidDataError, match=r"lon/lat zijn geen getallen in rij 3 \(id b\)"):
         load_facilities(_csv(tmp_path, body))
 
 
 def test_empty_id_names_the_line(tmp_path: Path) -> None:
     body = "a,A,vestiging,open,5.4,52.1\n,B,vestiging,open,5.4,52.1\n"
-    with pytest.raises(InvalidDataError, match="line 3"):
+    with pytest.raises(InvalidDataError, match=r"lege id in rij 3;"):
         load_facilities(_csv(tmp_path, body))
 
 
 def test_swapped_lat_lon(tmp_path: Path) -> None:
     body = f"ok,A,vestiging,open,6.5,52.9\nsw,B,vestiging,open,{AMERSFOORT_LAT},{AMERSFOORT_LON}\n"
-    with pytest.raises(OutsideRegionError, match="lat/lon look swapped in rows sw"):
+    with pytest.raises(SwappedCoordinatesError, match=r"lat en lon lijken verwisseld in rij 3 \(id sw\)"):
         load_facilities(_csv(tmp_path, body))
 
 
 def test_lat_out_of_range(tmp_path: Path) -> None:
-    with pytest.raises(CRSError, match="out of range in rows a"):
+    with pytest.raises(CRSError, match=r"buiten bereik in rij 2 \(id a\)"):
         load_facilities(_csv(tmp_path, "a,A,vestiging,open,5.4,152.1\n"))
 
 
@@ -262,11 +263,11 @@ def test_outside_study_area_error_warn_drop(tmp_path: Path) -> None:
     path = _csv(tmp_path, _two_rows())
     x, y = AMERSFOORT_XY
     area = box(x - 100, y - 100, x + 100, y + 100)  # contains a, not b (about 680 m east)
-    with pytest.raises(OutsideRegionError, match="outside the study area: b"):
+    with pytest.raises(OutsideRegionError, match="buiten het studiegebied: b;"):
         load_facilities(path, study_area=area)
     warned = load_facilities(path, study_area=area, on_outside="warn")
     assert warned["id"].tolist() == ["a", "b"]
-    assert warned.attrs["source"]["warnings"] == ["1 point(s) lie outside the study area: b (kept)"]
+    assert warned.attrs["source"]["warnings"] == ["1 punt(en) liggen buiten het studiegebied: b (behouden)"]
     dropped = load_facilities(path, study_area=area, on_outside="drop")
     assert dropped["id"].tolist() == ["a"]
     with pytest.raises(ConfigError, match="on_outside"):

@@ -44,6 +44,7 @@ municipality; w201 unnamed library building (40 m square around (245500,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import zipfile
@@ -72,7 +73,7 @@ from spreiding.data.prepare import (
     vierkant_from_zip,
 )
 from spreiding.data.region import OSM_FALLBACK_WARNING, load_region
-from spreiding.data.regions import FILE_ROLES
+from spreiding.data.regions import FILE_ROLES, RegionSpec, get_region
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 from spreiding.study import analyse
 
@@ -228,6 +229,11 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+def _test_region() -> RegionSpec:
+    """The Drenthe region file with the test manifest's municipalities (boundaries must hold all of them)."""
+    return dataclasses.replace(get_region(), municipalities=tuple(MUNICIPALITIES))
+
+
 def _config(**changes: Any) -> RegionConfig:
     base: dict[str, Any] = {
         "name": "drenthe",
@@ -272,7 +278,7 @@ def test_fetch_and_load_region_end_to_end(manifest: Path, data_dir: Path) -> Non
     assert len(squares) == 5
     assert "aantal_mannen" in squares.columns and "crs28992res100m" in squares.columns
 
-    region = load_region(data_dir)
+    region = load_region(data_dir, region=_test_region())
     pop = region.population.set_index("cell_id")
     assert sorted(pop.index) == ["E2350N5550", "E2350N5650", "E2450N5550", "E2499N5550"]
     assert region.residents == pytest.approx(187.0)
@@ -345,7 +351,7 @@ def test_compiled_list_wins_over_osm(manifest: Path, data_dir: Path) -> None:
     dp = DataPaths(data_dir)
     assert not dp.osm_libraries.exists() and dp.osm_libraries not in paths
     assert dp.libraries == compiled and not dp.libraries_are_fallback
-    region = load_region(data_dir)
+    region = load_region(data_dir, region=_test_region())
     assert region.facilities["id"].tolist() == ["dr-1"]
     assert OSM_FALLBACK_WARNING not in region.facilities.attrs["source"]["warnings"]
 

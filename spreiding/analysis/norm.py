@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from spreiding.data._plausible import check_norm_limits
 from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
 from spreiding.vocabulary import AGE_BAND_LABELS
@@ -32,10 +33,13 @@ class Norm:
     mode
         ``"car"``, ``"bike"`` or ``"walk"``.
     max_dist_m
-        Largest acceptable distance over the road, in metres (or ``None``).
+        Largest acceptable distance over the road, in metres (or ``None``);
+        finite, above 0 and at most 100 km.
     max_time_s
-        Largest acceptable travel time, in seconds (or ``None``). When both
-        are given a resident must meet both.
+        Largest acceptable travel time, in seconds (or ``None``); finite,
+        above 0 and at most 3 hours. When both are given a resident must
+        meet both; at least one is required (Dutch ``ConfigError`` otherwise,
+        see :mod:`spreiding.data._plausible`).
     kinds
         Service-point kinds that count as a full library.
     age_band
@@ -56,18 +60,14 @@ class Norm:
         get_mode(self.mode)  # raises ConfigError on an unknown mode
         object.__setattr__(self, "mode", get_mode(self.mode).name)
         object.__setattr__(self, "kinds", frozenset(self.kinds))
-        if self.max_dist_m is None and self.max_time_s is None:
-            msg = f"norm {self.name!r} has neither max_dist_m nor max_time_s; give at least one"
-            raise ConfigError(msg)
-        for label, value in (("max_dist_m", self.max_dist_m), ("max_time_s", self.max_time_s)):
-            if value is not None and not value > 0:
-                msg = f"norm {self.name!r}: {label} must be positive, got {value!r}"
-                raise ConfigError(msg)
+        check_norm_limits(self.name, self.max_dist_m, self.max_time_s)
         if self.age_band is not None and self.age_band not in AGE_BANDS:
-            msg = f"norm {self.name!r}: unknown age band {self.age_band!r}; use one of {AGE_BANDS}"
+            bands = ", ".join(AGE_BANDS)
+            msg = f"norm {self.name!r}: onbekende leeftijdsgroep {self.age_band!r}; kies uit {bands} (--age)"
             raise ConfigError(msg)
         if not self.kinds:
-            msg = f"norm {self.name!r} counts no service-point kind; give at least one of {sorted(ALL_KINDS)}"
+            kinds = ", ".join(sorted(ALL_KINDS))
+            msg = f"norm {self.name!r} telt geen enkele soort voorziening; kies uit {kinds} (--kinds)"
             raise ConfigError(msg)
 
     @property

@@ -17,9 +17,12 @@ per service point and the columns
 plus every other column of the input, kept as it is (``place``,
 ``status_year``, ``sources``, ``notes``, ``confidence``, ...).
 
-The coordinate parsing here (lon/lat, RD ``x``/``y`` or a WKT ``geometry``
-column; GeoJSON and GeoPackage) is shared with :mod:`spreiding.data.candidates`
-through the private :func:`_read_point_table` and :func:`_points_from_table`.
+Files are read as people make them (:mod:`spreiding.data._tables`: encoding,
+delimiter, XLSX) and the coordinates parsed by :mod:`spreiding.data._points`
+(lon/lat, RD ``x``/``y`` or a WKT ``geometry`` column); both are shared with
+:mod:`spreiding.data.candidates` through :func:`_read_point_table` and
+:func:`_points_from_table`. Every row problem of a file is reported in one
+Dutch message.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -37,12 +40,28 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from spreiding._formula import strip_formula_guard
-from spreiding._validate import RD_NEW, require_columns, require_file, require_unique, rows_text, to_rd_new
+from spreiding._validate import RD_NEW, to_rd_new
+from spreiding.data._points import (
+    RowIssues,
+    RowNumbers,
+    auto_ids,
+    coordinate_key,
+    list_text,
+    points_from_table,
+    row_labels,
+)
+from spreiding.data._tables import read_table
 from spreiding.data.config import data_paths
 from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
-from spreiding.errors import ConfigError, CRSError, InvalidDataError, OutsideRegionError
+from spreiding.errors import (
+    ConfigError,
+    DataNotFoundError,
+    DuplicateIdError,
+    InvalidDataError,
+    MissingColumnsError,
+    OutsideRegionError,
+)
 
 __all__ = [
     "KINDS",
@@ -62,223 +81,18 @@ STATUSES: tuple[str, ...] = ("open", "closed", "planned", "cancelled")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("municipality", "host_building", "location_precision", "region")
 OnOutside = Literal["error", "warn", "drop"]
 
-# Latitude band that the Netherlands (with margin) falls in; used to spot swapped lat/lon.
-_LAT_MIN, _LAT_MAX = 50.5, 53.8
-_LON_NAMES: tuple[tuple[str, str], ...] = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
-_XY_NAMES: tuple[str, str] = ("x", "y")
-_VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml", ".kml"}
 
+# --------------------------------------------------------------------------- shared with the candidate reader
 
-# --------------------------------------------------------------------------- shared coordinate parsing
-
-
-def _labels(table: pd.DataFrame, positions: np.ndarray, id_column: str | None, line_offset: int | None) -> list[str]:
-    """Return names for the rows at ``positions``: ids when known, else (line) numbers, 1-based."""
-    if id_column is not None and id_column in table.columns:
-        ids = table[id_column].iloc[positions]
-        numbers = _row_numbers(positions, line_offset)
-        return [
-            (f"{i} ({n})" if line_offset is not None else str(i)) if pd.notna(i) and str(i).strip() else n
-            for i, n in zip(ids, numbers, strict=True)
-        ]
-    return _row_numbers(positions, line_offset)
-
-
-def _row_numbers(positions: np.ndarray, line_offset: int | None) -> list[str]:
-    if line_offset is None:
-        return [f"row {p + 1}" for p in positions]
-    return [f"line {p + line_offset}" for p in positions]
-
-
-def _to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Parse numbers (also with a decimal comma); return (floats, unparseable mask)."""
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        out = values.to_numpy(dtype=float, na_value=np.nan)
-        return out, np.zeros(len(values), dtype=bool)
-    text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
-    parsed = pd.to_numeric(text, errors="coerce")
-    out = parsed.to_numpy(dtype=float, na_value=np.nan)
-    present = text.notna().to_numpy() & (text.fillna("").to_numpy() != "")
-    return out, present & np.isnan(out)
-
-
-def _check_lonlat(lon: np.ndarray, lat: np.ndarray, what: str, name_rows: Callable[[np.ndarray], list[str]]) -> None:
-    """Raise when lon/lat are out of range or look swapped (vectorised)."""
-    ok = ~(np.isnan(lon) | np.isnan(lat))
-    bad_range = ok & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    if bad_range.any():
-        rows = name_rows(np.flatnonzero(bad_range))
-        msg = (
-            f"{what}: longitude/latitude out of range in rows {rows_text(rows)}; "
-            "lon must lie in -180..180 and lat in -90..90 (RD New metres belong in columns x/y)"
-        )
-        raise CRSError(msg)
-    lat_in = (lat >= _LAT_MIN) & (lat <= _LAT_MAX)
-    lon_in = (lon >= _LAT_MIN) & (lon <= _LAT_MAX)
-    swapped = ok & ~lat_in & lon_in
-    if swapped.any():
-        rows = name_rows(np.flatnonzero(swapped))
-        msg = (
-            f"{what}: lat/lon look swapped in rows {rows_text(rows)} (latitude outside {_LAT_MIN}-{_LAT_MAX} "
-            "but longitude inside it); swap the two columns for these rows"
-        )
-        raise OutsideRegionError(msg)
-
-
-def _points_from_table(
-    table: pd.DataFrame,
-    what: str,
-    *,
-    id_column: str | None = "id",
-    line_offset: int | None = None,
-    crs: str | None = None,
-) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Turn a table with coordinates into points in EPSG:28992.
-
-    Parameters
-    ----------
-    table
-        A (Geo)DataFrame. A GeoDataFrame with an active geometry column uses
-        that; otherwise the columns ``lon``/``lat`` (or ``longitude``/
-        ``latitude``, WGS84), ``x``/``y`` (RD New metres unless ``crs``) or a
-        WKT ``geometry`` column are used, in that order.
-    what
-        Name of the input for messages.
-    id_column
-        Column whose values name offending rows; row numbers when absent.
-    line_offset
-        When the table comes from a CSV, the file line of row 0 (2 with a
-        header), so messages name lines; ``None`` names 1-based rows.
-    crs
-        CRS of ``x``/``y`` or WKT coordinates when they are not RD New / WGS84.
-
-    Returns
-    -------
-    tuple of (GeoDataFrame, list of str)
-        A new frame in EPSG:28992 (coordinate columns kept) and warnings.
-
-    Raises
-    ------
-    MissingColumnsError, InvalidDataError, CRSError, OutsideRegionError
-        With the offending rows named.
-    """
-    warnings: list[str] = []
-
-    def name_rows(positions: np.ndarray) -> list[str]:
-        return _labels(table, positions, id_column, line_offset)
-
-    geographic = False
-    if isinstance(table, gpd.GeoDataFrame) and table._geometry_column_name in table.columns:
-        geoms = table.geometry.to_numpy()
-        src_crs = table.crs
-        if src_crs is None:
-            msg = f"{what} has no coordinate reference system; set one (EPSG:28992 for RD New, EPSG:4326 for lon/lat)"
-            raise CRSError(msg)
-        geographic = bool(src_crs.is_geographic)
-        data = pd.DataFrame(table.drop(columns=table._geometry_column_name))
-    else:
-        data = pd.DataFrame(table).copy()
-        lonlat = next(((a, b) for a, b in _LON_NAMES if a in data.columns and b in data.columns), None)
-        if lonlat is not None or all(c in data.columns for c in _XY_NAMES):
-            a, b = lonlat if lonlat is not None else _XY_NAMES
-            xs, bad_x = _to_number(data[a])
-            ys, bad_y = _to_number(data[b])
-            bad = bad_x | bad_y
-            if bad.any():
-                msg = (
-                    f"{what}: coordinates in {a}/{b} cannot be read as numbers in rows "
-                    f"{rows_text(name_rows(np.flatnonzero(bad)))}; use plain decimal numbers such as 52.99"
-                )
-                raise InvalidDataError(msg)
-            if lonlat is not None:
-                src_crs = crs or "EPSG:4326"
-                geographic = src_crs == "EPSG:4326"
-            else:
-                src_crs = crs or RD_NEW
-                ok = ~np.isnan(xs)
-                if crs is None and ok.any() and (np.abs(xs[ok]) <= 180).all() and (np.abs(ys[ok]) <= 90).all():
-                    msg = (
-                        f"{what}: columns x/y hold values that look like degrees, not RD New metres; "
-                        "name the columns lon/lat for WGS84 or give RD New coordinates"
-                    )
-                    raise CRSError(msg)
-            data[a] = xs
-            data[b] = ys
-            missing = np.isnan(xs) | np.isnan(ys)
-            geoms = np.where(missing, None, shapely.points(np.where(missing, 0.0, xs), np.where(missing, 0.0, ys)))
-        elif "geometry" in data.columns:
-            wkt = data["geometry"].astype("string").str.strip()
-            given = (wkt.notna() & (wkt != "")).fillna(False).to_numpy(dtype=bool)
-            raw = np.asarray(wkt.astype(object).where(wkt.notna() & given, None), dtype=object)
-            geoms = shapely.from_wkt(raw, on_invalid="ignore")
-            unreadable = given & shapely.is_missing(geoms)
-            if unreadable.any():
-                rows = name_rows(np.flatnonzero(unreadable))
-                msg = (
-                    f"{what}: column geometry is not valid WKT in rows {rows_text(rows)}; write points as 'POINT (x y)'"
-                )
-                raise InvalidDataError(msg)
-            data = data.drop(columns="geometry")
-            if crs is not None:
-                src_crs = crs
-            else:
-                bounds = shapely.bounds(geoms)
-                fine = ~np.isnan(bounds[:, 0])
-                degrees = fine.any() and bool((np.abs(bounds[fine][:, [0, 2]]) <= 180).all())
-                degrees = degrees and bool((np.abs(bounds[fine][:, [1, 3]]) <= 90).all())
-                src_crs = "EPSG:4326" if degrees else RD_NEW
-                logger.info("%s: WKT coordinates taken as %s", what, src_crs)
-            geographic = src_crs == "EPSG:4326"
-        else:
-            msg = (
-                f"{what} has no coordinates (has: {rows_text(map(str, data.columns), 20)}); "
-                "add columns lon/lat (WGS84), x/y (RD New) or a WKT geometry column"
-            )
-            raise InvalidDataError(msg)
-
-    geoms = np.asarray(geoms, dtype=object)
-    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if empty.any():
-        msg = (
-            f"{what}: missing coordinates in rows {rows_text(name_rows(np.flatnonzero(empty)))}; "
-            "give every row a position (or remove the row)"
-        )
-        raise InvalidDataError(msg)
-    types = shapely.get_type_id(geoms)
-    not_point = types != shapely.GeometryType.POINT
-    if not_point.any():
-        rows = name_rows(np.flatnonzero(not_point))
-        note = f"{len(rows)} row(s) are not points ({rows_text(rows)}); their centroid is used"
-        logger.warning("%s: %s", what, note)
-        warnings.append(note)
-        geoms = np.where(not_point, shapely.centroid(geoms), geoms)
-    if geographic:
-        _check_lonlat(shapely.get_x(geoms), shapely.get_y(geoms), what, name_rows)
-    frame = gpd.GeoDataFrame(data.reset_index(drop=True), geometry=list(geoms), crs=src_crs)
-    return to_rd_new(frame, what), warnings
+_points_from_table = points_from_table
 
 
 def _read_point_table(
     path: str | os.PathLike[str], what: str, *, layer: str | None = None
 ) -> tuple[pd.DataFrame, int | None]:
-    """Read a CSV, GeoJSON or GeoPackage; return the table and the CSV line of row 0 (None for others)."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in _VECTOR_SUFFIXES:
-        try:
-            return gpd.read_file(p, layer=layer), None
-        except Exception as exc:  # pyogrio raises several types
-            msg = f"{what}: cannot read {p} ({exc}); give a valid GeoJSON/GeoPackage (and layer name)"
-            raise InvalidDataError(msg) from exc
-    try:
-        table = pd.read_csv(p, dtype=str, skipinitialspace=True)
-        if table.shape[1] == 1 and ";" in str(table.columns[0]):
-            table = pd.read_csv(p, dtype=str, sep=";", skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        msg = f"{what}: cannot read {p} as CSV ({exc}); save it as UTF-8 CSV with a header row"
-        raise InvalidDataError(msg) from exc
-    table.columns = [str(c).strip() for c in table.columns]
-    return table.apply(strip_formula_guard), 2
+    """Read a CSV, XLSX, GeoJSON or GeoPackage; return the table and the user's row number of row 0 (None: no rows)."""
+    raw = read_table(Path(path), what, layer=layer)
+    return raw.table, raw.first_row
 
 
 def _canonical(values: pd.Series, allowed: Sequence[str]) -> tuple[pd.Series, np.ndarray]:
@@ -303,76 +117,126 @@ def _select_outside(
     if inside.all():
         return frame, []
     outside = [names[i] for i in np.flatnonzero(~inside)]
-    text = f"{len(outside)} point(s) lie outside the study area: {rows_text(outside)}"
+    text = f"{len(outside)} punt(en) liggen buiten het studiegebied: {list_text(outside, 8)}"
     if on_outside == "error":
-        msg = f"{what}: {text}; fix their coordinates, widen the study area, or pass on_outside='drop'/'warn'"
+        msg = (
+            f"{what}: {text}; controleer hun coördinaten (lon/lat in WGS84-graden, x/y in RD New-meters) "
+            "of verwijder deze rijen"
+        )
         raise OutsideRegionError(msg)
     if on_outside == "drop":
         logger.warning("%s: %s; dropped", what, text)
-        return frame.loc[inside].reset_index(drop=True), [text + " (dropped)"]
+        return frame.loc[inside].reset_index(drop=True), [text + " (weggelaten)"]
     logger.warning("%s: %s; kept", what, text)
-    return frame, [text + " (kept)"]
+    return frame, [text + " (behouden)"]
 
 
 # --------------------------------------------------------------------------- facilities
+
+_COLUMNS_FIX = (
+    "geef de kolommen name, kind (vestiging / kleine_vestiging / servicepunt) en de ligging: lon/lat "
+    "(WGS84-graden) of x/y (RD New-meters); id en status (open / closed / planned / cancelled) mogen ontbreken"
+)
+
+
+def _require_columns(table: pd.DataFrame, what: str) -> None:
+    missing = [c for c in ("name", "kind") if c not in table.columns]
+    if missing:
+        have = ", ".join(map(str, list(table.columns)[:20])) or "geen"
+        msg = f"{what}: kolom(men) {', '.join(missing)} ontbreken (aanwezig: {have}); {_COLUMNS_FIX}"
+        raise MissingColumnsError(msg)
+
+
+def _drop_blank_rows(table: pd.DataFrame, rows: RowNumbers) -> tuple[pd.DataFrame, RowNumbers]:
+    """Leave out rows without any value (spreadsheets leave them); keep the user's row numbers."""
+    if isinstance(table, gpd.GeoDataFrame) or rows is None or not len(table):
+        return table, rows
+    numbers = np.arange(len(table)) + rows if isinstance(rows, int) else np.asarray(rows)
+    filled = table.notna().any(axis=1).to_numpy()
+    if filled.all():
+        return table, rows
+    return table.loc[filled].reset_index(drop=True), numbers[filled]
+
+
+def _ids(data: pd.DataFrame, issues: RowIssues, rows: RowNumbers, warnings: list[str]) -> tuple[pd.Series, bool]:
+    """The ids (generated from name and coordinates without an ``id`` column) and whether the user gave them."""
+    given = "id" in data.columns
+    if given:
+        ids = data["id"].astype("string").str.strip()
+        blank = (ids.isna() | (ids == "")).to_numpy()
+        labels = row_labels(data, np.flatnonzero(blank), None, rows)
+        issues.add(InvalidDataError, "lege id", labels, "geef elke rij een id")
+        ids = ids.fillna("").astype("str")
+    else:
+        text = "geen kolom id: ids gemaakt uit naam en ligging (auto-...), gelijk bij elke upload van dit bestand"
+        logger.info("%s", text)
+        warnings.append(text)
+        ids = auto_ids(data["name"], coordinate_key(data))
+        blank = np.zeros(len(ids), dtype=bool)
+    dup = np.flatnonzero(ids.duplicated(keep=False).to_numpy() & ~blank)
+    fix = "geef elke voorziening een eigen id" if given else "verwijder dubbele rijen (zelfde naam en ligging)"
+    issues.add(DuplicateIdError, "id komt meer dan eens voor", row_labels(data.assign(id=ids), dup, "id", rows), fix)
+    return ids, given
+
+
+def _canonical_columns(data: pd.DataFrame, issues: RowIssues, rows: RowNumbers, id_column: str | None) -> None:
+    """Map kind/status variants onto the allowed values in place (``data`` is the caller's own copy)."""
+    for column, allowed in (("kind", KINDS), ("status", STATUSES)):
+        values, unknown = _canonical(data[column], allowed)
+        positions = np.flatnonzero(unknown)
+        labels = row_labels(data, positions, id_column, rows)
+        given = data[column].iloc[positions].astype("string").fillna("<leeg>")
+        issues.add(
+            InvalidDataError,
+            f"onbekende waarde in kolom {column}",
+            [f"{label}: {value!r}" for label, value in zip(labels, given, strict=True)],
+            f"toegestaan zijn {', '.join(allowed)} (hoofdletters en spaties tellen niet)",
+        )
+        data[column] = values
 
 
 def _normalise(
     table: pd.DataFrame,
     what: str,
     *,
-    line_offset: int | None,
+    line_offset: RowNumbers,
     study_area: BaseGeometry | None,
     on_outside: OnOutside,
     crs: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Validate ``table`` and return a normalised facilities frame (new) and warnings."""
+    """Validate ``table`` and return a normalised facilities frame (new) and warnings; every row problem at once."""
     warnings: list[str] = []
-    fix = "the facilities table needs id, name, kind and status (see spreiding.data.facilities)"
-    require_columns(table, ["id", "name", "kind"], what, fix)
-    data = table.copy()
+    _require_columns(table, what)
+    data, rows = _drop_blank_rows(table.copy(), line_offset)
     if "status" not in data.columns:
-        text = "no status column; every row is taken as open"
+        text = "geen kolom status: elke rij telt als open"
         logger.warning("%s: %s", what, text)
         warnings.append(text)
         data["status"] = "open"
-
-    ids = data["id"].astype("string").str.strip()
-    blank = (ids.isna() | (ids == "")).to_numpy()
-    if blank.any():
-        rows = _row_numbers(np.flatnonzero(blank), line_offset)
-        msg = f"{what}: empty id in {rows_text(rows)}; give every row a unique id"
-        raise InvalidDataError(msg)
-    data["id"] = ids.astype("str")
-    require_unique(data["id"], what)
-    names_list = data["id"].tolist()
-
+    issues = RowIssues(what)
+    data["id"], given_ids = _ids(data, issues, rows, warnings)
+    id_column = "id" if given_ids else None
     name = data["name"].astype("string").str.strip()
     no_name = (name.isna() | (name == "")).to_numpy()
-    if no_name.any():
-        msg = f"{what}: empty name for ids {rows_text(np.asarray(names_list)[no_name])}; give every row a name"
-        raise InvalidDataError(msg)
-    data["name"] = name.astype("str")
-
-    for column, allowed in (("kind", KINDS), ("status", STATUSES)):
-        values, unknown = _canonical(data[column], allowed)
-        if unknown.any():
-            bad = [f"{i} ({v!r})" for i, v in zip(np.asarray(names_list)[unknown], data[column][unknown], strict=True)]
-            msg = (
-                f"{what}: unknown {column} in ids {rows_text(bad)}; allowed values are {', '.join(allowed)} "
-                "(case and spaces do not matter)"
-            )
-            raise InvalidDataError(msg)
-        data[column] = values
-
+    issues.add(
+        InvalidDataError,
+        "naam ontbreekt",
+        row_labels(data, np.flatnonzero(no_name), id_column, rows),
+        "geef elke rij een naam",
+    )
+    data["name"] = name.fillna("").astype("str")
+    _canonical_columns(data, issues, rows, id_column)
     for column in OPTIONAL_COLUMNS:
         if column not in data.columns:
             data[column] = pd.Series(pd.NA, index=data.index, dtype="str")
-
-    frame, geo_warnings = _points_from_table(data, what, id_column="id", line_offset=line_offset, crs=crs)
+    frame, geo_warnings = points_from_table(data, what, id_column=id_column, line_offset=rows, crs=crs, issues=issues)
     warnings += geo_warnings
     frame, out_warnings = _select_outside(frame, study_area, on_outside, what, frame["id"].tolist())
     warnings += out_warnings
+    if not len(frame):
+        text = "het bestand bevat geen voorzieningen (alleen een kopregel): 0 voorzieningen gelezen"
+        logger.warning("%s: %s", what, text)
+        warnings.append(text)
     return frame, warnings
 
 
@@ -381,7 +245,7 @@ def validate_facilities(
     *,
     study_area: BaseGeometry | None = None,
     on_outside: OnOutside = "error",
-    what: str = "facilities",
+    what: str = "voorzieningen",
 ) -> gpd.GeoDataFrame:
     """Check an in-memory facilities table and return a normalised copy.
 
@@ -445,6 +309,7 @@ def load_facilities(
     on_outside: OnOutside = "error",
     crs: str | None = None,
     region: RegionLike = None,
+    display_name: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate the list of service points.
 
@@ -452,12 +317,18 @@ def load_facilities(
     ----------
     path
         CSV (``lon``/``lat`` or ``longitude``/``latitude`` in WGS84, ``x``/``y``
-        in RD New, or a WKT ``geometry`` column), GeoJSON or GeoPackage.
+        in RD New, or a WKT ``geometry`` column), XLSX, GeoJSON or GeoPackage.
+        CSV in UTF-8, UTF-16 or Windows-1252, separated by ``,``, ``;`` or tab,
+        decimal commas accepted (see :mod:`spreiding.data._tables`). Only
+        ``name``, ``kind`` and the coordinates are required: without ``id``
+        the ids are ``auto-<hash of name and coordinates>`` (the same on every
+        read), without ``status`` every row is open. A file with a header
+        only gives an empty frame and a warning.
         Default: ``data_paths(data_dir, region).libraries``.
     data_dir
         Data folder when ``path`` is not given.
     layer
-        Layer of a GeoPackage.
+        Layer of a GeoPackage or sheet of an XLSX.
     study_area
         Shapely geometry in EPSG:28992 (e.g. the province buffered 15 km).
     on_outside
@@ -467,6 +338,9 @@ def load_facilities(
         CRS of ``x``/``y`` or WKT coordinates when not RD New / WGS84.
     region
         Region whose list to read when ``path`` is None (default: the default region).
+    display_name
+        The file's name as the user knows it (an upload's own name); messages
+        and the SourceInfo use it instead of ``path`` (e.g. a temporary file).
 
     Returns
     -------
@@ -479,24 +353,28 @@ def load_facilities(
     DataNotFoundError
         The file does not exist.
     MissingColumnsError, DuplicateIdError, InvalidDataError, CRSError, OutsideRegionError
-        The content is not usable; the message names the rows.
+        The content is not usable; one Dutch message names every offending
+        row (row numbers as in a spreadsheet: header = row 1).
     """
     p = Path(path) if path is not None else data_paths(data_dir, region).libraries
-    require_file(p, "facilities file", "pass a path or set SPREIDING_DATA_DIR to the data folder")
-    what = f"facilities file {p.name}"
-    table, line_offset = _read_point_table(p, what, layer=layer)
+    what = f"voorzieningenbestand {display_name or p.name}"
+    if not p.is_file():
+        where = "" if display_name else f" ({p})"
+        msg = f"{what} niet gevonden{where}; geef het pad (--facilities) of zet SPREIDING_DATA_DIR op de gegevensmap"
+        raise DataNotFoundError(msg)
+    raw = read_table(p, what, layer=layer)
     frame, warnings = _normalise(
-        table, what, line_offset=line_offset, study_area=study_area, on_outside=on_outside, crs=crs
+        raw.table, what, line_offset=raw.first_row, study_area=study_area, on_outside=on_outside, crs=crs
     )
     info = SourceInfo(
         kind="facilities",
-        path=str(p),
+        path=display_name or str(p),
         rows=len(frame),
         year=_year(frame["status_year"]) if "status_year" in frame.columns else None,
         crs=RD_NEW,
-        description="library branches and service points",
+        description=f"library branches and service points ({raw.description})",
         quality=_quality(frame),
-        warnings=tuple(warnings),
+        warnings=(*raw.notes, *warnings),
     )
     return attach_source(frame, info)
 

@@ -45,6 +45,7 @@ import pandas as pd
 import pyogrio
 
 from spreiding._validate import require_columns, require_file, require_not_empty, require_unique, rows_text, to_rd_new
+from spreiding.data._plausible import check_population
 from spreiding.data.boundaries import _check_in_netherlands, _read_vector, assign_municipality, load_municipalities
 from spreiding.data.config import data_paths
 from spreiding.data.regions import RegionLike
@@ -236,6 +237,11 @@ def load_pc4(
         ``postcode`` (str, unique), ``municipality``, :data:`POP_COLUMNS`,
         ``imputed`` and the polygons, EPSG:28992. CBS rounds each figure to 5,
         so the bands differ from the total by a few residents.
+
+    Raises
+    ------
+    ImplausibleDataError
+        The file holds more than 20 million residents.
     """
     _check_secret_value(secret_value)
     default = data_paths(data_dir, region).pc4
@@ -250,6 +256,7 @@ def load_pc4(
     require_unique(ids, what)
     values, secret, _missing = _decode_cbs(frame, ("inwoners", *_PC4_BANDS), ids, what)
     total, bands, imputed, imp_total, imp_bands = _impute(values[:, 0], secret[:, 0], values[:, 1:], secret_value)
+    check_population(total, np.nan, ids.to_numpy(), f"bevolkingsbestand {file}")
     muni = frame["gemeente"].astype("str") if "gemeente" in frame.columns else pd.Series(np.nan, index=frame.index)
     out = gpd.GeoDataFrame(
         {"postcode": ids.to_numpy(), "municipality": muni.to_numpy()},
@@ -402,6 +409,9 @@ def load_census_grid(
         Required columns are missing.
     DuplicateIdError
         A ``GRD_ID`` occurs twice.
+    ImplausibleDataError
+        A 1 km cell holds more than 30,000 residents or the file more than 20
+        million (see :mod:`spreiding.data._plausible`).
     """
     _check_secret_value(secret_value)
     paths = data_paths(data_dir, region)
@@ -442,6 +452,7 @@ def load_census_grid(
     total, bands3, imputed, imp_total, imp_bands = _impute(
         values[:, 0], confidential[:, 0], values[:, 1:], secret_value
     )
+    check_population(total, size, ids.to_numpy(), f"bevolkingsbestand {file}")
     keep = total > 0
     dropped = int((~keep).sum())
 
@@ -550,6 +561,9 @@ def load_cbs_vierkant(
         The id or population columns are missing.
     CRSError
         The layer has no CRS or its coordinates are not in the Netherlands.
+    ImplausibleDataError
+        A 100 m square holds more than 2,000 residents (500 m: 15,000) or the
+        file more than 20 million (see :mod:`spreiding.data._plausible`).
     """
     _check_secret_value(secret_value)
     file = require_file(Path(path), "CBS vierkantstatistieken", "download the vk100/vk500 GeoPackage from cbs.nl")
@@ -572,6 +586,7 @@ def load_cbs_vierkant(
     require_unique(ids, what)
     values, secret, missing = _decode_cbs(frame, ("aantal_inwoners", *_VK_BANDS), ids, what)
     total, bands, imputed, imp_total, imp_bands = _impute(values[:, 0], secret[:, 0], values[:, 1:], secret_value)
+    check_population(total, size_m, ids.to_numpy(), f"bevolkingsbestand {file}")
     keep = total > 0
     points = frame.geometry.centroid.to_numpy()
     pts = gpd.GeoDataFrame(geometry=points[keep], crs="EPSG:28992")

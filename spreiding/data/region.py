@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from spreiding.data._plausible import check_municipalities
 from spreiding.data.boundaries import load_municipalities, load_province, study_area
 from spreiding.data.config import DataPaths, resolve_data_dir
 from spreiding.data.facilities import load_facilities
@@ -132,11 +133,21 @@ def load_region(
     -------
     Region
         Carries the spec; :attr:`Region.total_label` is ``spec.total_label``.
+
+    Raises
+    ------
+    ImplausibleDataError
+        The boundaries lack a municipality of the region file (its residents
+        would silently go to a neighbour), or a population file fails the
+        plausibility checks of :mod:`spreiding.data._plausible`.
     """
     spec = get_region(region)
     paths = DataPaths(resolve_data_dir(data_dir), spec)
     root = paths.root
     municipalities = load_municipalities(data_dir=root, region=spec)
+    region_file = str(spec.source) if spec.source is not None else f"regio {spec.key}"
+    boundaries = f"het grenzenbestand {paths.boundaries}"
+    check_municipalities(spec.municipalities, municipalities["municipality"], boundaries, region_file)
     province = load_province(data_dir=root, region=spec)
     population = _population(Path(population_path) if population_path else None, paths, municipalities)
     area = study_area(province, buffer_m=spec.ring_m)

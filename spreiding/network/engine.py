@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +32,7 @@ from scipy.spatial import cKDTree
 
 from spreiding._progress import progress_bar
 from spreiding._validate import require_columns, rows_text, to_rd_new
+from spreiding.data._plausible import check_snap_share
 from spreiding.errors import ConfigError, InvalidDataError, UnreachableError
 from spreiding.network._chains import ChainGraph, nearest_sources, source_columns
 from spreiding.network.modes import Mode, get_mode
@@ -192,6 +194,14 @@ def _crowfly_nearest(pxy: np.ndarray, fxy: np.ndarray, factor: float, limit: flo
     return cost, which
 
 
+def _check_covered(points: gpd.GeoDataFrame, pts: _Snapped, network: RoadNetwork, max_snap_m: float) -> None:
+    """Refuse a network that does not cover the points (see :func:`spreiding.data._plausible.check_snap_share`)."""
+    source = points.attrs.get("source") if isinstance(points.attrs.get("source"), dict) else None
+    path = str(source.get("path") or "") if source else ""
+    area = f"het gebied van {Path(path).name}" if path else "het gebied"
+    check_snap_share(pts.node >= 0, max_snap_m, network.source, area)
+
+
 def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
     out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
     return out.where(which >= 0)
@@ -239,6 +249,12 @@ def nearest_facility(
     NearestResult
         Rows aligned with ``points``; ``excluded`` lists the service points
         too far from the road network.
+
+    Raises
+    ------
+    NetworkOutsideRegionError
+        Fewer than 90 % of 20 or more points lie within ``max_snap_m`` of the
+        network: it is the network of another area.
     """
     model = _model(network, mode, detour_factor)
     pxy = _xy(points, "population points")
@@ -253,6 +269,7 @@ def nearest_facility(
         time, which_t = dist / speed, which
     else:
         pts = _snap(pxy, network, max_snap_m)
+        _check_covered(points, pts, network, max_snap_m)
         fac = _snap(fxy, network, facility_max_snap_m)
         far = fac.node < 0
         if far.any():
@@ -465,6 +482,11 @@ def distance_matrix(
     Returns
     -------
     DistanceMatrix
+
+    Raises
+    ------
+    NetworkOutsideRegionError
+        As in :func:`nearest_facility`.
     """
     model = _model(network, mode, detour_factor)
     pxy = _xy(points, "population points")
@@ -481,6 +503,7 @@ def distance_matrix(
         snapped = np.ones(len(pxy), bool)
     else:
         pts = _snap(pxy, network, max_snap_m)
+        _check_covered(points, pts, network, max_snap_m)
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
         dist = _network_columns(network.chains_length, fac, pts, 1.0, cutoff_m, progress)

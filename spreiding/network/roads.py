@@ -41,6 +41,7 @@ from scipy.spatial import cKDTree
 from spreiding import _cache
 from spreiding._progress import advance, steps
 from spreiding._validate import require_columns, require_file
+from spreiding.data._plausible import check_edge_lengths
 from spreiding.data.config import data_paths
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import InvalidDataError, NetworkError
@@ -308,6 +309,13 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
     Returns
     -------
     RoadNetwork
+
+    Raises
+    ------
+    NetworkError
+        No road is usable by the mode.
+    ImplausibleNetworkError
+        Most usable roads have (nearly) zero length (see :mod:`spreiding.data._plausible`).
     """
     mode = get_mode(mode)
     require_columns(nodes, ["node_id", "x", "y"], "road nodes table")
@@ -324,6 +332,7 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
         logger.warning("%d edges refer to nodes that are not in the nodes table; they are left out", dangling.sum())
     use = _usable(edges, mode) & ~dangling
     length = edges["length_m"].to_numpy(float)[use]
+    check_edge_lengths(length, source or "(onbekend)", mode.label_nl)
     time = length / _speed_mps(edges, mode)[use]
     uu, vv = u[use], v[use]
     both = ~edges["oneway"].to_numpy(bool)[use] if mode.respect_oneway else np.ones(uu.shape[0], bool)
@@ -520,6 +529,13 @@ def load_network(
     Returns
     -------
     RoadNetwork
+
+    Raises
+    ------
+    NetworkError
+        No road is usable by the mode.
+    ImplausibleNetworkError
+        Most usable roads have (nearly) zero length (see :mod:`spreiding.data._plausible`).
     """
     mode = get_mode(mode)
     p = require_file(
