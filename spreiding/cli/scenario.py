@@ -341,7 +341,7 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``scenario`` and ``optimize`` to the ``spreiding`` command."""
     sc = subparsers.add_parser("scenario", help="what-if scenarios (close, open, move, retype)")
-    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the data folder)")
+    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the user data folder)")
     ssub = sc.add_subparsers(dest="scenario_command", required=True)
 
     cr = ssub.add_parser("create", help="create a scenario")
