@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -53,15 +56,159 @@ def test_create_show_export_import_delete(store_path: Path, tmp_path: Path, caps
     assert ScenarioStore(store_path).names() == ["kopie"]
 
 
-def test_errors_exit_2(store_path: Path, capsys) -> None:
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT name, version, edits FROM scenario_versions ORDER BY name, version").fetchall()
+    finally:
+        conn.close()
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("spreiding: fout: ") and "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["create", "b", "--open", "X;vestiging;52.99;6.56"], "lengte- en breedtegraad lijken omgewisseld"),
+        (["create", "b", "--open", "X;vestiging;233000;557000"], "dit lijken RD-coördinaten (meters)"),
+        (["create", "b", "--move", "dr-001;-70;40"], "--move 'dr-001;-70;40': lon=-70, lat=40: dat ligt niet in"),
+        (["create", "b", "--move", "dr-001;oost;52"], "lon en lat moeten getallen zijn"),
+        (["create", "b", "--move", "dr-001;6.5"], "kan 'dr-001;6.5' niet lezen; schrijf het als 'ID;lon;lat'"),
+        (["create", "c"], "geen wijzigingen gegeven; gebruik --close"),
+        (["create", "x" * 121, "--close", "dr-001"], "is 121 tekens lang"),
+        (["show", "nope"], "geen scenario 'nope'"),
+        (["history", "nope"], "geen scenario 'nope'"),
+        (["restore", "a", "9"], "geen versie 9 van 'a'"),
+        (["delete", "nope"], "geen scenario 'nope'"),
+    ],
+)
+def test_errors_exit_2_with_one_dutch_line(store_path: Path, capsys, argv: list[str], message: str) -> None:
+    assert main(["scenario", "create", "a", "--close", "dr-001"]) == 0
+    capsys.readouterr()
+    before = _rows(store_path)
+    assert main(["scenario", *argv]) == 2
+    assert message in _one_line_error(capsys)
+    assert _rows(store_path) == before
+
+
+def test_same_name_needs_replace_and_keeps_the_input(store_path: Path, capsys) -> None:
     assert main(["scenario", "create", "a", "--close", "dr-001"]) == 0
     assert main(["scenario", "create", "a", "--close", "dr-002"]) == 2
-    assert "exists" in capsys.readouterr().err
-    assert main(["scenario", "create", "b", "--open", "X;vestiging;52.99;6.56"]) == 2
-    assert "not in the Netherlands" in capsys.readouterr().err
-    assert main(["scenario", "create", "c"]) == 2
-    assert main(["scenario", "show", "nope"]) == 2
-    assert "no scenario named 'nope'" in capsys.readouterr().err
+    err = _one_line_error(capsys)
+    assert "er bestaat al een scenario 'a' (versie 1 is actief); uw invoer is bewaard als versie 2" in err
+    assert "geef --replace" in err and "`spreiding scenario restore a 2`" in err
+    store = ScenarioStore(store_path)
+    assert store.load("a").edits[0].id == "dr-001"  # not overwritten
+    assert store.load("a", 2).edits[0].id == "dr-002"  # nothing typed lost
+    assert main(["scenario", "create", "a", "--close", "dr-003", "--replace"]) == 0
+    assert store.load("a").edits[0].id == "dr-003"
+    assert [r[1] for r in _rows(store_path)] == [1, 2, 3]
+    capsys.readouterr()
+    assert main(["scenario", "history", "a"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == [
+        "versie",
+        "opgeslagen",
+        "actief",
+        "wijzigingen",
+        "beschrijving",
+        "beschadigd",
+    ]
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["1", "2", "3"]
+    assert out.splitlines()[4].split()[2] == "ja"
+    assert main(["scenario", "restore", "a", "1"]) == 0
+    assert "versie 1 van 'a' is weer actief (versie 3 blijft bewaard)" in capsys.readouterr().out
+    assert store.load("a").edits[0].id == "dr-001"
+    assert main(["scenario", "delete", "a"]) == 0
+    assert "terugzetten met `spreiding scenario restore a 1`" in capsys.readouterr().out
+    assert store.names() == [] and len(_rows(store_path)) == 3
+    assert main(["scenario", "restore", "a", "3"]) == 0
+    assert store.load("a").edits[0].id == "dr-003"
+
+
+def test_import_same_name_and_unicode_names(store_path: Path, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"name": "图书馆", "edits": [{"action": "close", "id": "dr-001"}]}), encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["scenario", "import", str(path)]) == 0
+    assert main(["scenario", "import", str(path), "--name", "!!!"]) == 0
+    assert ScenarioStore(store_path).names() == ["!!!", "图书馆"]
+    path.write_text(json.dumps({"name": "图书馆", "edits": [{"action": "close", "id": "dr-002"}]}), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["scenario", "import", str(path)]) == 2
+    assert "er bestaat al een scenario '图书馆'" in _one_line_error(capsys)
+    assert main(["scenario", "import", str(path), "--replace"]) == 0
+    assert ScenarioStore(store_path).load("图书馆").edits[0].id == "dr-002"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() != digest  # the test rewrote it; import never does
+    assert main(["scenario", "show", "图书馆"]) == 0
+
+
+_LONLAT_AS_RD = json.dumps(
+    {"name": "n", "edits": [{"action": "open", "id": "o", "name": "O", "kind": "vestiging", "x": 6.5, "y": 53}]}
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"edits": [1, 2]}', "scenario-bestand bad.json heeft geen 'name'"),
+        ('{"name": "n", "edits": [1, 2]}', "scenario-bestand bad.json, wijziging 1: 1 is geen object"),
+        ('{"name": "n", "norm": "5km"}', "scenario-bestand bad.json: scenario 'n': de norm moet een object zijn"),
+        ("not json", "scenario-bestand bad.json is geen geldige JSON"),
+        (
+            _LONLAT_AS_RD,
+            "dit lijken lengte-/breedtegraden; geef RD-coördinaten (x, y in meters) of gebruik lon/lat-velden",
+        ),
+        ('{"type": "FeatureCollection", "name": "n", "features": ["f"]}', "feature 1: 'f' is geen GeoJSON-Feature"),
+    ],
+)
+def test_import_rejects_malformed_files(store_path: Path, tmp_path: Path, capsys, text: str, message: str) -> None:
+    assert main(["scenario", "create", "a", "--close", "dr-001"]) == 0
+    capsys.readouterr()
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    before = _rows(store_path)
+    assert main(["scenario", "import", str(path)]) == 2
+    assert message in _one_line_error(capsys)
+    assert _rows(store_path) == before
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_list_reports_damaged_rows_and_cuts_long_names(store_path: Path, capsys, caplog) -> None:
+    long_name = "Lang " + "x" * 115
+    assert main(["scenario", "create", long_name, "--close", "dr-001"]) == 0
+    assert main(["scenario", "create", "goed", "--close", "dr-002"]) == 0
+    conn = sqlite3.connect(store_path)
+    for name, edits in (("kapot", "not json"), ("lijst", "[1, 2]")):
+        conn.execute(
+            "INSERT INTO scenario_versions (name, version, edits, saved_at) VALUES (?, 1, ?, 'x')", (name, edits)
+        )
+        conn.execute("INSERT INTO scenario_names (name, current, created_at) VALUES (?, 1, 'x')", (name,))
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    before = _rows(store_path)
+    with caplog.at_level(logging.WARNING, logger="spreiding.cli.scenario"):
+        assert main(["scenario", "list"]) == 0
+    out = capsys.readouterr().out
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert names == ["Lang", "goed"]
+    assert "Lang " + "x" * 54 + "…" in out and "x" * 56 not in out
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "scenario 'kapot' (versie 1) is beschadigd en overgeslagen: de wijzigingen zijn geen geldige JSON ('not json')",
+        "scenario 'lijst' (versie 1) is beschadigd en overgeslagen: wijziging 1: een wijziging moet een object zijn "
+        'zoals {"action": "close", "id": ...}, kreeg 1',
+    ]
+    assert main(["scenario", "show", "kapot"]) == 2
+    assert "scenario 'kapot' (versie 1)" in _one_line_error(capsys)
+    assert main(["scenario", "show", "goed"]) == 0
+    assert _rows(store_path) == before
 
 
 @pytest.mark.data
@@ -69,6 +216,9 @@ def test_examples_evaluate_compare(real_data, store_path: Path, tmp_path: Path, 
     assert main(["scenario", "examples"]) == 0
     names = ScenarioStore(store_path).names()
     assert "alle plannen uitgevoerd" in names
+    n_rows = len(_rows(store_path))
+    assert main(["scenario", "examples"]) == 0  # equal content: nothing added
+    assert len(_rows(store_path)) == n_rows
     assert main(["scenario", "create", "Assen dicht", "--close", "dr-042"]) == 0
     out = tmp_path / "diff.csv"
     rc = main(["scenario", "evaluate", "Assen dicht", "--crowfly", "--no-progress", "--out", str(out)])
@@ -81,6 +231,14 @@ def test_examples_evaluate_compare(real_data, store_path: Path, tmp_path: Path, 
 
 @pytest.mark.data
 def test_optimize(real_data, store_path: Path, tmp_path: Path, capsys) -> None:
+    assert main(["scenario", "create", "alle plannen uitgevoerd", "--close", "dr-001"]) == 0
+    capsys.readouterr()
+    rc = main(["optimize", "--p", "1", "--crowfly", "--no-progress", "--save-as", "alle plannen uitgevoerd"])
+    assert rc == 2
+    assert "er bestaat al een scenario 'alle plannen uitgevoerd' (versie 1 is actief)" in _one_line_error(capsys)
+    store = ScenarioStore(store_path)
+    assert store.load("alle plannen uitgevoerd").edits[0].id == "dr-001"  # not replaced
+    assert store.load("alle plannen uitgevoerd", 2).edits[0].action == "open"  # the advice is kept
     out = tmp_path / "sites.csv"
     rc = main(
         [

@@ -119,10 +119,11 @@ def test_export_name_rejects_bad_extension(ext: str) -> None:
         export_name("dekking", scenario="basis", norm=Norm(), date=DAY, ext=ext)
 
 
-def test_slugify_rejects_names_without_letters() -> None:
+def test_slugify_names_without_letters_get_a_stable_hash() -> None:
     assert slugify("  Tynaarlo / Zuidlaren ") == "tynaarlo-zuidlaren"
-    with pytest.raises(ConfigError, match="geen letters of cijfers"):
-        slugify("!!!")
+    assert slugify("!!!") == "scenario-" + __import__("hashlib").sha256(b"!!!").hexdigest()[:6]
+    assert slugify("图书馆") == slugify("图书馆") != slugify("!!!")
+    assert slugify("图书馆").startswith("scenario-") and len(slugify("图书馆")) == len("scenario-") + 6
 
 
 # --------------------------------------------------------------------------- CSV

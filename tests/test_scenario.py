@@ -137,11 +137,11 @@ def test_apply_does_not_mutate_and_errors() -> None:
 
 
 def test_edit_validation_and_roundtrip() -> None:
-    with pytest.raises(ScenarioError, match="unknown kind"):
+    with pytest.raises(ScenarioError, match="onbekende soort"):
         Edit("retype", "f1", kind="bieb")
-    with pytest.raises(ScenarioError, match="needs a location"):
+    with pytest.raises(ScenarioError, match="heeft een plek nodig"):
         Edit("move", "f1")
-    with pytest.raises(ScenarioError, match="twice"):
+    with pytest.raises(ScenarioError, match="twee keer"):
         Scenario("s", edits=(open_site("A", "vestiging", 0, 0), open_site("A", "vestiging", 1, 1)))
     scen = Scenario("s", "d", (close("f1"), open_site("A b", "servicepunt", 1.5, 2.5, host_building="MFA")))
     assert Scenario.from_dict(scen.to_dict()) == scen

@@ -11,9 +11,12 @@ listed place, ``"<id>@<x>,<y>"`` (RD New metres) for a new or moved point.
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 import re
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import geopandas as gpd
@@ -29,9 +32,13 @@ from spreiding.errors import ScenarioError
 
 __all__ = [
     "ACTIONS",
+    "NAME_MAX_CHARS",
+    "RD_X_RANGE_M",
+    "RD_Y_RANGE_M",
     "Edit",
     "Scenario",
     "apply_scenario",
+    "check_rd_xy",
     "close",
     "describe_edits",
     "library_examples",
@@ -47,6 +54,13 @@ logger = logging.getLogger(__name__)
 
 ACTIONS: tuple[str, ...] = ("close", "open", "reopen", "move", "retype")
 _LOCATED = ("open", "move")
+NAME_MAX_CHARS = 120
+"""Longest scenario name (characters, after stripping)."""
+RD_X_RANGE_M: tuple[float, float] = (-10_000.0, 300_000.0)
+"""RD New (EPSG:28992) x range of the Netherlands, metres."""
+RD_Y_RANGE_M: tuple[float, float] = (280_000.0, 640_000.0)
+"""RD New (EPSG:28992) y range of the Netherlands, metres."""
+_NORM_FIELDS = frozenset(f.name for f in fields(Norm))
 
 
 def _clean(value: object) -> str | None:
@@ -87,26 +101,30 @@ class Edit:
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
-            msg = f"unknown edit action {self.action!r} for {self.id!r}; use one of {', '.join(ACTIONS)}"
+            msg = f"onbekende actie {self.action!r} bij {self.id!r}; gebruik een van {', '.join(ACTIONS)}"
             raise ScenarioError(msg)
-        if not str(self.id).strip():
-            msg = f"a {self.action!r} edit has no id; give the service point's id"
+        if isinstance(self.id, bool) or not isinstance(self.id, str | numbers.Integral) or not str(self.id).strip():
+            msg = f"een {self.action!r}-wijziging heeft geen geldige id ({self.id!r}); geef de id van het servicepunt"
             raise ScenarioError(msg)
         object.__setattr__(self, "id", str(self.id).strip())
         if self.kind is not None and self.kind not in KINDS:
-            msg = f"edit {self.action} {self.id}: unknown kind {self.kind!r}; use one of {', '.join(KINDS)}"
+            kinds = ", ".join(KINDS)
+            msg = f"wijziging {self.action} {self.id}: onbekende soort {self.kind!r}; gebruik een van {kinds}"
             raise ScenarioError(msg)
         if self.action in _LOCATED:
-            if self.x is None or self.y is None or not (np.isfinite(self.x) and np.isfinite(self.y)):
-                msg = f"edit {self.action} {self.id} needs a location (x, y in EPSG:28992 or lon/lat); give one"
+            if self.x is None or self.y is None or not (_is_number(self.x) and _is_number(self.y)):
+                msg = (
+                    f"wijziging {self.action} {self.id} heeft een plek nodig (x, y als getallen in RD New, "
+                    f"EPSG:28992), kreeg x={self.x!r}, y={self.y!r}; geef beide coördinaten"
+                )
                 raise ScenarioError(msg)
             object.__setattr__(self, "x", float(self.x))
             object.__setattr__(self, "y", float(self.y))
         if self.action == "open" and (not self.name or self.kind is None):
-            msg = f"edit open {self.id} needs a name and a kind ({', '.join(KINDS)})"
+            msg = f"wijziging open {self.id} heeft een naam en een soort nodig ({', '.join(KINDS)}); geef beide"
             raise ScenarioError(msg)
         if self.action == "retype" and self.kind is None:
-            msg = f"edit retype {self.id} needs the new kind ({', '.join(KINDS)})"
+            msg = f"wijziging retype {self.id} heeft de nieuwe soort nodig ({', '.join(KINDS)}); geef die op"
             raise ScenarioError(msg)
 
     @property
@@ -120,21 +138,108 @@ class Edit:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Edit:
-        """Build an edit from :meth:`to_dict` output; unknown keys raise ScenarioError."""
-        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
+        """Build an edit from :meth:`to_dict` output.
+
+        Raises
+        ------
+        ScenarioError
+            ``data`` is not a mapping, has unknown fields, lacks ``action``
+            or ``id``, or has coordinates that are not numbers.
+        """
+        if not isinstance(data, Mapping):
+            msg = f'een wijziging moet een object zijn zoals {{"action": "close", "id": ...}}, kreeg {data!r}'
+            raise ScenarioError(msg)
+        allowed = cls.__dataclass_fields__
+        unknown = sorted(str(k) for k in set(data) - set(allowed))
         if unknown:
-            msg = f"edit has unknown field(s) {', '.join(unknown)}; allowed: {', '.join(cls.__dataclass_fields__)}"
+            msg = f"wijziging heeft onbekende veld(en) {', '.join(unknown)}; toegestaan: {', '.join(allowed)}"
             raise ScenarioError(msg)
         if "action" not in data or "id" not in data:
-            msg = f"edit {dict(data)} lacks 'action' or 'id'; give both"
+            msg = f"wijziging {dict(data)} mist 'action' of 'id'; geef beide"
             raise ScenarioError(msg)
+        for k in ("x", "y"):
+            if data.get(k) is not None and not _is_number(data[k]):
+                what = f"wijziging {data['action']} {data['id']}"
+                msg = f"{what}: {k}={data[k]!r} is geen getal; geef RD-meters als getal"
+                raise ScenarioError(msg)
         values: dict[str, Any] = {
             k: _clean(v) if k in ("name", "kind", "host_building") else v for k, v in data.items()
         }
-        for k in ("x", "y"):
-            if values.get(k) is not None:
-                values[k] = float(values[k])
         return cls(**values)
+
+
+def _is_number(value: object) -> bool:
+    """A finite int or float (not a bool, not a string)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def check_rd_xy(x: float, y: float, *, what: str = "plek") -> None:
+    """Check that ``x``/``y`` are RD New metres inside the Netherlands.
+
+    Parameters
+    ----------
+    x, y
+        Coordinates that should be EPSG:28992 metres.
+    what
+        Which point this is, for the message (e.g. ``"wijziging 2 (open n1)"``).
+
+    Raises
+    ------
+    ScenarioError
+        The point lies outside x −10 000…300 000, y 280 000…640 000; values
+        that look like lon/lat (``|x| <= 180``, ``|y| <= 90``) get that hint.
+    """
+    (x0, x1), (y0, y1) = RD_X_RANGE_M, RD_Y_RANGE_M
+    if x0 <= x <= x1 and y0 <= y <= y1:
+        return
+    if abs(x) <= 180 and abs(y) <= 90:
+        msg = (
+            f"{what}: x={x:g}, y={y:g}: dit lijken lengte-/breedtegraden; geef RD-coördinaten "
+            "(x, y in meters) of gebruik lon/lat-velden"
+        )
+    else:
+        msg = (
+            f"{what}: x={x:g}, y={y:g} ligt buiten Nederland (RD New: x {x0:,.0f}…{x1:,.0f}, "
+            f"y {y0:,.0f}…{y1:,.0f}); controleer de coördinaten"
+        )
+    raise ScenarioError(msg)
+
+
+def _check_name(raw: object) -> str:
+    if not isinstance(raw, str):
+        msg = f"een scenarionaam moet tekst zijn, kreeg {raw!r}; geef een korte naam"
+        raise ScenarioError(msg)
+    name = raw.strip()
+    if not name:
+        msg = "een scenario heeft een naam nodig; geef een korte, unieke naam"
+        raise ScenarioError(msg)
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        msg = f"de scenarionaam {name[:40]!r} bevat regeleinden of tabs; geef een naam op één regel"
+        raise ScenarioError(msg)
+    if len(name) > NAME_MAX_CHARS:
+        msg = (
+            f"de scenarionaam {name[:40]!r}… is {len(name)} tekens lang; "
+            f"geef een naam van hoogstens {NAME_MAX_CHARS} tekens"
+        )
+        raise ScenarioError(msg)
+    return name
+
+
+def _check_norm(name: str, norm: object) -> None:
+    if norm is None:
+        return
+    if not isinstance(norm, Mapping):
+        msg = (
+            f"scenario {name!r}: de norm moet een object zijn zoals "
+            f'{{"mode": "car", "max_dist_m": 5000}}, kreeg {norm!r}; laat \'norm\' weg of verbeter hem'
+        )
+        raise ScenarioError(msg)
+    unknown = sorted(str(k) for k in set(norm) - _NORM_FIELDS)
+    if unknown:
+        msg = f"scenario {name!r}: de norm heeft onbekende veld(en) {', '.join(unknown)}; toegestaan: " + ", ".join(
+            sorted(_NORM_FIELDS)
+        )
+        raise ScenarioError(msg)
 
 
 def _slug(text: str) -> str:
@@ -175,7 +280,8 @@ class Scenario:
     Parameters
     ----------
     name
-        Unique name (the store's key).
+        Unique name (the store's key): stripped, non-empty, one line, at
+        most :data:`NAME_MAX_CHARS` characters; any script works.
     description
         What the scenario is about (source, year, caveats).
     edits
@@ -191,20 +297,22 @@ class Scenario:
     norm: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        name = str(self.name).strip()
-        if not name:
-            msg = "a scenario needs a name; give a short unique name"
-            raise ScenarioError(msg)
+        name = _check_name(self.name)
         object.__setattr__(self, "name", name)
+        if not isinstance(self.description, str):
+            msg = f"scenario {name!r}: de beschrijving moet tekst zijn, kreeg {self.description!r}"
+            raise ScenarioError(msg)
+        _check_norm(name, self.norm)
         object.__setattr__(self, "edits", tuple(self.edits))
         bad = [e for e in self.edits if not isinstance(e, Edit)]
         if bad:
-            msg = f"scenario {name!r}: edits must be Edit objects, got {rows_text(type(b).__name__ for b in bad)}"
+            got = rows_text(type(b).__name__ for b in bad)
+            msg = f"scenario {name!r}: wijzigingen moeten Edit-objecten zijn, kreeg {got}"
             raise ScenarioError(msg)
         opened = [e.id for e in self.edits if e.action == "open"]
         dup = sorted({i for i in opened if opened.count(i) > 1})
         if dup:
-            msg = f"scenario {name!r} opens the id(s) {rows_text(dup)} twice; give each new point its own id"
+            msg = f"scenario {name!r} opent de id('s) {rows_text(dup)} twee keer; geef elk nieuw punt een eigen id"
             raise ScenarioError(msg)
 
     def with_edits(self, *edits: Edit) -> Scenario:
@@ -222,12 +330,25 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
-        """Build a scenario from :meth:`to_dict` output."""
-        if "name" not in data:
-            msg = "scenario data has no 'name'; give the scenario a name"
+        """Build a scenario from :meth:`to_dict` output (every shape checked; a ScenarioError in Dutch)."""
+        if not isinstance(data, Mapping):
+            msg = f"scenariogegevens moeten een object zijn, kreeg {type(data).__name__}"
             raise ScenarioError(msg)
-        edits = tuple(Edit.from_dict(e) for e in data.get("edits") or ())
-        return cls(str(data["name"]), str(data.get("description") or ""), edits, data.get("norm") or None)
+        if "name" not in data:
+            msg = "de scenariogegevens hebben geen 'name'; geef het scenario een naam"
+            raise ScenarioError(msg)
+        raw = data.get("edits")
+        if raw is not None and not isinstance(raw, list | tuple):
+            msg = f"'edits' moet een lijst van wijzigingen zijn, kreeg {raw!r}"
+            raise ScenarioError(msg)
+        edits = []
+        for i, item in enumerate(raw or (), start=1):
+            try:
+                edits.append(Edit.from_dict(item))
+            except ScenarioError as exc:
+                msg = f"wijziging {i}: {exc}"
+                raise ScenarioError(msg) from exc
+        return cls(data["name"], data.get("description") or "", tuple(edits), data.get("norm") or None)
 
 
 def norm_to_dict(norm: Norm) -> dict[str, Any]:

@@ -1,19 +1,34 @@
-"""Scenario store: scenarios persisted in an embedded SQLite file.
+"""Scenario store: every saved version of every scenario in an embedded SQLite file.
 
 Default path: ``$SPREIDING_STORE``; else ``scenarios.sqlite`` in the user data
 folder (``platformdirs``; ``~/.local/share/spreiding/`` on Linux). Never the
 data folder, which may be read-only and shared.
 
-Safety: every write is one transaction (``BEGIN IMMEDIATE``), so a crash
-mid-save leaves what was saved before intact; WAL mode and a busy timeout let
-two app sessions write at once without corrupting the file; names are unique
-(a clear :class:`~spreiding.errors.StoreError` on conflict). The schema is
-versioned with ``PRAGMA user_version`` and migrated on open (v1 → v2 adds
-``updated_at`` and ``norm``).
+Nothing is lost: every :meth:`ScenarioStore.save` adds a version and no
+operation deletes one. Saving under a new name makes that version current;
+under an existing name the version is kept but becomes current only with
+``replace=True`` (the CLI's ``--replace``, a confirmation in the app).
+Saving content equal to a stored version adds nothing and reuses it.
+:meth:`ScenarioStore.history` lists the versions, :meth:`ScenarioStore.restore`
+makes an earlier one current, :meth:`ScenarioStore.delete` only hides the name
+(its versions stay and can be restored).
 
-Exchange formats: JSON (:meth:`Scenario.to_dict`) and GeoJSON (one feature
-per edit; opened/moved points as WGS84 points, closures, re-openings and
-retypes without geometry).
+Damaged rows (edits or norm that are not valid JSON or not a valid scenario)
+never hide the rest: :meth:`ScenarioStore.load_all` and
+:meth:`ScenarioStore.list` report them by name with a Dutch reason and
+return the others; :meth:`ScenarioStore.load` raises a clear
+:class:`~spreiding.errors.ScenarioError` for one.
+
+Safety: every write is one transaction (``BEGIN IMMEDIATE``), so a crash
+mid-save leaves what was saved before intact, and concurrent first saves of
+one name from several processes both keep their version (one is current).
+WAL mode and a busy timeout let app sessions write at once. The schema is
+versioned with ``PRAGMA user_version`` and migrated on open (v1 → v2 adds
+``updated_at`` and ``norm``; v2 → v3 moves every row into the versions table
+as version 1 and keeps the old table as ``scenarios_v2``).
+
+Exchange formats (JSON, GeoJSON) live in :mod:`spreiding.analysis.scenario_io`
+and are re-exported here.
 """
 
 from __future__ import annotations
@@ -30,15 +45,23 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pyproj import Transformer
 
 from spreiding.analysis.scenario import Edit, Scenario
+from spreiding.analysis.scenario_io import (
+    read_scenario_file,
+    scenario_from_geojson,
+    scenario_to_geojson,
+    write_scenario_file,
+)
 from spreiding.data.config import user_data_dir
 from spreiding.errors import ScenarioError, StoreError
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_ENV",
+    "DamagedRow",
+    "LoadResult",
+    "SaveResult",
     "ScenarioStore",
     "default_store_path",
     "read_scenario_file",
@@ -50,7 +73,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 STORE_ENV = "SPREIDING_STORE"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _TIMEOUT_S = 30.0
 
 _V1 = """
@@ -67,9 +90,36 @@ ALTER TABLE scenarios ADD COLUMN updated_at TEXT;
 ALTER TABLE scenarios ADD COLUMN norm TEXT;
 UPDATE scenarios SET updated_at = created_at WHERE updated_at IS NULL;
 """
-
-_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
-_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+_V3 = """
+CREATE TABLE scenario_versions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    edits TEXT NOT NULL,
+    norm TEXT,
+    saved_at TEXT NOT NULL,
+    UNIQUE (name, version)
+);
+CREATE TABLE scenario_names (
+    name TEXT PRIMARY KEY,
+    current INTEGER,
+    created_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+"""
+_V2_TO_V3 = """
+INSERT INTO scenario_versions (name, version, description, edits, norm, saved_at)
+    SELECT name, 1, description, edits, norm, COALESCE(updated_at, created_at) FROM scenarios ORDER BY id;
+INSERT INTO scenario_names (name, current, created_at) SELECT name, 1, created_at FROM scenarios;
+ALTER TABLE scenarios RENAME TO scenarios_v2;
+"""
+_CURRENT = (
+    "SELECT v.name, v.version, v.description, v.edits, v.norm, v.saved_at, n.created_at, "
+    "(SELECT COUNT(*) FROM scenario_versions w WHERE w.name = v.name) "
+    "FROM scenario_names n JOIN scenario_versions v ON v.name = n.name AND v.version = n.current "
+    "ORDER BY v.name"
+)
 
 
 def default_store_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -95,12 +145,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _script(conn: sqlite3.Connection, script: str) -> None:
+    for stmt in filter(str.strip, script.split(";")):
+        conn.execute(stmt)
+
+
+def _steps(conn: sqlite3.Connection, version: int, path: Path) -> None:
+    fresh = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'scenarios'").fetchone() is None
+    if version < 1 and fresh:
+        _script(conn, _V3)  # a new store starts at v3
+        return
+    if version < 1:
+        conn.execute(_V1)
+    if version < 2:
+        _script(conn, _V1_TO_V2)
+        logger.info("scenario store %s migrated from v1 to v2", path)
+    if version < 3:
+        _script(conn, _V3)
+        _script(conn, _V2_TO_V3)
+        logger.info("scenario store %s migrated from v2 to v3 (every row kept as version 1)", path)
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         msg = (
-            f"scenario store {path} has schema v{version}, newer than this spreiding "
-            f"(v{SCHEMA_VERSION}); upgrade spreiding"
+            f"de scenario-opslag {path} heeft schema v{version}, nieuwer dan deze spreiding "
+            f"(v{SCHEMA_VERSION}); werk spreiding bij (upgrade spreiding)"
         )
         raise StoreError(msg)
     if version == SCHEMA_VERSION:
@@ -108,23 +179,113 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])  # another process may have migrated
-        if version < 1:
-            conn.execute(_V1)
-            version = 1
-        if version < 2:
-            for stmt in filter(str.strip, _V1_TO_V2.split(";")):
-                conn.execute(stmt)
-            logger.info("scenario store %s migrated from v1 to v2", path)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version < SCHEMA_VERSION:
+            _steps(conn, version, path)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
 
 
+def _parse(name: str, description: object, edits: object, norm: object) -> Scenario:
+    """The scenario of one stored row; a ScenarioError with a Dutch reason when the row is damaged."""
+    try:
+        raw_edits = json.loads(edits) if isinstance(edits, str) else edits
+    except ValueError as exc:
+        msg = f"de wijzigingen zijn geen geldige JSON ({str(edits)[:40]!r})"
+        raise ScenarioError(msg) from exc
+    try:
+        raw_norm: Any = json.loads(norm) if isinstance(norm, str) else norm
+    except ValueError as exc:
+        msg = f"de norm is geen geldige JSON ({str(norm)[:40]!r})"
+        raise ScenarioError(msg) from exc
+    if not isinstance(raw_edits, list):
+        msg = f"de wijzigingen zijn geen lijst ({str(edits)[:40]!r})"
+        raise ScenarioError(msg)
+    parsed = []
+    for i, item in enumerate(raw_edits, start=1):
+        try:
+            parsed.append(Edit.from_dict(item))
+        except ScenarioError as exc:
+            msg = f"wijziging {i}: {exc}"
+            raise ScenarioError(msg) from exc
+    return Scenario(name, "" if description is None else str(description), tuple(parsed), raw_norm or None)
+
+
+def _reason(exc: ScenarioError) -> str:
+    return str(exc).splitlines()[0][:200]
+
+
+def _encode(scenario: Scenario) -> tuple[str, str, str | None]:
+    edits = json.dumps([e.to_dict() for e in scenario.edits], ensure_ascii=False)
+    norm = json.dumps(dict(scenario.norm), ensure_ascii=False) if scenario.norm else None
+    return scenario.description, edits, norm
+
+
+@dataclass(frozen=True)
+class DamagedRow:
+    """A stored version that cannot be read as a scenario.
+
+    Parameters
+    ----------
+    name
+        The scenario name of the row.
+    version
+        The version number.
+    reason
+        What is wrong, in Dutch.
+    """
+
+    name: str
+    version: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The current version of every stored scenario that loads, plus the damaged ones.
+
+    Parameters
+    ----------
+    scenarios
+        Name → scenario, sorted by name.
+    damaged
+        Current versions that cannot be read (skipped, reported by name).
+    """
+
+    scenarios: dict[str, Scenario]
+    damaged: tuple[DamagedRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save or restore did.
+
+    Parameters
+    ----------
+    name
+        The scenario name.
+    version
+        The version that holds the saved content (new, or an equal one reused).
+    became_current
+        Whether that version is now the current one under ``name``.
+    message
+        One Dutch line for the user.
+    previous
+        The version that was current before (``None`` for a new name).
+    """
+
+    name: str
+    version: int
+    became_current: bool
+    message: str
+    previous: int | None = None
+
+
 @dataclass(frozen=True)
 class ScenarioStore:
-    """Scenarios in one SQLite file (a connection per operation, safe across processes).
+    """Scenarios and all their versions in one SQLite file (a connection per operation, safe across processes).
 
     Parameters
     ----------
@@ -148,7 +309,7 @@ class ScenarioStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=_TIMEOUT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            msg = f"cannot open the scenario store {self.path} ({exc}); set {STORE_ENV} to a writable file"
+            msg = f"kan de scenario-opslag {self.path} niet openen ({exc}); zet {STORE_ENV} op een schrijfbaar bestand"
             raise StoreError(msg) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(_TIMEOUT_S * 1000)}")
@@ -156,10 +317,11 @@ class ScenarioStore:
             conn.execute("PRAGMA synchronous = FULL")
             _migrate(conn, self.path)
             yield conn
-        except sqlite3.IntegrityError:
-            raise  # a name conflict: the caller turns it into a clear message
         except sqlite3.DatabaseError as exc:
-            msg = f"scenario store {self.path} cannot be used ({exc}); check the file or set {STORE_ENV} to another one"
+            msg = (
+                f"de scenario-opslag {self.path} is niet te gebruiken ({exc}); "
+                f"controleer het bestand of zet {STORE_ENV} op een ander bestand"
+            )
             raise StoreError(msg) from exc
         finally:
             conn.close()
@@ -176,181 +338,259 @@ class ScenarioStore:
                 raise
             conn.execute("COMMIT")
 
-    def names(self) -> list[str]:
-        """Scenario names, sorted."""
+    # ----------------------------------------------------------------------- reading
+
+    def load_all(self) -> LoadResult:
+        """The current version of every scenario that loads, plus a report of the damaged ones."""
         with self._connect() as conn:
-            return [r[0] for r in conn.execute("SELECT name FROM scenarios ORDER BY name")]
+            rows = conn.execute(_CURRENT).fetchall()
+        good: dict[str, Scenario] = {}
+        damaged = []
+        for name, version, description, edits, norm, *_ in rows:
+            try:
+                good[name] = _parse(name, description, edits, norm)
+            except ScenarioError as exc:
+                damaged.append(DamagedRow(name, int(version), _reason(exc)))
+        for row in damaged:
+            logger.warning("scenario %r (versie %d) beschadigd, overgeslagen: %s", row.name, row.version, row.reason)
+        return LoadResult(good, tuple(damaged))
+
+    def names(self) -> list[str]:
+        """Names of the stored scenarios that load, sorted (damaged ones: :meth:`load_all`)."""
+        return list(self.load_all().scenarios)
 
     def list(self) -> pd.DataFrame:
-        """All scenarios: ``name, description, n_edits, created_at, updated_at``."""
+        """Every current scenario, damaged ones included and marked.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``name, description, n_edits, version, n_versions, created_at,
+            updated_at, damaged``: ``damaged`` is the Dutch reason, empty for
+            a scenario that loads (``n_edits`` is then missing).
+        """
         with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT name, description, edits, created_at, updated_at FROM scenarios ORDER BY name"
-            ).fetchall()
-        return pd.DataFrame(
-            {
-                "name": [r[0] for r in rows],
-                "description": [r[1] for r in rows],
-                "n_edits": [len(json.loads(r[2])) for r in rows],
-                "created_at": [r[3] for r in rows],
-                "updated_at": [r[4] for r in rows],
-            }
-        )
+            rows = conn.execute(_CURRENT).fetchall()
+        records = []
+        for name, version, description, edits, norm, saved_at, created_at, n_versions in rows:
+            try:
+                scen: Scenario | None = _parse(name, description, edits, norm)
+                reason = ""
+            except ScenarioError as exc:
+                scen, reason = None, _reason(exc)
+            records.append(
+                {
+                    "name": name,
+                    "description": "" if description is None else str(description),
+                    "n_edits": len(scen.edits) if scen is not None else pd.NA,
+                    "version": int(version),
+                    "n_versions": int(n_versions),
+                    "created_at": created_at,
+                    "updated_at": saved_at,
+                    "damaged": reason,
+                }
+            )
+        columns = ["name", "description", "n_edits", "version", "n_versions", "created_at", "updated_at", "damaged"]
+        table = pd.DataFrame(records, columns=columns)
+        return table.astype({"n_edits": "Int64"})
 
     def exists(self, name: str) -> bool:
-        """Whether a scenario with ``name`` is stored."""
+        """Whether ``name`` has a current version (damaged or not)."""
         with self._connect() as conn:
-            return conn.execute("SELECT 1 FROM scenarios WHERE name = ?", (name,)).fetchone() is not None
+            return self._current(conn, name.strip()) is not None
 
-    def create(self, scenario: Scenario) -> None:
-        """Save a new scenario; a StoreError when the name is taken."""
-        now = _now()
-        edits = json.dumps([e.to_dict() for e in scenario.edits])
-        norm = json.dumps(dict(scenario.norm)) if scenario.norm else None
-        try:
-            with self._write() as conn:
-                conn.execute(
-                    "INSERT INTO scenarios (name, description, edits, created_at, updated_at, norm) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (scenario.name, scenario.description, edits, now, now, norm),
-                )
-        except sqlite3.IntegrityError as exc:
-            msg = f"a scenario named {scenario.name!r} exists in {self.path}; choose another name or update it"
-            raise StoreError(msg) from exc
+    def load(self, name: str, version: int | None = None) -> Scenario:
+        """The current (or the given) version of scenario ``name``.
 
-    def update(self, scenario: Scenario) -> None:
-        """Replace the stored scenario of the same name; a StoreError when it does not exist."""
-        edits = json.dumps([e.to_dict() for e in scenario.edits])
-        norm = json.dumps(dict(scenario.norm)) if scenario.norm else None
-        with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE scenarios SET description = ?, edits = ?, norm = ?, updated_at = ? WHERE name = ?",
-                (scenario.description, edits, norm, _now(), scenario.name),
-            )
-            if cur.rowcount == 0:
-                msg = f"no scenario named {scenario.name!r} in {self.path}; create it first (names: {self._hint(conn)})"
-                raise StoreError(msg)
-
-    def save(self, scenario: Scenario) -> None:
-        """Create or update."""
-        if self.exists(scenario.name):
-            self.update(scenario)
-        else:
-            self.create(scenario)
-
-    def load(self, name: str) -> Scenario:
-        """Return the stored scenario ``name``; a StoreError naming the stored ones when absent."""
+        Raises
+        ------
+        StoreError
+            No such scenario or version (the message names the stored ones).
+        ScenarioError
+            The row is damaged; the message says what and how to recover.
+        """
+        name = name.strip()
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT name, description, edits, norm FROM scenarios WHERE name = ?", (name,)
-            ).fetchone()
+            number = self._current(conn, name) if version is None else int(version)
+            row = None
+            if number is not None:
+                row = conn.execute(
+                    "SELECT description, edits, norm FROM scenario_versions WHERE name = ? AND version = ?",
+                    (name, number),
+                ).fetchone()
             if row is None:
-                msg = f"no scenario named {name!r} in {self.path}; stored: {self._hint(conn)}"
+                what = f"geen scenario {name!r}" if version is None else f"geen versie {version} van {name!r}"
+                msg = f"{what} in {self.path}; bewaard: {self._hint(conn)}"
                 raise StoreError(msg)
         try:
-            edits = tuple(Edit.from_dict(e) for e in json.loads(row[2]))
-        except (ValueError, ScenarioError) as exc:
-            msg = f"scenario {name!r} in {self.path} is damaged ({exc}); delete it and import it again"
-            raise StoreError(msg) from exc
-        return Scenario(row[0], row[1], edits, json.loads(row[3]) if row[3] else None)
+            return _parse(name, *row)
+        except ScenarioError as exc:
+            msg = (
+                f"scenario {name!r} (versie {number}) in {self.path} is beschadigd: {_reason(exc)}; "
+                f"zet een eerdere versie terug (`spreiding scenario history {name!r}`) of verwijder het"
+            )
+            raise ScenarioError(msg) from exc
 
-    def delete(self, name: str) -> None:
-        """Delete scenario ``name``; a StoreError when absent."""
-        with self._write() as conn:
-            if conn.execute("DELETE FROM scenarios WHERE name = ?", (name,)).rowcount == 0:
-                msg = f"no scenario named {name!r} in {self.path}; stored: {self._hint(conn)}"
+    def history(self, name: str) -> pd.DataFrame:
+        """Every stored version of ``name`` (also after :meth:`delete`), oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``version, saved_at, current, n_edits, description, damaged``
+            (``damaged``: Dutch reason, empty when the version loads).
+
+        Raises
+        ------
+        StoreError
+            No version of ``name`` was ever stored.
+        """
+        name = name.strip()
+        with self._connect() as conn:
+            current = self._current(conn, name)
+            rows = conn.execute(
+                "SELECT version, saved_at, description, edits, norm FROM scenario_versions "
+                "WHERE name = ? ORDER BY version",
+                (name,),
+            ).fetchall()
+            if not rows:
+                msg = f"geen scenario {name!r} in {self.path}; bewaard: {self._hint(conn)}"
                 raise StoreError(msg)
+        records = []
+        for version, saved_at, description, edits, norm in rows:
+            try:
+                n_edits: object = len(_parse(name, description, edits, norm).edits)
+                reason = ""
+            except ScenarioError as exc:
+                n_edits, reason = pd.NA, _reason(exc)
+            records.append((int(version), saved_at, version == current, n_edits, str(description or ""), reason))
+        columns = ["version", "saved_at", "current", "n_edits", "description", "damaged"]
+        return pd.DataFrame.from_records(records, columns=columns).astype({"n_edits": "Int64", "current": bool})
+
+    # ----------------------------------------------------------------------- writing
+
+    def save(self, scenario: Scenario, *, replace: bool = False) -> SaveResult:
+        """Store ``scenario`` as a version; no save ever deletes one.
+
+        Parameters
+        ----------
+        scenario
+            The scenario (its name is the key).
+        replace
+            Make the saved version current even when ``name`` already has a
+            current version. Without it a save under an existing name is kept
+            as a version that is *not* current (``became_current=False``).
+
+        Returns
+        -------
+        SaveResult
+            The version, whether it is current, and a Dutch message. Content
+            equal to a stored version of ``name`` reuses that version.
+        """
+        description, edits, norm = _encode(scenario)
+        name = scenario.name
+        with self._write() as conn:
+            current = self._current(conn, name)
+            same = conn.execute(
+                "SELECT version FROM scenario_versions WHERE name = ? AND description = ? AND edits = ? "
+                "AND norm IS ? ORDER BY version DESC LIMIT 1",
+                (name, description, edits, norm),
+            ).fetchone()
+            if same is not None:
+                version = int(same[0])
+            else:
+                version = self._next_version(conn, name)
+                conn.execute(
+                    "INSERT INTO scenario_versions (name, version, description, edits, norm, saved_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (name, version, description, edits, norm, _now()),
+                )
+            make_current = current is None or replace or current == version
+            if make_current:
+                self._set_current(conn, name, version)
+        return _save_result(name, version, current, became_current=make_current, reused=same is not None)
+
+    def restore(self, name: str, version: int) -> SaveResult:
+        """Make stored ``version`` of ``name`` current again (also after :meth:`delete`).
+
+        Raises
+        ------
+        StoreError
+            No such version (the message lists the versions).
+        ScenarioError
+            The version is damaged (it is not made current).
+        """
+        name = name.strip()
+        self.load(name, version)  # raises for a missing or damaged version
+        with self._write() as conn:
+            previous = self._current(conn, name)
+            self._set_current(conn, name, int(version))
+        text = f"versie {version} van {name!r} is weer actief"
+        if previous is not None and previous != version:
+            text += f" (versie {previous} blijft bewaard)"
+        return SaveResult(name, int(version), True, text, previous)
+
+    def delete(self, name: str) -> int:
+        """Hide scenario ``name``; its versions stay and :meth:`restore` brings one back.
+
+        Returns
+        -------
+        int
+            The version that was current (to restore it).
+
+        Raises
+        ------
+        StoreError
+            No current scenario ``name``.
+        """
+        name = name.strip()
+        with self._write() as conn:
+            current = self._current(conn, name)
+            if current is None:
+                msg = f"geen scenario {name!r} in {self.path}; bewaard: {self._hint(conn)}"
+                raise StoreError(msg)
+            conn.execute("UPDATE scenario_names SET current = NULL, deleted_at = ? WHERE name = ?", (_now(), name))
+        return current
+
+    # ----------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _current(conn: sqlite3.Connection, name: str) -> int | None:
+        row = conn.execute("SELECT current FROM scenario_names WHERE name = ?", (name,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    @staticmethod
+    def _next_version(conn: sqlite3.Connection, name: str) -> int:
+        row = conn.execute("SELECT MAX(version) FROM scenario_versions WHERE name = ?", (name,)).fetchone()
+        return int(row[0] or 0) + 1
+
+    @staticmethod
+    def _set_current(conn: sqlite3.Connection, name: str, version: int) -> None:
+        conn.execute(
+            "INSERT INTO scenario_names (name, current, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET current = excluded.current, deleted_at = NULL",
+            (name, version, _now()),
+        )
 
     @staticmethod
     def _hint(conn: sqlite3.Connection) -> str:
-        names = [r[0] for r in conn.execute("SELECT name FROM scenarios ORDER BY name LIMIT 8")]
-        return ", ".join(repr(n) for n in names) or "none (run `spreiding scenario examples` or create one)"
+        query = "SELECT name FROM scenario_names WHERE current IS NOT NULL ORDER BY name LIMIT 8"
+        names = [r[0] for r in conn.execute(query)]
+        shown = ", ".join(repr(n if len(n) <= 40 else n[:39] + "…") for n in names)
+        return shown or "geen (maak er een met `spreiding scenario create` of `spreiding scenario examples`)"
 
 
-# --------------------------------------------------------------------------- exchange formats
-
-
-def scenario_to_geojson(scenario: Scenario) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection: one feature per edit (WGS84 points for open/move)."""
-    features = []
-    for order, edit in enumerate(scenario.edits):
-        props = {k: v for k, v in edit.to_dict().items() if k not in ("x", "y")}
-        props["order"] = order
-        geometry = None
-        if edit.has_location:
-            lon, lat = _TO_WGS84.transform(edit.x, edit.y)
-            geometry = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
-        features.append({"type": "Feature", "geometry": geometry, "properties": props})
-    return {
-        "type": "FeatureCollection",
-        "name": scenario.name,
-        "description": scenario.description,
-        "norm": dict(scenario.norm) if scenario.norm else None,
-        "features": features,
-    }
-
-
-def scenario_from_geojson(data: dict[str, Any], *, name: str | None = None) -> Scenario:
-    """Build a scenario from :func:`scenario_to_geojson` output (or a hand-written FeatureCollection)."""
-    if data.get("type") != "FeatureCollection":
-        msg = "GeoJSON scenario must be a FeatureCollection with one feature per edit"
-        raise ScenarioError(msg)
-    feats = sorted(data.get("features") or [], key=lambda f: (f.get("properties") or {}).get("order", 0))
-    edits = []
-    for i, feat in enumerate(feats):  # a handful of edits
-        props = {k: v for k, v in (feat.get("properties") or {}).items() if k != "order"}
-        geom = feat.get("geometry")
-        if geom:
-            if geom.get("type") != "Point":
-                msg = f"edit {i + 1} ({props.get('id')}) has a {geom.get('type')} geometry; give a Point (lon, lat)"
-                raise ScenarioError(msg)
-            lon, lat = geom["coordinates"][:2]
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                msg = f"edit {i + 1} ({props.get('id')}) has coordinates {lon}, {lat}; GeoJSON needs WGS84 lon, lat"
-                raise ScenarioError(msg)
-            props["x"], props["y"] = _TO_RD.transform(lon, lat)
-        edits.append(Edit.from_dict(props))
-    title = name or data.get("name")
-    if not title:
-        msg = "GeoJSON scenario has no 'name'; add one at the top level or pass a name"
-        raise ScenarioError(msg)
-    return Scenario(str(title), str(data.get("description") or ""), tuple(edits), data.get("norm") or None)
-
-
-def write_scenario_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
-    """Write a scenario as ``.geojson`` or ``.json`` (by extension)."""
-    out = Path(path)
-    suffix = out.suffix.lower()
-    if suffix == ".geojson":
-        data = scenario_to_geojson(scenario)
-    elif suffix == ".json":
-        data = scenario.to_dict()
+def _save_result(name: str, version: int, previous: int | None, *, became_current: bool, reused: bool) -> SaveResult:
+    if became_current and previous == version:
+        text = f"{name!r} is ongewijzigd (versie {version} is al actief)"
+    elif became_current and previous is None:
+        text = f"opgeslagen: {name!r} (versie {version})"
+    elif became_current:
+        text = f"opgeslagen: {name!r} versie {version} is nu actief; versie {previous} blijft bewaard"
     else:
-        msg = f"cannot write scenario file {out.name}: use a .geojson or .json file name"
-        raise ScenarioError(msg)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(out)  # atomic on one file system
-    return out
-
-
-def read_scenario_file(path: str | os.PathLike[str], *, name: str | None = None) -> Scenario:
-    """Read a scenario from ``.geojson`` or ``.json`` (a FeatureCollection is read as GeoJSON)."""
-    p = Path(path)
-    if not p.is_file():
-        msg = f"scenario file {p} not found; give the path of a .geojson or .json file"
-        raise ScenarioError(msg)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        msg = f"scenario file {p.name} is not valid JSON ({exc}); export it again with `spreiding scenario export`"
-        raise ScenarioError(msg) from exc
-    if not isinstance(data, dict):
-        msg = f"scenario file {p.name} must hold one JSON object"
-        raise ScenarioError(msg)
-    if data.get("type") == "FeatureCollection":
-        return scenario_from_geojson(data, name=name)
-    if name:
-        data = {**data, "name": name}
-    return Scenario.from_dict(data)
+        kept = "stond al bewaard" if reused else "is bewaard"
+        text = (
+            f"er bestaat al een scenario {name!r} (versie {previous} is actief); uw invoer {kept} als versie "
+            f"{version}, maar is niet actief: kies vervangen om hem actief te maken, of geef een andere naam"
+        )
+    return SaveResult(name, version, became_current, text, previous)

@@ -2,18 +2,27 @@
 
 Registered by :func:`spreiding.cli.main.build_parser` through :func:`register`.
 Scenarios live in the store (:mod:`spreiding.analysis.store`; ``$SPREIDING_STORE``).
+
+Saving under a name that already has a current version (``create``,
+``import``, ``examples``, ``optimize --save-as``) without ``--replace`` keeps
+what was given as a new, not-current version and exits with status 2 and one
+line naming ``--replace`` and ``scenario restore``: nothing typed is lost and
+nothing is overwritten without asking. ``scenario history NAME`` lists the
+versions; ``scenario restore NAME VERSION`` makes one current again.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 from typing import Any
 
 import pandas as pd
 
 from spreiding.analysis.scenario import Edit, Scenario, describe_edits, library_examples, open_site
-from spreiding.analysis.store import ScenarioStore, read_scenario_file, write_scenario_file
+from spreiding.analysis.scenario_io import lonlat_to_rd
+from spreiding.analysis.store import SaveResult, ScenarioStore, read_scenario_file, write_scenario_file
 from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
@@ -23,34 +32,31 @@ from spreiding.cli._common import (
     write_table,
 )
 from spreiding.data.sources import OSM_CREDIT
-from spreiding.errors import ScenarioError
+from spreiding.errors import ScenarioError, StoreError
 
 __all__ = ["register"]
 
 logger = logging.getLogger(__name__)
 
+_SHOW_CHARS = 60  # names and descriptions longer than this are cut in tables
+
 
 def _parts(text: str, n_min: int, n_max: int, form: str) -> list[str]:
     parts = [p.strip() for p in text.split(";")]
     if not n_min <= len(parts) <= n_max:
-        msg = f"cannot read {text!r}; write it as {form!r}"
+        msg = f"kan {text!r} niet lezen; schrijf het als {form!r}"
         raise ScenarioError(msg)
     return parts
 
 
-def _lonlat(lon: str, lat: str, text: str) -> tuple[float, float]:
+def _lonlat(lon: str, lat: str, option: str, text: str) -> tuple[float, float]:
+    what = f"{option} {text!r}"
     try:
-        lo, la = float(lon), float(lat)
+        lo, la = float(lon.replace(",", ".")), float(lat.replace(",", "."))
     except ValueError as exc:
-        msg = f"{text!r}: lon/lat must be numbers in WGS84 (e.g. 6.56;52.99)"
+        msg = f"{what}: lon en lat moeten getallen zijn in WGS84 (bv. 6.56;52.99)"
         raise ScenarioError(msg) from exc
-    if not (3.0 <= lo <= 7.5 and 50.5 <= la <= 54.0):
-        msg = f"{text!r}: {lo}, {la} is not in the Netherlands; give lon;lat in WGS84 (lon first, e.g. 6.56;52.99)"
-        raise ScenarioError(msg)
-    from pyproj import Transformer
-
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True).transform(lo, la)
-    return float(x), float(y)
+    return lonlat_to_rd(lo, la, what=what)
 
 
 def edits_from_args(args: argparse.Namespace) -> list[Edit]:
@@ -59,11 +65,11 @@ def edits_from_args(args: argparse.Namespace) -> list[Edit]:
     edits += [Edit("reopen", i) for i in args.reopen or []]
     for text in args.open or []:
         p = _parts(text, 4, 5, "name;kind;lon;lat[;host]")
-        x, y = _lonlat(p[2], p[3], text)
+        x, y = _lonlat(p[2], p[3], "--open", text)
         edits.append(open_site(p[0], p[1], x, y, host_building=p[4] if len(p) > 4 and p[4] else None))
     for text in args.move or []:
         p = _parts(text, 3, 3, "ID;lon;lat")
-        x, y = _lonlat(p[1], p[2], text)
+        x, y = _lonlat(p[1], p[2], "--move", text)
         edits.append(Edit("move", p[0], x=x, y=y))
     for text in args.retype or []:
         p = _parts(text, 2, 3, "ID;kind[;host]")
@@ -75,28 +81,79 @@ def _store(args: argparse.Namespace) -> ScenarioStore:
     return ScenarioStore.open(getattr(args, "store", None))
 
 
+def _short(text: str, n: int = _SHOW_CHARS) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _kept_text(result: SaveResult) -> str:
+    """Dutch: the name exists, the input is kept as a not-current version; how to make it current."""
+    restore = f"spreiding scenario restore {shlex.quote(result.name)} {result.version}"
+    return (
+        f"er bestaat al een scenario {_short(result.name)!r} (versie {result.previous} is actief); "
+        f"uw invoer is bewaard als versie {result.version}, niet actief: geef --replace om te vervangen, "
+        f"zet hem actief met `{restore}`, of kies een andere naam"
+    )
+
+
+def _save(store: ScenarioStore, scen: Scenario, *, replace: bool) -> SaveResult:
+    """Save through the store; a kept-but-not-current version is a StoreError (exit 2)."""
+    result = store.save(scen, replace=replace)
+    if not result.became_current:
+        raise StoreError(_kept_text(result))
+    print(result.message)
+    return result
+
+
 def _cmd_create(args: argparse.Namespace) -> int:
     if args.from_file:
         scen = read_scenario_file(args.from_file, name=args.name)
     else:
         edits = edits_from_args(args)
         if not edits:
-            msg = "no edits given; use --close, --reopen, --open, --move, --retype or --from-file"
+            msg = "geen wijzigingen gegeven; gebruik --close, --reopen, --open, --move, --retype of --from-file"
             raise ScenarioError(msg)
         scen = Scenario(args.name, args.description or "", tuple(edits))
     store = _store(args)
-    store.update(scen) if args.replace and store.exists(scen.name) else store.create(scen)
-    print(f"opgeslagen: {scen.name} ({len(scen.edits)} wijziging(en)) in {store.path}")
+    _save(store, scen, replace=args.replace)
+    print(f"{len(scen.edits)} wijziging(en) in {store.path}")
     return 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
     table = _store(args).list()
-    if table.empty:
-        print("geen scenario's opgeslagen (maak er een met `spreiding scenario create` of `scenario examples`)")
+    bad = table.loc[table["damaged"] != ""]
+    for name, version, reason in zip(bad["name"], bad["version"], bad["damaged"], strict=True):
+        logger.warning("scenario %r (versie %d) is beschadigd en overgeslagen: %s", _short(name), version, reason)
+    good = table.loc[table["damaged"] == ""].drop(columns="damaged")
+    if good.empty:
+        none = "geen bruikbare scenario's" if len(bad) else "geen scenario's opgeslagen"
+        print(f"{none} (maak er een met `spreiding scenario create` of `scenario examples`)")
         return 0
-    table["description"] = table["description"].astype("string").str.slice(0, 60)
-    print(table.to_string(index=False))
+    good["name"] = good["name"].map(_short)
+    good["description"] = good["description"].map(_short)
+    print(good.to_string(index=False))
+    return 0
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    table = _store(args).history(args.name)
+    view = pd.DataFrame(
+        {
+            "versie": table["version"],
+            "opgeslagen": table["saved_at"],
+            "actief": table["current"].map({True: "ja", False: ""}),
+            "wijzigingen": table["n_edits"],
+            "beschrijving": table["description"].map(_short),
+            "beschadigd": table["damaged"],
+        }
+    )
+    print(f"{_short(args.name)}:")
+    print(view.to_string(index=False))
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    print(_store(args).restore(args.name, args.version).message)
     return 0
 
 
@@ -182,15 +239,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     scen = read_scenario_file(args.file, name=args.name)
-    store = _store(args)
-    store.update(scen) if args.replace and store.exists(scen.name) else store.create(scen)
-    print(f"geïmporteerd: {scen.name} ({len(scen.edits)} wijziging(en))")
+    _save(_store(args), scen, replace=args.replace)
+    print(f"geïmporteerd: {_short(scen.name)} ({len(scen.edits)} wijziging(en))")
     return 0
 
 
 def _cmd_delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.name)
-    print(f"verwijderd: {args.name}")
+    version = _store(args).delete(args.name)
+    again = f"spreiding scenario restore {shlex.quote(args.name.strip())} {version}"
+    print(f"verwijderd: {_short(args.name.strip())} (alle versies blijven bewaard; terugzetten met `{again}`)")
     return 0
 
 
@@ -199,9 +256,22 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
     facilities = load_facilities(args.facilities, data_dir=args.data_dir)
     store = _store(args)
+    kept = []
     for scen in library_examples(facilities):
-        store.save(scen)
-        print(f"opgeslagen: {scen.name}")
+        result = store.save(scen, replace=args.replace)
+        if result.became_current:
+            print(result.message)
+        else:
+            kept.append(result)
+    if len(kept) == 1:
+        raise StoreError(_kept_text(kept[0]))
+    if kept:
+        names = ", ".join(f"{r.name!r} (versie {r.version})" for r in kept)
+        msg = (
+            f"{len(kept)} voorbeelden bestaan al met andere inhoud en zijn bewaard als niet-actieve versie: "
+            f"{names}; geef --replace om ze te vervangen of zet er een actief met `spreiding scenario restore`"
+        )
+        raise StoreError(msg)
     return 0
 
 
@@ -244,8 +314,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         print(f"geschreven: {write_table(advice.sites, args.out, layer='locaties', args=args)}")
     if args.save_as:
         scen = advice.to_scenario(args.save_as)
-        _store(args).save(scen)
-        print(f"opgeslagen als scenario: {scen.name}")
+        _save(_store(args), scen, replace=args.replace)
     return 0
 
 
@@ -256,6 +325,9 @@ def _age_weight(text: str) -> tuple[str, float]:
     except ValueError as exc:
         msg = f"cannot read age weight {text!r}; write it as band=factor, e.g. pop_0_14=2"
         raise ScenarioError(msg) from exc
+
+
+_REPLACE_HELP = "make this the current version of an existing name (the old versions stay)"
 
 
 def _edit_options(p: argparse.ArgumentParser) -> None:
@@ -269,18 +341,25 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``scenario`` and ``optimize`` to the ``spreiding`` command."""
     sc = subparsers.add_parser("scenario", help="what-if scenarios (close, open, move, retype)")
-    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the data folder)")
+    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the user data folder)")
     ssub = sc.add_subparsers(dest="scenario_command", required=True)
 
     cr = ssub.add_parser("create", help="create a scenario")
     cr.add_argument("name")
     cr.add_argument("--description", default="")
     cr.add_argument("--from-file", help="read the scenario from .geojson or .json")
-    cr.add_argument("--replace", action="store_true", help="overwrite a scenario with the same name")
+    cr.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     _edit_options(cr)
     cr.set_defaults(func=_cmd_create)
 
-    ssub.add_parser("list", help="stored scenarios").set_defaults(func=_cmd_list)
+    ssub.add_parser("list", help="stored scenarios (damaged ones as warnings)").set_defaults(func=_cmd_list)
+    hi = ssub.add_parser("history", help="every stored version of a scenario")
+    hi.add_argument("name")
+    hi.set_defaults(func=_cmd_history)
+    rs = ssub.add_parser("restore", help="make an earlier version current again (also after delete)")
+    rs.add_argument("name")
+    rs.add_argument("version", type=int)
+    rs.set_defaults(func=_cmd_restore)
     sh = ssub.add_parser("show", help="a scenario's edits")
     sh.add_argument("name")
     sh.set_defaults(func=_cmd_show)
@@ -310,16 +389,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     im = ssub.add_parser("import", help="read a scenario from .geojson or .json")
     im.add_argument("file")
     im.add_argument("--name", help="store it under this name")
-    im.add_argument("--replace", action="store_true")
+    im.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     im.set_defaults(func=_cmd_import)
 
-    de = ssub.add_parser("delete", help="delete a scenario")
+    de = ssub.add_parser("delete", help="hide a scenario (its versions stay; see restore)")
     de.add_argument("name")
     de.set_defaults(func=_cmd_delete)
 
     eg = ssub.add_parser("examples", help="store the library list's closed and planned rows as scenarios")
     eg.add_argument("--data-dir")
     eg.add_argument("--facilities", help="service points file (default: the library list)")
+    eg.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     eg.set_defaults(func=_cmd_examples)
 
     op = subparsers.add_parser("optimize", help="suggest sites (MCLP, LSCP, p-median)")
@@ -337,6 +417,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")
     op.add_argument("--force", action="store_true", help="overwrite an existing output file")
     op.add_argument("--save-as", help="store the advice as a scenario with this name")
+    op.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     op.add_argument("--store", help="scenario store file")
     add_norm_arguments(op)
     add_data_arguments(op)

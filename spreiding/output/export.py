@@ -14,6 +14,7 @@ sheet with provenance and the OpenStreetMap credit, user text never a formula.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import unicodedata
@@ -60,16 +61,14 @@ def slugify(text: str) -> str:
     """Return ``text`` as a lower-case ASCII file-name part (``"Aa en Hunze"`` → ``"aa-en-hunze"``).
 
     Accents are stripped, every run of other characters becomes one ``-``.
-    An empty result raises :class:`~spreiding.errors.ConfigError`.
+    A text without ASCII letters or digits (``"图书馆"``, ``"!!!"``) becomes
+    ``scenario-`` plus a short stable hash of the text, so any name works.
     """
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if not slug:
-        msg = (
-            f"van {text!r} is geen bestandsnaam te maken: er staan geen letters of cijfers in; "
-            "geef een naam met letters of cijfers"
-        )
-        raise ConfigError(msg)
+        digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:6]
+        return f"scenario-{digest}"
     return slug
 
 
