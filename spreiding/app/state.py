@@ -134,6 +134,8 @@ def workspace() -> Workspace:
             ws.load_stored()
     ws = ss["workspace"]
     assert isinstance(ws, Workspace)
+    for line in ws.damaged:  # damaged stored rows are reported by name and skipped; the rest loads
+        st.warning(f"Opgeslagen scenario overgeslagen (beschadigd): {line}", icon="⚠️")
     return ws
 
 

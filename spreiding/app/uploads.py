@@ -16,13 +16,14 @@ from spreiding.errors import (
     MissingColumnsError,
     OutsideRegionError,
     SpreidingError,
+    SwappedCoordinatesError,
 )
 
 __all__ = ["MAX_UPLOAD_MB", "SUFFIXES", "read_upload", "upload_error_nl"]
 
 MAX_UPLOAD_MB = 20
 """Largest upload (also passed to Streamlit as ``--server.maxUploadSize``)."""
-SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg")
 
 
 def read_upload(name: str, data: bytes, province: gpd.GeoDataFrame) -> tuple[str, gpd.GeoDataFrame]:
@@ -52,13 +53,13 @@ def read_upload(name: str, data: bytes, province: gpd.GeoDataFrame) -> tuple[str
         raise InvalidDataError(msg)
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        msg = f"bestand {name}: onbekend type {suffix!r}; gebruik CSV, GeoJSON of GeoPackage"
+        msg = f"bestand {name}: onbekend type {suffix!r}; gebruik CSV, Excel (.xlsx), GeoJSON of GeoPackage"
         raise InvalidDataError(msg)
     digest = hashlib.sha256(data).hexdigest()[:16]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
-        return digest, load_facilities(path, study_area=study_area(province))
+        return digest, load_facilities(path, study_area=study_area(province), display_name=name)
 
 
 def upload_error_nl(exc: SpreidingError) -> str:
@@ -70,7 +71,7 @@ def upload_error_nl(exc: SpreidingError) -> str:
             "(vestiging / kleine_vestiging / servicepunt) en **status** (open / closed / planned / cancelled), "
             "plus de ligging: **lon/lat** (WGS84-graden) of **x/y** (RD New-meters)."
         )
-    elif isinstance(exc, OutsideRegionError) and "swapped" in detail:
+    elif isinstance(exc, SwappedCoordinatesError):
         text = "De kolommen lat en lon lijken verwisseld. Wissel de twee kolommen om en upload opnieuw."
     elif isinstance(exc, OutsideRegionError):
         text = (

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -32,7 +33,7 @@ from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
-from spreiding.analysis.store import ScenarioStore
+from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.app import uploads
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
@@ -354,22 +355,34 @@ class Workspace:
         store = self._store()
         return store.names() if store is not None else []
 
-    def save_as(self, name: str) -> bool:
-        """Keep the active scenario under ``name`` (active) and in the store; ``False`` when no store opens."""
+    def save_as(self, name: str, *, replace_current: bool = False) -> SaveResult | None:
+        """Keep the active scenario under ``name`` (active) and save it as a version in the store.
+
+        Returns the store's :class:`~spreiding.analysis.store.SaveResult` (its Dutch ``message`` says whether
+        the version became current: under an existing name only with ``replace_current``), or ``None`` when no
+        store opens — the scenario then lives in this session only and the page offers it as a download.
+        """
         name = name.strip()
         if not name or name == BASE_SCENARIO:
             msg = f"geef het scenario een naam anders dan '{BASE_SCENARIO}'"
             raise ScenarioError(msg)
-        return self.keep(replace(self.scenario(), name=name))
+        return self.keep(replace(self.scenario(), name=name), replace_current=replace_current)
 
-    def keep(self, scenario: Scenario) -> bool:
-        """Add ``scenario`` to the session (active) and save it in the store; ``False`` when no store opens."""
+    def keep(self, scenario: Scenario, *, replace_current: bool = False) -> SaveResult | None:
+        """Add ``scenario`` to the session (active) and save it as a version; ``None`` when no store opens."""
         self.put(scenario)
         store = self._store()
         if store is None:
-            return False
-        store.save(scenario)
-        return True
+            return None
+        try:
+            return store.save(scenario, replace=replace_current)
+        except SpreidingError as exc:  # a failed save is said, never silent: the page offers a download
+            logger.warning("could not save scenario %r: %s", scenario.name, exc)
+            return None
+
+    def scenario_file(self, name: str | None = None) -> bytes:
+        """The scenario as JSON bytes (a download that keeps the work when the store cannot be used)."""
+        return json.dumps(self.scenario(name).to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
 
     def delete_stored(self, name: str) -> None:
         """Delete a scenario from the store and from the session."""
@@ -388,14 +401,21 @@ class Workspace:
         skipped: list[str] = []
         if store is None:
             return skipped
-        for name in store.names():
+        loaded = store.load_all()
+        self._damaged = tuple(f"{d.name}: {d.reason}" for d in loaded.damaged)
+        for name, scenario in loaded.scenarios.items():
             if name in self._scenarios:
                 continue
             try:
-                self.put(store.load(name), activate=False)
+                self.put(scenario, activate=False)
             except ScenarioError:
                 skipped.append(name)
         return skipped
+
+    @property
+    def damaged(self) -> tuple[str, ...]:
+        """Stored scenarios that could not be read (name and reason), reported and skipped."""
+        return getattr(self, "_damaged", ())
 
     # ------------------------------------------------------------------ uploads
 

@@ -51,7 +51,9 @@ def _upload(ws: Workspace) -> None:
     ss = st.session_state
     st.subheader("Eigen voorzieningenbestand")
     st.markdown(_UPLOAD_HELP)
-    upload = st.file_uploader("Voorzieningenbestand", type=["csv", "geojson", "gpkg"], key="data_upload")
+    upload = st.file_uploader(
+        "Voorzieningenbestand", type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"], key="data_upload"
+    )
     if upload is not None:
         try:
             digest, checked = ws.add_upload(upload.name, upload.getvalue())

@@ -91,16 +91,39 @@ def _scenario_edits(ws: Workspace) -> None:
         return
     st.markdown("**Wijzigingen in dit scenario**")
     for line in ws.describe():
-        st.markdown(f"- {line}")
+        st.text(f"• {line}")  # user text (names, ids) as text, never as Markdown
     u1, u2 = st.columns(2)
     if u1.button("Laatste ongedaan maken", key="btn_undo"):
         ws.undo()
         st.rerun()
     new_name = u2.text_input("Naam", value=scen.name, key="rename")
+    replace_current = u2.checkbox(
+        "Een bestaand scenario met deze naam vervangen (de oude versie blijft terug te halen)", key="save_replace"
+    )
     if u2.button("Bewaar onder deze naam", key="btn_save") and new_name.strip() and new_name != BASE_SCENARIO:
         with user_errors():
-            ws.save_as(new_name)
-        st.rerun()
+            st.session_state["save_result"] = (new_name, ws.save_as(new_name, replace_current=replace_current))
+    _save_feedback(ws)
+
+
+def _save_feedback(ws: Workspace) -> None:
+    """Say what the last save did; when the store failed, offer the scenario as a file so nothing is lost."""
+    last = st.session_state.get("save_result")
+    if last is None:
+        return
+    name, result = last
+    if result is None:
+        st.error(
+            "Opslaan in de scenario-opslag is mislukt (de opslag is niet te openen of niet schrijfbaar). "
+            "Het scenario staat alleen in deze sessie: download het hieronder om het te bewaren."
+        )
+        st.download_button(
+            "Scenario downloaden (JSON)", ws.scenario_file(name), file_name="scenario.json", key="save_download"
+        )
+    elif result.became_current:
+        st.success(result.message)
+    else:
+        st.warning(result.message)
 
 
 def _figures(ws: Workspace, settings: Settings) -> None:

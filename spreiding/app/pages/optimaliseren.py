@@ -75,8 +75,14 @@ def _show(ws: Workspace, advice: Any) -> None:
     if st.button("Opslaan als scenario", key="opt_save"):
         with user_errors():
             scen = advice.to_scenario(name.strip() or "Advies")
-            stored = ws.keep(scen)
-            st.success(f"Scenario '{scen.name}' bewaard" + (" (ook in de scenario-opslag)." if stored else "."))
+            result = ws.keep(scen)
+            if result is None:
+                st.error("Opslaan in de scenario-opslag is mislukt; het advies staat alleen in deze sessie.")
+                st.download_button("Advies downloaden (JSON)", ws.scenario_file(scen.name), file_name="advies.json")
+            elif result.became_current:
+                st.success(result.message)
+            else:
+                st.warning(result.message)
 
 
 def render(ws: Workspace, settings: Settings) -> None:
