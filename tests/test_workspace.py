@@ -28,6 +28,7 @@ from spreiding.app.workspace import BASE_SCENARIO, Settings, StudyKey, Workspace
 from spreiding.data.region import Region
 from spreiding.errors import ScenarioError
 from spreiding.study import Study, StudySettings
+from spreiding.vocabulary import column_label
 
 from .test_export import tiny_facilities, tiny_population
 
@@ -195,21 +196,31 @@ def test_downloads_are_built_by_the_export_functions(inputs: TinyInputs) -> None
     files = {f.key: f for f in ws.downloads()}
     assert set(files) == {"csv", "xlsx", "gpkg"}
     assert "_basis_" in files["csv"].file_name
-    table = pd.read_csv(io.BytesIO(files["csv"].data()))
-    assert table["municipality"].tolist() == ["Aadorp", "Bedorp", "Klein"]
-    assert table["covered"].tolist() == [100.0, 200.0, 300.0]
+    table = _dutch_csv(files["csv"].data())
+    assert table[GEMEENTE].tolist() == ["Aadorp", "Bedorp", "Klein"]
+    assert table[COVERED].tolist() == [100.0, 200.0, 300.0]
     assert files["xlsx"].data()[:2] == b"PK"
     ws.apply_edit(Edit("close", "f2"))
     one = {f.key: f for f in ws.downloads(municipality="Bedorp")}
     assert "werkscenario-1" in one["csv"].file_name and "_bedorp_" in one["csv"].file_name
-    rows = pd.read_csv(io.BytesIO(one["csv"].data()))
-    assert rows["municipality"].tolist() == ["Bedorp"] and rows["covered"].tolist() == [0.0]
+    rows = _dutch_csv(one["csv"].data())
+    assert rows[GEMEENTE].tolist() == ["Bedorp"] and rows[COVERED].tolist() == [0.0]
+
+
+GEMEENTE, COVERED = column_label("municipality"), column_label("covered")
+
+
+def _dutch_csv(data: bytes) -> pd.DataFrame:
+    """The table part of the app's Dutch-Excel CSV (``;``, decimal comma, the Bronnen block below it)."""
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").split("\n\nBronnen\n")[0]
+    return pd.read_csv(io.StringIO(text), sep=";", decimal=",", thousands=".")
 
 
 def test_store_save_load_delete(inputs: TinyInputs, tmp_path: Path) -> None:
     ws = _ws(inputs, tmp_path)
     ws.apply_edit(Edit("close", "f2"))
-    assert ws.save_as("Oost dicht") is True
+    saved = ws.save_as("Oost dicht")
+    assert saved is not None and saved.became_current and saved.version == 1
     assert ws.stored_names() == ["Oost dicht"] and ws.active == "Oost dicht"
     other = _ws(inputs, tmp_path)
     assert other.load_stored() == []

@@ -103,6 +103,7 @@ def _scenario_edits(ws: Workspace) -> None:
     if u2.button("Bewaar onder deze naam", key="btn_save") and new_name.strip() and new_name != BASE_SCENARIO:
         with user_errors():
             st.session_state["save_result"] = (new_name, ws.save_as(new_name, replace_current=replace_current))
+            st.rerun()  # the sidebar lists the stored scenarios; the feedback survives the rerun
     _save_feedback(ws)
 
 
