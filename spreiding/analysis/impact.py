@@ -100,10 +100,10 @@ def _names(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
 def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np.ndarray:
     """Exact distance to the nearest counted point other than the row's nearest (``inf``: no path)."""
     rows = np.arange(d.shape[0])
-    masked = d.astype(float, copy=True)
+    masked = d.copy()
     has = jd >= 0
     masked[rows[has], jd[has]] = np.inf
-    d2 = masked.min(axis=1, initial=np.inf)
+    d2 = masked.min(axis=1, initial=np.inf).astype(float)
     need = has & reachable(evaluation.nearest.dist_m) & ~np.isfinite(d2)
     context = _context(evaluation)
     counted = evaluation.counted

@@ -42,12 +42,12 @@ def is_covered(norm: Norm, dist_m: np.ndarray, time_s: np.ndarray) -> np.ndarray
     >>> is_covered(n, np.array([4000.0, 4000.0, 6000.0]), np.array([500.0, 700.0, 500.0])).tolist()
     [True, False, False]
     """
-    d = np.asarray(dist_m, dtype=float)
+    d = np.asarray(dist_m)  # float32 matrix blocks are compared as they are (no float64 copy)
     ok = np.ones(d.shape, bool)
     if norm.max_dist_m is not None:
         ok &= d <= norm.max_dist_m
     if norm.max_time_s is not None:
-        ok &= np.asarray(time_s, dtype=float) <= norm.max_time_s
+        ok &= np.asarray(time_s) <= norm.max_time_s
     return ok
 
 
