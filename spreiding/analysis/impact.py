@@ -80,6 +80,13 @@ def _check_limits(context: ScenarioContext, norm: Norm) -> None:
         raise ConfigError(msg)
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs`` (pandas deep-copies ``attrs`` on every column access)."""
+    out = frame.copy(deep=False)
+    out.attrs = {}
+    return out
+
+
 def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
     column = "location_key" if "location_key" in counted else "id"
     return counted[column].astype(str).to_numpy()
@@ -106,7 +113,7 @@ def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np
     d2 = masked.min(axis=1, initial=np.inf).astype(float)
     need = has & reachable(evaluation.nearest.dist_m) & ~np.isfinite(d2)
     context = _context(evaluation)
-    counted = evaluation.counted
+    counted = _plain(evaluation.counted)
     keys = _keys(counted)
     for j in np.unique(jd[need]):  # a loop over the few sites concerned, never over cells
         sel = np.flatnonzero(need & (jd == j))
@@ -138,7 +145,7 @@ def closure_impact(evaluation: Evaluation) -> pd.DataFrame:
     context = _context(evaluation)
     norm = evaluation.norm
     _check_limits(context, norm)
-    counted = evaluation.counted
+    counted = _plain(evaluation.counted)
     ids = counted["id"].astype(str).to_numpy()
     cols = context.matrix.columns(_keys(counted))
     d, t = context.matrix.dist_m[:, cols], context.matrix.time_s[:, cols]
@@ -202,6 +209,7 @@ def opening_impact(
     if not candidate_matrix.point_index.equals(evaluation.points.index):
         msg = "candidate matrix and evaluation have different points; compute both in the same study"
         raise InvalidDataError(msg)
+    candidates = _plain(candidates)
     id_col = "id" if "id" in candidates else "candidate_id"
     cids = candidates[id_col].astype(str).to_numpy()
     ccols = candidate_matrix.columns(cids)
