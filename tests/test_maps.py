@@ -56,12 +56,18 @@ def test_html_has_no_remote_assets_and_credits_osm() -> None:
     assert '"/component/"' in index and "/app/static" not in index
 
 
-def test_names_are_escaped() -> None:
+def test_names_and_ids_are_data_and_escaped_where_html_is_built() -> None:
     pop, near, fac = _fixture()
-    html = map_html(map_payload(pop, near, Norm(max_dist_m=5000.0), fac))
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "O&#x27;Brien &amp; Zn" in html
+    payload = map_payload(pop, near, Norm(max_dist_m=5000.0), fac)
+    names = {f["name"] for f in payload["facilities"]}
+    assert "O'Brien & Zn" in names  # data, not markup: a click sends back exactly the id it was given
+    odd = fac.assign(id=["o'b", "c&d"][: len(fac)])
+    ids = [f["id"] for f in map_payload(pop, near, Norm(max_dist_m=5000.0), odd)["facilities"]]
+    assert ids == odd["id"].tolist()  # ids with ' and & come back unchanged (no HTML entities)
+    html = map_html(payload)
+    assert "<script>alert(1)</script>" not in html  # the JSON cannot close the script element
+    assert "<\\/script>" in html
+    assert "esc(f.name)" in html and "esc(f.id)" in html  # the renderer escapes where it builds the popup
 
 
 def test_payload_colours_and_coverage() -> None:

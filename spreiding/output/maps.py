@@ -164,10 +164,11 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
     ):  # one row per service point (about 100), not per cell
         out.append(
             {
-                "id": html.escape(fid),
-                "name": html.escape(name),
-                "kind": html.escape(KIND_LABELS.get(kind, kind)),
-                "status": html.escape(STATUS_LABELS.get(status, status)),
+                # data, not markup: the renderer escapes text where it builds HTML, and a click sends the id back as is
+                "id": fid,
+                "name": name,
+                "kind": KIND_LABELS.get(kind, kind),
+                "status": STATUS_LABELS.get(status, status),
                 "lat": round(float(la), _DECIMALS),
                 "lon": round(float(lo), _DECIMALS),
                 "color": STATUS_COLOURS.get(status, "#444444"),

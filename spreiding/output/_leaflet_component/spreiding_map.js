@@ -1,10 +1,15 @@
 /* spreiding map renderer: draws a payload built by spreiding.maps.map_payload on Leaflet.
- * Only local assets. Names in the payload are HTML-escaped by Python. */
+ * Only local assets. Names and ids in the payload are plain data; esc() escapes them where HTML is built. */
 (function (global) {
   "use strict";
   var state = { map: null, layers: null, tiles: null, fitted: "", plain: false, legend: null, legendOpen: true,
     bounds: null, touched: false, cells: null, cellRects: [], cellSig: "" };
   var LEGEND_WIDTH_PX = 150;
+
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+  }
 
   function plainBackground(map) {
     if (state.plain) { return; }
@@ -103,7 +108,8 @@
         weight: f.selected ? 4 : 1.5, fillColor: f.color, fillOpacity: f.counted ? 0.95 : 0.35,
         className: "spreiding-facility"
       });
-      m.bindPopup("<b>" + f.name + "</b><br>" + f.kind + ", " + f.status + "<br><small>" + f.id + "</small>");
+      m.bindPopup("<b>" + esc(f.name) + "</b><br>" + esc(f.kind) + ", " + esc(f.status) + "<br><small>" + esc(f.id) +
+        "</small>");
       m.on("click", function (ev) {
         L.DomEvent.stopPropagation(ev);
         if (onEvent) { onEvent({ type: "select", id: f.id }); }
