@@ -68,7 +68,7 @@ from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.placement import PLACEMENTS, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario
-from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.errors import ConfigError
 from spreiding.network.engine import (
     DEFAULT_CUTOFF_M,
     DEFAULT_DETOUR_FACTOR,
@@ -328,9 +328,9 @@ class Study:
     def _base_by_search(self, norm: Norm, by: str) -> Evaluation:
         """The base of a one-limit norm by one multi-source search (no matrix needed)."""
         counted = counted_facilities(self.facilities, norm)
-        if counted.empty:
-            msg = f"no open service points of kinds {sorted(norm.kinds)}; check the service-point file or the norm"
-            raise InvalidDataError(msg)
+        if counted.empty:  # nothing counts: everyone is unreachable, the same answer as the matrix route
+            logger.warning("no open service points of kinds %s count under norm %r", sorted(norm.kinds), norm.name)
+            return evaluate(self.context, BASE, norm, by=by)
         s = self.settings
         near = nearest_facility(
             self.points,

@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import box
@@ -251,3 +252,20 @@ def test_upload_must_be_in_the_session(inputs: TinyInputs) -> None:
     assert len(frame) == 1 and ws.uploads == {digest: "eigen.csv"}
     ws.configure(Settings(norm=NORM, upload=digest))
     assert _covered(ws) == 30.0  # only c3 (0 m); c1 is 8000 × 1.3 = 10400 m away
+
+
+@pytest.mark.parametrize(
+    "csv",
+    [b"id,name,kind,status,x,y\n", b"id,name,kind,status,x,y\nu1,Dicht,vestiging,closed,9000,0\n"],
+    ids=["header-only", "all-closed"],
+)
+def test_an_upload_where_nothing_counts_is_evaluated_not_crashed(inputs: TinyInputs, csv: bytes) -> None:
+    """A header-only or all-closed list is accepted; everyone is unreachable (never 0 km, never a traceback)."""
+    ws = _ws(inputs)
+    digest, _frame = ws.add_upload("leeg.csv", csv)
+    ws.configure(Settings(norm=NORM, upload=digest))
+    ev = ws.evaluate()
+    total = ev.table.iloc[-1]
+    assert ev.counted.empty and float(total["covered"]) == 0.0
+    assert float(total["unreachable"]) == float(total["residents"]) == 380.0
+    assert np.isnan(float(total["mean_dist_m"]))

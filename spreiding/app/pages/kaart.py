@@ -129,6 +129,11 @@ def _save_feedback(ws: Workspace) -> None:
 
 def _figures(ws: Workspace, settings: Settings) -> None:
     ev = ws.evaluate()
+    if ev.counted.empty:
+        st.warning(
+            "Geen enkele open voorziening telt onder deze norm: alle inwoners tellen als onbereikbaar. "
+            "Kies andere soorten in de norm, heropen een punt of upload een lijst met open voorzieningen."
+        )
     head = headline(ev)
     assert head is not None
     st.subheader(f"Scenario: {ws.active}")
