@@ -12,6 +12,7 @@ Open a vestiging at (9000, 0): c3 at 0 m is covered too: 330 of 380.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -269,3 +270,17 @@ def test_an_upload_where_nothing_counts_is_evaluated_not_crashed(inputs: TinyInp
     assert ev.counted.empty and float(total["covered"]) == 0.0
     assert float(total["unreachable"]) == float(total["residents"]) == 380.0
     assert np.isnan(float(total["mean_dist_m"]))
+
+
+def test_a_new_point_outside_the_region_or_in_lon_lat_is_refused(inputs: TinyInputs) -> None:
+    # a province where RD regions are (far from the RD origin, where lon/lat values would land)
+    province = gpd.GeoDataFrame(geometry=[box(230_000, 540_000, 260_000, 570_000)], crs="EPSG:28992")
+    inputs.region_ = dataclasses.replace(inputs.region_, province=province)
+    ws = _ws(inputs)
+    before = ws.scenario()
+    with pytest.raises(ScenarioError, match="lengte-/breedtegraden"):
+        ws.new_site("Bieb", "vestiging", 6.56, 52.99)  # lon/lat typed into the RD fields
+    with pytest.raises(ScenarioError, match="buiten het gebied"):
+        ws.new_site("Bieb", "vestiging", 120_000.0, 480_000.0)
+    assert ws.scenario() == before  # nothing entered the scenario
+    assert ws.new_site("Bieb", "vestiging", 250_000.0, 560_000.0).action == "open"

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from spreiding.analysis.coverage import distance_distribution
 from spreiding.analysis.evaluation import Evaluation
@@ -319,7 +320,12 @@ class Workspace:
         return candidate
 
     def new_site(self, name: str, kind: str, x: float, y: float, *, host_building: str | None = None) -> Edit:
-        """An ``open`` edit with the package's id for a new point (``new-<name>``, numbered when taken)."""
+        """An ``open`` edit with the package's id for a new point (``new-<name>``, numbered when taken).
+
+        A point outside the region and its ring is refused in Dutch before it enters the scenario; values that
+        look like lon/lat typed into the RD fields get that hint.
+        """
+        self._check_in_area(name, x, y)
         edit = open_site(name, kind, x, y, host_building=host_building)
         taken = set(apply_scenario(self.facilities, self.scenario())["id"].astype(str))
         n = 1
@@ -328,6 +334,24 @@ class Workspace:
             n += 1
             ident = f"{edit.id}-{n}"
         return replace(edit, id=ident)
+
+    def _check_in_area(self, name: str, x: float, y: float) -> None:
+        spec = getattr(self.region, "spec", None)
+        ring_m = float(getattr(spec, "ring_m", 15_000.0))
+        area = self.region.province.geometry.union_all().buffer(ring_m)
+        if area.is_empty or area.contains(Point(x, y)):
+            return
+        if abs(x) <= 180 and abs(y) <= 90:
+            msg = (
+                f"nieuw punt {name!r}: x={x:g}, y={y:g} lijken lengte-/breedtegraden; "
+                "geef RD-coördinaten (x en y in meters, bijv. 233000 en 557000)"
+            )
+        else:
+            msg = (
+                f"nieuw punt {name!r} (x={x:.0f}, y={y:.0f}) ligt buiten het gebied (de provincie plus "
+                f"{ring_m / 1000:.0f} km); controleer de RD-coördinaten"
+            )
+        raise ScenarioError(msg)
 
     def undo(self) -> Scenario:
         """Drop the last edit of the active scenario."""
