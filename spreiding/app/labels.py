@@ -4,11 +4,13 @@ Every label comes from the vocabulary; this module only adds the app's own
 choices (which columns a table shows, colour and model names for widgets).
 Display tables are made by :func:`display_table` (distances in km, times in
 minutes, whole residents, Dutch headers); numbers in text by :func:`nl_int`
-and :func:`nl_dec` (``12.345`` → ``12.345``, ``81.4`` → ``81,4``).
+and :func:`nl_dec` (``12.345`` → ``12.345``, ``81.4`` → ``81,4``). User text (scenario, facility and
+file names) that goes into a Markdown element passes :func:`as_text` first, so it shows as typed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "MODE_LABELS",
     "SOURCE_LABELS",
     "STATUS_LABELS",
+    "as_text",
     "display_table",
     "label_of",
     "nl_dec",
@@ -79,6 +82,29 @@ _WHOLE = (
 def label_of(labels: Mapping[str, str]) -> Callable[[Any], str]:
     """A ``format_func`` for choice widgets: the Dutch label of a key (the key itself when unknown)."""
     return lambda key: labels.get(str(key), str(key))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$&]|:(?=\S)")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def as_text(value: object) -> str:
+    r"""User text made safe for a Markdown element: it shows literally, never as a link, image, HTML or format.
+
+    Every Markdown/HTML special character gets a backslash (a ``:`` only before a non-space, which stops
+    links such as ``http://`` and Streamlit's ``:icon:``/``:colour[...]`` directives); line breaks become
+    spaces, so the text cannot start a heading or list. Emoji short codes such as ``:smile:`` may still show
+    as their emoji.
+
+    Examples
+    --------
+    >>> as_text("![b](http://host/beacon.png)")
+    '\\!\\[b\\]\\(http\\://host/beacon\\.png\\)'
+    >>> as_text("**vet**")
+    '\\*\\*vet\\*\\*'
+    """
+    one_line = _LINE_BREAKS.sub(" ", str(value))
+    return _MARKDOWN_SPECIALS.sub(lambda m: "\\" + m.group(0), one_line)
 
 
 def nl_int(value: float) -> str:

@@ -19,7 +19,7 @@ import geopandas as gpd
 import streamlit as st
 
 from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
-from spreiding.app.labels import AGE_LABELS, COLOUR_LABELS, KIND_LABELS, MODE_LABELS, label_of
+from spreiding.app.labels import AGE_LABELS, COLOUR_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
 from spreiding.errors import ConfigError, DataNotFoundError, SpreidingError
@@ -37,11 +37,11 @@ MAX_STUDIES = 4
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Show package errors as a message that says what to fix, never a traceback."""
+    """Show package errors as a message that says what to fix, never a traceback (names in it as text)."""
     try:
         yield
     except SpreidingError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         st.stop()
 
 
@@ -135,7 +135,7 @@ def workspace() -> Workspace:
     ws = ss["workspace"]
     assert isinstance(ws, Workspace)
     for line in ws.damaged:  # damaged stored rows are reported by name and skipped; the rest loads
-        st.warning(f"Opgeslagen scenario overgeslagen (beschadigd): {line}", icon="⚠️")
+        st.warning(f"Opgeslagen scenario overgeslagen (beschadigd): {as_text(line)}", icon="⚠️")
     return ws
 
 
@@ -231,7 +231,7 @@ def sidebar(ws: Workspace) -> Settings:
         st.checkbox("Hemelsbreed rekenen (schatting, geen wegennet)", key="crowfly")
     upload = ss.get("upload_on", "")
     if upload and upload in ws.uploads:
-        sb.info(f"Eigen voorzieningenbestand in gebruik: {ws.uploads[upload]} (zie Data).")
+        sb.info(f"Eigen voorzieningenbestand in gebruik: {as_text(ws.uploads[upload])} (zie Data).")
     else:
         upload = ""
     settings = Settings(
@@ -260,7 +260,7 @@ def _stored_panel(sb: Any, ws: Workspace) -> None:
                 st.session_state["confirm_delete"] = pick
                 st.rerun()
             return
-        st.warning(f"Scenario '{pending}' definitief verwijderen uit de opslag?")
+        st.warning(f"Scenario '{as_text(pending)}' definitief verwijderen uit de opslag?")
         c1, c2 = st.columns(2)
         if c1.button("Ja, verwijderen", key="btn_del_yes", type="primary"):
             st.session_state.pop("confirm_delete", None)

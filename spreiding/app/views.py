@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from spreiding.analysis.evaluation import Evaluation
-from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, display_table, nl_dec, nl_int
+from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
 from spreiding.network.nearest import DistanceModel
 
 __all__ = [
@@ -85,11 +85,14 @@ def model_text(model: DistanceModel) -> str:
 
 
 def excluded_text(ev: Evaluation) -> str | None:
-    """A Dutch note naming the counted service points left out for lying too far from the road network."""
+    """A Dutch note (Markdown) naming the counted service points left out for lying too far from the road network.
+
+    Names and ids are user text and pass :func:`~spreiding.app.labels.as_text`.
+    """
     if not ev.excluded:
         return None
     names = dict(zip(ev.counted["id"].astype(str), ev.counted["name"].astype(str), strict=True))
-    items = ", ".join(f"{names.get(i, i)} [{i}]" for i in ev.excluded)
+    items = ", ".join(f"{as_text(names.get(i, i))} [{as_text(i)}]" for i in ev.excluded)
     return f"Niet meegeteld (te ver van het wegennet): {items}. Controleer de ligging van deze voorzieningen."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from spreiding.app.labels import nl_int
+from spreiding.app.labels import as_text, nl_int
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.uploads import MAX_UPLOAD_MB, upload_error_nl
 from spreiding.app.views import counts_view, locations_view, quality_warnings, sources_view, upload_view
@@ -24,7 +24,7 @@ _UPLOAD_HELP = (
 
 def _overview(ws: Workspace, settings: Settings) -> None:
     region = ws.region
-    st.markdown(f"Gegevensmap: `{region.data_dir}`")
+    st.text(f"Gegevensmap: {region.data_dir}")  # typed in the sidebar: as text
     st.subheader("Bronnen")
     st.dataframe(sources_view(region.sources), hide_index=True, key="data_sources")
     st.subheader("Aantallen")
@@ -40,11 +40,19 @@ def _overview(ws: Workspace, settings: Settings) -> None:
     st.subheader("Waarschuwingen over de kwaliteit")
     network = ws.study.network
     for w in quality_warnings(region.sources, fac, None if network is None else network.source):
-        st.markdown(f"- {w}")
+        st.markdown(f"- {as_text(w)}")  # warnings quote names from the data
     locations = locations_view(fac)
     if locations is not None:
         with st.expander("Ligging per voorziening"):
             st.dataframe(locations, hide_index=True)
+
+
+def _upload_error(exc: SpreidingError) -> str:
+    """The Dutch upload error; its details quote the file (names, columns), so they are shown as text."""
+    message, detail = upload_error_nl(exc), str(exc)
+    if detail and message.endswith(detail):
+        return message[: -len(detail)] + as_text(detail)
+    return message
 
 
 def _upload(ws: Workspace) -> None:
@@ -58,13 +66,13 @@ def _upload(ws: Workspace) -> None:
         try:
             digest, checked = ws.add_upload(upload.name, upload.getvalue())
         except SpreidingError as exc:
-            st.error(upload_error_nl(exc))
+            st.error(_upload_error(exc))
         else:
             ss["upload_last"] = digest
             summary, rows = upload_view(checked)
-            st.success(f"{summary} uit {upload.name}.")
+            st.success(f"{summary} uit {as_text(upload.name)}.")
             for w in checked.attrs.get("validation_warnings") or []:
-                st.warning(str(w))
+                st.warning(as_text(w))
             st.dataframe(rows, hide_index=True, key="data_upload_rows")
     last = ss.get("upload_last")
     if last and last in ws.uploads:
@@ -73,7 +81,7 @@ def _upload(ws: Workspace) -> None:
             ss["upload_on"] = last if ss.get("use_upload_w") else ""
 
         st.toggle(
-            f"Gebruik geüploade voorzieningen ({ws.uploads[last]})",
+            f"Gebruik geüploade voorzieningen ({as_text(ws.uploads[last])})",
             value=ss.get("upload_on") == last,
             key="use_upload_w",
             on_change=_toggle,

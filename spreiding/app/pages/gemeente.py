@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import age_view, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
@@ -33,7 +34,7 @@ def _figures(ws: Workspace, settings: Settings, muni: str) -> None:
         c1.metric("Binnen de norm", head.covered_pct)
         c2.metric("Buiten de norm (inwoners)", head.outside)
         c3.metric("Gem. afstand", head.mean_dist)
-    st.caption(f"Scenario: {ws.active} · norm: {settings.norm.describe()} · {model_text(ev.model)}")
+    st.caption(f"Scenario: {as_text(ws.active)} · norm: {settings.norm.describe()} · {model_text(ev.model)}")
     note = excluded_text(ev)
     if note:
         st.warning(note)
@@ -57,7 +58,7 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.dataframe(villages_view(ws.villages(muni)), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
-    st.subheader(f"Downloads ({ws.active}, gemeente {muni})")
+    st.subheader(f"Downloads ({as_text(ws.active)}, gemeente {as_text(muni)})")
     with user_errors():
         files = ws.downloads(municipality=muni)
         cols = st.columns(len(files) + 1)

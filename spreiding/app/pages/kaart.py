@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.analysis.scenario import Edit
-from spreiding.app.labels import KIND_LABELS, label_of
+from spreiding.app.labels import KIND_LABELS, as_text, label_of
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import coverage_view, excluded_text, facility_choices, headline, model_text
 from spreiding.app.workspace import BASE_SCENARIO, Settings, Workspace
@@ -48,6 +48,9 @@ def _change_existing(ws: Workspace) -> None:
     st.markdown("**Voorziening wijzigen**")
     labels = facility_choices(ws.evaluate().facilities)
     ids = list(labels)
+    if not ids:  # e.g. a header-only upload: nothing to change, a new point can still be added
+        st.info("De voorzieningenlijst is leeg: er is niets te wijzigen. Voeg hieronder een nieuw punt toe.")
+        return
     if ss.get("edit_id") not in ids:
         ss["edit_id"] = ids[0]
     st.selectbox("Voorziening", ids, key="edit_id", format_func=lambda i: labels.get(i, i))
@@ -122,9 +125,9 @@ def _save_feedback(ws: Workspace) -> None:
             "Scenario downloaden (JSON)", ws.scenario_file(name), file_name="scenario.json", key="save_download"
         )
     elif result.became_current:
-        st.success(result.message)
+        st.success(as_text(result.message))  # the message names the scenario: user text
     else:
-        st.warning(result.message)
+        st.warning(as_text(result.message))
 
 
 def _figures(ws: Workspace, settings: Settings) -> None:
@@ -136,7 +139,7 @@ def _figures(ws: Workspace, settings: Settings) -> None:
         )
     head = headline(ev)
     assert head is not None
-    st.subheader(f"Scenario: {ws.active}")
+    st.subheader(f"Scenario: {as_text(ws.active)}")
     c1, c2, c3 = st.columns(3)
     c1.metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
     c2.metric("Gem. afstand", head.mean_dist, head.mean_dist_delta, delta_color="inverse")
@@ -160,7 +163,7 @@ def render(ws: Workspace, settings: Settings) -> None:
         _change_existing(ws)
         _add_new(ws)
         _scenario_edits(ws)
-        st.markdown(f"**Downloads ({ws.active}, hele regio)**")
+        st.markdown(f"**Downloads ({as_text(ws.active)}, hele regio)**")
         with user_errors():
             files = ws.downloads()
         for col, f in zip(st.columns(len(files)), files, strict=True):

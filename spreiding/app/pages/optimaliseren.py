@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from spreiding.app.labels import AGE_LABELS, MODEL_LABELS, SOURCE_LABELS, label_of
+from spreiding.app.labels import AGE_LABELS, MODEL_LABELS, SOURCE_LABELS, as_text, label_of
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import advice_headline, sites_view, solver_text
 from spreiding.app.workspace import BASE_SCENARIO, Settings, Workspace
@@ -53,12 +53,12 @@ def _show(ws: Workspace, advice: Any) -> None:
     m3.metric("Nieuwe punten", head.counted)
     st.caption(f"{solver_text(advice)} Norm: {ws.settings.norm.describe()}")
     if advice.closed:
-        st.warning(f"Het advies sluit {len(advice.closed)} bestaand(e) punt(en): {', '.join(advice.closed)}")
+        st.warning(f"Het advies sluit {len(advice.closed)} bestaand(e) punt(en): {as_text(', '.join(advice.closed))}")
     if advice.unreachable:
         more = " …" if len(advice.unreachable) > 10 else ""
         st.warning(
             f"{len(advice.unreachable)} kandidaatlocatie(s) liggen te ver van het wegennet en tellen niet mee: "
-            + ", ".join(advice.unreachable[:10])
+            + as_text(", ".join(advice.unreachable[:10]))
             + more
         )
     st.dataframe(sites_view(advice.sites), hide_index=True, key="opt_sites")
@@ -80,9 +80,9 @@ def _show(ws: Workspace, advice: Any) -> None:
                 st.error("Opslaan in de scenario-opslag is mislukt; het advies staat alleen in deze sessie.")
                 st.download_button("Advies downloaden (JSON)", ws.scenario_file(scen.name), file_name="advies.json")
             elif result.became_current:
-                st.success(result.message)
+                st.success(as_text(result.message))  # the message names the scenario: user text
             else:
-                st.warning(result.message)
+                st.warning(as_text(result.message))
 
 
 def render(ws: Workspace, settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import change_chart, comparison_view, headline
 from spreiding.app.workspace import Settings, Workspace
@@ -25,13 +26,13 @@ def render(ws: Workspace, settings: Settings) -> None:
             with col:
                 map_component(ws.map_payload(name), key=key, height_px=420)
                 head = headline(ws.evaluate(name), with_delta=False)
-                st.metric(f"{name}: binnen de norm", head.covered_pct if head else "-")
+                st.metric(f"{as_text(name)}: binnen de norm", head.covered_pct if head else "-")
     st.caption("Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL).")
-    st.subheader(f"Verschillen per gemeente: {name_b} (B) ten opzichte van {name_a} (A)")
+    st.subheader(f"Verschillen per gemeente: {as_text(name_b)} (B) ten opzichte van {as_text(name_a)} (A)")
     st.caption("Verliezen / winnen dekking: inwoners die van A naar B buiten / binnen de norm komen.")
     st.dataframe(comparison_view(diff), hide_index=True, key="cmp_table")
     total = ws.study.total_label
-    st.subheader(f"Verandering van afstand van A naar B ({total})")
+    st.subheader(f"Verandering van afstand van A naar B ({as_text(total)})")
     st.bar_chart(change_chart(hist, total), x_label="verandering van afstand (B − A)", y_label="inwoners")
 
 
