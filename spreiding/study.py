@@ -52,6 +52,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from spreiding.analysis.coverage import TOTAL_LABEL, coverage_table
@@ -67,7 +68,7 @@ from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.placement import PLACEMENTS, counted_facilities, population_points
-from spreiding.analysis.scenario import Scenario
+from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
     DEFAULT_CUTOFF_M,
@@ -76,11 +77,12 @@ from spreiding.network.engine import (
     DEFAULT_POINT_SNAP_M,
     DistanceMatrix,
     DistanceModel,
+    NearestResult,
     nearest_facility,
 )
 from spreiding.network.roads import RoadNetwork
 
-__all__ = ["BASE", "Analysis", "Study", "StudySettings", "analyse"]
+__all__ = ["BASE", "MATRIX_MAX_SITES", "Analysis", "Study", "StudySettings", "analyse"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,17 @@ T = TypeVar("T")
 
 BASE = Scenario(name="basis")
 """The base situation: the scenario without edits."""
+
+MATRIX_MAX_SITES = 2_000
+"""Largest service-point list evaluated through the points × service-points matrix.
+
+Above it, scenarios of a norm with one limit are evaluated like the base: one
+multi-source search over the counted points (about as fast as plain coverage at
+any size), and the rankings that need the matrix (closure / opening impact,
+site advice) are refused with a Dutch message instead of building a matrix of
+every point against every service point. Override per study with
+:attr:`StudySettings.matrix_max_sites`.
+"""
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,9 @@ class StudySettings:
         Crow-fly model only (no network).
     max_snap_m, facility_max_snap_m
         Largest straight leg to the road for residents / service points.
+    matrix_max_sites
+        Largest service-point list evaluated through the matrix (:data:`MATRIX_MAX_SITES`); above it
+        scenarios of one-limit norms are evaluated by one search each.
     """
 
     mode: str = "car"
@@ -116,6 +132,7 @@ class StudySettings:
     detour_factor: float = DEFAULT_DETOUR_FACTOR
     max_snap_m: float = DEFAULT_POINT_SNAP_M
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+    matrix_max_sites: int = MATRIX_MAX_SITES
 
     def __post_init__(self) -> None:
         if self.placement not in PLACEMENTS:
@@ -123,6 +140,9 @@ class StudySettings:
             raise ConfigError(msg)
         if not (self.cutoff_m > 0 and self.cutoff_s > 0):
             msg = f"matrix cut-offs must be positive, got {self.cutoff_m!r} m and {self.cutoff_s!r} s"
+            raise ConfigError(msg)
+        if self.matrix_max_sites < 0:
+            msg = f"matrix_max_sites must be zero or more, got {self.matrix_max_sites!r}"
             raise ConfigError(msg)
 
 
@@ -257,6 +277,45 @@ class Study:
         """Whether the matrix has been built."""
         return self._context is not None
 
+    def prepare(self) -> None:
+        """Build the matrix now (so forks share it), but only at or below the size switch.
+
+        Above :attr:`StudySettings.matrix_max_sites` nothing is built: scenarios of one-limit norms are
+        evaluated by search, and a two-limit norm builds the matrix on first need.
+        """
+        if not self.is_large:
+            self.context  # noqa: B018 - built here, once
+
+    @property
+    def is_large(self) -> bool:
+        """Whether the service-point list is above :attr:`StudySettings.matrix_max_sites` (search route)."""
+        return len(self.facilities) > self.settings.matrix_max_sites
+
+    def _by_search(self, norm: Norm) -> bool:
+        """Whether scenarios of ``norm`` are evaluated by search (large list, one limit)."""
+        if not self.is_large:
+            return False
+        if _two_limits(norm):
+            logger.warning(
+                "norm %r has two limits: its scenarios need the matrix of %d points x %d service points (slow)",
+                norm.name,
+                len(self.points),
+                len(self.facilities),
+            )
+            return False
+        return True
+
+    def _refuse_large(self, what: str) -> None:
+        """Raise the Dutch ConfigError for a ranking that needs the matrix on a large list."""
+        if not self.is_large:
+            return
+        msg = (
+            f"de lijst heeft {_nl_int(len(self.facilities))} punten; {what} rekent met een afstandsmatrix en is "
+            f"beschikbaar tot {_nl_int(self.settings.matrix_max_sites)} punten. Beperk de lijst (bijvoorbeeld tot "
+            "één gemeente of tot de bibliotheken) of verhoog matrix_max_sites in de instellingen van de studie."
+        )
+        raise ConfigError(msg)
+
     def _build_context(self) -> ScenarioContext:
         s = self.settings
         ctx = prepare_context(
@@ -310,16 +369,19 @@ class Study:
         scenario = scenario if scenario is not None else BASE
         if not scenario.edits:
             return self._base(norm, by)
-        base = self._base(norm, by, matrix=True)
         key = ("scenario", norm, scenario, by)
+        if self._by_search(norm):
+            base_s = self._base(norm, by)
+            return self._cache.get(key, lambda: self._evaluate_by_search(norm, scenario, by, base_s))
+        base = self._base(norm, by, matrix=True)
         result = self._cache.get(key, lambda: evaluate(self.context, scenario, norm, by=by, base=base))
         if result.context is not None:
             self._grow(result.context)
         return result
 
     def _base(self, norm: Norm, by: str, *, matrix: bool = False) -> Evaluation:
-        two_limits = norm.max_dist_m is not None and norm.max_time_s is not None
-        use_matrix = matrix or two_limits or self.has_matrix
+        search = self.is_large and not _two_limits(norm)
+        use_matrix = not search and (matrix or _two_limits(norm) or self.has_matrix)
         key = ("base", norm, by, use_matrix)
         if use_matrix:
             return self._cache.get(key, lambda: evaluate(self.context, BASE, norm, by=by))
@@ -328,28 +390,61 @@ class Study:
     def _base_by_search(self, norm: Norm, by: str) -> Evaluation:
         """The base of a one-limit norm by one multi-source search (no matrix needed)."""
         counted = counted_facilities(self.facilities, norm)
-        if counted.empty:  # nothing counts: everyone is unreachable, the same answer as the matrix route
+        if counted.empty:
             logger.warning("no open service points of kinds %s count under norm %r", sorted(norm.kinds), norm.name)
-            return evaluate(self.context, BASE, norm, by=by)
-        s = self.settings
-        near = nearest_facility(
-            self.points,
-            counted,
-            self.network,
-            mode=s.mode,
-            detour_factor=s.detour_factor,
-            max_snap_m=s.max_snap_m,
-            facility_max_snap_m=s.facility_max_snap_m,
-        )
+            if not self.is_large:  # the matrix route's "everyone unreachable" (with the points' real snap legs)
+                return evaluate(self.context, BASE, norm, by=by)
+        return self._search_evaluation(BASE, norm, self.facilities, counted, by, None)
+
+    def _evaluate_by_search(self, norm: Norm, scenario: Scenario, by: str, base: Evaluation) -> Evaluation:
+        """A scenario of a one-limit norm by one multi-source search over its counted points (no matrix).
+
+        Moved and new locations are searched at their scenario place (the counted rows' geometry), so
+        this gives the matrix route's answer at the cost of one search.
+        """
+        edited = apply_scenario(self.facilities, scenario)
+        counted = counted_facilities(edited, norm)
+        if counted.empty:
+            logger.warning("scenario %r leaves no counted service point", scenario.name)
+        return self._search_evaluation(scenario, norm, edited, counted, by, base)
+
+    def _search_evaluation(
+        self,
+        scenario: Scenario,
+        norm: Norm,
+        edited: gpd.GeoDataFrame,
+        counted: gpd.GeoDataFrame,
+        by: str,
+        base: Evaluation | None,
+    ) -> Evaluation:
+        near = self._search(counted)
         covered = is_covered(norm, near.dist_m, near.time_s)
         table = coverage_table(self.points, near, norm, covered=covered, by=by, total_label=self.total_label)
         unreachable = float(table["unreachable"].iloc[-1])
         if unreachable > 0:
             logger.warning("%.0f residents cannot reach a counted service point (%s)", unreachable, near.model.label)
         return Evaluation(
-            BASE, norm, near.model, self.points, self.facilities, counted, near, covered, table,
-            None, None, by, self.total_label,
+            scenario, norm, near.model, self.points, edited, counted, near, covered, table,
+            None, base, by, self.total_label,
         )  # fmt: skip
+
+    def _search(self, counted: gpd.GeoDataFrame) -> NearestResult:
+        """Nearest counted point of every resident's point by one multi-source search (``inf`` when none)."""
+        s = self.settings
+        sites = gpd.GeoDataFrame(
+            {"id": counted["id"].astype(str).to_numpy()}, geometry=counted.geometry.to_numpy(), crs=counted.crs
+        )
+        if sites.empty:
+            return _unreachable(self.points, self.model)
+        return nearest_facility(
+            self.points,
+            sites,
+            self.network,
+            mode=s.mode,
+            detour_factor=s.detour_factor,
+            max_snap_m=s.max_snap_m,
+            facility_max_snap_m=s.facility_max_snap_m,
+        )
 
     def compare(self, a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Scenario B against scenario A (see :func:`~spreiding.analysis.evaluation.compare_results`)."""
@@ -361,6 +456,7 @@ class Study:
         See :func:`~spreiding.analysis.impact.closure_impact`.
         """
         self._check_norm(norm)
+        self._refuse_large("de sluitingsrangorde")
         scenario = scenario if scenario is not None else BASE
         ev = self._base(norm, "municipality", matrix=True) if not scenario.edits else self.evaluate(norm, scenario)
         return self._cache.get(("closure", norm, scenario), lambda: closure_impact(ev))
@@ -369,12 +465,14 @@ class Study:
         """Points × candidate sites (one search per candidate), keyed by ``candidate_id`` / ``id``."""
         from spreiding.siting.advice import candidate_matrix
 
+        self._refuse_large("de afstandsmatrix van kandidaatlocaties")
         return candidate_matrix(self.context, candidates, progress=self.progress)
 
     def opening_impact(
         self, norm: Norm, candidates: gpd.GeoDataFrame, scenario: Scenario | None = None
     ) -> pd.DataFrame:
         """What opening each candidate alone would add (see :func:`~spreiding.analysis.impact.opening_impact`)."""
+        self._refuse_large("de openingsrangorde")
         ev = self.evaluate(norm, scenario)
         if ev.context is None:
             ev = self._base(norm, "municipality", matrix=True)
@@ -392,8 +490,26 @@ class Study:
         from spreiding.siting.advice import suggest_sites
 
         self._check_norm(norm)
+        self._refuse_large("het locatieadvies")
         kwargs.setdefault("progress", self.progress)
         return suggest_sites(self.context, candidates, norm, scenario=scenario, **kwargs)
+
+
+def _two_limits(norm: Norm) -> bool:
+    return norm.max_dist_m is not None and norm.max_time_s is not None
+
+
+def _nl_int(n: int) -> str:
+    """``2000`` → ``"2.000"`` (Dutch thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _unreachable(points: gpd.GeoDataFrame, model: DistanceModel) -> NearestResult:
+    """Every point unreachable (no counted service point at all)."""
+    n = len(points)
+    none = np.full(n, None, dtype=object)
+    inf = np.full(n, np.inf)
+    return NearestResult(points.index, inf, inf, none, none, np.zeros(n), np.ones(n, bool), model)
 
 
 Analysis = Evaluation

@@ -72,7 +72,7 @@ def _base_study(
     facilities = _facilities if upload and _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
     study = Study(region.population, facilities, network, settings, total_label=region.name)
-    study.context  # noqa: B018 - built here, once, so that forks share it
+    study.prepare()  # the matrix is built once on the shared base (not above the size switch)
     return study
 
 

@@ -234,7 +234,7 @@ class Workspace:
         if self._study is None or self._study_key != key:
             facilities = self._uploads[key.upload][1] if key.upload else None
             base = self._inputs.study(key, facilities)
-            base.context  # noqa: B018 - the matrix is built once on the shared base, never per fork
+            base.prepare()  # the matrix is built once on the shared base (not above the size switch)
             self._study, self._study_key = base.fork(), key
             self._cand.clear()
         return self._study
