@@ -237,7 +237,7 @@ def test_bad_input_raises(kwargs: dict[str, object], pattern: str) -> None:
 
 
 def test_bad_input_p_median_and_lscp() -> None:
-    with pytest.raises(OptimizationError, match="p=5"):
+    with pytest.raises(OptimizationError, match="--p 5"):
         p_median(TINY_W, TINY_D, 5)
     with pytest.raises(OptimizationError, match="max_dist_m"):
         p_median(TINY_W, TINY_D, 1, max_dist_m=0.0)
