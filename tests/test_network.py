@@ -90,7 +90,7 @@ def test_missing_and_corrupt_files(tmp_path):
         read_road_tables(tmp_path / "nope.gpkg")
     bad = tmp_path / "bad.gpkg"
     bad.write_bytes(b"not a geopackage at all")
-    with pytest.raises(InvalidDataError, match="kan wegennet .* niet lezen"):
+    with pytest.raises(InvalidDataError, match=r"kan wegennet .* niet lezen"):
         read_road_tables(bad)
     other = tmp_path / "roads.shp"
     other.write_text("x")

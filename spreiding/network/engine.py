@@ -104,7 +104,7 @@ def _ids(facilities: gpd.GeoDataFrame) -> np.ndarray:
     ids = facilities["id"].astype(str).to_numpy()
     if len(np.unique(ids)) != len(ids):
         dup = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
-        msg = f"service points have duplicate ids: {rows_text(dup)}; make each id unique"
+        msg = f"voorzieningen hebben dubbele id's: {rows_text(dup)}; maak elke id uniek"
         raise InvalidDataError(msg)
     return ids
 
