@@ -29,7 +29,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str, fix:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         have = ", ".join(map(str, list(frame.columns)[:20]))
-        msg = f"{what} lacks column(s) {', '.join(missing)} (has: {have})" + (f"; {fix}" if fix else "")
+        msg = f"{what}: kolom(men) {', '.join(missing)} ontbreken (aanwezig: {have})" + (f"; {fix}" if fix else "")
         raise MissingColumnsError(msg)
 
 
@@ -37,14 +37,14 @@ def rows_text(labels: Iterable[object], limit: int = 8) -> str:
     """Return ``"a, b, c (+5 more)"`` for messages that name rows."""
     items = [str(x) for x in labels]
     head = ", ".join(items[:limit])
-    return head + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+    return head + (f" (+{len(items) - limit} meer)" if len(items) > limit else "")
 
 
 def require_unique(values: pd.Series, what: str) -> None:
     """Raise DuplicateIdError naming the duplicated values."""
     dup = values[values.duplicated(keep=False)]
     if len(dup):
-        msg = f"{what} has duplicate ids: {rows_text(pd.unique(dup))}; make each id unique"
+        msg = f"{what} heeft dubbele id's: {rows_text(pd.unique(dup))}; maak elke id uniek"
         raise DuplicateIdError(msg)
 
 
@@ -52,7 +52,8 @@ def to_rd_new(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     """Return ``frame`` in EPSG:28992 (a new frame); raise CRSError when its CRS is unknown."""
     if frame.crs is None:
         msg = (
-            f"{what} has no coordinate reference system; set one (e.g. EPSG:28992 for RD New or EPSG:4326 for lon/lat)"
+            f"{what} heeft geen coördinatenstelsel; zet er een in het bestand "
+            "(bv. EPSG:28992 voor RD New of EPSG:4326 voor lon/lat)"
         )
         raise CRSError(msg)
     if frame.crs.to_epsg() == 28992:

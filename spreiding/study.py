@@ -136,10 +136,13 @@ class StudySettings:
 
     def __post_init__(self) -> None:
         if self.placement not in PLACEMENTS:
-            msg = f"unknown placement {self.placement!r}; use one of {', '.join(PLACEMENTS)}"
+            msg = f"onbekende plaatsing {self.placement!r}; kies uit {', '.join(PLACEMENTS)} (--placement)"
             raise ConfigError(msg)
         if not (self.cutoff_m > 0 and self.cutoff_s > 0):
-            msg = f"matrix cut-offs must be positive, got {self.cutoff_m!r} m and {self.cutoff_s!r} s"
+            msg = (
+                f"de grenzen van de afstandsmatrix zijn {self.cutoff_m!r} m en {self.cutoff_s!r} s; "
+                "geef grenzen groter dan 0"
+            )
             raise ConfigError(msg)
         if self.matrix_max_sites < 0:
             msg = f"matrix_max_sites must be zero or more, got {self.matrix_max_sites!r}"
@@ -213,8 +216,8 @@ class Study:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
             msg = (
-                f"the study is for {self.settings.mode!r} but the network is for {network.mode.name!r}; "
-                f"load the {self.settings.mode} network"
+                f"de studie rekent voor {self.settings.mode!r} maar het wegennet is voor {network.mode.name!r}; "
+                f"laad het wegennet voor {self.settings.mode} (--network) of kies dezelfde reiswijze (--mode)"
             )
             raise ConfigError(msg)
         frame = facilities.copy()
@@ -344,8 +347,8 @@ class Study:
     def _check_norm(self, norm: Norm) -> None:
         if norm.mode != self.settings.mode:
             msg = (
-                f"the norm is for {norm.mode!r} but this study computes {self.settings.mode!r} distances; "
-                f"make a study for {norm.mode!r}"
+                f"de norm geldt voor {norm.mode!r} maar deze studie rekent afstanden voor {self.settings.mode!r}; "
+                f"kies dezelfde reiswijze (--mode {norm.mode})"
             )
             raise ConfigError(msg)
 
@@ -550,7 +553,10 @@ def analyse(
 
         total_label = get_region().total_label
     if network is not None and network.mode.name != norm.mode:
-        msg = f"the norm is for {norm.mode!r}, the network for {network.mode.name!r}; load the {norm.mode} network"
+        msg = (
+            f"de norm geldt voor {norm.mode!r}, het wegennet voor {network.mode.name!r}; "
+            f"laad het wegennet voor {norm.mode} (--network) of kies dezelfde reiswijze (--mode)"
+        )
         raise ConfigError(msg)
     settings = StudySettings(
         mode=norm.mode,

@@ -93,7 +93,7 @@ def test_missing_layer_and_columns(gpkg: Path, tmp_path: Path) -> None:
 def test_corrupt_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.gpkg"
     path.write_bytes(b"this is not a geopackage \x00\x01\x02" * 50)
-    with pytest.raises(InvalidDataError, match="not a readable"):
+    with pytest.raises(InvalidDataError, match="geen leesbare"):
         load_municipalities(path)
 
 
@@ -101,7 +101,7 @@ def test_corrupt_file(tmp_path: Path) -> None:
 def test_no_crs_and_wrong_crs(tmp_path: Path) -> None:
     path = tmp_path / "nocrs.gpkg"
     _squares(crs=None).to_file(path, layer="gemeenten", driver="GPKG")
-    with pytest.raises(CRSError, match="no coordinate reference system"):
+    with pytest.raises(CRSError, match="geen coördinatenstelsel"):
         load_municipalities(path)
     # RD metres labelled as lon/lat: cannot be right
     wrong = tmp_path / "wrong.gpkg"
@@ -110,7 +110,7 @@ def test_no_crs_and_wrong_crs(tmp_path: Path) -> None:
         "EPSG:4326", allow_override=True
     )
     lonlat.to_file(wrong, layer="gemeenten", driver="GPKG")  # x 20-22 "degrees", y 52-53: Germany/Poland
-    with pytest.raises(CRSError, match="outside the Netherlands"):
+    with pytest.raises(CRSError, match="buiten Nederland"):
         load_municipalities(wrong)
 
 

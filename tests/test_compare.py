@@ -76,5 +76,5 @@ def test_compare_is_antisymmetric(ctx) -> None:
 def test_compare_needs_same_norm(ctx) -> None:
     a = evaluate(ctx, Scenario("leeg"), NORM)
     b = evaluate(ctx, Scenario("leeg"), NORM.with_(max_dist_m=15000.0, name="15 km"))
-    with pytest.raises(ConfigError, match="same norm"):
+    with pytest.raises(ConfigError, match="dezelfde norm"):
         compare_results(a, b)

@@ -116,12 +116,12 @@ def test_matrix_cutoff(car):
 
 def test_bad_inputs(car):
     libs = fac("A")
-    with pytest.raises(InvalidDataError, match="duplicate ids"):
+    with pytest.raises(InvalidDataError, match="dubbele id's"):
         nearest_facility(points([NODE_XY["C"]]), pd.concat([libs, libs]), car)
     nocrs = points([NODE_XY["C"]]).set_crs(None, allow_override=True)
     with pytest.raises(CRSError):
         nearest_facility(nocrs, libs, car)
-    with pytest.raises(ConfigError, match="differs from the network"):
+    with pytest.raises(ConfigError, match="verschilt van die van het wegennet"):
         nearest_facility(points([NODE_XY["C"]]), libs, car, mode="bike")
 
 

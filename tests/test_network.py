@@ -79,9 +79,9 @@ def test_bad_tables_give_clear_errors(tiny_tables):
     with pytest.raises(InvalidDataError, match="length_m"):
         build_network(nodes, edges.drop(columns="length_m"), "car")
     dup = pd.concat([nodes, nodes.iloc[[0]]])
-    with pytest.raises(InvalidDataError, match="duplicate node ids"):
+    with pytest.raises(InvalidDataError, match="dubbele knoop-id"):
         build_network(dup, edges, "car")
-    with pytest.raises(NetworkError, match="no roads usable"):
+    with pytest.raises(NetworkError, match="heeft geen wegen voor"):
         build_network(nodes, edges.assign(highway="footway"), "car")
 
 
@@ -90,11 +90,11 @@ def test_missing_and_corrupt_files(tmp_path):
         read_road_tables(tmp_path / "nope.gpkg")
     bad = tmp_path / "bad.gpkg"
     bad.write_bytes(b"not a geopackage at all")
-    with pytest.raises(InvalidDataError, match="cannot read road network"):
+    with pytest.raises(InvalidDataError, match=r"kan wegennet .* niet lezen"):
         read_road_tables(bad)
     other = tmp_path / "roads.shp"
     other.write_text("x")
-    with pytest.raises(InvalidDataError, match="unknown road network format"):
+    with pytest.raises(InvalidDataError, match="onbekend wegennetformaat"):
         read_road_tables(other)
 
 

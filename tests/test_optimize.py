@@ -218,10 +218,10 @@ def test_p_median_lost_demand_raises_with_count() -> None:
         ({"weights": np.zeros(4)}, "all weights are zero"),
         ({"dist_m": np.where(TINY_D > 10_000, np.nan, TINY_D)}, "NaN or negative values in rows 0, 2, 3"),
         ({"dist_m": -TINY_D}, "negative"),
-        ({"p": 4}, "p=4"),
-        ({"p": -1}, "p=-1"),
-        ({"p": 2.5}, "integer"),
-        ({"p": 3, "existing": [0]}, "beside the 1 existing"),
+        ({"p": 4}, "--p 4"),
+        ({"p": -1}, "--p -1"),
+        ({"p": 2.5}, "geheel aantal"),
+        ({"p": 3, "existing": [0]}, "naast de 1 bestaande"),
         ({"existing": [5]}, "outside 0..2"),
         ({"existing": [1, 1]}, "more than once"),
         ({"norm_m": -1.0}, "norm_m"),
@@ -237,7 +237,7 @@ def test_bad_input_raises(kwargs: dict[str, object], pattern: str) -> None:
 
 
 def test_bad_input_p_median_and_lscp() -> None:
-    with pytest.raises(OptimizationError, match="p=5"):
+    with pytest.raises(OptimizationError, match="--p 5"):
         p_median(TINY_W, TINY_D, 5)
     with pytest.raises(OptimizationError, match="max_dist_m"):
         p_median(TINY_W, TINY_D, 1, max_dist_m=0.0)

@@ -337,7 +337,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_corrupt_pbf(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "broken.osm.pbf"
     path.write_bytes(content)
-    with pytest.raises(InvalidDataError, match=r"cannot read OSM file .*spreiding fetch"):
+    with pytest.raises(InvalidDataError, match=r"kan OSM-bestand .* niet lezen.*spreiding fetch"):
         read_osm_roads(path, progress=False)
 
 
@@ -349,7 +349,7 @@ def test_no_highways(tmp_path: Path) -> None:
         '<way id="1" version="1"><nd ref="1"/><nd ref="2"/><tag k="waterway" v="canal"/></way>\n</osm>\n',
         encoding="utf-8",
     )
-    with pytest.raises(InvalidDataError, match="no usable highway ways"):
+    with pytest.raises(InvalidDataError, match="bevat geen bruikbare wegen"):
         read_osm_roads(path, progress=False)
 
 
@@ -360,5 +360,5 @@ def test_highways_without_node_locations(tmp_path: Path) -> None:
         '<way id="1" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>\n</osm>\n',
         encoding="utf-8",
     )
-    with pytest.raises(InvalidDataError, match="node locations"):
+    with pytest.raises(InvalidDataError, match="knoopposities"):
         read_osm_roads(path, progress=False)

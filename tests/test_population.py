@@ -174,7 +174,7 @@ def test_vk_crs(tmp_path: Path) -> None:
     frame = _vk_frame()
     frame = frame.set_geometry(frame.geometry.translate(1_000_000, 0))  # far outside the Netherlands
     frame.to_file(wrong, driver="GPKG")
-    with pytest.raises(CRSError, match="outside the Netherlands"):
+    with pytest.raises(CRSError, match="buiten Nederland"):
         load_cbs_vierkant(wrong)
     nocrs = tmp_path / "nocrs.gpkg"
     _vk_frame(crs=None).to_file(nocrs, driver="GPKG")
@@ -189,7 +189,7 @@ def test_vk_layer_choice(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="layer="):
         load_cbs_vierkant(path)
     assert len(load_cbs_vierkant(path, layer="b")) == 6
-    with pytest.raises(InvalidDataError, match="no layer 'c'"):
+    with pytest.raises(InvalidDataError, match="geen laag 'c'"):
         load_cbs_vierkant(path, layer="c")
 
 

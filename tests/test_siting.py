@@ -51,7 +51,7 @@ def test_age_weights_change_the_choice(ctx) -> None:
     advice = suggest_sites(ctx, CANDS, NORM, model="mclp", p=1, weights_by_age={"pop_0_14": 2.0})
     assert advice.sites["id"].tolist() == ["k10"]
     assert advice.sites["gain_covered"].tolist() == [50.0]  # gain in residents, not weights
-    with pytest.raises(ConfigError, match="age band"):
+    with pytest.raises(ConfigError, match="leeftijdsgroep"):
         age_weights(POP, {"pop_99": 2.0})
 
 
@@ -61,7 +61,7 @@ def test_two_sites_in_gain_order_and_lscp(ctx) -> None:
     assert advice.sites["cumulative_covered"].tolist() == [160.0, 210.0]
     cover = suggest_sites(ctx, CANDS, NORM, model="lscp", target_share=1.0)
     assert sorted(cover.sites["id"]) == ["k10", "k20"]
-    with pytest.raises(ConfigError, match="needs p"):
+    with pytest.raises(ConfigError, match="geef dat met --p"):
         suggest_sites(ctx, CANDS, NORM, model="p-median")
 
 

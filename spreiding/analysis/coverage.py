@@ -86,7 +86,7 @@ def covered_mask(nearest: NearestResult, norm: Norm, covered: np.ndarray | None 
 
 
 def _group_codes(population: pd.DataFrame, by: str) -> tuple[np.ndarray, list[str]]:
-    require_columns(population, [by], "population", "assign municipalities when loading it")
+    require_columns(population, [by], "bevolking", "wijs bij het laden gemeenten toe")
     labels = population[by].astype("string").fillna("(onbekend)")
     codes, uniques = pd.factorize(labels, sort=True)
     return codes.astype(np.int64), [str(u) for u in uniques]
@@ -132,7 +132,7 @@ def coverage_table(
     """
     _check(population, nearest)
     weight_col = norm.weight_column
-    require_columns(population, [weight_col], "population", "load it with a spreiding population loader")
+    require_columns(population, [weight_col], "bevolking", "laad die met een bevolkingslader van spreiding")
     weight = population[weight_col].to_numpy(float)
     if np.isnan(weight).any() or (weight < 0).any():
         msg = f"population column {weight_col} has missing or negative values; impute or drop those cells first"
@@ -240,7 +240,7 @@ def distance_distribution(
     _check(population, nearest)
     mask = np.ones(len(population), bool)
     if municipality is not None:
-        require_columns(population, ["municipality"], "population")
+        require_columns(population, ["municipality"], "bevolking")
         mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
     dist_km = nearest.dist_m[mask] / 1000.0
     weight = population[norm.weight_column].to_numpy(float)[mask]

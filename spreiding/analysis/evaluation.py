@@ -292,8 +292,8 @@ def covered_points(context: ScenarioContext, counted: gpd.GeoDataFrame, near: Ne
         return is_covered(norm, near.dist_m, near.time_s)
     if norm.max_dist_m > context.matrix.cutoff_m or norm.max_time_s > context.cutoff_s:
         msg = (
-            f"norm {norm.describe()!r} goes beyond the distance matrix's cut-offs "
-            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); raise cutoff_m / cutoff_s of the study"
+            f"norm {norm.describe()!r} gaat verder dan de grenzen van de afstandsmatrix "
+            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); kies een kleinere --max-km of --max-min"
         )
         raise ConfigError(msg)
     cols = context.matrix.columns(_keys(counted))
@@ -516,8 +516,8 @@ ScenarioResult = Evaluation
 def _check_mode(context: ScenarioContext, norm: Norm) -> None:
     if norm.mode != context.model.mode:
         msg = (
-            f"the norm is for {norm.mode!r} but the scenario distances are for {context.model.mode!r}; "
-            f"prepare a context for {norm.mode!r}"
+            f"de norm geldt voor {norm.mode!r} maar de scenario-afstanden zijn voor {context.model.mode!r}; "
+            f"kies dezelfde reiswijze (--mode {norm.mode})"
         )
         raise ConfigError(msg)
 
@@ -617,18 +617,18 @@ def compare_results(a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.Data
     """
     if a.norm != b.norm:
         msg = (
-            f"scenario {a.scenario.name!r} was evaluated for norm {a.norm.describe()!r} and "
-            f"{b.scenario.name!r} for {b.norm.describe()!r}; evaluate both for the same norm"
+            f"scenario {a.scenario.name!r} is doorgerekend voor norm {a.norm.describe()!r} en "
+            f"{b.scenario.name!r} voor {b.norm.describe()!r}; reken beide door met dezelfde norm"
         )
         raise ConfigError(msg)
     if a.by != b.by:
-        msg = f"results grouped by {a.by!r} and {b.by!r}; evaluate both with the same 'by'"
+        msg = f"uitkomsten gegroepeerd per {a.by!r} en per {b.by!r}; reken beide door met dezelfde groepering"
         raise ConfigError(msg)
     points = a.points
     if not points.index.equals(b.points.index) or len(a.table) != len(b.table):
         msg = (
-            f"scenarios {a.scenario.name!r} and {b.scenario.name!r} were evaluated on different points; "
-            "evaluate both in the same study"
+            f"scenario's {a.scenario.name!r} en {b.scenario.name!r} zijn doorgerekend op verschillende punten; "
+            "reken beide door met dezelfde gegevens"
         )
         raise ConfigError(msg)
     cov_a, cov_b = a.covered, b.covered

@@ -74,8 +74,8 @@ def _context(evaluation: Evaluation) -> ScenarioContext:
 def _check_limits(context: ScenarioContext, norm: Norm) -> None:
     if (norm.max_dist_m or 0.0) > context.matrix.cutoff_m or (norm.max_time_s or 0.0) > context.cutoff_s:
         msg = (
-            f"norm {norm.describe()!r} goes beyond the distance matrix's cut-offs "
-            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); raise cutoff_m / cutoff_s of the study"
+            f"norm {norm.describe()!r} gaat verder dan de grenzen van de afstandsmatrix "
+            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); kies een kleinere --max-km of --max-min"
         )
         raise ConfigError(msg)
 
@@ -207,7 +207,7 @@ def opening_impact(
     """
     norm = evaluation.norm
     if not candidate_matrix.point_index.equals(evaluation.points.index):
-        msg = "candidate matrix and evaluation have different points; compute both in the same study"
+        msg = "kandidatenmatrix en doorrekening hebben verschillende punten; reken beide door met dezelfde gegevens"
         raise InvalidDataError(msg)
     candidates = _plain(candidates)
     id_col = "id" if "id" in candidates else "candidate_id"

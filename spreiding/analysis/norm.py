@@ -134,6 +134,7 @@ PRESETS: dict[str, Norm] = {
 def get_preset(key: str) -> Norm:
     """Return a preset norm by key (see :data:`PRESETS`)."""
     if key not in PRESETS:
-        msg = f"unknown norm preset {key!r}; use one of {sorted(PRESETS)} or give --max-km/--max-min"
+        presets = ", ".join(sorted(PRESETS))
+        msg = f"onbekende voorbeeldnorm {key!r}; kies met --norm uit {presets} of geef --max-km/--max-min"
         raise ConfigError(msg)
     return PRESETS[key]

@@ -78,7 +78,7 @@ def place_on_streets(
     degree, shifting borders by at most ~10 m). A node inside several squares
     goes to the one whose centre is nearest (Chebyshev distance).
     """
-    require_columns(population, ["cell_id", *POP_COLUMNS], "population", "load it with a spreiding loader")
+    require_columns(population, ["cell_id", *POP_COLUMNS], "bevolking", "laad die met een lader van spreiding")
     x = np.asarray(node_x, dtype="float64")
     y = np.asarray(node_y, dtype="float64")
     res = np.asarray(residential)
@@ -89,7 +89,7 @@ def place_on_streets(
         )
         raise ConfigError(msg)
     frame = to_rd_new(population, "population")
-    require_unique(frame["cell_id"].astype("str"), "population")
+    require_unique(frame["cell_id"].astype("str"), "bevolking")
     if cell_size_m is not None:
         if not (np.isfinite(cell_size_m) and cell_size_m > 0):
             msg = f"cell_size_m must be a positive number, not {cell_size_m!r}"
@@ -188,12 +188,15 @@ def population_points(
         Road network whose residential street nodes receive the residents.
     """
     if placement not in PLACEMENTS:
-        msg = f"unknown placement {placement!r}; use one of {PLACEMENTS}"
+        msg = f"onbekende plaatsing {placement!r}; kies uit {', '.join(PLACEMENTS)} (--placement)"
         raise ConfigError(msg)
     if placement == "cell_centre":
         return population
     if network is None:
-        msg = "placement 'street_nodes' needs a road network; load one or use placement 'cell_centre'"
+        msg = (
+            "plaatsing street_nodes heeft een wegennet nodig; laat --crowfly weg (of geef --network) "
+            "of kies --placement cell_centre"
+        )
         raise ConfigError(msg)
     return place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
 

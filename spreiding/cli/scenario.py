@@ -323,7 +323,7 @@ def _age_weight(text: str) -> tuple[str, float]:
     try:
         return band.strip(), float(factor)
     except ValueError as exc:
-        msg = f"cannot read age weight {text!r}; write it as band=factor, e.g. pop_0_14=2"
+        msg = f"kan leeftijdsgewicht {text!r} niet lezen; schrijf het als groep=factor, bv. --age-weight pop_0_14=2"
         raise ScenarioError(msg) from exc
 
 

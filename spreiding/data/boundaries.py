@@ -52,17 +52,20 @@ def _read_vector(path: Path, layer: str | None, what: str) -> gpd.GeoDataFrame:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         msg = (
-            f"{what} at {path} is not a readable GeoPackage or vector file ({exc}); "
-            "download it again or point to the right file"
+            f"{what} in {path} is geen leesbare GeoPackage of vectorbestand ({exc}); "
+            "download het opnieuw of wijs het juiste bestand aan"
         )
         raise InvalidDataError(msg) from exc
     if layer is not None and layer not in layers:
-        msg = f"{what} at {path} has no layer {layer!r} (layers: {', '.join(layers) or 'none'}); pass the right layer"
+        msg = (
+            f"{what} in {path} heeft geen laag {layer!r} (lagen: {', '.join(layers) or 'geen'}); "
+            "wijs een bestand met die laag aan"
+        )
         raise InvalidDataError(msg)
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:
-        msg = f"{what} at {path} cannot be read ({exc}); download it again or point to the right file"
+        msg = f"{what} in {path} is niet te lezen ({exc}); download het opnieuw of wijs het juiste bestand aan"
         raise InvalidDataError(msg) from exc
 
 
@@ -80,9 +83,9 @@ def _check_in_netherlands(frame: gpd.GeoDataFrame, what: str) -> None:
     )
     if bad.any():
         msg = (
-            f"{what}: {int(bad.sum())} geometries lie outside the Netherlands in EPSG:28992 "
-            f"(rows {rows_text(bad[bad].index)}); the file's CRS is probably wrong or missing - "
-            "set the right CRS on the data (RD New = EPSG:28992, lon/lat = EPSG:4326)"
+            f"{what}: {int(bad.sum())} geometrieën liggen buiten Nederland in EPSG:28992 "
+            f"(rijen {rows_text(bad[bad].index)}); het coördinatenstelsel van het bestand is waarschijnlijk fout of "
+            "ontbreekt - zet het juiste stelsel in het bestand (RD New = EPSG:28992, lon/lat = EPSG:4326)"
         )
         raise CRSError(msg)
 
@@ -99,7 +102,7 @@ def _load_areas(
     """Read one boundary layer and return ``name_out``, ``residents``, ``area_km2``, geometry."""
     file = require_file(Path(path) if path is not None else data_paths(data_dir, region).boundaries, what, _FETCH_FIX)
     raw = _read_vector(file, layer, what)
-    require_columns(raw, [name_in], f"{what} ({file}, layer {layer})", "use the CBS boundary layout")
+    require_columns(raw, [name_in], f"{what} ({file}, laag {layer})", "gebruik de CBS-indeling voor grenzen")
     require_not_empty(raw, f"{what} ({file}, layer {layer})", "use a file with at least one area")
     frame = to_rd_new(raw, what)
     empty = frame.geometry.isna() | frame.geometry.is_empty
@@ -285,7 +288,7 @@ def assign_municipality(
     if max_dist_m is not None and not (np.isfinite(max_dist_m) and max_dist_m >= 0):
         msg = f"max_dist_m must be a finite number >= 0 or None, not {max_dist_m!r}"
         raise ConfigError(msg)
-    require_columns(municipalities, [column], "area frame", f"pass polygons with a {column!r} column")
+    require_columns(municipalities, [column], "gebiedentabel", f"geef vlakken met een kolom {column!r}")
     pts = to_rd_new(gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs), "points")
     areas = to_rd_new(
         gpd.GeoDataFrame(

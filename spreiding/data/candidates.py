@@ -99,7 +99,7 @@ def _finish(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame["in_region"] = frame["in_region"].astype("boolean")
     rest = [c for c in frame.columns if c not in COLUMNS and c != frame.geometry.name]
     out = frame[[*COLUMNS, *rest, frame.geometry.name]]
-    require_unique(out["candidate_id"], "candidates")
+    require_unique(out["candidate_id"], "kandidaten")
     return out
 
 
@@ -116,7 +116,7 @@ def _check_choice(values: Iterable[str] | None, allowed: Sequence[str], what: st
     chosen = [values] if isinstance(values, str) else list(values)
     unknown = sorted(set(chosen) - set(allowed))
     if unknown:
-        msg = f"unknown {what} {', '.join(unknown)}; choose from {', '.join(allowed)}"
+        msg = f"onbekende {what} {', '.join(unknown)}; kies uit {', '.join(allowed)}"
         raise ConfigError(msg)
     return chosen
 
@@ -167,8 +167,8 @@ def load_osm_candidates(
     spec = get_region(region)
     p = Path(path) if path is not None else data_paths(data_dir, spec).osm_points
     require_file(p, "OSM points GeoPackage", "pass a path or set SPREIDING_DATA_DIR to the data folder")
-    places = _check_choice(place_classes, tuple(PBF_PLACE_CLASSES) + _EXTRA_PLACE_CLASSES, "place class(es)")
-    kinds = _check_choice(building_kinds, BUILDING_KINDS, "building kind(s)")
+    places = _check_choice(place_classes, tuple(PBF_PLACE_CLASSES) + _EXTRA_PLACE_CLASSES, "plaatsklasse(n)")
+    kinds = _check_choice(building_kinds, BUILDING_KINDS, "gebouwsoort(en)")
     parts: list[gpd.GeoDataFrame] = []
     for layer, key, prefix, source, wanted in (
         (_PLACE_LAYER, "place_class", "kern", "osm_place", places),
@@ -209,11 +209,9 @@ def _read_layer(path: Path, layer: str, key: str, inside_column: str) -> gpd.Geo
     try:
         part = gpd.read_file(path, layer=layer, fid_as_index=True)
     except Exception as exc:  # pyogrio raises several types
-        msg = (
-            f"cannot read layer {layer!r} of {path} ({exc}); give the OSM points GeoPackage (layers kernen, kandidaten)"
-        )
+        msg = f"kan laag {layer!r} van {path} niet lezen ({exc}); geef de OSM-punten-GeoPackage (kernen, kandidaten)"
         raise InvalidDataError(msg) from exc
-    require_columns(part, ["name", key, "municipality", inside_column], f"layer {layer!r} of {path.name}")
+    require_columns(part, ["name", key, "municipality", inside_column], f"laag {layer!r} van {path.name}")
     part = part.rename(columns={inside_column: "in_region"})
     if part.crs is None or part.crs.to_epsg() != 28992:
         part = part.set_crs(RD_NEW) if part.crs is None else part.to_crs(RD_NEW)
@@ -311,7 +309,7 @@ def candidates_from_pbf(
             way_closed.append(obj.is_closed() and len(pts) == len(obj.nodes))
             way_rows.append(row)
     except RuntimeError as exc:
-        msg = f"cannot read OSM file {p} ({exc}); give a valid .osm.pbf extract"
+        msg = f"kan OSM-bestand {p} niet lezen ({exc}); geef met --candidates een geldige .osm.pbf-uitsnede"
         raise InvalidDataError(msg) from exc
     xy = np.asarray(node_xy, dtype=float).reshape(-1, 2)
     geoms = np.concatenate([shapely.points(xy), _way_centroids(way_xy, way_counts, way_closed)])
@@ -397,7 +395,7 @@ def load_user_candidates(
     p = require_file(Path(path), "candidate sites file", "give the path of a CSV, GeoJSON or GeoPackage")
     what = f"candidate sites file {p.name}"
     table, line_offset = _read_point_table(p, what, layer=layer)
-    require_columns(table, ["name"], what, "add a name column")
+    require_columns(table, ["name"], what, "voeg een kolom name toe")
     data = table.copy()
     id_column = next((c for c in ("candidate_id", "id") if c in data.columns), None)
     if id_column is not None:
@@ -405,7 +403,7 @@ def load_user_candidates(
         blank = (ids.isna() | (ids == "")).to_numpy()
         if blank.any():
             rows = [f"line {i + line_offset}" if line_offset else f"row {i + 1}" for i in np.flatnonzero(blank)]
-            msg = f"{what}: empty {id_column} in {rows_text(rows)}; fill it in or drop the column"
+            msg = f"{what}: lege {id_column} in {rows_text(rows)}; vul die in of laat de kolom weg"
             raise InvalidDataError(msg)
         require_unique(ids, what)
         data["candidate_id"] = "user-" + ids.str.removeprefix("user-")
@@ -456,7 +454,7 @@ def concat_candidates(frames: Iterable[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     try:
         return _finish(frame)
     except DuplicateIdError as exc:
-        msg = f"{exc}; the candidate sets overlap (loaded the same file twice?)"
+        msg = f"{exc}; de kandidatensets overlappen (hetzelfde bestand twee keer geladen?); geef elk bestand één keer"
         raise DuplicateIdError(msg) from exc
 
 
@@ -495,8 +493,8 @@ def load_candidates(
         if paths.roads.name.endswith(".pbf"):
             return candidates_from_pbf(paths.roads, area=area, region=area)
         msg = (
-            f"no OSM candidate sites in {paths.root}: neither {paths.osm_points.name} nor a .osm.pbf; "
-            "run `spreiding fetch` or give a file with sites"
+            f"geen OSM-kandidaatlocaties in {paths.root}: geen {paths.osm_points.name} en geen .osm.pbf; "
+            "haal ze op met `spreiding fetch` of geef met --candidates een bestand met locaties"
         )
         raise DataNotFoundError(msg)
     if text.lower().endswith(".pbf"):

@@ -190,8 +190,8 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None, *, must_exi
         root = _checkout_data_dir() or user_data_dir()
     if must_exist and not root.is_dir():
         msg = (
-            f"data folder {root} does not exist; set {ENV_VAR} to a folder with the "
-            "region's data, or run `spreiding fetch` to download the default region"
+            f"de datamap {root} bestaat niet; geef met --data-dir (of {ENV_VAR}) een map met de gegevens "
+            "van de regio, of haal de standaardregio op met `spreiding fetch`"
         )
         raise DataNotFoundError(msg)
     return root

@@ -417,7 +417,9 @@ def select_facilities(
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         unknown = sorted(set(values) - set(allowed))
         if unknown:
-            msg = f"unknown {column}(s) {', '.join(unknown)}; choose from {', '.join(allowed)}"
+            label = "soort(en)" if column == "kind" else "status(sen)"
+            hint = " (--kinds)" if column == "kind" else ""
+            msg = f"onbekende {label} {', '.join(unknown)}; kies uit {', '.join(allowed)}{hint}"
             raise ConfigError(msg)
         keep &= frame[column].isin(values).to_numpy()
     if regions is not None:

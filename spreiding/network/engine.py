@@ -74,12 +74,13 @@ def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: 
     if network is not None:
         if mode is not None and get_mode(mode).name != network.mode.name:
             msg = (
-                f"mode {get_mode(mode).name!r} differs from the network's mode {network.mode.name!r}; load that network"
+                f"reiswijze {get_mode(mode).name!r} verschilt van die van het wegennet ({network.mode.name!r}); "
+                "laad het wegennet voor die reiswijze (--network) of kies dezelfde reiswijze (--mode)"
             )
             raise ConfigError(msg)
         return DistanceModel("network", network.mode.name, source=network.source)
     if not detour_factor >= 1.0:
-        msg = f"detour factor must be at least 1.0, got {detour_factor!r}"
+        msg = f"omwegfactor {detour_factor!r} kan niet; geef --detour een getal van minstens 1,0"
         raise ConfigError(msg)
     return DistanceModel("crowfly", get_mode(mode or "car").name, detour_factor=float(detour_factor))
 
@@ -99,11 +100,11 @@ def _xy(frame: gpd.GeoDataFrame, what: str) -> np.ndarray:
 
 
 def _ids(facilities: gpd.GeoDataFrame) -> np.ndarray:
-    require_columns(facilities, ["id"], "service points", "give every service point an id")
+    require_columns(facilities, ["id"], "voorzieningen", "geef elke voorziening een id")
     ids = facilities["id"].astype(str).to_numpy()
     if len(np.unique(ids)) != len(ids):
         dup = pd.Series(ids)[pd.Series(ids).duplicated()].unique()
-        msg = f"service points have duplicate ids: {rows_text(dup)}; make each id unique"
+        msg = f"voorzieningen hebben dubbele id's: {rows_text(dup)}; maak elke id uniek"
         raise InvalidDataError(msg)
     return ids
 
@@ -117,7 +118,7 @@ class _Snapped:
 def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
     """Snap to the nearest node of the largest SCC; ``node`` is its position in ``network.lcc_nodes``."""
     if len(network.lcc_nodes) == 0:
-        msg = "the road network has no connected part to snap to; check the network file"
+        msg = "het wegennet heeft geen samenhangend deel om punten aan te koppelen; controleer het bestand (--network)"
         raise UnreachableError(msg)
     snap_m, pos = network.lcc_tree.query(xy, k=1)
     node = np.asarray(pos, dtype=np.int64)

@@ -130,6 +130,6 @@ def get_mode(mode: str | Mode) -> Mode:
         return mode
     key = _ALIASES.get(str(mode).lower(), str(mode).lower())
     if key not in MODES:
-        msg = f"unknown mode {mode!r}; use one of {sorted(MODES)} (or auto, fiets, lopen)"
+        msg = f"onbekende reiswijze {mode!r}; kies met --mode uit {', '.join(sorted(MODES))} (of auto, fiets, lopen)"
         raise ConfigError(msg)
     return MODES[key]

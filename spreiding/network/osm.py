@@ -197,7 +197,7 @@ def _read_ways(path: Path, progress: bool) -> tuple[_WayBuffer, str | None]:
                     column.append(tags.get(key))
                 bar.update()
     except (RuntimeError, OSError, ValueError) as exc:
-        msg = f"cannot read OSM file {path}: {exc}; re-download it with `spreiding fetch`"
+        msg = f"kan OSM-bestand {path} niet lezen: {exc}; download het opnieuw met `spreiding fetch --force`"
         raise InvalidDataError(msg) from exc
     return buf, timestamp
 
@@ -364,15 +364,15 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
     buf, timestamp = _read_ways(p, progress)
     if not buf.counts:
         msg = (
-            f"OSM file {p} contains no usable highway ways; check that it is a road extract of the region "
-            "(re-download it with `spreiding fetch`)"
+            f"OSM-bestand {p} bevat geen bruikbare wegen; controleer dat het een wegenuitsnede van de regio is "
+            "(download het opnieuw met `spreiding fetch --force`)"
         )
         raise InvalidDataError(msg)
     pieces = _split_ways(buf)
     if len(pieces.u) == 0:
         msg = (
-            f"OSM file {p} has highway ways but none with node locations ({pieces.missing_refs:,} node "
-            "references missing); the extract lacks its nodes, re-download it with `spreiding fetch`"
+            f"OSM-bestand {p} heeft wegen maar geen enkele met knoopposities ({pieces.missing_refs:,} "
+            "knoopverwijzingen ontbreken); download de uitsnede opnieuw met `spreiding fetch --force`"
         )
         raise InvalidDataError(msg)
     nodes = _node_table(pieces)

@@ -194,12 +194,15 @@ def _read_gpkg_tables(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     try:
         layers = {name for name, _ in pyogrio.list_layers(path)}
     except Exception as exc:
-        msg = f"cannot read road network {path}: {exc}; re-download it or point SPREIDING_DATA_DIR to a good copy"
+        msg = (
+            f"kan wegennet {path} niet lezen: {exc}; download het opnieuw (`spreiding fetch --force`) "
+            "of wijs met --data-dir of --network een goede kopie aan"
+        )
         raise InvalidDataError(msg) from exc
     if not {"nodes", "edges"} <= layers:
         msg = (
-            f"road network {path} has layers {sorted(layers)}, expected 'nodes' and 'edges' "
-            "(osmnx.save_graph_geopackage layout)"
+            f"wegennet {path} heeft de lagen {sorted(layers)}, verwacht 'nodes' en 'edges' "
+            "(osmnx-GeoPackage); geef een wegennet in die opzet of een .osm.pbf (--network)"
         )
         raise InvalidDataError(msg)
     nodes = pyogrio.read_dataframe(path, layer="nodes", read_geometry=False)
@@ -233,11 +236,11 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
 
         return read_osm_roads(p, progress=progress)
     if not name.endswith(".gpkg"):
-        msg = f"unknown road network format {p.name}; give a .gpkg (osmnx layout), .osm.pbf or .osm file"
+        msg = f"onbekend wegennetformaat {p.name}; geef met --network een .gpkg (osmnx-opzet), .osm.pbf of .osm"
         raise InvalidDataError(msg)
     raw_nodes, raw_edges, crs = _read_gpkg_tables(p)
-    require_columns(raw_nodes, ["osmid", "x", "y"], f"nodes layer of {p.name}", "save the graph with osmnx")
-    require_columns(raw_edges, ["u", "v", "highway", "length"], f"edges layer of {p.name}", "save it with osmnx")
+    require_columns(raw_nodes, ["osmid", "x", "y"], f"laag nodes van {p.name}", "sla de graaf op met osmnx")
+    require_columns(raw_edges, ["u", "v", "highway", "length"], f"laag edges van {p.name}", "sla de graaf op met osmnx")
     x = raw_nodes["x"].to_numpy(float)
     y = raw_nodes["y"].to_numpy(float)
     if CRS.from_user_input(crs).to_epsg() != 28992:
@@ -318,11 +321,11 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
         Most usable roads have (nearly) zero length (see :mod:`spreiding.data._plausible`).
     """
     mode = get_mode(mode)
-    require_columns(nodes, ["node_id", "x", "y"], "road nodes table")
-    require_columns(edges, ["u", "v", "highway", "oneway", "length_m"], "road edges table")
+    require_columns(nodes, ["node_id", "x", "y"], "knopentabel van het wegennet")
+    require_columns(edges, ["u", "v", "highway", "oneway", "length_m"], "wegentabel van het wegennet")
     node_index = pd.Index(nodes["node_id"].to_numpy(np.int64))
     if not node_index.is_unique:
-        msg = f"road network {source} has duplicate node ids; rebuild the network file"
+        msg = f"wegennet {source} heeft dubbele knoop-id's; maak het wegennetbestand opnieuw"
         raise InvalidDataError(msg)
     n = len(node_index)
     u = node_index.get_indexer(edges["u"].to_numpy(np.int64))
@@ -341,7 +344,7 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
     length_m = min_csr(rows, cols, np.concatenate([length, length[both]]), n, min_weight=_MIN_EDGE_M)
     time_s = min_csr(rows, cols, np.concatenate([time, time[both]]), n, min_weight=_MIN_EDGE_M)
     if length_m.nnz == 0:
-        msg = f"road network {source} has no roads usable by {mode.name}; check the file's highway classes"
+        msg = f"wegennet {source} heeft geen wegen voor {mode.name}; controleer de wegklassen (highway) in het bestand"
         raise NetworkError(msg)
     n_comp, labels = csgraph.connected_components(length_m, directed=True, connection="strong")
     degree = np.diff(length_m.indptr) + np.diff(length_m.tocsc().indptr)

@@ -416,7 +416,7 @@ def check_output_path(
             msg = f"{target} is een map, geen bestand; geef een bestandsnaam"
             raise ConfigError(msg)
         if target.exists() and not force:
-            msg = f"{target} bestaat al; kies een andere naam of overschrijf het met --force (force=True)"
+            msg = f"{target} bestaat al; kies een andere naam of overschrijf het met --force"
             raise ConfigError(msg)
     return p
 

@@ -55,7 +55,10 @@ def _check_arrays(weights: Any, dist_m: Any) -> tuple[np.ndarray, np.ndarray]:
         msg = f"weights has shape {w.shape} and dist_m {d.shape}; {_FIX_SHAPES}"
         raise OptimizationError(msg)
     if w.size == 0 or d.shape[1] == 0:
-        msg = f"nothing to optimise: {w.size} demand points and {d.shape[1]} candidate sites; give at least one of each"
+        msg = (
+            f"niets te optimaliseren: {w.size} inwonerspunten en {d.shape[1]} kandidaatlocaties; "
+            "geef van beide minstens één"
+        )
         raise OptimizationError(msg)
     bad_w = np.flatnonzero(~np.isfinite(w) | (w < 0))
     if bad_w.size:
@@ -93,12 +96,12 @@ def _check_existing(existing: Sequence[int] | np.ndarray, m: int) -> np.ndarray:
 
 def _check_p(p: Any, m: int, n_existing: int, allow_close: bool) -> int:
     if isinstance(p, bool) or not isinstance(p, int | np.integer):
-        msg = f"p must be an integer number of sites, got {p!r}"
+        msg = f"--p {p!r} kan niet; geef een geheel aantal locaties"
         raise OptimizationError(msg)
     room = m if allow_close else m - n_existing
     if not 0 <= int(p) <= room:
-        what = "sites in total" if allow_close else f"new sites beside the {n_existing} existing ones"
-        msg = f"p={p} {what} is impossible: p must be between 0 and the {room} available candidate columns"
+        what = "locaties in totaal" if allow_close else f"nieuwe locaties naast de {n_existing} bestaande"
+        msg = f"--p {p} ({what}) kan niet; geef --p een getal van 0 tot en met {room} (beschikbare kandidaten)"
         raise OptimizationError(msg)
     return int(p)
 
@@ -106,7 +109,7 @@ def _check_p(p: Any, m: int, n_existing: int, allow_close: bool) -> int:
 def _check_number(value: Any, name: str, *, allow_zero: bool) -> float:
     number = float(value)
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        msg = f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value!r}"
+        msg = f"{name} {value!r} kan niet; geef een eindig getal {'van 0 of meer' if allow_zero else 'groter dan 0'}"
         raise OptimizationError(msg)
     return number
 

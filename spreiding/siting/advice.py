@@ -57,10 +57,10 @@ def age_weights(population: pd.DataFrame, factors: Mapping[str, float] | None, b
     w = population[base].to_numpy(float).copy()
     for band, factor in (factors or {}).items():
         if band not in AGE_BANDS or band not in population:
-            msg = f"unknown or absent age band {band!r} in the weights; use one of {', '.join(AGE_BANDS)}"
+            msg = f"onbekende of ontbrekende leeftijdsgroep {band!r} bij --age-weight; kies uit {', '.join(AGE_BANDS)}"
             raise ConfigError(msg)
         if not factor >= 0:
-            msg = f"age weight for {band} must be >= 0, got {factor!r}"
+            msg = f"gewicht {factor!r} voor {band} kan niet; geef --age-weight {band}=<getal van 0 of meer>"
             raise ConfigError(msg)
         w += (float(factor) - 1.0) * population[band].to_numpy(float)
     return np.maximum(w, 0.0)
@@ -180,16 +180,16 @@ def suggest_sites(
     SiteAdvice
     """
     if model not in MODELS:
-        msg = f"unknown model {model!r}; use one of {', '.join(MODELS)}"
+        msg = f"onbekend model {model!r}; kies met --model uit {', '.join(MODELS)}"
         raise ConfigError(msg)
     if model != "lscp" and p is None:
-        msg = f"model {model} needs p (the number of sites); give --p"
+        msg = f"model {model} heeft een aantal locaties nodig; geef dat met --p"
         raise ConfigError(msg)
     if norm.mode != context.model.mode:
-        msg = f"the norm is for {norm.mode!r}, the distances for {context.model.mode!r}; prepare a {norm.mode} context"
+        msg = f"de norm geldt voor {norm.mode!r}, de afstanden voor {context.model.mode!r}; kies één reiswijze (--mode)"
         raise ConfigError(msg)
     if candidates.empty:
-        msg = "no candidate sites; load OSM candidates or give a file with sites"
+        msg = "geen kandidaatlocaties; gebruik --candidates osm of geef met --candidates een bestand met locaties"
         raise InvalidDataError(msg)
     cm = cand_matrix if cand_matrix is not None else candidate_matrix(context, candidates, progress=progress)
     edited = context.facilities if scenario is None else apply_scenario(context.facilities, scenario)
