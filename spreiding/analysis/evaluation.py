@@ -47,10 +47,12 @@ __all__ = [
     "Evaluation",
     "ScenarioContext",
     "ScenarioResult",
+    "check_within_cutoffs",
     "compare_results",
     "distance_change_histogram",
     "evaluate",
     "exact_nearest",
+    "location_keys",
     "prepare_context",
     "site_matrix",
     "with_sites",
@@ -232,14 +234,15 @@ def with_sites(
     return replace(context, matrix=context.matrix.extend(extra))
 
 
-def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
+def location_keys(counted: gpd.GeoDataFrame) -> np.ndarray:
+    """The matrix column keys of service points (``location_key`` after a move or an opening, else ``id``)."""
     column = "location_key" if "location_key" in counted else "id"
     return counted[column].astype(str).to_numpy()
 
 
 def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame) -> NearestResult:
     """Nearest counted point from the matrix, completed exactly beyond the cut-off, ids (not keys)."""
-    keys = _keys(counted)
+    keys = location_keys(counted)
     near = _beyond_cutoff(context, counted, keys, context.matrix.nearest(keys))
     return near.with_ids(pd.Series(counted["id"].astype(str).to_numpy(), index=keys))
 
@@ -282,6 +285,16 @@ def exact_nearest(
     )
 
 
+def check_within_cutoffs(context: ScenarioContext, norm: Norm) -> None:
+    """Refuse a norm whose limits lie beyond the matrix cut-offs (the matrix could not tell coverage)."""
+    if (norm.max_dist_m or 0.0) > context.matrix.cutoff_m or (norm.max_time_s or 0.0) > context.cutoff_s:
+        msg = (
+            f"norm {norm.describe()!r} gaat verder dan de grenzen van de afstandsmatrix "
+            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); kies een kleinere --max-km of --max-min"
+        )
+        raise ConfigError(msg)
+
+
 def covered_points(context: ScenarioContext, counted: gpd.GeoDataFrame, near: NearestResult, norm: Norm) -> np.ndarray:
     """Coverage per point: one counted service point meets every limit of the norm.
 
@@ -290,13 +303,8 @@ def covered_points(context: ScenarioContext, counted: gpd.GeoDataFrame, near: Ne
     """
     if norm.max_dist_m is None or norm.max_time_s is None:
         return is_covered(norm, near.dist_m, near.time_s)
-    if norm.max_dist_m > context.matrix.cutoff_m or norm.max_time_s > context.cutoff_s:
-        msg = (
-            f"norm {norm.describe()!r} gaat verder dan de grenzen van de afstandsmatrix "
-            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); kies een kleinere --max-km of --max-min"
-        )
-        raise ConfigError(msg)
-    cols = context.matrix.columns(_keys(counted))
+    check_within_cutoffs(context, norm)
+    cols = context.matrix.columns(location_keys(counted))
     return covered_by_one(norm, context.matrix.dist_m[:, cols], context.matrix.time_s[:, cols])
 
 

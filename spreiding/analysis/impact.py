@@ -20,10 +20,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from spreiding.analysis.evaluation import exact_nearest
+from spreiding.analysis.evaluation import check_within_cutoffs, exact_nearest, location_keys
 from spreiding.analysis.measures import is_covered, mean_distance, reachable
-from spreiding.analysis.norm import Norm
-from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.errors import InvalidDataError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.vocabulary import Col
 
@@ -71,25 +70,11 @@ def _context(evaluation: Evaluation) -> ScenarioContext:
     return evaluation.context
 
 
-def _check_limits(context: ScenarioContext, norm: Norm) -> None:
-    if (norm.max_dist_m or 0.0) > context.matrix.cutoff_m or (norm.max_time_s or 0.0) > context.cutoff_s:
-        msg = (
-            f"norm {norm.describe()!r} gaat verder dan de grenzen van de afstandsmatrix "
-            f"({context.matrix.cutoff_m:.0f} m, {context.cutoff_s:.0f} s); kies een kleinere --max-km of --max-min"
-        )
-        raise ConfigError(msg)
-
-
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """A shallow copy without ``attrs`` (pandas deep-copies ``attrs`` on every column access)."""
     out = frame.copy(deep=False)
     out.attrs = {}
     return out
-
-
-def _keys(counted: gpd.GeoDataFrame) -> np.ndarray:
-    column = "location_key" if "location_key" in counted else "id"
-    return counted[column].astype(str).to_numpy()
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray | None = None) -> np.ndarray | None:
@@ -114,7 +99,7 @@ def _second_nearest(evaluation: Evaluation, d: np.ndarray, jd: np.ndarray) -> np
     need = has & reachable(evaluation.nearest.dist_m) & ~np.isfinite(d2)
     context = _context(evaluation)
     counted = _plain(evaluation.counted)
-    keys = _keys(counted)
+    keys = location_keys(counted)
     for j in np.unique(jd[need]):  # a loop over the few sites concerned, never over cells
         sel = np.flatnonzero(need & (jd == j))
         others = np.arange(len(keys)) != j
@@ -144,10 +129,10 @@ def closure_impact(evaluation: Evaluation) -> pd.DataFrame:
     """
     context = _context(evaluation)
     norm = evaluation.norm
-    _check_limits(context, norm)
+    check_within_cutoffs(context, norm)
     counted = _plain(evaluation.counted)
     ids = counted["id"].astype(str).to_numpy()
-    cols = context.matrix.columns(_keys(counted))
+    cols = context.matrix.columns(location_keys(counted))
     d, t = context.matrix.dist_m[:, cols], context.matrix.time_s[:, cols]
     w = evaluation.points[norm.weight_column].to_numpy(float)
     k = len(ids)

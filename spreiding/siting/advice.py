@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding._validate import rows_text
-from spreiding.analysis.evaluation import ScenarioContext, site_matrix, with_sites
+from spreiding.analysis.evaluation import ScenarioContext, location_keys, site_matrix, with_sites
 from spreiding.analysis.measures import covered_by_one, is_covered, mean_distance
 from spreiding.analysis.norm import AGE_BANDS, Norm
 from spreiding.analysis.placement import counted_facilities
@@ -197,7 +197,7 @@ def suggest_sites(
     if "location_key" in existing and (existing["location_key"] != existing["id"]).any():
         context = with_sites(context, existing.loc[existing["location_key"] != existing["id"]])
     ex_ids = existing["id"].astype(str).to_numpy()
-    keys = existing["location_key"].astype(str).to_numpy() if "location_key" in existing else ex_ids
+    keys = location_keys(existing)
     ecols = context.matrix.columns(keys)
     id_col = "candidate_id" if "candidate_id" in candidates else "id"
     cand_ids = candidates[id_col].astype(str).to_numpy()
