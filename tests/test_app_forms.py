@@ -37,7 +37,7 @@ def test_decimal_comma_is_read_as_a_decimal() -> None:
 
 @pytest.mark.parametrize("text", ["abc", "7,5 km", ""])
 def test_text_that_is_no_number_is_refused_in_dutch(text: str) -> None:
-    with pytest.raises(ConfigError, match="getal|groter dan 0"):
+    with pytest.raises(ConfigError, match=r"getal|groter dan 0"):
         norm_from_values(_values(norm_km=text), OWN)
 
 

@@ -171,7 +171,8 @@ def norm_widgets(sb: Any) -> Norm | None:
     if not st.session_state["norm_kinds"]:
         sb.warning("Geen soort gekozen; vestigingen en kleine vestigingen tellen.")
     try:
-        norm = norm_from_values(st.session_state, st.session_state["norm_preset"])
+        values = {k: st.session_state[k] for k in _KEYS}
+        norm = norm_from_values(values, st.session_state["norm_preset"])
     except ConfigError as exc:
         sb.error(f"Norm klopt niet: {as_text(exc)}. De pagina's rekenen met de vorige geldige norm.")
         return None

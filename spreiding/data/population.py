@@ -415,7 +415,9 @@ def load_census_grid(
     """
     _check_secret_value(secret_value)
     paths = data_paths(data_dir, region)
-    file = require_file(Path(path) if path is not None else paths.population_grid, "bevolkingsgrid (census)", _FETCH_FIX)
+    file = require_file(
+        Path(path) if path is not None else paths.population_grid, "bevolkingsgrid (census)", _FETCH_FIX
+    )
     what = f"census population grid ({file})"
     try:
         raw = pd.read_csv(file)

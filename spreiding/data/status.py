@@ -138,8 +138,6 @@ def data_status(data_dir: str | os.PathLike[str] | None = None, region: RegionLi
     return _entries(data_paths(data_dir, region))
 
 
-def missing_required(
-    data_dir: str | os.PathLike[str] | None = None, region: RegionLike = None
-) -> tuple[DataFile, ...]:
+def missing_required(data_dir: str | os.PathLike[str] | None = None, region: RegionLike = None) -> tuple[DataFile, ...]:
     """The required input files that are absent (empty when the region can be analysed)."""
     return tuple(f for f in data_status(data_dir, region) if f.required and not f.present)

@@ -229,7 +229,9 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
         ``u``, ``v``, ``highway``, ``oneway`` (bool, u → v only), ``length_m``,
         ``maxspeed_kmh`` and the OSM access columns where present.
     """
-    p = require_file(Path(path), "wegennet", "haal het op met `spreiding fetch`, of zet SPREIDING_DATA_DIR op de gegevensmap")
+    p = require_file(
+        Path(path), "wegennet", "haal het op met `spreiding fetch`, of zet SPREIDING_DATA_DIR op de gegevensmap"
+    )
     name = p.name.lower()
     if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
         from spreiding.network.osm import read_osm_roads
