@@ -26,9 +26,12 @@ from spreiding.vocabulary import Col
 
 __all__ = [
     "COVERAGE_COLUMNS",
+    "CURVE_STEPS_KM",
+    "CURVE_STEPS_MIN",
     "DISTANCE_BINS_KM",
     "TOTAL_LABEL",
     "coverage_by_age",
+    "coverage_curve",
     "coverage_table",
     "covered_mask",
     "distance_distribution",
@@ -252,3 +255,62 @@ def distance_distribution(
     out = pd.Series(np.append(counts, weight[~finite].sum()), index=[*labels, "onbereikbaar"], name="residents")
     out.index.name = "afstand"
     return out
+
+
+CURVE_STEPS_KM: tuple[float, ...] = tuple(float(x) for x in np.arange(0.5, 30.01, 0.5))
+"""Distances of the coverage curve (every 500 m up to 30 km)."""
+CURVE_STEPS_MIN: tuple[float, ...] = tuple(float(x) for x in range(1, 61))
+"""Travel times of the coverage curve (every minute up to an hour)."""
+
+
+def coverage_curve(
+    population: pd.DataFrame,
+    nearest: NearestResult,
+    norm: Norm,
+    *,
+    municipality: str | None = None,
+    unit: str = "km",
+) -> pd.DataFrame:
+    """Share of residents within each distance (or travel time) of the nearest counted service point.
+
+    The curve helps a council choose its norm: where it flattens, a stricter
+    norm buys little. Person-weighted with the norm's weight column; the
+    denominator is *all* residents, so unreachable residents never count as
+    within.
+
+    Parameters
+    ----------
+    population
+        Population points with the norm's weight column and ``municipality``.
+    nearest
+        Distances (and times) for the same rows.
+    norm
+        The norm (its age band selects the weight column).
+    municipality
+        Only this municipality's residents (all when ``None``).
+    unit
+        ``"km"`` (road distance) or ``"min"`` (travel time; needs times).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``limit`` (km or minutes), ``within`` (residents) and ``within_pct``.
+    """
+    _check(population, nearest)
+    if unit not in ("km", "min"):
+        msg = f"onbekende eenheid {unit!r} voor de dekkingscurve; kies km of min"
+        raise ConfigError(msg)
+    mask = np.ones(len(population), bool)
+    if municipality is not None:
+        require_columns(population, ["municipality"], "bevolking")
+        mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
+    value = nearest.dist_m / 1000.0 if unit == "km" else nearest.time_s / 60.0
+    steps = np.asarray(CURVE_STEPS_KM if unit == "km" else CURVE_STEPS_MIN, float)
+    weight = population[norm.weight_column].to_numpy(float)[mask]
+    value = np.where(np.isnan(value[mask]), np.inf, value[mask])
+    order = np.argsort(value, kind="stable")
+    cum = np.concatenate([[0.0], np.cumsum(weight[order])])
+    within = cum[np.searchsorted(value[order], steps, side="right")]
+    total = float(weight.sum())
+    pct = within / total * 100.0 if total > 0 else np.zeros_like(within)
+    return pd.DataFrame({"limit": steps, "within": within, "within_pct": pct})

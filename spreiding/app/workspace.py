@@ -29,7 +29,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from spreiding.analysis.coverage import distance_distribution
+from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
@@ -472,6 +472,11 @@ class Workspace:
         """Residents per distance bin in the active scenario (one municipality or all)."""
         ev = self.evaluate()
         return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality)
+
+    def coverage_curve(self, municipality: str | None = None, unit: str = "km") -> pd.DataFrame:
+        """Share of residents within each distance (``km``) or travel time (``min``), active scenario."""
+        ev = self.evaluate()
+        return coverage_curve(ev.points, ev.nearest, ev.norm, municipality=municipality, unit=unit)
 
     def villages(self, municipality: str) -> pd.DataFrame:
         """Residents outside the norm in ``municipality``, grouped by OSM village (active scenario)."""
