@@ -273,6 +273,10 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # coverage by kern, wijk or buurt (spreiding.analysis.groups)
+    CODE: Final = "code"
+    KERN: Final = "kern"
+    KERN_NAME: Final = "kern_name"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -344,6 +348,9 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.CODE: "code",
+    Col.KERN: "kern (id)",
+    Col.KERN_NAME: "kern",
 }
 
 
