@@ -277,6 +277,11 @@ class Col:
     CODE: Final = "code"
     KERN: Final = "kern"
     KERN_NAME: Final = "kern_name"
+    # comparison with CBS (spreiding.analysis.cbs_compare)
+    LEVEL: Final = "level"
+    CBS_DIST_M: Final = "cbs_dist_m"
+    CBS_DIFF_M: Final = "cbs_diff_m"
+    CBS_DIFF_PCT: Final = "cbs_diff_pct"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -351,6 +356,10 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CODE: "code",
     Col.KERN: "kern (id)",
     Col.KERN_NAME: "kern",
+    Col.LEVEL: "niveau",
+    Col.CBS_DIST_M: "afstand volgens CBS (m)",
+    Col.CBS_DIFF_M: "verschil met CBS (m)",
+    Col.CBS_DIFF_PCT: "verschil met CBS (%)",
 }
 
 

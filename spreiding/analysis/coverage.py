@@ -190,7 +190,7 @@ def coverage_by_age(
     for band in bands:  # six bands: a loop over columns, not cells
         band_norm = norm.with_(age_band=None if band == "pop_total" else band)
         part = coverage_table(population, nearest, band_norm, covered=covered, by=by, total_label=total_label)
-        at = part.columns.get_loc(Col.MUNICIPALITY) + 1
+        at = list(part.columns).index(Col.MUNICIPALITY) + 1
         part.insert(at, "age_band", band)
         part.insert(at + 1, "age_label", AGE_BAND_LABELS[band])
         frames.append(part)

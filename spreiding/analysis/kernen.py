@@ -92,7 +92,7 @@ def kern_points(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         {
             "kern": np.asarray(ids, dtype=object),
             "name": rd["name"].astype(str).to_numpy(),
-            "municipality": pd.array(municipality, dtype="string"),
+            "municipality": pd.Series(municipality, index=rd.index).astype("string").to_numpy(),
         },
         geometry=rd.geometry.to_numpy(),
         crs=rd.crs,

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from spreiding.cli import compare_cbs as compare_cbs_commands
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     BY_CHOICES,
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    compare_cbs_commands.register(sub)
     return parser
 
 

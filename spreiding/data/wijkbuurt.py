@@ -109,7 +109,8 @@ def _candidates(data_dir: str | os.PathLike[str] | None, region: RegionLike) -> 
     try:
         from spreiding.data.prepare import load_region_config
 
-        found.append(paths.root / load_region_config(region).boundaries_zip)
+        spec = get_region(region)
+        found.append(paths.root / load_region_config(spec.source or spec.key).boundaries_zip)
     except ConfigError:  # a region without a download block: only the boundaries file
         pass
     return found
