@@ -67,7 +67,7 @@ def test_without_metadata_the_header_in_cbs_key_spelling_is_used_and_decimal_com
 
 
 def test_a_table_without_the_title_is_refused_in_dutch() -> None:
-    with pytest.raises(MissingColumnsError, match="Afstand tot bibliotheek.*Nabijheid voorzieningen"):
+    with pytest.raises(MissingColumnsError, match=r"Afstand tot bibliotheek.*Nabijheid voorzieningen"):
         distance_key([{"Key": "AfstandTotZwembad_8", "Title": "Afstand tot zwembad"}])
 
 
@@ -130,9 +130,7 @@ def test_comparison_on_the_tiny_graph() -> None:
 
 def test_region_missing_from_cbs_has_no_difference() -> None:
     cbs = read_cbs_csv(CSV, META)
-    tool = pd.DataFrame(
-        {"municipality": ["Elders", "Totaal"], "residents": [1.0, 1.0], "mean_dist_m": [900.0, 900.0]}
-    )
+    tool = pd.DataFrame({"municipality": ["Elders", "Totaal"], "residents": [1.0, 1.0], "mean_dist_m": [900.0, 900.0]})
     out = compare_with_cbs(tool, cbs)
     assert len(out) == 1 and out[["cbs_dist_m", "cbs_diff_m", "cbs_diff_pct"]].isna().all(axis=None)
 
@@ -154,3 +152,39 @@ def test_cli_compare_cbs_on_real_data(real_data, tmp_path, capsys) -> None:
     assert len(table) == 12 and table["cbs_dist_m"].eq(2000.0).all()
     assert np.allclose(table["cbs_diff_m"], table["mean_dist_m"] - 2000.0)
     assert "street_nodes" in text and "woonadres" in text and "km" in text
+
+
+def test_workspace_compares_an_uploaded_csv_with_cbs_like_settings() -> None:
+    """The app's workspace on the crow-fly tiny region of ``test_workspace.py`` (× 1.3), INVENTED CBS values.
+
+    Aadorp: c1 100 at 1300 m, c2 50 at 6500 m, c3 30 at 11700 m -> 806000 / 180 m; Bedorp: c4 at 1300 m.
+    """
+    from spreiding.app.views import cbs_view
+    from spreiding.app.workspace import Settings, StudyKey, Workspace
+    from spreiding.vocabulary import MISSING
+
+    from .test_workspace import TinyInputs
+
+    asked: list[StudyKey] = []
+
+    class Inputs(TinyInputs):
+        def study(self, key: StudyKey, facilities: object) -> Study:
+            asked.append(key)  # crow-fly here: street nodes need a network, so the cells are used
+            return super().study(StudyKey(key.data_dir, key.mode, key.crowfly, "cell_centre", key.upload), None)
+
+    csv = (
+        '"ID";"WijkenEnBuurten";"Gemeentenaam_1";"SoortRegio_2";"Codering_3";"AfstandTotBibliotheek_7"\n'
+        '0;"GM9903    ";"Aadorp";"Gemeente  ";"GM9903    ";"4.0"\n'
+        '1;"GM9904    ";"Bedorp";"Gemeente  ";"GM9904    ";"."\n'
+    ).encode()
+    ws = Workspace(Inputs(), Settings())
+    result = ws.compare_cbs(csv, "cbs.csv")
+    assert asked[-1].mode == "car" and asked[-1].placement == "street_nodes"
+    rows = result.table.set_index("name")
+    assert rows.loc["Aadorp", "mean_dist_m"] == pytest.approx(806000 / 180)
+    assert rows.loc["Aadorp", "cbs_diff_m"] == pytest.approx(806000 / 180 - 4000.0)
+    assert np.isnan(rows.loc["Bedorp", "cbs_dist_m"])  # secret at CBS: no difference, and a note says so
+    assert any("zonder CBS-cijfer" in n for n in result.notes)
+    view = cbs_view(result.table).set_index("naam")
+    assert view.loc["Aadorp", "afstand volgens CBS"] == "4,00 km" and view.loc["Aadorp", "verschil"] == "+0,48 km"
+    assert view.loc["Bedorp", "verschil"] == MISSING

@@ -14,7 +14,7 @@ Differences that remain by method are listed in :data:`METHOD_NOTES`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,12 +24,20 @@ import pandas as pd
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.data.cbs_stats import CbsDistances
 from spreiding.errors import ConfigError
-from spreiding.vocabulary import Col
+from spreiding.vocabulary import Col, column_label, fmt_int, fmt_km, fmt_pct
 
 if TYPE_CHECKING:
     from spreiding.study import Study
 
-__all__ = ["CBS_NORM", "COMPARE_COLUMNS", "METHOD_NOTES", "CbsComparison", "cbs_comparison", "compare_with_cbs"]
+__all__ = [
+    "CBS_NORM",
+    "COMPARE_COLUMNS",
+    "METHOD_NOTES",
+    "CbsComparison",
+    "cbs_comparison",
+    "compare_with_cbs",
+    "display_comparison",
+]
 
 CBS_NORM: Norm = PRESETS["cbs-auto"]
 """The CBS-like norm: car, all kinds counted (its km limit only sets the covered share)."""
@@ -187,3 +195,33 @@ def cbs_comparison(study: Study, cbs: CbsDistances, *, levels: tuple[str, ...] =
     if cbs.year is not None:
         notes.append(f"CBS-tabel van {cbs.year}; de lijst van voorzieningen is die van de gegevensmap.")
     return CbsComparison(pd.concat(parts, ignore_index=True), cbs, tuple(notes), placement)
+
+
+def _signed(fmt: Callable[[object], str]) -> Callable[[float], str]:
+    """A formatter that writes a plus sign before a positive value."""
+    return lambda v: "+" + fmt(v) if np.isfinite(v) and v > 0 else fmt(v)
+
+
+def display_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison for people: Dutch headers, km with decimal commas, signed differences (text columns).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"level": ["gemeente"], "code": ["GM1"], "name": ["A"], "municipality": ["A"],
+    ...     "residents": [1234.0], "mean_dist_m": [2500.0], "cbs_dist_m": [2000.0], "cbs_diff_m": [500.0],
+    ...     "cbs_diff_pct": [25.0]})
+    >>> display_comparison(t).iloc[0].tolist()
+    ['gemeente', 'GM1', 'A', '1.234', '2,50 km', '2,00 km', '+0,50 km', '+25,0 %']
+    """
+    return pd.DataFrame(
+        {
+            column_label(Col.LEVEL): table[Col.LEVEL].to_numpy(),
+            column_label(Col.CODE): table[Col.CODE].fillna("").to_numpy(),
+            column_label(Col.NAME): table[Col.NAME].to_numpy(),
+            column_label(Col.RESIDENTS): table[Col.RESIDENTS].map(fmt_int).to_numpy(),
+            "afstand volgens deze tool": table[Col.MEAN_DIST_M].map(fmt_km).to_numpy(),
+            "afstand volgens CBS": table[Col.CBS_DIST_M].map(fmt_km).to_numpy(),
+            "verschil": table[Col.CBS_DIFF_M].map(_signed(fmt_km)).to_numpy(),
+            "verschil (%)": table[Col.CBS_DIFF_PCT].map(_signed(fmt_pct)).to_numpy(),
+        }
+    )

@@ -14,28 +14,15 @@ import pandas as pd
 
 from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, write_table
 from spreiding.errors import DataNotFoundError
-from spreiding.vocabulary import Col, column_label, fmt_int, fmt_km, fmt_pct
 
 __all__ = ["format_comparison", "register"]
 
 
 def format_comparison(table: pd.DataFrame) -> str:
     """The comparison as Dutch text for the terminal (km with decimal commas, %)."""
-    view = pd.DataFrame(
-        {
-            column_label(Col.LEVEL): table[Col.LEVEL],
-            column_label(Col.CODE): table[Col.CODE].fillna(""),
-            column_label(Col.NAME): table[Col.NAME],
-            column_label(Col.RESIDENTS): table[Col.RESIDENTS].map(fmt_int),
-            "deze tool": table[Col.MEAN_DIST_M].map(fmt_km),
-            "CBS": table[Col.CBS_DIST_M].map(fmt_km),
-            "verschil": table[Col.CBS_DIFF_M].map(lambda v: fmt_km(v) if pd.isna(v) or v < 0 else "+" + fmt_km(v)),
-            "verschil (%)": table[Col.CBS_DIFF_PCT].map(
-                lambda v: fmt_pct(v) if pd.isna(v) or v < 0 else "+" + fmt_pct(v)
-            ),
-        }
-    )
-    return view.to_string(index=False)
+    from spreiding.analysis.cbs_compare import display_comparison
+
+    return display_comparison(table).to_string(index=False)
 
 
 def _areas(args: argparse.Namespace, data_dir: Any) -> tuple[dict[str, Any], list[str]]:

@@ -26,6 +26,7 @@ counted.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -235,13 +236,15 @@ def _from_raw(
     return CbsDistances(frame, key, title, source, year, missing)
 
 
-def _read_metadata(path: str | os.PathLike[str] | None) -> tuple[Any, dict[str, str]]:
+def _read_metadata(path: str | os.PathLike[str] | bytes | None) -> tuple[Any, dict[str, str]]:
     if path is None:
         return None, {}
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        text = path.decode("utf-8-sig") if isinstance(path, bytes) else Path(path).read_text(encoding="utf-8-sig")
+        data = json.loads(text)
     except (OSError, ValueError) as exc:
-        msg = f"CBS-metadata {path} niet leesbaar ({exc}); geef het JSON-bestand met DataProperties"
+        shown = "(upload)" if isinstance(path, bytes) else path
+        msg = f"CBS-metadata {shown} niet leesbaar ({exc}); geef het JSON-bestand met DataProperties"
         raise InvalidDataError(msg) from exc
     names = {}
     if isinstance(data, Mapping) and isinstance(data.get("WijkenEnBuurten"), list):
@@ -253,32 +256,46 @@ def _year_of(text: str) -> int | None:
     return next((y for t, y in CBS_TABLES.items() if t in text), None)
 
 
-def read_cbs_csv(path: str | os.PathLike[str], metadata: str | os.PathLike[str] | None = None) -> CbsDistances:
+def read_cbs_csv(
+    path: str | os.PathLike[str] | bytes,
+    metadata: str | os.PathLike[str] | bytes | None = None,
+    *,
+    name: str = "upload.csv",
+) -> CbsDistances:
     """Read a CSV download of a Nabijheid voorzieningen table.
 
     Parameters
     ----------
     path
-        The CSV (``;`` separated, CBS's keys or titles as headers; UTF-8 with or without BOM).
+        The CSV (``;`` separated, CBS's keys as headers; UTF-8 with or without BOM), or its bytes (an upload).
     metadata
         JSON with the table's ``DataProperties`` (and optionally the
         ``WijkenEnBuurten`` dimension for names).
+
+    name
+        The file name shown in messages when ``path`` is bytes.
 
     Returns
     -------
     CbsDistances
     """
+    if isinstance(path, bytes):
+        return _parse_csv(io.BytesIO(path), name, metadata)
     p = Path(path)
     if not p.is_file():
         msg = f"CBS-bestand {p} bestaat niet; download de tabel als CSV of geef een tabelnummer (bijvoorbeeld 85231NED)"
         raise DataNotFoundError(msg)
+    return _parse_csv(p, str(p), metadata)
+
+
+def _parse_csv(source: Path | io.BytesIO, shown: str, metadata: str | os.PathLike[str] | bytes | None) -> CbsDistances:
     try:
-        raw = pd.read_csv(p, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#")
+        raw = pd.read_csv(source, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig", comment="#")
     except (ValueError, UnicodeDecodeError) as exc:
-        msg = f"CBS-bestand {p} is geen leesbare CSV ({exc}); gebruik CBS's download ongewijzigd (puntkomma's)"
+        msg = f"CBS-bestand {shown} is geen leesbare CSV ({exc}); gebruik CBS's download ongewijzigd (puntkomma's)"
         raise InvalidDataError(msg) from exc
     meta, names = _read_metadata(metadata)
-    return _from_raw(raw, meta, str(p), _year_of(p.name), names)
+    return _from_raw(raw, meta, shown, _year_of(Path(shown).name), names)
 
 
 def _get_json(url: str) -> Any:
@@ -324,7 +341,7 @@ def fetch_cbs_table(table: str, *, get_json: Callable[[str], Any] | None = None)
     return _from_raw(raw, props, table, CBS_TABLES.get(table), names)
 
 
-def load_cbs(source: str | os.PathLike[str], metadata: str | os.PathLike[str] | None = None) -> CbsDistances:
+def load_cbs(source: str | os.PathLike[str], metadata: str | os.PathLike[str] | bytes | None = None) -> CbsDistances:
     """A CSV file (:func:`read_cbs_csv`) or a table id (:func:`fetch_cbs_table`)."""
     text = str(source)
     if _TABLE_ID.match(text) and not Path(text).exists():
