@@ -173,10 +173,10 @@ def test_workspace_compares_an_uploaded_csv_with_cbs_like_settings() -> None:
             return super().study(StudyKey(key.data_dir, key.mode, key.crowfly, "cell_centre", key.upload), None)
 
     csv = (
-        '"ID";"WijkenEnBuurten";"Gemeentenaam_1";"SoortRegio_2";"Codering_3";"AfstandTotBibliotheek_7"\n'
-        '0;"GM9903    ";"Aadorp";"Gemeente  ";"GM9903    ";"4.0"\n'
-        '1;"GM9904    ";"Bedorp";"Gemeente  ";"GM9904    ";"."\n'
-    ).encode()
+        b'"ID";"WijkenEnBuurten";"Gemeentenaam_1";"SoortRegio_2";"Codering_3";"AfstandTotBibliotheek_7"\n'
+        b'0;"GM9903    ";"Aadorp";"Gemeente  ";"GM9903    ";"4.0"\n'
+        b'1;"GM9904    ";"Bedorp";"Gemeente  ";"GM9904    ";"."\n'
+    )
     ws = Workspace(Inputs(), Settings())
     result = ws.compare_cbs(csv, "cbs.csv")
     assert asked[-1].mode == "car" and asked[-1].placement == "street_nodes"

@@ -173,11 +173,17 @@ BY_CHOICES: dict[str, str] = {"gemeente": "municipality", "kern": "kern", "wijk"
 
 
 def grouping_inputs(args: argparse.Namespace, by: str, data_dir: Any) -> dict[str, Any]:
-    """The ``places`` / ``areas`` keyword arguments of a :class:`~spreiding.study.Study` grouped ``by``."""
+    """The ``places`` / ``areas`` keyword arguments of a :class:`~spreiding.study.Study` grouped ``by``.
+
+    The OSM place points are always read when present (uncovered points then carry their kern's name);
+    ``by="kern"`` needs them.
+    """
+    from spreiding.data.config import data_paths
     from spreiding.data.wijkbuurt import load_areas, load_places
 
-    if by == "kern":
-        return {"places": load_places(data_dir)}
+    out: dict[str, Any] = {}
+    if by == "kern" or data_paths(data_dir).osm_points.is_file():
+        out["places"] = load_places(data_dir)
     if by in ("wijk", "buurt"):
-        return {"areas": {by: load_areas(by, data_dir, path=getattr(args, "areas", None))}}
-    return {}
+        out["areas"] = {by: load_areas(by, data_dir, path=getattr(args, "areas", None))}
+    return out
