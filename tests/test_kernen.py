@@ -138,3 +138,13 @@ def test_cli_coverage_by_kern_on_real_data(real_data, tmp_path, capsys) -> None:
     assert body["municipality"].nunique() == 12
     assert body["residents"].sum() == pytest.approx(table.iloc[-1]["residents"])
     assert capsys.readouterr().out.count("Gieterveen") == 1
+
+
+@pytest.mark.data
+def test_cli_by_wijk_without_polygons_is_one_dutch_line(real_data, capsys) -> None:
+    if (real_data.root / "gebieden" / "wijkbuurtkaart_2023_v1.zip").exists():
+        pytest.skip("the data folder has the CBS wijk- en buurtkaart")
+    code = main(["coverage", "--by", "wijk", "--crowfly", "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "wijkgrenzen" in err[0] and "spreiding fetch" in err[0] and "--areas" in err[0]

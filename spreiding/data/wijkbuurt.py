@@ -41,7 +41,7 @@ AREA_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 """Per level: the CBS column names (GeoPackage, shapefile) of the code and the name."""
 _MUNICIPALITY = ("gemeentenaam", "GM_NAAM")
 _WATER = ("water", "WATER")
-_FETCH = "haal de CBS wijk- en buurtkaart op met `spreiding fetch` (of geef een bestand met wijk- of buurtgrenzen)"
+_FETCH = "haal de CBS wijk- en buurtkaart op met `spreiding fetch` of geef een bestand met de grenzen (--areas)"
 
 
 def load_places(data_dir: str | os.PathLike[str] | None = None, *, region: RegionLike = None) -> gpd.GeoDataFrame:
