@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from spreiding.analysis.cbs_compare import METHOD_NOTES, cbs_comparison, compare_with_cbs
 from spreiding.cli.main import main
@@ -126,6 +128,23 @@ def test_comparison_on_the_tiny_graph() -> None:
     # Zuidveen: 1200 m against 2500 m
     assert rows.loc["Zuidveen", "cbs_diff_m"] == pytest.approx(-1300.0, abs=1.0)
     assert result.notes[: len(METHOD_NOTES)] == METHOD_NOTES
+
+
+def test_comparison_per_wijk_matches_cbs_codes() -> None:
+    """Invented wijk polygons with the fixture's codes: A in WK990100 (CBS 1,2 km), B in WK990101 (3,0 km)."""
+    wijken = gpd.GeoDataFrame(
+        {"code": ["WK990100", "WK990101"], "name": ["Dorp", "Buiten"], "municipality": ["Noordveen"] * 2},
+        geometry=[box(-500, -500, 500, 500), box(500, -500, 1500, 500)],
+        crs="EPSG:28992",
+    )
+    study = _study()
+    study = Study(study.population, study.facilities, study.network, study.settings, areas={"wijk": wijken})
+    result = cbs_comparison(study, read_cbs_csv(CSV, META), levels=("gemeente", "wijk"))
+    wijk = result.table.loc[result.table["level"] == "wijk"].set_index("code")
+    assert wijk.loc["WK990100", "cbs_diff_m"] == pytest.approx(0.0 - 1200.0, abs=1.0)  # A lives at the library
+    assert wijk.loc["WK990101", "cbs_diff_m"] == pytest.approx(1000.0 - 3000.0, abs=1.0)
+    assert wijk.loc["WK990101", "name"] == "Buiten"
+    assert any("wijk" in n and "zonder CBS-cijfer" in n for n in result.notes)  # D lies in no wijk polygon
 
 
 def test_region_missing_from_cbs_has_no_difference() -> None:
