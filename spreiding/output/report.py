@@ -350,8 +350,8 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
         *column_labels([Col.CELLS, Col.MEAN_DIST_M, Col.MAX_DIST_M, Col.NEAREST_NAME], km=True),
     ]
     note = (
-        "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern (OpenStreetMap-plaatspunt: stad, dorp of "
-        "gehucht). Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
+        "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern van de eigen gemeente "
+        "(OpenStreetMap-plaatspunt: stad, dorp of gehucht). Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
         if has_places
         else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
     )
