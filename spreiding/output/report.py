@@ -351,7 +351,8 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     ]
     note = (
         "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern van de eigen gemeente "
-        "(OpenStreetMap-plaatspunt: stad, dorp of gehucht). Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
+        "(OpenStreetMap-plaatspunt: stad, dorp of gehucht). "
+        "Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
         if has_places
         else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
     )
