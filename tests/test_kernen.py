@@ -148,3 +148,14 @@ def test_cli_by_wijk_without_polygons_is_one_dutch_line(real_data, capsys) -> No
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
     assert "wijkgrenzen" in err[0] and "spreiding fetch" in err[0] and "--areas" in err[0]
+
+
+def test_map_tooltips_name_the_kern() -> None:
+    from spreiding.output.maps import map_payload
+
+    study = _study(places=_places())
+    ev = study.evaluate(NORM)
+    payload = map_payload(ev.points, ev.nearest, NORM, ev.facilities, covered=ev.covered, tiles=None)
+    assert payload["cells"]["k"] == ["Adorp", "Adorp", "Ddorp"]
+    without = _study().evaluate(NORM)
+    assert "k" not in map_payload(without.points, without.nearest, NORM, without.facilities, tiles=None)["cells"]
