@@ -273,6 +273,15 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # coverage by kern, wijk or buurt (spreiding.analysis.groups)
+    CODE: Final = "code"
+    KERN: Final = "kern"
+    KERN_NAME: Final = "kern_name"
+    # comparison with CBS (spreiding.analysis.cbs_compare)
+    LEVEL: Final = "level"
+    CBS_DIST_M: Final = "cbs_dist_m"
+    CBS_DIFF_M: Final = "cbs_diff_m"
+    CBS_DIFF_PCT: Final = "cbs_diff_pct"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -344,6 +353,13 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.CODE: "code",
+    Col.KERN: "kern (id)",
+    Col.KERN_NAME: "kern",
+    Col.LEVEL: "niveau",
+    Col.CBS_DIST_M: "afstand volgens CBS (m)",
+    Col.CBS_DIFF_M: "verschil met CBS (m)",
+    Col.CBS_DIFF_PCT: "verschil met CBS (%)",
 }
 
 

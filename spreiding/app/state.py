@@ -87,20 +87,20 @@ def _base_study(
     network = None if crowfly else _network(data_dir, mode)
     facilities = _facilities if upload and _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
-    study = Study(region.population, facilities, network, settings, total_label=region.name)
+    places = _places(data_dir)  # residents' points carry their kern (map tooltips, exports)
+    study = Study(region.population, facilities, network, settings, total_label=region.name, places=places)
     study.prepare()  # the matrix is built once on the shared base (not above the size switch)
     return study
 
 
 @st.cache_resource(show_spinner="Kernen laden …", max_entries=4)
 def _places(data_dir: str) -> gpd.GeoDataFrame | None:
-    from spreiding.data.candidates import load_osm_candidates
     from spreiding.data.config import data_paths
-    from spreiding.output.report import VILLAGE_CLASSES
+    from spreiding.data.wijkbuurt import load_places
 
     if not data_paths(data_dir or None).osm_points.exists():
         return None
-    return load_osm_candidates(data_dir=data_dir or None, place_classes=VILLAGE_CLASSES, building_kinds=())
+    return load_places(data_dir or None)
 
 
 @st.cache_resource(show_spinner="Kandidaatlocaties laden …", max_entries=8)

@@ -29,6 +29,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
 from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
@@ -36,6 +37,7 @@ from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.app import uploads
+from spreiding.data.cbs_stats import read_cbs_csv
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
@@ -484,6 +486,17 @@ class Workspace:
         unc = analysis_tables(ev, municipality)["buiten_norm"]
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
+
+    def compare_cbs(self, data: bytes, file_name: str, metadata: bytes | None = None) -> CbsComparison:
+        """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
+
+        CBS-like settings whatever the sidebar says: preset ``cbs-auto`` (car, all kinds counted), residents on
+        street nodes, the service-point list in use (see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
+        """
+        cbs = read_cbs_csv(data, metadata, name=file_name)
+        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", self._settings.upload)
+        facilities = self._uploads[key.upload][1] if key.upload else None
+        return cbs_comparison(self._inputs.study(key, facilities).fork(), cbs)
 
     @property
     def has_places(self) -> bool:

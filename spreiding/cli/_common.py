@@ -15,10 +15,12 @@ if TYPE_CHECKING:
     from spreiding.study import Study
 
 __all__ = [
+    "BY_CHOICES",
     "add_data_arguments",
     "add_norm_arguments",
     "check_outputs",
     "format_table",
+    "grouping_inputs",
     "input_files",
     "load_inputs",
     "norm_from_args",
@@ -152,10 +154,36 @@ def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:
     return region, network
 
 
-def study_from_args(args: argparse.Namespace, norm: Norm) -> Study:
-    """The :class:`~spreiding.study.Study` for the command's data, placement and mode options."""
+def study_from_args(args: argparse.Namespace, norm: Norm, *, by: str = "municipality") -> Study:
+    """The :class:`~spreiding.study.Study` for the command's data, placement and mode options.
+
+    ``by`` = ``kern`` loads the OSM place points, ``wijk`` / ``buurt`` the CBS polygons (``--areas`` or the data
+    folder's), so the study's points carry that grouping.
+    """
     from spreiding.study import Study, StudySettings
 
     region, network = load_inputs(args, norm.mode)
     settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
-    return Study.from_region(region, network, settings, progress=not args.no_progress)
+    groups = grouping_inputs(args, by, region.data_dir)
+    return Study.from_region(region, network, settings, progress=not args.no_progress, **groups)
+
+
+BY_CHOICES: dict[str, str] = {"gemeente": "municipality", "kern": "kern", "wijk": "wijk", "buurt": "buurt"}
+"""``--by`` values (Dutch) and the grouping each stands for."""
+
+
+def grouping_inputs(args: argparse.Namespace, by: str, data_dir: Any) -> dict[str, Any]:
+    """The ``places`` / ``areas`` keyword arguments of a :class:`~spreiding.study.Study` grouped ``by``.
+
+    The OSM place points are always read when present (uncovered points then carry their kern's name);
+    ``by="kern"`` needs them.
+    """
+    from spreiding.data.config import data_paths
+    from spreiding.data.wijkbuurt import load_areas, load_places
+
+    out: dict[str, Any] = {}
+    if by == "kern" or data_paths(data_dir).osm_points.is_file():
+        out["places"] = load_places(data_dir)
+    if by in ("wijk", "buurt"):
+        out["areas"] = {by: load_areas(by, data_dir, path=getattr(args, "areas", None))}
+    return out

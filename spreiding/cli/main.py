@@ -13,8 +13,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from spreiding.cli import compare_cbs as compare_cbs_commands
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
+    BY_CHOICES,
     add_data_arguments,
     add_norm_arguments,
     check_outputs,
@@ -34,8 +36,9 @@ logger = logging.getLogger("spreiding")
 def _cmd_coverage(args: argparse.Namespace) -> int:
     check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
-    study = study_from_args(args, norm)
-    result = study.evaluate(norm)
+    by = BY_CHOICES[args.by]
+    study = study_from_args(args, norm, by=by)
+    result = study.evaluate(norm, by=by)
     table = result.by_age if args.by_age else result.table
     print(
         f"Norm: {norm.describe()}  [{norm.name}]"
@@ -110,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--out", help="write the table (.csv, .xlsx or .gpkg)")
     cov.add_argument("--uncovered-out", help="write the uncovered cells (.gpkg or .csv)")
     cov.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    cov.add_argument(
+        "--by", choices=list(BY_CHOICES), default="gemeente", help="one row per gemeente (default), kern, wijk or buurt"
+    )
+    cov.add_argument(
+        "--areas", help="wijk/buurt polygons for --by wijk|buurt (default: the data folder's CBS wijk- en buurtkaart)"
+    )
     cov.set_defaults(func=_cmd_coverage)
 
     fe = sub.add_parser("fetch", help="download the default region's data (needs internet)")
@@ -128,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    compare_cbs_commands.register(sub)
     return parser
 
 
