@@ -273,6 +273,21 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # dates on service points and the timeline (spreiding.data.dates, spreiding.analysis.timeline)
+    OPEN_FROM: Final = "open_from"
+    OPEN_UNTIL: Final = "open_until"
+    DATE_EVIDENCE: Final = "date_evidence"
+    CONFIDENCE: Final = "confidence"
+    LISTED_STATUS: Final = "listed_status"
+    DATE_UNCERTAIN: Final = "date_uncertain"
+    DATE: Final = "date"
+    PERIOD: Final = "period"
+    UNCERTAIN: Final = "uncertain"
+    UNCERTAIN_ROWS: Final = "uncertain_rows"
+    OPEN_POINTS: Final = "open_points"
+    CHANGES: Final = "changes"
+    CHANGE: Final = "change"
+    WHEN: Final = "when"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -344,6 +359,20 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.OPEN_FROM: "open vanaf",
+    Col.OPEN_UNTIL: "open tot en met",
+    Col.DATE_EVIDENCE: "bron van de datum",
+    Col.CONFIDENCE: "betrouwbaarheid",
+    Col.LISTED_STATUS: "status volgens de lijst",
+    Col.DATE_UNCERTAIN: "onzeker op de peildatum",
+    Col.DATE: "datum",
+    Col.PERIOD: "periode (datum zoals bekend)",
+    Col.UNCERTAIN: "onzeker",
+    Col.UNCERTAIN_ROWS: "onzeker op deze datum (id's)",
+    Col.OPEN_POINTS: "tellende voorzieningen",
+    Col.CHANGES: "wijzigingen",
+    Col.CHANGE: "wijziging",
+    Col.WHEN: "datum zoals bekend",
 }
 
 

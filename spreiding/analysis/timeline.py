@@ -116,7 +116,7 @@ class Timeline:
     @property
     def dates(self) -> list[str]:
         """The step dates (ISO), first the start."""
-        return list(dict.fromkeys(self.steps["date"].astype(str)))
+        return list(dict.fromkeys(self.steps[Col.DATE].astype(str)))
 
     def of(self, municipality: str) -> Timeline:
         """The steps that changed ``municipality`` (its rows only; the first step always kept).
@@ -125,16 +125,16 @@ class Timeline:
         or its mean distance moved by a metre or more.
         """
         rows = self.steps.loc[self.steps[Col.MUNICIPALITY].astype(str) == municipality]
-        own = set(self.changes.loc[self.changes[Col.MUNICIPALITY].astype(str) == municipality, "date"])
+        own = set(self.changes.loc[self.changes[Col.MUNICIPALITY].astype(str) == municipality, Col.DATE])
         moved = (
             (rows[Col.LOSE_COVERAGE].to_numpy(float) > 0)
             | (rows[Col.GAIN_COVERAGE].to_numpy(float) > 0)
             | (np.abs(rows[Col.MEAN_DIST_M_DELTA].fillna(0.0).to_numpy(float)) >= 1.0)
-            | rows["date"].isin(own).to_numpy()
+            | rows[Col.DATE].isin(own).to_numpy()
         )
         moved[:1] = True
         kept = rows.loc[moved].reset_index(drop=True)
-        changes = self.changes.loc[self.changes["date"].isin(set(kept["date"]))].reset_index(drop=True)
+        changes = self.changes.loc[self.changes[Col.DATE].isin(set(kept[Col.DATE]))].reset_index(drop=True)
         return Timeline(kept, changes, self.norm, self.start, self.end, self.evaluations, self.total_label)
 
 
@@ -176,26 +176,24 @@ def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def _changes(
-    facilities: pd.DataFrame, day: dt.date, before: np.ndarray, after: np.ndarray
-) -> list[dict[str, object]]:
+def _changes(facilities: pd.DataFrame, day: dt.date, before: np.ndarray, after: np.ndarray) -> list[dict[str, object]]:
     """The rows that opened or closed between two open sets, with their deciding date as written."""
     records = []
     for pos in np.flatnonzero(before != after):  # the handful of rows that changed at this step
         row = facilities.iloc[pos]
         opened = bool(after[pos])
-        when = _text(row.get("open_from") if opened else row.get("open_until"))
+        when = _text(row.get(Col.OPEN_FROM) if opened else row.get(Col.OPEN_UNTIL))
         records.append(
             {
-                "date": day.isoformat(),
+                Col.DATE: day.isoformat(),
                 Col.ID: str(row[Col.ID]),
                 Col.NAME: _text(row.get(Col.NAME)),
                 Col.MUNICIPALITY: _text(row.get(Col.MUNICIPALITY)),
-                "change": CHANGE_OPENED if opened else CHANGE_CLOSED,
-                "when": when,
-                "uncertain": len(when) < 10,  # a year or a month: a period, not a day
-                "date_evidence": _text(row.get("date_evidence")),
-                "confidence": _text(row.get("confidence")),
+                Col.CHANGE: CHANGE_OPENED if opened else CHANGE_CLOSED,
+                Col.WHEN: when,
+                Col.UNCERTAIN: len(when) < 10,  # a year or a month: a period, not a day
+                Col.DATE_EVIDENCE: _text(row.get(Col.DATE_EVIDENCE)),
+                Col.CONFIDENCE: _text(row.get(Col.CONFIDENCE)),
             }
         )
     return records
@@ -213,16 +211,16 @@ def _step_table(ev: Evaluation, prev: Evaluation | None, study: Study) -> pd.Dat
         diff, _ = study.compare(prev, ev)
         for col in (Col.COVERED_PCT_DELTA, Col.MEAN_DIST_M_DELTA, Col.LOSE_COVERAGE, Col.GAIN_COVERAGE):
             table[col] = diff[col].to_numpy(float)
-    table["open_points"] = len(ev.counted)
+    table[Col.OPEN_POINTS] = len(ev.counted)
     return table
 
 
 def _summary(records: list[dict[str, object]]) -> tuple[str, str, bool]:
     """The step's ``period`` text, ``changes`` text and whether a period decided it."""
-    periods = sorted({str(r["when"]) for r in records if r["when"]})
-    text = "; ".join(f"{r['change']}: {r[Col.NAME]} [{r[Col.ID]}]" + (f" ({r['when']})" if r["when"] else "")
+    periods = sorted({str(r[Col.WHEN]) for r in records if r[Col.WHEN]})
+    text = "; ".join(f"{r[Col.CHANGE]}: {r[Col.NAME]} [{r[Col.ID]}]" + (f" ({r[Col.WHEN]})" if r[Col.WHEN] else "")
                      for r in records)  # fmt: skip
-    return ", ".join(periods), text, any(bool(r["uncertain"]) for r in records)
+    return ", ".join(periods), text, any(bool(r[Col.UNCERTAIN]) for r in records)
 
 
 def timeline(
@@ -267,30 +265,30 @@ def timeline(
         step = _changes(facilities, day, sets[k - 1][1], is_open) if k else []
         table = _step_table(ev, evaluations[-1] if evaluations else None, study)
         period, text, decided = _summary(step)
-        table.insert(0, "date", day.isoformat())
-        table.insert(1, "period", period)
-        table.insert(2, "uncertain", decided or bool(uncertain.any()))
-        table["changes"] = text
-        table["uncertain_rows"] = ", ".join(ids[uncertain])
+        table.insert(0, Col.DATE, day.isoformat())
+        table.insert(1, Col.PERIOD, period)
+        table.insert(2, Col.UNCERTAIN, decided or bool(uncertain.any()))
+        table[Col.CHANGES] = text
+        table[Col.UNCERTAIN_ROWS] = ", ".join(ids[uncertain])
         tables.append(table)
         records += step
         evaluations.append(ev)
     logger.info("timeline %s..%s: %d steps", start, last, len(sets))
     changes = pd.DataFrame.from_records(records, columns=_CHANGE_COLUMNS)
-    periods = {t["date"].iloc[0]: t["period"].iloc[0] for t in tables}
-    changes.insert(1, "period", changes["date"].map(periods).fillna(""))
+    periods = {t[Col.DATE].iloc[0]: t[Col.PERIOD].iloc[0] for t in tables}
+    changes.insert(1, Col.PERIOD, changes[Col.DATE].map(periods).fillna(""))
     steps = pd.concat(tables, ignore_index=True)
     return Timeline(steps, changes, norm, start, last, tuple(evaluations), study.total_label)
 
 
 _CHANGE_COLUMNS = (
-    "date",
+    Col.DATE,
     Col.ID,
     Col.NAME,
     Col.MUNICIPALITY,
-    "change",
-    "when",
-    "uncertain",
-    "date_evidence",
-    "confidence",
+    Col.CHANGE,
+    Col.WHEN,
+    Col.UNCERTAIN,
+    Col.DATE_EVIDENCE,
+    Col.CONFIDENCE,
 )

@@ -148,10 +148,9 @@ def format_table(table: pd.DataFrame) -> str:
 
 def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:
     """Load the region and the network for a mode as the options say."""
+    from spreiding.data.dates import parse_as_of
     from spreiding.data.region import load_region
     from spreiding.network.roads import load_network
-
-    from spreiding.data.dates import parse_as_of
 
     as_of = parse_as_of(getattr(args, "as_of", None))  # a bad date is refused before anything is read
     region = _region_as_of(

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from spreiding.cli import history as history_command
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     add_data_arguments,
@@ -42,6 +43,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
     print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
+    print(f"Peildatum: {result.facilities.attrs.get('as_of', 'vandaag')}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
@@ -128,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    history_command.register(sub)
     return parser
 
 

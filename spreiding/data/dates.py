@@ -38,6 +38,7 @@ import pandas as pd
 
 from spreiding.data._points import RowIssues, RowNumbers, row_labels
 from spreiding.errors import ConfigError, InvalidDataError
+from spreiding.vocabulary import Col
 
 __all__ = [
     "DATE_COLUMNS",
@@ -51,11 +52,11 @@ __all__ = [
     "parse_as_of",
 ]
 
-DATE_COLUMNS: tuple[str, str] = ("open_from", "open_until")
+DATE_COLUMNS: tuple[str, str] = (Col.OPEN_FROM, Col.OPEN_UNTIL)
 """The date columns of a service-point list (partial ISO dates; empty = unknown / not applicable)."""
-DATE_UNCERTAIN = "date_uncertain"
+DATE_UNCERTAIN = Col.DATE_UNCERTAIN
 """Column set by :func:`facilities_as_of`: the row's state on the date rests on a partial date that overlaps it."""
-LISTED_STATUS = "listed_status"
+LISTED_STATUS = Col.LISTED_STATUS
 """Column set by :func:`facilities_as_of`: the ``status`` as the list gives it (the state when compiled)."""
 
 _PATTERN = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
@@ -305,4 +306,3 @@ def open_on(frame: pd.DataFrame, as_of: str | dt.date | None = None) -> pd.DataF
     out = dated.loc[dated["status"].to_numpy() == "open"].reset_index(drop=True)
     out.attrs = dict(dated.attrs)
     return out
-
