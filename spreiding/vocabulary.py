@@ -362,7 +362,7 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.OPEN_FROM: "open vanaf",
     Col.OPEN_UNTIL: "open tot en met",
     Col.DATE_EVIDENCE: "bron van de datum",
-    Col.CONFIDENCE: "betrouwbaarheid",
+    Col.CONFIDENCE: "zekerheid",
     Col.LISTED_STATUS: "status volgens de lijst",
     Col.DATE_UNCERTAIN: "onzeker op de peildatum",
     Col.DATE: "datum",

@@ -108,7 +108,7 @@ class PartialDate:
 
 def _normalise_text(value: object) -> str | None:
     """The value as stripped text (``None`` when empty); date objects as ISO, ``2021.0`` as ``2021``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # None, NaN, NA, NaT
         return None
     if isinstance(value, dt.datetime | pd.Timestamp):
         return value.date().isoformat()
