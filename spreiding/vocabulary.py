@@ -286,7 +286,7 @@ class Col:
     UNCERTAIN_ROWS: Final = "uncertain_rows"
     OPEN_POINTS: Final = "open_points"
     CHANGES: Final = "changes"
-    CHANGE: Final = "change"
+    EVENT: Final = "event"
     WHEN: Final = "when"
 
     @classmethod
@@ -371,7 +371,7 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.UNCERTAIN_ROWS: "onzeker op deze datum (id's)",
     Col.OPEN_POINTS: "tellende voorzieningen",
     Col.CHANGES: "wijzigingen",
-    Col.CHANGE: "wijziging",
+    Col.EVENT: "wijziging",
     Col.WHEN: "datum zoals bekend",
 }
 
@@ -395,11 +395,11 @@ COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
 def column_label(name: str, *, km: bool = False) -> str:
     """Dutch header of a machine column; unknown names come back unchanged.
 
-    With ``km=True`` a metre column (``*_m``) is labelled in kilometres, for
+    With ``km=True`` a metre column (``*_m``, ``*_m_delta``, ``*_m_a``, ...) is labelled in kilometres, for
     views that show ``value / 1000``.
     """
     label = COLUMN_LABELS.get(name, name)
-    if km and name.endswith("_m") and label.endswith("(m)"):
+    if km and (name.endswith("_m") or "_m_" in name) and label.endswith("(m)"):
         return label[: -len("(m)")] + "(km)"
     return label
 

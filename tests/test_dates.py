@@ -254,7 +254,7 @@ def test_timeline_on_the_line_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
     assert by_muni.loc[("2019-01-02", "A"), "lose_coverage"] == 200.0
     assert by_muni.loc[("2018-05-01", "B"), "gain_coverage"] == 300.0
     changes = line.changes
-    assert changes[["date", "id", "change", "when", "uncertain"]].values.tolist() == [
+    assert changes[["date", "id", "event", "when", "uncertain"]].values.tolist() == [
         ["2018-05-01", "f2", CHANGE_OPENED, "2018-05-01", False],
         ["2019-01-02", "f3", CHANGE_CLOSED, "2019", True],
     ]

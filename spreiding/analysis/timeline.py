@@ -32,7 +32,7 @@ Residents at 0 and 10 km, one library at 0 km that closed in 2018 and one at
 ...     geometry=[Point(0, 0), Point(10000, 0)], crs=28992)
 >>> study = Study(pop, lib, settings=StudySettings(detour_factor=1.0), total_label="Proef")
 >>> line = timeline(study, Norm(name="2 km", mode="car", max_dist_m=2000.0), end=dt.date(2024, 1, 1))
->>> line.changes[["date", "id", "change", "uncertain"]].values.tolist()
+>>> line.changes[["date", "id", "event", "uncertain"]].values.tolist()
 [['2018-01-02', 'L1', 'gesloten', True], ['2020-03-01', 'L2', 'geopend', False]]
 >>> total = line.steps.loc[line.steps["municipality"] == "Proef"]
 >>> total["covered"].tolist(), total["lose_coverage"].tolist(), total["gain_coverage"].tolist()
@@ -189,7 +189,7 @@ def _changes(facilities: pd.DataFrame, day: dt.date, before: np.ndarray, after: 
                 Col.ID: str(row[Col.ID]),
                 Col.NAME: _text(row.get(Col.NAME)),
                 Col.MUNICIPALITY: _text(row.get(Col.MUNICIPALITY)),
-                Col.CHANGE: CHANGE_OPENED if opened else CHANGE_CLOSED,
+                Col.EVENT: CHANGE_OPENED if opened else CHANGE_CLOSED,
                 Col.WHEN: when,
                 Col.UNCERTAIN: len(when) < 10,  # a year or a month: a period, not a day
                 Col.DATE_EVIDENCE: _text(row.get(Col.DATE_EVIDENCE)),
@@ -218,7 +218,7 @@ def _step_table(ev: Evaluation, prev: Evaluation | None, study: Study) -> pd.Dat
 def _summary(records: list[dict[str, object]]) -> tuple[str, str, bool]:
     """The step's ``period`` text, ``changes`` text and whether a period decided it."""
     periods = sorted({str(r[Col.WHEN]) for r in records if r[Col.WHEN]})
-    text = "; ".join(f"{r[Col.CHANGE]}: {r[Col.NAME]} [{r[Col.ID]}]" + (f" ({r[Col.WHEN]})" if r[Col.WHEN] else "")
+    text = "; ".join(f"{r[Col.EVENT]}: {r[Col.NAME]} [{r[Col.ID]}]" + (f" ({r[Col.WHEN]})" if r[Col.WHEN] else "")
                      for r in records)  # fmt: skip
     return ", ".join(periods), text, any(bool(r[Col.UNCERTAIN]) for r in records)
 
@@ -286,7 +286,7 @@ _CHANGE_COLUMNS = (
     Col.ID,
     Col.NAME,
     Col.MUNICIPALITY,
-    Col.CHANGE,
+    Col.EVENT,
     Col.WHEN,
     Col.UNCERTAIN,
     Col.DATE_EVIDENCE,

@@ -68,7 +68,7 @@ def _figures(row: pd.Series, first: bool) -> str:
 def _change_line(rec: pd.Series) -> str:
     mark = "? " if rec[Col.UNCERTAIN] else ""
     when = f" ({rec[Col.WHEN]}{', periode' if rec[Col.UNCERTAIN] else ''})" if rec[Col.WHEN] else ""
-    line = f"    {mark}{rec[Col.CHANGE]}: {rec[Col.NAME]} [{rec[Col.ID]}], {rec[Col.MUNICIPALITY]}{when}"
+    line = f"    {mark}{rec[Col.EVENT]}: {rec[Col.NAME]} [{rec[Col.ID]}], {rec[Col.MUNICIPALITY]}{when}"
     if rec[Col.DATE_EVIDENCE]:
         line += f"\n        bron van de datum: {rec[Col.DATE_EVIDENCE]}"
     if str(rec[Col.CONFIDENCE]).lower() == "low":

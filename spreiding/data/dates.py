@@ -108,8 +108,12 @@ class PartialDate:
 
 def _normalise_text(value: object) -> str | None:
     """The value as stripped text (``None`` when empty); date objects as ISO, ``2021.0`` as ``2021``."""
-    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # None, NaN, NA, NaT
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value.astype("datetime64[D]"))
     if isinstance(value, dt.datetime | pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, dt.date):

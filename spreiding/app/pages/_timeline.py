@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from spreiding.analysis.timeline import Timeline
-from spreiding.app.labels import COLUMN_LABELS, as_text, display_table
+from spreiding.app.labels import as_text, display_table
 from spreiding.app.state import user_errors
 from spreiding.app.workspace import Workspace
-from spreiding.vocabulary import Col, column_label
+from spreiding.vocabulary import MISSING, Col, column_label, fmt_dec
 
 __all__ = ["changes_view", "render_timeline", "steps_view"]
 
-_STEP_FIGURES = (
-    Col.COVERED_PCT,
-    Col.COVERED_PCT_DELTA,
-    Col.MEAN_DIST_M,
-    Col.MEAN_DIST_M_DELTA,
-    Col.LOSE_COVERAGE,
-    Col.GAIN_COVERAGE,
-)
-_CHANGE_TEXT = (Col.NAME, Col.ID, Col.MUNICIPALITY, Col.CHANGE, Col.WHEN, Col.DATE_EVIDENCE, Col.CONFIDENCE)
+_STEP_FIGURES = (Col.COVERED_PCT, Col.MEAN_DIST_M, Col.LOSE_COVERAGE, Col.GAIN_COVERAGE)
+_CHANGE_TEXT = (Col.NAME, Col.ID, Col.MUNICIPALITY, Col.EVENT, Col.WHEN, Col.DATE_EVIDENCE, Col.CONFIDENCE)
 
 
 def _day(iso: object) -> str:
@@ -53,12 +47,35 @@ def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
     return out
 
 
+def _signed(values: pd.Series, scale: float, digits: int) -> list[str]:
+    """Signed Dutch numbers (``+19,8``); "–" where there is no previous step."""
+    return [MISSING if pd.isna(v) else ("+" if v > 0 else "") + fmt_dec(v / scale, digits) for v in values]
+
+
 def steps_view(line: Timeline) -> pd.DataFrame:
     """One row per step of the timeline (date, period, flag, figures in km and %, the changes) for display."""
-    head = _text_columns(line.steps, (Col.DATE, Col.PERIOD, Col.UNCERTAIN))
-    figures = display_table(line.steps, _STEP_FIGURES)
-    tail = _text_columns(line.steps, (Col.CHANGES,))
-    return pd.concat([head, figures, tail], axis=1)
+    steps = line.steps
+    head = _text_columns(steps, (Col.DATE, Col.PERIOD, Col.UNCERTAIN))
+    figures = display_table(steps, _STEP_FIGURES)
+    figures.insert(1, column_label(Col.COVERED_PCT_DELTA), _signed(steps[Col.COVERED_PCT_DELTA], 1.0, 1))
+    figures.insert(3, column_label(Col.MEAN_DIST_M_DELTA, km=True), _signed(steps[Col.MEAN_DIST_M_DELTA], 1000.0, 2))
+    return pd.concat([head, figures, _text_columns(steps, (Col.CHANGES,))], axis=1)
+
+
+def _chart(line: Timeline) -> alt.Chart:
+    """Mean distance per step as a step line (the value holds until the next change), up to the end date."""
+    steps = line.steps
+    days = [*pd.to_datetime(steps[Col.DATE]), pd.Timestamp(line.end)]
+    km = [*(steps[Col.MEAN_DIST_M].to_numpy(float) / 1000), float(steps[Col.MEAN_DIST_M].iloc[-1]) / 1000]
+    data = pd.DataFrame({"datum": days, "km": km})
+    return (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("datum:T", title="datum"),
+            y=alt.Y("km:Q", title="gemiddelde afstand (km)", scale=alt.Scale(zero=False)),
+        )
+    )
 
 
 def changes_view(line: Timeline) -> pd.DataFrame:
@@ -79,13 +96,7 @@ def render_timeline(ws: Workspace, municipality: str) -> None:
     )
     if len(line.steps) <= 1:
         st.info(f"Geen gedateerde wijziging die {as_text(municipality)} raakt sinds 2015.")
-    view = steps_view(line)
-    st.dataframe(view, hide_index=True, key="gem_timeline")
-    chart = pd.Series(
-        view[COLUMN_LABELS[Col.MEAN_DIST_M]].to_numpy(float),
-        index=pd.to_datetime(line.steps[Col.DATE]),
-        name="gemiddelde afstand (km)",
-    )
-    st.line_chart(chart, y_label="gem. afstand (km)")
+    st.dataframe(steps_view(line), hide_index=True, key="gem_timeline")
+    st.altair_chart(_chart(line), width="stretch")
     with st.expander("Wijzigingen in de lijst (met de bron van elke datum)"):
         st.dataframe(changes_view(line), hide_index=True, key="gem_timeline_changes")
