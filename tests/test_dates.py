@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from spreiding.analysis.norm import Norm
+from spreiding.analysis.scenario import Scenario, open_site
 from spreiding.analysis.timeline import CHANGE_CLOSED, CHANGE_OPENED, step_dates, timeline
 from spreiding.data.config import DataPaths
 from spreiding.data.dates import PartialDate, facilities_as_of, open_on, parse_as_of
@@ -316,3 +317,15 @@ def test_drenthe_today_gives_the_status_open_set(real_data: DataPaths) -> None:
     today = facilities_as_of(frame, dt.date.today())
     assert today["status"].tolist() == frame["status"].tolist()
     assert not today["date_uncertain"].any()
+
+
+def test_the_peildatum_survives_a_scenario_that_opens_a_point() -> None:
+    study = Study(
+        line_population(),
+        facilities_as_of(_dated_line(), "2016-01-01"),
+        None,
+        StudySettings(detour_factor=1.0),
+        total_label="Totaal",
+    )
+    ev = study.evaluate(NORM_5KM, Scenario("nieuw", edits=(open_site("X", "vestiging", 5000.0, 0.0),)))
+    assert dict(Provenance.from_analysis(ev, [], hash_files=False).rows())["Peildatum"] == "01-01-2016"
