@@ -6,6 +6,7 @@ only the tests marked ``data`` read the real Drenthe list.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.scenario import Scenario, open_site
 from spreiding.analysis.timeline import CHANGE_CLOSED, CHANGE_OPENED, step_dates, timeline
+from spreiding.app.workspace import Settings, Workspace
 from spreiding.data.config import DataPaths
 from spreiding.data.dates import PartialDate, facilities_as_of, open_on, parse_as_of
 from spreiding.data.facilities import load_facilities, validate_facilities
@@ -24,6 +26,7 @@ from spreiding.output.provenance import Provenance
 from spreiding.study import Study, StudySettings
 
 from .conftest import line_facilities, line_population, points
+from .test_workspace import TinyInputs
 
 AMERSFOORT = "5.38720621,52.15517440"  # lon, lat of RD x 155000, y 463000
 HEADER = "id,name,kind,status,lon,lat,open_from,open_until,date_evidence\n"
@@ -226,6 +229,7 @@ def _line_study() -> Study:
 
 
 NORM_5KM = Norm(name="5 km", mode="car", max_dist_m=5000.0)
+NORM_5KM_CAR = Norm(name="5 km auto", mode="car", max_dist_m=5000.0)
 
 
 def test_step_dates_are_the_rule_boundaries() -> None:
@@ -329,3 +333,39 @@ def test_the_peildatum_survives_a_scenario_that_opens_a_point() -> None:
     )
     ev = study.evaluate(NORM_5KM, Scenario("nieuw", edits=(open_site("X", "vestiging", 5000.0, 0.0),)))
     assert dict(Provenance.from_analysis(ev, [], hash_files=False).rows())["Peildatum"] == "01-01-2016"
+
+
+# --------------------------------------------------------------------------- the app's workspace (tiny region)
+#
+# The tiny crow-fly region of test_workspace.py (x 1.3, norm 5 km) with INVENTED dates: f2 (20 km) opened on
+# 1 June 2019, f3 (10 km, closed) was open until some day in 2018. On 1 January 2017 f1 and f3 are open:
+# c1 (1 km, 100) and c3 (9 km, 1 km from f3: 30) are covered = 130 of 380; from 1 June 2019 f1 and f2: 300.
+# Bedorp (c4 at 19 km, 200 residents) is outside the norm until f2 opens.
+
+
+def _dated_inputs() -> TinyInputs:
+    inputs = TinyInputs()
+    frame = inputs.region_.facilities.copy()
+    frame["open_from"] = [None, "2019-06-01", None]
+    frame["open_until"] = [None, None, "2018"]
+    inputs.region_ = dataclasses.replace(inputs.region_, facilities=frame)
+    return inputs
+
+
+def test_the_workspace_is_keyed_on_the_peildatum_and_gives_the_timeline() -> None:
+    inputs = _dated_inputs()
+    ws = Workspace(inputs, Settings(norm=NORM_5KM_CAR, as_of=dt.date(2017, 1, 1)))
+    assert ws.settings.study_key.as_of == "2017-01-01"
+    assert float(ws.evaluate().table["covered"].iloc[-1]) == 130.0
+    assert ws.facilities.attrs["as_of"] == "2017-01-01"
+    ws.configure(dataclasses.replace(ws.settings, as_of=dt.date(2020, 1, 1)))
+    assert float(ws.evaluate().table["covered"].iloc[-1]) == 300.0
+    line = ws.timeline()
+    assert line.dates == ["2015-01-01", "2018-01-02", "2019-06-01"] and line.end == dt.date(2020, 1, 1)
+    assert ws.timeline() is line  # computed once per study key and norm
+    bedorp = ws.timeline("Bedorp")
+    assert bedorp.steps["gain_coverage"].tolist() == [0.0, 0.0, 200.0]
+    # f3's closure moves c4 (19 km) from f3 (9 km x 1.3) to f1 (19 km x 1.3): 13 km further, still outside
+    assert bedorp.steps["mean_dist_m_delta"].tolist()[1] == pytest.approx(13000.0)
+    assert bedorp.changes["id"].tolist() == ["f2"]
+    assert Settings().as_of == dt.date.today()
