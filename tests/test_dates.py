@@ -367,5 +367,5 @@ def test_the_workspace_is_keyed_on_the_peildatum_and_gives_the_timeline() -> Non
     assert bedorp.steps["gain_coverage"].tolist() == [0.0, 0.0, 200.0]
     # f3's closure moves c4 (19 km) from f3 (9 km x 1.3) to f1 (19 km x 1.3): 13 km further, still outside
     assert bedorp.steps["mean_dist_m_delta"].tolist()[1] == pytest.approx(13000.0)
-    assert bedorp.changes["id"].tolist() == ["f2"]
+    assert bedorp.changes["id"].tolist() == ["f3", "f2"]
     assert Settings().as_of == dt.date.today()
