@@ -45,7 +45,7 @@ def test_coverage_as_of_2021_differs_where_the_list_changed(
     now, then = tmp_path / "nu.csv", tmp_path / "2021.csv"
     assert main(["coverage", "--no-progress", "--out", str(now)]) == 0
     assert main(["coverage", "--no-progress", "--as-of", "2021-01-01", "--out", str(then)]) == 0
-    assert "Peildatum: 2021-01-01" in capsys.readouterr().out
+    assert "Peildatum: 01-01-2021" in capsys.readouterr().out
     a, b = (pd.read_csv(p).set_index("municipality") for p in (now, then))
     # Dwingeloo had no library on 1 January 2021 (data README): Westerveld's mean distance is larger then
     assert b.loc["Westerveld", "mean_dist_m"] > a.loc["Westerveld", "mean_dist_m"] + 500

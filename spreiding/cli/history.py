@@ -29,7 +29,7 @@ from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ConfigError
 from spreiding.vocabulary import Col, fmt_dec, fmt_int, fmt_km, fmt_pct
 
-__all__ = ["format_timeline", "register"]
+__all__ = ["day_text", "format_timeline", "register"]
 
 _INTRO = (
     "Uit de gedateerde rijen van de lijst (open_from / open_until). Een datum als 2021 of 2021-11 is een periode: "
@@ -37,8 +37,9 @@ _INTRO = (
 )
 
 
-def _day(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+def day_text(iso: object) -> str:
+    """An ISO date as ``dd-mm-jjjj`` ("vandaag" when there is none)."""
+    return dt.date.fromisoformat(str(iso)).strftime("%d-%m-%Y") if iso else "vandaag"
 
 
 def _signed(value: float, digits: int, unit: str = "") -> str:
@@ -85,9 +86,8 @@ def format_timeline(line: Timeline, *, municipality: str | None = None) -> str:
         periods = [p for p in str(head[Col.PERIOD]).split(", ") if p and len(p) < 10]
         label = "beginsituatie" if k == 0 else (f"periode {', '.join(periods)}" if periods else "")
         mark = " ?" if head[Col.UNCERTAIN] else ""
-        out.append(
-            f"\n{_day(str(day))}{mark}  {label}  ({head[Col.OPEN_POINTS]} voorzieningen tellen)".replace("   (", "  (")
-        )
+        counted = f"({head[Col.OPEN_POINTS]} voorzieningen tellen)"
+        out.append(f"\n{day_text(day)}{mark}  {label + '  ' if label else ''}{counted}")
         for _, rec in shown.changes.loc[shown.changes[Col.DATE] == day].iterrows():
             out.append(_change_line(rec))
         if head[Col.UNCERTAIN_ROWS]:
@@ -110,7 +110,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         msg = f"gemeente {args.gemeente!r} staat niet in de gegevens; kies uit {', '.join(sorted(names))}"
         raise ConfigError(msg)
     line = timeline(study, norm, end=args.as_of)
-    print(f"Tijdlijn {_day(line.start.isoformat())} tot {_day(line.end.isoformat())}")
+    print(f"Tijdlijn {day_text(line.start.isoformat())} tot {day_text(line.end.isoformat())}")
     print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {study.model.label_nl}; plaatsing: {args.placement}")
     print(_INTRO)
     print(format_timeline(line, municipality=args.gemeente))

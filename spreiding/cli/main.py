@@ -43,7 +43,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
     print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
-    print(f"Peildatum: {result.facilities.attrs.get('as_of', 'vandaag')}")
+    print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
