@@ -10,6 +10,7 @@ or grows lives in the session's :class:`~spreiding.app.workspace.Workspace`
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 from collections.abc import Iterator
@@ -80,12 +81,21 @@ def _network(data_dir: str, mode: str) -> RoadNetwork | None:
 
 @st.cache_resource(show_spinner="Afstanden berekenen …", max_entries=MAX_STUDIES)
 def _base_study(
-    data_dir: str, mode: str, crowfly: bool, placement: str, upload: str, _facilities: gpd.GeoDataFrame | None
+    data_dir: str,
+    mode: str,
+    crowfly: bool,
+    placement: str,
+    upload: str,
+    as_of: str,
+    _facilities: gpd.GeoDataFrame | None,
 ) -> Study:
-    """The base Study of one key, its matrix built (shared by sessions, never changed afterwards)."""
+    """The base Study of one key, its matrix built (shared by sessions, never changed afterwards).
+
+    ``_facilities`` is the key's list (the upload or the data folder's) dated on ``as_of`` by the workspace.
+    """
     region = _region(data_dir)
     network = None if crowfly else _network(data_dir, mode)
-    facilities = _facilities if upload and _facilities is not None else region.facilities
+    facilities = _facilities if _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
     places = _places(data_dir)  # residents' points carry their kern (map tooltips, exports)
     study = Study(region.population, facilities, network, settings, total_label=region.name, places=places)
@@ -122,7 +132,7 @@ class StreamlitInputs:
 
     def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
         """The shared base Study of ``key``."""
-        return _base_study(key.data_dir, key.mode, key.crowfly, key.placement, key.upload, facilities)
+        return _base_study(key.data_dir, key.mode, key.crowfly, key.placement, key.upload, key.as_of, facilities)
 
     def region(self, data_dir: str) -> Region:
         """The region's inputs."""
@@ -176,6 +186,16 @@ def sidebar(ws: Workspace) -> Settings:
         format_func=label_of(COLOUR_LABELS),
         horizontal=True,
     )
+    sb.date_input(
+        "Peildatum",
+        value=dt.date.today(),
+        min_value=dt.date(2000, 1, 1),
+        max_value=dt.date.today(),
+        key="as_of",
+        format="DD-MM-YYYY",
+        help="De voorzieningen die op deze dag open waren (open vanaf / open tot en met in de lijst); "
+        "standaard vandaag.",
+    )
     ss["active_scenario"] = ws.active
     sb.selectbox(
         "Scenario", list(ws.scenarios), key="active_scenario", on_change=lambda: ws.activate(ss["active_scenario"])
@@ -197,6 +217,7 @@ def sidebar(ws: Workspace) -> Settings:
         crowfly=bool(ss.get("crowfly", False)),
         upload=upload,
         colour_by=ss.get("colour_by", "distance"),
+        as_of=ss.get("as_of") or dt.date.today(),
     )
     if ss["missing_data"]:
         sb.warning("Gegevens ontbreken; zie de pagina Data.")

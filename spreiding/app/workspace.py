@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -36,8 +37,10 @@ from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.app import uploads
 from spreiding.data.cbs_stats import read_cbs_csv
+from spreiding.data.dates import facilities_as_of
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
@@ -74,6 +77,8 @@ class StudyKey:
     placement: str = "cell_centre"
     upload: str = ""
     """Content digest of an uploaded service-point list ("" = the data folder's list)."""
+    as_of: str = ""
+    """Peildatum (ISO): the service points open on that date ("" = today)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class Settings:
         Digest of the uploaded service-point list in use ("" = none).
     colour_by
         Map colouring: ``distance`` or ``covered``.
+    as_of
+        Peildatum: the service points open on that date (``open_from`` / ``open_until``); default today.
     """
 
     data_dir: str = ""
@@ -102,6 +109,7 @@ class Settings:
     placement: str = "cell_centre"
     upload: str = ""
     colour_by: str = "distance"
+    as_of: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         if self.placement not in PLACEMENTS:
@@ -116,14 +124,14 @@ class Settings:
     @property
     def study_key(self) -> StudyKey:
         """The key of the base Study these settings use."""
-        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload)
+        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload, self.as_of.isoformat())
 
 
 class Inputs(Protocol):
     """Where a workspace gets its read-only inputs (cached per process by the caller)."""
 
     def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
-        """The base Study of ``key`` with its matrix built (``facilities``: the uploaded list, if any)."""
+        """The base Study of ``key`` with its matrix built (``facilities``: the list dated on ``key.as_of``)."""
         ...
 
     def region(self, data_dir: str) -> Region:
@@ -214,6 +222,7 @@ class Workspace:
         self._study: Study | None = None
         self._study_key: StudyKey | None = None
         self._cand: OrderedDict[str, DistanceMatrix] = OrderedDict()
+        self._timeline: tuple[tuple[Any, ...], Timeline] | None = None
 
     # ------------------------------------------------------------------ settings and inputs
 
@@ -234,8 +243,8 @@ class Workspace:
         """This workspace's Study: a fork of the shared base for the current study key."""
         key = self._settings.study_key
         if self._study is None or self._study_key != key:
-            facilities = self._uploads[key.upload][1] if key.upload else None
-            base = self._inputs.study(key, facilities)
+            listed = self._uploads[key.upload][1] if key.upload else self.region.facilities
+            base = self._inputs.study(key, facilities_as_of(listed, key.as_of or None))
             base.prepare()  # the matrix is built once on the shared base (not above the size switch)
             self._study, self._study_key = base.fork(), key
             self._cand.clear()
@@ -502,6 +511,17 @@ class Workspace:
     def has_places(self) -> bool:
         """Whether OSM village names are available."""
         return self._inputs.places(self._settings.data_dir) is not None
+
+    def timeline(self, municipality: str | None = None) -> Timeline:
+        """Coverage at every change of the open service points from 2015 to the peildatum (one municipality or all).
+
+        Computed once per study key and norm on this workspace's study (see :func:`spreiding.analysis.timeline`).
+        """
+        key = (self._settings.study_key, self._settings.norm)
+        if self._timeline is None or self._timeline[0] != key:
+            self._timeline = (key, timeline(self.study, self._settings.norm, end=self._settings.as_of))
+        line = self._timeline[1]
+        return line.of(municipality) if municipality else line
 
     def candidate_matrix(self, source: str) -> DistanceMatrix:
         """Points × candidate sites of a source (kept per workspace, at most one per source)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,6 +48,11 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
         help="residents at cell centres or spread over residential street nodes",
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
+    g.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="peildatum: the service points open on that date (open_from/open_until; default today)",
+    )
 
 
 def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
@@ -144,14 +150,27 @@ def format_table(table: pd.DataFrame) -> str:
 
 def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:
     """Load the region and the network for a mode as the options say."""
+    from spreiding.data.dates import parse_as_of
     from spreiding.data.region import load_region
     from spreiding.network.roads import load_network
 
-    region = load_region(args.data_dir, population_path=args.population, facilities_path=args.facilities)
+    as_of = parse_as_of(getattr(args, "as_of", None))  # a bad date is refused before anything is read
+    region = _region_as_of(
+        load_region(args.data_dir, population_path=args.population, facilities_path=args.facilities), as_of
+    )
     network = None
     if not args.crowfly:
         network = load_network(args.network, norm_mode, data_dir=region.data_dir, progress=not args.no_progress)
     return region, network
+
+
+def _region_as_of(region: Any, as_of: dt.date) -> Any:
+    """The region with its service points as they were on ``as_of`` (today when ``None``)."""
+    from dataclasses import replace
+
+    from spreiding.data.dates import facilities_as_of
+
+    return replace(region, facilities=facilities_as_of(region.facilities, as_of))
 
 
 def study_from_args(args: argparse.Namespace, norm: Norm, *, by: str = "municipality") -> Study:

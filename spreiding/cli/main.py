@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from spreiding.cli import compare_cbs as compare_cbs_commands
+from spreiding.cli import history as history_command
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     BY_CHOICES,
@@ -45,6 +46,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
     print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
+    print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
@@ -138,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scenario_commands.register(sub)
     compare_cbs_commands.register(sub)
+    history_command.register(sub)
     return parser
 
 
