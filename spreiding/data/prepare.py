@@ -54,6 +54,17 @@ from shapely.geometry.base import BaseGeometry
 
 from spreiding._progress import advance, steps
 from spreiding._validate import RD_NEW, rows_text, to_rd_new
+from spreiding.data._membership import (
+    COUNTRY_CODE,
+    PROVINCE_CODE_COLUMNS,
+    PROVINCE_LAYER_CODE_COLUMNS,
+    PROVINCE_LAYER_NAME_COLUMNS,
+    PROVINCE_NAME_COLUMNS,
+    members_by_column,
+    members_by_layer,
+    province_columns,
+)
+from spreiding.data._ring import ring_extract
 from spreiding.data.boundaries import (
     assign_municipality,
     load_municipalities,
@@ -123,6 +134,15 @@ class RegionConfig:
     ring_m
         Width of the ring around the province (m) from which OSM libraries
         are taken and around which the population file is read.
+    province_code
+        The province's CBS code (``"PV22"``; ``"NL01"``: every municipality);
+        with it the municipalities are derived from the boundary download
+        (:mod:`spreiding.data._membership`) and ``municipalities``, when
+        given, is a check.
+    ring_pbfs
+        The neighbouring provinces' OSM extracts (relative paths); with them
+        the ``roads_pbf`` file is prepared: the province's extract and these,
+        merged and cut to the study area (:mod:`spreiding.data._ring`).
     neighbour_m
         Municipalities within this distance (m) of the province go to the
         ``buurgemeenten`` layer.
@@ -143,10 +163,12 @@ class RegionConfig:
     neighbour_m: float = 20000.0
     files: RegionFiles | None = None
     columns: RegionColumns | None = None
+    province_code: str | None = None
+    ring_pbfs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.municipalities:
-            msg = f"region {self.name!r} lists no municipalities; add a 'municipalities' list to its manifest"
+        if not self.municipalities and not self.province_code:
+            msg = f"region {self.name!r} lists no municipalities and no province_code; add one of them to its manifest"
             raise ConfigError(msg)
         for value, label in ((self.ring_m, "ring_m"), (self.neighbour_m, "neighbour_m")):
             if not (np.isfinite(value) and value >= 0):
@@ -208,16 +230,17 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
     name = str(raw.get("region", "")).strip()
     where = f"manifest of region {name or region!r}"
     prep = raw.get("prepare")
-    if not name or not raw.get("province") or not isinstance(raw.get("municipalities"), list) or not prep:
+    listed = raw.get("municipalities", [] if raw.get("province_code") else None)
+    if not name or not raw.get("province") or not isinstance(listed, list) or not isinstance(prep, Mapping):
         msg = (
-            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'prepare'; "
+            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'province_code', or 'prepare'; "
             "add them (see the region files in spreiding/data/regions/)"
         )
         raise ConfigError(msg)
     dests = {str(f.get("name")): str(f.get("dest")) for f in raw.get("files", []) if isinstance(f, Mapping)}
 
-    def dest_of(key: str) -> str:
-        entry = prep.get(key)
+    def dest_of(key: str, entry: Any = None) -> str:
+        entry = prep.get(key) if entry is None else entry
         if entry not in dests:
             msg = (
                 f"{where}: prepare.{key} = {entry!r} is not a file entry's name; "
@@ -231,10 +254,15 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
         return dest
 
     spec = region_from_mapping(raw) if "data_files" in raw or "columns" in raw else None
+    ring = prep.get("ring_osm", [])
+    if not isinstance(ring, list):
+        msg = f"{where}: prepare.ring_osm must be a list of file entry names, not {ring!r}"
+        raise ConfigError(msg)
+    code = raw.get("province_code")
     return RegionConfig(
         name=name,
         province=str(raw["province"]),
-        municipalities=tuple(str(m).strip() for m in raw["municipalities"]),
+        municipalities=tuple(str(m).strip() for m in listed),
         boundaries_zip=dest_of("boundaries"),
         population_zip=dest_of("population"),
         osm_pbf=dest_of("osm"),
@@ -242,6 +270,8 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
         neighbour_m=float(prep.get("neighbour_m", 20000.0)),
         files=spec.files if spec is not None else None,
         columns=spec.columns if spec is not None else None,
+        province_code=str(code).strip().upper() if code else None,
+        ring_pbfs=tuple(dest_of("ring_osm", entry) for entry in ring),
     )
 
 
@@ -329,6 +359,49 @@ def _fresh(out: Path, inputs: Sequence[Path]) -> bool:
 # --------------------------------------------------------------------------- boundaries
 
 
+def _province_layer(others: Sequence[tuple[str, str]], zip_path: Path) -> tuple[gpd.GeoDataFrame, list[str]] | None:
+    """The first ``provincie...`` layer of the download with a code or name column, and those columns."""
+    for source, layer in others:
+        if not layer.lower().startswith("provincie"):
+            continue
+        cols = province_columns(_fields(source, layer), PROVINCE_LAYER_CODE_COLUMNS, PROVINCE_LAYER_NAME_COLUMNS)
+        if cols:
+            return _read(source, zip_path, f"province layer {layer}", layer=layer, columns=cols), cols
+    return None
+
+
+def _members(
+    areas: gpd.GeoDataFrame,
+    prov_cols: Sequence[str],
+    others: Sequence[tuple[str, str]],
+    config: RegionConfig,
+    zip_path: Path,
+) -> np.ndarray:
+    """Mask of the region's municipalities: the listed names, or derived from the province code."""
+    if not config.province_code:
+        return areas["gemeente"].isin(set(config.municipalities)).to_numpy()
+    code, name = config.province_code, config.province
+    if prov_cols or code == COUNTRY_CODE:
+        inside = members_by_column(areas, prov_cols, code, name)
+    else:
+        layer = _province_layer(others, zip_path)
+        if layer is None:
+            msg = (
+                f"CBS wijk- en buurtkaart in {zip_path} has no province column ({', '.join(PROVINCE_CODE_COLUMNS)}, "
+                f"{', '.join(PROVINCE_NAME_COLUMNS)}) and no 'provincie' layer, so the municipalities of region "
+                f"{config.name!r} cannot be derived; list them under 'municipalities' in its region file"
+            )
+            raise MissingColumnsError(msg)
+        inside = members_by_layer(areas, layer[0], layer[1], code, name)
+    if not inside.any():
+        msg = (
+            f"CBS wijk- en buurtkaart in {zip_path} has no municipality of province {code} ({name}); "
+            f"check 'province_code' and 'province' in the region file of {config.name!r}"
+        )
+        raise ConfigError(msg)
+    return inside
+
+
 def boundaries_from_wijkbuurtkaart(
     zip_path: str | os.PathLike[str], config: RegionConfig
 ) -> dict[str, gpd.GeoDataFrame]:
@@ -382,7 +455,8 @@ def boundaries_from_wijkbuurtkaart(
     res_col = _first(fields, _RESIDENT_COLUMNS)
     water_col = _first(fields, _WATER_COLUMNS)
     assert name_col is not None
-    columns = [c for c in (name_col, res_col, water_col) if c is not None]
+    prov_cols = province_columns(fields, PROVINCE_CODE_COLUMNS, PROVINCE_NAME_COLUMNS)
+    columns = [c for c in (name_col, res_col, water_col, *prov_cols) if c is not None]
     raw = _read(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
     if water_col is not None:
         raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
@@ -394,13 +468,16 @@ def boundaries_from_wijkbuurtkaart(
     )
     residents = residents.where(residents >= 0)  # CBS codes (-99997 ...) -> NaN
     parts = gpd.GeoDataFrame(
-        {"gemeente": names.to_numpy(), "inwoners": residents.to_numpy()},
+        {"gemeente": names.to_numpy(), "inwoners": residents.to_numpy(), **{c: raw[c].to_numpy() for c in prov_cols}},
         geometry=raw.geometry.make_valid().to_numpy(),
         crs=RD_NEW,
     )
     parts = parts.loc[parts["gemeente"].notna().to_numpy() & ~parts.geometry.is_empty.to_numpy()]
-    areas = parts.dissolve(by="gemeente", aggfunc={"inwoners": "max"}, as_index=False)
+    areas = parts.dissolve(
+        by="gemeente", aggfunc={"inwoners": "max", **dict.fromkeys(prov_cols, "first")}, as_index=False
+    )
     areas["oppervlakte_km2"] = areas.geometry.area.to_numpy() / 1e6
+    inside = _members(areas, prov_cols, [item for item in found if item[1] != layer], config, path)
     areas = areas[["gemeente", "inwoners", "oppervlakte_km2", "geometry"]]
 
     wanted = set(config.municipalities)
@@ -412,7 +489,13 @@ def boundaries_from_wijkbuurtkaart(
             "e.g. after a merger)"
         )
         raise ConfigError(msg)
-    inside = areas["gemeente"].isin(wanted).to_numpy()
+    outside = sorted(wanted - set(areas.loc[inside, "gemeente"]))
+    if outside:
+        msg = (
+            f"{what} in {path} puts the municipalities {rows_text(outside)} of region {config.name!r}'s list outside "
+            f"province {config.province_code} ({config.province}); correct the region's 'municipalities' list"
+        )
+        raise ConfigError(msg)
     municipalities = areas.loc[inside].sort_values("gemeente").reset_index(drop=True)
     outline = shapely.make_valid(municipalities.geometry.union_all())
     known = municipalities["inwoners"].notna().all()
@@ -635,10 +718,46 @@ def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, 
     return out
 
 
+def _study_window(boundaries: Path, ring_m: float) -> tuple[float, float, float, float]:
+    """Bounding box (lon/lat) of the province in ``boundaries`` grown by ``ring_m``."""
+    outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
+    area = gpd.GeoSeries([study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), ring_m)], crs=RD_NEW)
+    minx, miny, maxx, maxy = (float(v) for v in area.to_crs("EPSG:4326").total_bounds)
+    return minx, miny, maxx, maxy
+
+
+def _step_ring(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+    """The province's extract and its neighbours', merged and cut to the study area (``roads_pbf``)."""
+    if not config.ring_pbfs:
+        return None
+    out = _rel(root, config.data_files.roads_pbf)
+    sources = [_rel(root, config.osm_pbf), *(_rel(root, p) for p in config.ring_pbfs)]
+    present = [p for p in sources if p.is_file()]
+    if not sources[0].is_file() or boundaries is None:
+        if out.is_file():
+            return out
+        logger.warning("roads: cannot prepare %s (needs %s and the boundaries); run `spreiding fetch`", out, sources[0])
+        return None
+    absent = [p for p in sources if not p.is_file()]
+    if absent:
+        logger.warning(
+            "roads: %s missing; the ring around %s lacks their roads", ", ".join(map(str, absent)), config.name
+        )
+    if not force and _fresh(out, [*present, boundaries]):
+        logger.info("roads: %s is up to date; skipped", out)
+        return out
+    window = _study_window(boundaries, config.ring_m)
+    with _atomic(out) as tmp:
+        ring_extract(present, tmp, window)
+    logger.info("roads: wrote %s from %d extract(s)", out, len(present))
+    return out
+
+
 def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+    ring = _rel(root, config.data_files.roads_pbf) if config.ring_pbfs else None
     compiled, src, out = (
         _rel(root, config.libraries_list),
-        _rel(root, config.osm_pbf),
+        ring if ring is not None and ring.is_file() else _rel(root, config.osm_pbf),
         _rel(root, config.osm_libraries_out),
     )
     if compiled.is_file():
@@ -712,12 +831,14 @@ def prepare_region(
     config = region if isinstance(region, RegionConfig) else load_region_config(region)
     root = Path(data_dir)
     done: list[Path] = []
-    with steps(f"prepare {config.name}", 3, progress=progress) as bar:
+    with steps(f"prepare {config.name}", 4, progress=progress) as bar:
         boundaries = _step_boundaries(root, config, force)
         advance(bar, "boundaries")
         population = _step_population(root, config, boundaries, force)
         advance(bar, "population")
+        roads = _step_ring(root, config, boundaries, force)
+        advance(bar, "roads")
         libraries = _step_libraries(root, config, boundaries, force)
         advance(bar, "service points")
-    done = [p for p in (boundaries, population, libraries) if p is not None]
+    done = [p for p in (boundaries, population, roads, libraries) if p is not None]
     return done

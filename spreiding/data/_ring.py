@@ -1,0 +1,123 @@
+"""The OSM extract of a region and its ring: one ``.osm.pbf`` from several overlapping extracts.
+
+Geofabrik cuts the Netherlands into one extract per province. Roads and
+service points within ``ring_m`` of a province lie partly in the neighbouring
+provinces' extracts, so :func:`ring_extract` merges the province's extract
+with its neighbours' (objects that two extracts share are written once) and
+keeps only what lies in a window around the study area:
+
+* every way with a ``highway`` tag that has at least one node in the window,
+  with all its nodes (a road that leaves the window stays whole);
+* every node or way with an ``amenity`` or ``place`` tag that has a node in
+  the window (service points and candidate sites).
+
+The window is the bounding box, in longitude and latitude, of the study area
+(the province grown by the ring): a superset of the ring, never less.
+
+Reading is pyosmium's; only the loop that tests an object's node positions
+against the window is Python (as in :mod:`spreiding.network.osm`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from spreiding.errors import InvalidDataError
+
+__all__ = ["RING_KEYS", "ring_extract"]
+
+logger = logging.getLogger(__name__)
+
+RING_KEYS: tuple[str, ...] = ("highway", "amenity", "place")
+"""Tags whose objects :func:`ring_extract` keeps (when they touch the window)."""
+
+
+def _inside(location: Any, window: tuple[float, float, float, float]) -> bool:
+    if not location.valid():
+        return False
+    return window[0] <= location.lon <= window[2] and window[1] <= location.lat <= window[3]
+
+
+def _merge(sources: Sequence[Path], merged: Path) -> None:
+    """Write the union of ``sources`` to ``merged`` (an object in several extracts once)."""
+    import osmium  # local: keeps ``import spreiding`` light
+
+    reader = osmium.MergeInputReader()
+    for source in sources:
+        reader.add_file(str(source))
+    writer = osmium.SimpleWriter(str(merged), overwrite=True)
+    try:
+        reader.apply(writer, simplify=True)
+    finally:
+        writer.close()
+
+
+def _keep(merged: Path, out: Path, window: tuple[float, float, float, float]) -> int:
+    """Write the objects of ``merged`` that touch ``window`` (plus the nodes their ways need) to ``out``."""
+    import osmium
+
+    kept = 0
+    processor = (
+        osmium.FileProcessor(str(merged), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.KeyFilter(*RING_KEYS))
+    )
+    with osmium.BackReferenceWriter(str(out), ref_src=str(merged), overwrite=True) as writer:
+        for obj in processor:
+            if isinstance(obj, osmium.osm.Node):
+                touches = _inside(obj.location, window)
+            else:
+                touches = any(_inside(node.location, window) for node in obj.nodes)
+            if touches:
+                writer.add(obj)
+                kept += 1
+    return kept
+
+
+def ring_extract(
+    sources: Sequence[str | os.PathLike[str]],
+    dest: str | os.PathLike[str],
+    window_lonlat: tuple[float, float, float, float],
+) -> int:
+    """Merge OSM extracts and keep the roads, service points and places in a window.
+
+    Parameters
+    ----------
+    sources
+        The ``.osm.pbf`` extracts (the province's first, then its neighbours').
+    dest
+        The ``.osm.pbf`` to write (overwritten; write to a temporary name and
+        move it into place to be atomic).
+    window_lonlat
+        ``(min_lon, min_lat, max_lon, max_lat)`` of the study area (WGS 84).
+
+    Returns
+    -------
+    int
+        The number of objects kept (ways and tagged nodes, without the
+        untagged nodes the ways need).
+
+    Raises
+    ------
+    InvalidDataError
+        An extract cannot be read; the message names the files and
+        ``spreiding fetch --force``.
+    """
+    paths = [Path(s) for s in sources]
+    out = Path(dest)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".ring-", dir=out.parent) as tmp:
+            merged = Path(tmp) / "merged.osm.pbf"
+            _merge(paths, merged)
+            kept = _keep(merged, out, window_lonlat)
+    except (RuntimeError, OSError, ValueError) as exc:
+        names = ", ".join(str(p) for p in paths)
+        msg = f"OSM extracts {names} cannot be merged ({exc}); download them again with `spreiding fetch --force`"
+        raise InvalidDataError(msg) from exc
+    logger.info("ring extract: %d objects from %d extract(s) written to %s", kept, len(paths), out)
+    return kept
