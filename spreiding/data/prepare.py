@@ -140,9 +140,10 @@ class RegionConfig:
         (:mod:`spreiding.data._membership`) and ``municipalities``, when
         given, is a check.
     ring_pbfs
-        The neighbouring provinces' OSM extracts (relative paths); with them
-        the ``roads_pbf`` file is prepared: the province's extract and these,
-        merged and cut to the study area (:mod:`spreiding.data._ring`).
+        The neighbouring provinces' OSM extracts (relative paths). When the
+        region's ``roads_pbf`` is not ``osm_pbf`` itself, it is prepared from
+        the province's extract and these, merged and cut to the study area
+        (:mod:`spreiding.data._ring`).
     neighbour_m
         Municipalities within this distance (m) of the province go to the
         ``buurgemeenten`` layer.
@@ -184,6 +185,12 @@ class RegionConfig:
     def region_columns(self) -> RegionColumns:
         """The region column and values (given, or the conventional ones)."""
         return self.columns if self.columns is not None else RegionColumns.conventional(self.name)
+
+    @property
+    def ring_out(self) -> str | None:
+        """The prepared road extract (``roads_pbf``), or None when that is the download itself."""
+        out = self.data_files.roads_pbf
+        return None if out == self.osm_pbf else out
 
     @property
     def boundaries_out(self) -> str:
@@ -385,6 +392,9 @@ def _members(
         inside = members_by_column(areas, prov_cols, code, name)
     else:
         layer = _province_layer(others, zip_path)
+        if layer is None and config.municipalities:
+            logger.warning("%s has no province column or layer; using the region file's municipality list", zip_path)
+            return areas["gemeente"].isin(set(config.municipalities)).to_numpy()
         if layer is None:
             msg = (
                 f"CBS wijk- en buurtkaart in {zip_path} has no province column ({', '.join(PROVINCE_CODE_COLUMNS)}, "
@@ -728,9 +738,9 @@ def _study_window(boundaries: Path, ring_m: float) -> tuple[float, float, float,
 
 def _step_ring(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
     """The province's extract and its neighbours', merged and cut to the study area (``roads_pbf``)."""
-    if not config.ring_pbfs:
+    if config.ring_out is None:
         return None
-    out = _rel(root, config.data_files.roads_pbf)
+    out = _rel(root, config.ring_out)
     sources = [_rel(root, config.osm_pbf), *(_rel(root, p) for p in config.ring_pbfs)]
     present = [p for p in sources if p.is_file()]
     if not sources[0].is_file() or boundaries is None:
@@ -754,7 +764,7 @@ def _step_ring(root: Path, config: RegionConfig, boundaries: Path | None, force:
 
 
 def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
-    ring = _rel(root, config.data_files.roads_pbf) if config.ring_pbfs else None
+    ring = _rel(root, config.ring_out) if config.ring_out is not None else None
     compiled, src, out = (
         _rel(root, config.libraries_list),
         ring if ring is not None and ring.is_file() else _rel(root, config.osm_pbf),

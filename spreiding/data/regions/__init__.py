@@ -96,7 +96,9 @@ class RegionFiles:
     roads
         Road network in osmnx's GeoPackage layout.
     roads_pbf
-        OpenStreetMap extract (``.osm.pbf``), used when ``roads`` is absent.
+        OpenStreetMap extract (``.osm.pbf``), used when ``roads`` is absent;
+        conventionally the one ``spreiding prepare`` cuts from the province's
+        and its neighbours' extracts (``osm/<key>_ring.osm.pbf``).
     osm_points
         OSM place points and candidate buildings (GeoPackage).
     """
@@ -124,7 +126,7 @@ class RegionFiles:
             libraries=f"voorzieningen/bibliotheken_{key}.csv",
             osm_libraries="voorzieningen/bibliotheken_osm.csv",
             roads=f"osm/{key}_wegen_osm2021.gpkg",
-            roads_pbf=f"osm/{key}-latest.osm.pbf",
+            roads_pbf=f"osm/{key}_ring.osm.pbf",
             osm_points=f"osm/{key}_punten_osm2021.gpkg",
         )
 
