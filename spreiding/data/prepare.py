@@ -786,7 +786,9 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         logger.info("service points: %s is up to date; skipped", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
-    areas = pd.concat([load_municipalities(boundaries), load_neighbours(boundaries)], ignore_index=True)
+    has_neighbours = pyogrio.read_info(boundaries, layer="buurgemeenten")["features"] > 0  # none for the country
+    neighbours = [load_neighbours(boundaries)] if has_neighbours else []
+    areas = pd.concat([load_municipalities(boundaries), *neighbours], ignore_index=True)
     frame = osm_libraries(
         src,
         area=study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), config.ring_m),
