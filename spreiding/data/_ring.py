@@ -71,8 +71,10 @@ def _keep(merged: Path, out: Path, window: tuple[float, float, float, float]) ->
         for obj in processor:
             if isinstance(obj, osmium.osm.Node):
                 touches = _inside(obj.location, window)
-            else:
+            elif isinstance(obj, osmium.osm.Way):
                 touches = any(_inside(node.location, window) for node in obj.nodes)
+            else:  # the file processor passes nodes and ways only
+                continue
             if touches:
                 writer.add(obj)
                 kept += 1

@@ -236,14 +236,15 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
     raw = dict(region) if isinstance(region, Mapping) else read_manifest(region)
     name = str(raw.get("region", "")).strip()
     where = f"manifest of region {name or region!r}"
-    prep = raw.get("prepare")
+    raw_prep = raw.get("prepare")
     listed = raw.get("municipalities", [] if raw.get("province_code") else None)
-    if not name or not raw.get("province") or not isinstance(listed, list) or not isinstance(prep, Mapping):
+    if not name or not raw.get("province") or not isinstance(listed, list) or not isinstance(raw_prep, Mapping):
         msg = (
             f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'province_code', or 'prepare'; "
             "add them (see the region files in spreiding/data/regions/)"
         )
         raise ConfigError(msg)
+    prep: dict[str, Any] = dict(raw_prep)
     dests = {str(f.get("name")): str(f.get("dest")) for f in raw.get("files", []) if isinstance(f, Mapping)}
 
     def dest_of(key: str, entry: Any = None) -> str:
