@@ -21,12 +21,18 @@ spaces; codes compare case-insensitively.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from spreiding.data._zipped import layer_fields, read_layer
+from spreiding.errors import ConfigError, MissingColumnsError
 
 __all__ = [
     "COUNTRY_CODE",
@@ -34,10 +40,15 @@ __all__ = [
     "PROVINCE_LAYER_CODE_COLUMNS",
     "PROVINCE_LAYER_NAME_COLUMNS",
     "PROVINCE_NAME_COLUMNS",
+    "RegionIdentity",
     "members_by_column",
     "members_by_layer",
     "province_columns",
+    "province_layer",
+    "select_members",
 ]
+
+logger = logging.getLogger(__name__)
 
 COUNTRY_CODE = "NL01"
 """CBS's region code of the whole Netherlands: a region with this code holds every municipality."""
@@ -46,6 +57,28 @@ PROVINCE_CODE_COLUMNS: tuple[str, ...] = ("provinciecode", "PV_CODE")
 PROVINCE_NAME_COLUMNS: tuple[str, ...] = ("provincienaam", "PV_NAAM")
 PROVINCE_LAYER_CODE_COLUMNS: tuple[str, ...] = ("statcode", *PROVINCE_CODE_COLUMNS)
 PROVINCE_LAYER_NAME_COLUMNS: tuple[str, ...] = ("statnaam", *PROVINCE_NAME_COLUMNS)
+
+
+@dataclass(frozen=True)
+class RegionIdentity:
+    """Who a region is, for :func:`select_members`.
+
+    Attributes
+    ----------
+    name
+        Region key (named in messages).
+    province
+        Province name (``"Drenthe"``).
+    province_code
+        CBS code (``"PV22"``, ``"NL01"``), or None: then ``municipalities`` is the region.
+    municipalities
+        Listed municipalities (a check, or the region itself without a code).
+    """
+
+    name: str
+    province: str
+    province_code: str | None
+    municipalities: tuple[str, ...]
 
 
 def province_columns(columns: Sequence[str], codes: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -109,3 +142,70 @@ def members_by_layer(
     shapely.prepare(outline)
     points = shapely.point_on_surface(areas.geometry.to_numpy())
     return np.asarray(shapely.covers(outline, points), dtype=bool)
+
+
+def province_layer(others: Sequence[tuple[str, str]], zip_path: Path) -> tuple[gpd.GeoDataFrame, list[str]] | None:
+    """The first ``provincie...`` layer of the download with a code or name column, and those columns."""
+    for source, layer in others:
+        if not layer.lower().startswith("provincie"):
+            continue
+        cols = province_columns(layer_fields(source, layer), PROVINCE_LAYER_CODE_COLUMNS, PROVINCE_LAYER_NAME_COLUMNS)
+        if cols:
+            return read_layer(source, zip_path, f"province layer {layer}", layer=layer, columns=cols), cols
+    return None
+
+
+def select_members(
+    areas: gpd.GeoDataFrame,
+    prov_cols: Sequence[str],
+    others: Sequence[tuple[str, str]],
+    zip_path: Path,
+    region: RegionIdentity,
+) -> np.ndarray:
+    """Mask of the region's municipalities (``areas["gemeente"]``): derived from the province code, else listed.
+
+    Parameters
+    ----------
+    areas
+        One row per municipality of the download (``gemeente``, geometry, the province columns).
+    prov_cols
+        The province columns of ``areas`` (may be empty).
+    others
+        ``(source, layer)`` of the download's other layers (searched for a ``provincie`` layer).
+    zip_path
+        The download (named in messages).
+    region
+        The region's key, province name and code, and listed municipalities.
+
+    Raises
+    ------
+    MissingColumnsError
+        No province column or layer and no list to fall back on.
+    ConfigError
+        No municipality of the download is in the province.
+    """
+    code, name, listed = region.province_code, region.province, set(region.municipalities)
+    if not code:
+        return areas["gemeente"].isin(listed).to_numpy()
+    if prov_cols or code == COUNTRY_CODE:
+        inside = members_by_column(areas, prov_cols, code, name)
+    else:
+        layer = province_layer(others, zip_path)
+        if layer is None and listed:
+            logger.warning("%s has no province column or layer; using the region file's municipality list", zip_path)
+            return areas["gemeente"].isin(listed).to_numpy()
+        if layer is None:
+            msg = (
+                f"CBS wijk- en buurtkaart in {zip_path} has no province column ({', '.join(PROVINCE_CODE_COLUMNS)}, "
+                f"{', '.join(PROVINCE_NAME_COLUMNS)}) and no 'provincie' layer, so the municipalities of region "
+                f"{region.name!r} cannot be derived; list them under 'municipalities' in its region file"
+            )
+            raise MissingColumnsError(msg)
+        inside = members_by_layer(areas, layer[0], layer[1], code, name)
+    if not inside.any():
+        msg = (
+            f"CBS wijk- en buurtkaart in {zip_path} has no municipality of province {code} ({name}); "
+            f"check 'province_code' and 'province' in the region file of {region.name!r}"
+        )
+        raise ConfigError(msg)
+    return inside

@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import uuid
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -53,18 +52,16 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from spreiding._progress import advance, steps
-from spreiding._validate import RD_NEW, rows_text, to_rd_new
+from spreiding._validate import RD_NEW, rows_text
 from spreiding.data._membership import (
-    COUNTRY_CODE,
     PROVINCE_CODE_COLUMNS,
-    PROVINCE_LAYER_CODE_COLUMNS,
-    PROVINCE_LAYER_NAME_COLUMNS,
     PROVINCE_NAME_COLUMNS,
-    members_by_column,
-    members_by_layer,
+    RegionIdentity,
     province_columns,
+    select_members,
 )
 from spreiding.data._ring import ring_extract
+from spreiding.data._zipped import REFETCH, first_column, inner_vectors, layer_fields, list_layers, read_layer
 from spreiding.data.boundaries import (
     assign_municipality,
     load_municipalities,
@@ -73,7 +70,7 @@ from spreiding.data.boundaries import (
     study_area,
 )
 from spreiding.data.regions import RegionColumns, RegionFiles, get_region, read_manifest, region_from_mapping
-from spreiding.errors import ConfigError, CRSError, InvalidDataError, MissingColumnsError
+from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 
 __all__ = [
     "OSM_LIBRARY_NOTE",
@@ -90,7 +87,6 @@ logger = logging.getLogger(__name__)
 OSM_LIBRARY_NOTE = "unchecked OSM library point; may include non-public libraries"
 """``notes`` of every service point taken from OpenStreetMap by :func:`osm_libraries`."""
 
-_REFETCH = "download it again with `spreiding fetch --force`"
 _NAME_COLUMNS = ("gemeentenaam", "GM_NAAM")
 _RESIDENT_COLUMNS = ("aantal_inwoners", "AANT_INW")
 _WATER_COLUMNS = ("water", "WATER")
@@ -290,58 +286,6 @@ def _rel(root: Path, dest: str) -> Path:
     return root.joinpath(*PurePosixPath(dest).parts)
 
 
-def _inner_vectors(zip_path: Path, what: str) -> list[str]:
-    """Return the GDAL paths (``/vsizip/...``) of the GeoPackages, then shapefiles, inside ``zip_path``.
-
-    Shapefiles whose name starts with ``gemeente`` come first among the
-    shapefiles (CBS ships ``gemeenten_<year>_v1.shp`` in some years).
-    """
-    try:
-        with zipfile.ZipFile(zip_path) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        msg = f"{what} at {zip_path} is not a readable zip archive ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-    gpkgs = sorted(n for n in names if n.lower().endswith(".gpkg"))
-    shps = sorted(
-        (n for n in names if n.lower().endswith(".shp")),
-        key=lambda n: (not PurePosixPath(n).name.lower().startswith("gemeente"), n),
-    )
-    if not gpkgs and not shps:
-        msg = f"{what} at {zip_path} holds no GeoPackage or shapefile; {_REFETCH} or check the manifest's url"
-        raise InvalidDataError(msg)
-    base = f"/vsizip/{zip_path.resolve().as_posix()}"
-    return [f"{base}/{n}" for n in (*gpkgs, *shps)]
-
-
-def _layers(source: str, zip_path: Path, what: str) -> list[str]:
-    try:
-        return [str(name) for name in pyogrio.list_layers(source)[:, 0]]
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        msg = f"{what} in {zip_path} cannot be opened ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-
-
-def _fields(source: str, layer: str) -> list[str]:
-    return [str(f) for f in pyogrio.read_info(source, layer=layer)["fields"]]
-
-
-def _first(columns: Sequence[str], wanted: Sequence[str]) -> str | None:
-    return next((c for c in wanted if c in columns), None)
-
-
-def _read(source: str, zip_path: Path, what: str, **kwargs: Any) -> gpd.GeoDataFrame:
-    try:
-        frame = pyogrio.read_dataframe(source, **kwargs)
-    except Exception as exc:
-        msg = f"{what} in {zip_path} cannot be read ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-    if frame.crs is None:
-        msg = f"{what} in {zip_path} has no coordinate reference system; {_REFETCH} (CBS files are EPSG:28992)"
-        raise CRSError(msg)
-    return to_rd_new(frame, what)
-
-
 @contextlib.contextmanager
 def _atomic(dest: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``dest``; move it onto ``dest`` when the block succeeds."""
@@ -365,52 +309,6 @@ def _fresh(out: Path, inputs: Sequence[Path]) -> bool:
 
 
 # --------------------------------------------------------------------------- boundaries
-
-
-def _province_layer(others: Sequence[tuple[str, str]], zip_path: Path) -> tuple[gpd.GeoDataFrame, list[str]] | None:
-    """The first ``provincie...`` layer of the download with a code or name column, and those columns."""
-    for source, layer in others:
-        if not layer.lower().startswith("provincie"):
-            continue
-        cols = province_columns(_fields(source, layer), PROVINCE_LAYER_CODE_COLUMNS, PROVINCE_LAYER_NAME_COLUMNS)
-        if cols:
-            return _read(source, zip_path, f"province layer {layer}", layer=layer, columns=cols), cols
-    return None
-
-
-def _members(
-    areas: gpd.GeoDataFrame,
-    prov_cols: Sequence[str],
-    others: Sequence[tuple[str, str]],
-    config: RegionConfig,
-    zip_path: Path,
-) -> np.ndarray:
-    """Mask of the region's municipalities: the listed names, or derived from the province code."""
-    if not config.province_code:
-        return areas["gemeente"].isin(set(config.municipalities)).to_numpy()
-    code, name = config.province_code, config.province
-    if prov_cols or code == COUNTRY_CODE:
-        inside = members_by_column(areas, prov_cols, code, name)
-    else:
-        layer = _province_layer(others, zip_path)
-        if layer is None and config.municipalities:
-            logger.warning("%s has no province column or layer; using the region file's municipality list", zip_path)
-            return areas["gemeente"].isin(set(config.municipalities)).to_numpy()
-        if layer is None:
-            msg = (
-                f"CBS wijk- en buurtkaart in {zip_path} has no province column ({', '.join(PROVINCE_CODE_COLUMNS)}, "
-                f"{', '.join(PROVINCE_NAME_COLUMNS)}) and no 'provincie' layer, so the municipalities of region "
-                f"{config.name!r} cannot be derived; list them under 'municipalities' in its region file"
-            )
-            raise MissingColumnsError(msg)
-        inside = members_by_layer(areas, layer[0], layer[1], code, name)
-    if not inside.any():
-        msg = (
-            f"CBS wijk- en buurtkaart in {zip_path} has no municipality of province {code} ({name}); "
-            f"check 'province_code' and 'province' in the region file of {config.name!r}"
-        )
-        raise ConfigError(msg)
-    return inside
 
 
 def boundaries_from_wijkbuurtkaart(
@@ -451,24 +349,24 @@ def boundaries_from_wijkbuurtkaart(
     """
     path = Path(zip_path)
     what = "CBS wijk- en buurtkaart"
-    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
+    found = [(src, n) for src in inner_vectors(path, what) for n in list_layers(src, path, what)]
     ordered = sorted(found, key=lambda item: not item[1].lower().startswith("gemeente"))
-    match = next(((src, n) for src, n in ordered if _first(_fields(src, n), _NAME_COLUMNS)), None)
+    match = next(((src, n) for src, n in ordered if first_column(layer_fields(src, n), _NAME_COLUMNS)), None)
     if match is None:
         msg = (
             f"{what} in {path} has no layer with a {' or '.join(_NAME_COLUMNS)} column "
-            f"(layers: {', '.join(n for _, n in found)}); {_REFETCH} or check the manifest's url"
+            f"(layers: {', '.join(n for _, n in found)}); {REFETCH} or check the manifest's url"
         )
         raise MissingColumnsError(msg)
     source, layer = match
-    fields = _fields(source, layer)
-    name_col = _first(fields, _NAME_COLUMNS)
-    res_col = _first(fields, _RESIDENT_COLUMNS)
-    water_col = _first(fields, _WATER_COLUMNS)
+    fields = layer_fields(source, layer)
+    name_col = first_column(fields, _NAME_COLUMNS)
+    res_col = first_column(fields, _RESIDENT_COLUMNS)
+    water_col = first_column(fields, _WATER_COLUMNS)
     assert name_col is not None
     prov_cols = province_columns(fields, PROVINCE_CODE_COLUMNS, PROVINCE_NAME_COLUMNS)
     columns = [c for c in (name_col, res_col, water_col, *prov_cols) if c is not None]
-    raw = _read(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
+    raw = read_layer(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
     if water_col is not None:
         raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
     names = raw[name_col].astype("str").str.strip()
@@ -488,7 +386,8 @@ def boundaries_from_wijkbuurtkaart(
         by="gemeente", aggfunc={"inwoners": "max", **dict.fromkeys(prov_cols, "first")}, as_index=False
     )
     areas["oppervlakte_km2"] = areas.geometry.area.to_numpy() / 1e6
-    inside = _members(areas, prov_cols, [item for item in found if item[1] != layer], config, path)
+    identity = RegionIdentity(config.name, config.province, config.province_code, config.municipalities)
+    inside = select_members(areas, prov_cols, [item for item in found if item[1] != layer], path, identity)
     areas = areas[["gemeente", "inwoners", "oppervlakte_km2", "geometry"]]
 
     wanted = set(config.municipalities)
@@ -565,13 +464,13 @@ def vierkant_from_zip(
     """
     path = Path(zip_path)
     what = "CBS vierkantstatistieken"
-    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
-    fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in _fields(src, n))]
+    found = [(src, n) for src in inner_vectors(path, what) for n in list_layers(src, path, what)]
+    fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in layer_fields(src, n))]
     if len(fits) != 1:
         layers, matching = ", ".join(n for _, n in found) or "none", ", ".join(n for _, n in fits) or "none"
         msg = (
             f"{what} in {path} needs exactly one layer with a crs28992res100m/crs28992res500m id column "
-            f"(layers: {layers}, matching: {matching}); {_REFETCH}"
+            f"(layers: {layers}, matching: {matching}); {REFETCH}"
         )
         raise MissingColumnsError(msg)
     source, layer = fits[0]
@@ -581,12 +480,12 @@ def vierkant_from_zip(
     bbox: tuple[float, ...] = tuple(window.bounds)
     if layer_crs is not None and pyproj.CRS.from_user_input(layer_crs).to_epsg() != 28992:
         bbox = tuple(float(v) for v in gpd.GeoSeries([window], crs=RD_NEW).to_crs(layer_crs).total_bounds)
-    frame = _read(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
+    frame = read_layer(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
     shapely.prepare(province)
     keep = shapely.covers(province, frame.geometry.centroid.to_numpy())
     out = frame.loc[keep].reset_index(drop=True)
     if out.empty:
-        msg = f"{what} in {path} has no square whose centre lies in the province; {_REFETCH} or check the manifest"
+        msg = f"{what} in {path} has no square whose centre lies in the province; {REFETCH} or check the manifest"
         raise InvalidDataError(msg)
     logger.info("%s: %d of %d squares read lie in the province", what, len(out), len(frame))
     return out
