@@ -416,3 +416,16 @@ def test_one_extract_alone_does_not_reach(two_provinces: tuple[Path, Path, Path]
     assert not paths.osm_libraries.exists() or pd.read_csv(paths.osm_libraries).empty
     network = spreiding.load_network(paths.roads, "car", cache=False, progress=False)
     assert len(network.x) == 3  # C1, C2, C3: the road to L is in East's extract only
+
+
+def test_cli_fetch_and_prepare_a_region(two_provinces: tuple[Path, Path, Path], capsys: pytest.CaptureFixture) -> None:
+    from spreiding.cli.main import main
+
+    west, _, root = two_provinces
+    assert main(["fetch", "--region", str(west), "--data-dir", str(root), "--no-progress"]) == 0
+    fetched = capsys.readouterr().out
+    ring = root / "osm" / "west_ring.osm.pbf"
+    assert f"aanwezig: {ring}" in fetched
+    assert main(["prepare", "--region", str(west), "--data-dir", str(root), "--no-progress", "--force"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"voorbereid: {ring}" in lines and f"voorbereid: {root / 'gebieden' / 'west_gebieden.gpkg'}" in lines
