@@ -139,7 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("prepare", help="derive a region's files from its downloads again (no internet needed)")
     pr.add_argument("--data-dir", help="the folder `spreiding fetch` filled (default: $SPREIDING_DATA_DIR or data/)")
-    pr.add_argument("--region", default=None, help=f"region: {regions}, or a region file path (default: drenthe)")
+    pr.add_argument(
+        "--region",
+        default=None,
+        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+    )
     pr.add_argument("--force", action="store_true", help="rebuild even when up to date")
     pr.add_argument("--no-progress", action="store_true")
     pr.set_defaults(func=_cmd_prepare)

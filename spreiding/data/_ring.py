@@ -2,9 +2,10 @@
 
 Geofabrik cuts the Netherlands into one extract per province. Roads and
 service points within ``ring_m`` of a province lie partly in the neighbouring
-provinces' extracts, so :func:`ring_extract` merges the province's extract
-with its neighbours' (objects that two extracts share are written once) and
-keeps only what lies in a window around the study area:
+provinces' extracts, so :func:`ring_extract` cuts each extract to a window
+around the study area and merges the cuts (objects that two extracts share
+are written once). Each extract is streamed on its own, so memory grows
+with the cuts, not with the neighbours' full extracts. Kept:
 
 * every way with a ``highway`` tag that has at least one node in the window,
   with all its nodes (a road that leaves the window stays whole);
@@ -44,7 +45,7 @@ def _inside(location: Any, window: tuple[float, float, float, float]) -> bool:
 
 
 def _merge(sources: Sequence[Path], merged: Path) -> None:
-    """Write the union of ``sources`` to ``merged`` (an object in several extracts once)."""
+    """Write the union of ``sources`` to ``merged`` (an object in several extracts once; sorted by type and id)."""
     import osmium  # local: keeps ``import spreiding`` light
 
     reader = osmium.MergeInputReader()
@@ -57,17 +58,17 @@ def _merge(sources: Sequence[Path], merged: Path) -> None:
         writer.close()
 
 
-def _keep(merged: Path, out: Path, window: tuple[float, float, float, float]) -> int:
-    """Write the objects of ``merged`` that touch ``window`` (plus the nodes their ways need) to ``out``."""
+def _cut(source: Path, out: Path, window: tuple[float, float, float, float]) -> int:
+    """Write the objects of ``source`` that touch ``window`` (plus the nodes their ways need) to ``out``."""
     import osmium
 
     kept = 0
     processor = (
-        osmium.FileProcessor(str(merged), osmium.osm.NODE | osmium.osm.WAY)
+        osmium.FileProcessor(str(source), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
         .with_filter(osmium.filter.KeyFilter(*RING_KEYS))
     )
-    with osmium.BackReferenceWriter(str(out), ref_src=str(merged), overwrite=True) as writer:
+    with osmium.BackReferenceWriter(str(out), ref_src=str(source), overwrite=True) as writer:
         for obj in processor:
             if isinstance(obj, osmium.osm.Node):
                 touches = _inside(obj.location, window)
@@ -101,8 +102,9 @@ def ring_extract(
     Returns
     -------
     int
-        The number of objects kept (ways and tagged nodes, without the
-        untagged nodes the ways need).
+        The number of objects kept, summed over the extracts (ways and tagged
+        nodes, without the untagged nodes the ways need; an object in two
+        extracts counts twice but is written once).
 
     Raises
     ------
@@ -114,9 +116,9 @@ def ring_extract(
     out = Path(dest)
     try:
         with tempfile.TemporaryDirectory(prefix=".ring-", dir=out.parent) as tmp:
-            merged = Path(tmp) / "merged.osm.pbf"
-            _merge(paths, merged)
-            kept = _keep(merged, out, window_lonlat)
+            cuts = [Path(tmp) / f"cut{i}.osm.pbf" for i in range(len(paths))]
+            kept = sum(_cut(path, cut, window_lonlat) for path, cut in zip(paths, cuts, strict=True))
+            _merge(cuts, out)
     except (RuntimeError, OSError, ValueError) as exc:
         names = ", ".join(str(p) for p in paths)
         msg = f"OSM extracts {names} cannot be merged ({exc}); download them again with `spreiding fetch --force`"
