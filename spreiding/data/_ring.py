@@ -15,8 +15,9 @@ with the cuts, not with the neighbours' full extracts. Kept:
 The window is the bounding box, in longitude and latitude, of the study area
 (the province grown by the ring): a superset of the ring, never less.
 
-Reading is pyosmium's; only the loop that tests an object's node positions
-against the window is Python (as in :mod:`spreiding.network.osm`).
+Reading and writing are pyosmium's (C++); only the loop that tests a tagged
+object's node positions against the window is Python (as in
+:mod:`spreiding.network.osm`).
 """
 
 from __future__ import annotations
@@ -59,27 +60,38 @@ def _merge(sources: Sequence[Path], merged: Path) -> None:
 
 
 def _cut(source: Path, out: Path, window: tuple[float, float, float, float]) -> int:
-    """Write the objects of ``source`` that touch ``window`` (plus the nodes their ways need) to ``out``."""
+    """Write the objects of ``source`` that touch ``window`` (plus the nodes their ways need) to ``out``.
+
+    Python only tests the tagged objects against the window and records their
+    ids; completing the ways' nodes and writing are osmium's (C++) passes.
+    """
     import osmium
 
-    kept = 0
+    nodes: list[int] = []
+    ways: list[int] = []
     processor = (
         osmium.FileProcessor(str(source), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
         .with_filter(osmium.filter.KeyFilter(*RING_KEYS))
     )
-    with osmium.BackReferenceWriter(str(out), ref_src=str(source), overwrite=True) as writer:
-        for obj in processor:
-            if isinstance(obj, osmium.osm.Node):
-                touches = _inside(obj.location, window)
-            elif isinstance(obj, osmium.osm.Way):
-                touches = any(_inside(node.location, window) for node in obj.nodes)
-            else:  # the file processor passes nodes and ways only
-                continue
-            if touches:
-                writer.add(obj)
-                kept += 1
-    return kept
+    for obj in processor:
+        if isinstance(obj, osmium.osm.Node) and _inside(obj.location, window):
+            nodes.append(obj.id)
+        elif isinstance(obj, osmium.osm.Way) and any(_inside(node.location, window) for node in obj.nodes):
+            ways.append(obj.id)
+    # filled after the read: calling into osmium while its reader threads run costs ~0.5 ms a call
+    tracker = osmium.IdTracker()
+    for node_id in nodes:
+        tracker.add_node(node_id)
+    for way_id in ways:
+        tracker.add_way(way_id)
+    tracker.complete_backward_references(str(source))
+    writer = osmium.SimpleWriter(str(out), overwrite=True)
+    try:
+        osmium.apply(str(source), tracker.id_filter(), writer)
+    finally:
+        writer.close()
+    return len(nodes) + len(ways)
 
 
 def ring_extract(
