@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
     )
     fe.add_argument("--force", action="store_true", help="download again even when present")
-    fe.add_argument("--all", action="store_true", help="also the optional files (neighbouring provinces, 500 m grid)")
+    fe.add_argument("--all", action="store_true", help="also the optional files (500 m grid, PC4, EU grid)")
     fe.add_argument("--no-progress", action="store_true")
     fe.set_defaults(func=_cmd_fetch)
 
