@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
 from spreiding.errors import InvalidDataError
 
 __all__ = ["RING_KEYS", "ring_extract"]
@@ -59,7 +61,7 @@ def _merge(sources: Sequence[Path], merged: Path) -> None:
         writer.close()
 
 
-def _cut(source: Path, out: Path, window: tuple[float, float, float, float]) -> int:
+def _cut(source: Path, out: Path, window: tuple[float, float, float, float], progress: bool) -> int:
     """Write the objects of ``source`` that touch ``window`` (plus the nodes their ways need) to ``out``.
 
     Python only tests the tagged objects against the window and records their
@@ -74,11 +76,13 @@ def _cut(source: Path, out: Path, window: tuple[float, float, float, float]) -> 
         .with_locations()
         .with_filter(osmium.filter.KeyFilter(*RING_KEYS))
     )
-    for obj in processor:
-        if isinstance(obj, osmium.osm.Node) and _inside(obj.location, window):
-            nodes.append(obj.id)
-        elif isinstance(obj, osmium.osm.Way) and any(_inside(node.location, window) for node in obj.nodes):
-            ways.append(obj.id)
+    with tqdm(desc=f"uitsnede {source.name}", unit=" objecten", disable=not progress, leave=False) as bar:
+        for obj in processor:
+            bar.update()
+            if isinstance(obj, osmium.osm.Node) and _inside(obj.location, window):
+                nodes.append(obj.id)
+            elif isinstance(obj, osmium.osm.Way) and any(_inside(node.location, window) for node in obj.nodes):
+                ways.append(obj.id)
     # filled after the read: calling into osmium while its reader threads run costs ~0.5 ms a call
     tracker = osmium.IdTracker()
     for node_id in nodes:
@@ -98,6 +102,8 @@ def ring_extract(
     sources: Sequence[str | os.PathLike[str]],
     dest: str | os.PathLike[str],
     window_lonlat: tuple[float, float, float, float],
+    *,
+    progress: bool = False,
 ) -> int:
     """Merge OSM extracts and keep the roads, service points and places in a window.
 
@@ -110,6 +116,8 @@ def ring_extract(
         move it into place to be atomic).
     window_lonlat
         ``(min_lon, min_lat, max_lon, max_lat)`` of the study area (WGS 84).
+    progress
+        Show a progress bar per extract (tagged objects read).
 
     Returns
     -------
@@ -129,7 +137,7 @@ def ring_extract(
     try:
         with tempfile.TemporaryDirectory(prefix=".ring-", dir=out.parent) as tmp:
             cuts = [Path(tmp) / f"cut{i}.osm.pbf" for i in range(len(paths))]
-            kept = sum(_cut(path, cut, window_lonlat) for path, cut in zip(paths, cuts, strict=True))
+            kept = sum(_cut(path, cut, window_lonlat, progress) for path, cut in zip(paths, cuts, strict=True))
             _merge(cuts, out)
     except (RuntimeError, OSError, ValueError) as exc:
         names = ", ".join(str(p) for p in paths)

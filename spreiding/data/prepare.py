@@ -636,7 +636,9 @@ def _study_window(boundaries: Path, ring_m: float) -> tuple[float, float, float,
     return minx, miny, maxx, maxy
 
 
-def _step_ring(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+def _step_ring(
+    root: Path, config: RegionConfig, boundaries: Path | None, force: bool, progress: bool = False
+) -> Path | None:
     """The province's extract and its neighbours', merged and cut to the study area (``roads_pbf``)."""
     if config.ring_out is None:
         return None
@@ -658,7 +660,7 @@ def _step_ring(root: Path, config: RegionConfig, boundaries: Path | None, force:
         return out
     window = _study_window(boundaries, config.ring_m)
     with _atomic(out) as tmp:
-        ring_extract(present, tmp, window)
+        ring_extract(present, tmp, window, progress=progress)
     logger.info("roads: wrote %s from %d extract(s)", out, len(present))
     return out
 
@@ -748,7 +750,7 @@ def prepare_region(
         advance(bar, "boundaries")
         population = _step_population(root, config, boundaries, force)
         advance(bar, "population")
-        roads = _step_ring(root, config, boundaries, force)
+        roads = _step_ring(root, config, boundaries, force, progress)
         advance(bar, "roads")
         libraries = _step_libraries(root, config, boundaries, force)
         advance(bar, "service points")
