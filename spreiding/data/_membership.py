@@ -95,7 +95,7 @@ def _matches(frame: pd.DataFrame, columns: Sequence[str], code: str, name: str) 
     """True for the rows whose code column is ``code`` or whose name column is ``name``."""
     hit = np.zeros(len(frame), dtype=bool)
     for column in columns:
-        wanted = code if column in (*PROVINCE_LAYER_CODE_COLUMNS,) else name
+        wanted = code if column in PROVINCE_LAYER_CODE_COLUMNS else name
         hit |= _norm(frame[column]).eq(wanted.strip().casefold()).fillna(False).to_numpy(dtype=bool)
     return hit
 

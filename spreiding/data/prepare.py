@@ -11,6 +11,12 @@ downloads, or on its own) derives from them:
   ``inwoners``, ``oppervlakte_km2``), ``provincie`` (their dissolved union:
   ``provincie``, ``inwoners``, ``oppervlakte_km2``) and ``buurgemeenten``
   (other municipalities within 20 km);
+  which municipalities form the region is derived from the province's CBS
+  code (``province_code``; :mod:`spreiding.data._membership`), or read from
+  the region's ``municipalities`` list;
+* the ``roads_pbf`` file (``osm/<region>_ring.osm.pbf``): the province's
+  OpenStreetMap extract and those of the provinces within its ring, merged
+  and cut to the province plus ``ring_m`` (:mod:`spreiding.data._ring`);
 * the ``vierkant`` file (``cbs/<region>_vk100.gpkg``) from the CBS
   vierkantstatistieken zip: the
   squares whose centre lies in the province, with the CBS columns unchanged
@@ -20,12 +26,13 @@ downloads, or on its own) derives from them:
   every ``amenity=library`` node or way within the province + ``ring_m``,
   marked unchecked (``confidence`` = ``low``).
 
-Which municipalities form the region is configuration: the region's manifest
-(``spreiding/data/regions/<region>.json``, see :mod:`spreiding.data.regions`)
-has ``province``, ``municipalities``, ``ring_m``, ``data_files`` (the output
-names; without it the conventional names of
+The region's manifest (``spreiding/data/regions/<region>.json``, see
+:mod:`spreiding.data.regions`) has ``province``, ``province_code`` and/or
+``municipalities``, ``ring_m``, ``data_files`` (the output names; without it
+the conventional names of
 :meth:`~spreiding.data.regions.RegionFiles.conventional`), ``columns`` and a
-``prepare`` block naming the manifest entries to read. Every step is
+``prepare`` block naming the manifest entries to read (``boundaries``,
+``population``, ``osm`` and the neighbours' extracts ``ring_osm``). Every step is
 idempotent (an output newer than all its inputs is kept) and writes
 atomically (a temporary file in the same folder, then :func:`os.replace`).
 """
@@ -325,7 +332,9 @@ def boundaries_from_wijkbuurtkaart(
         shapefile ``GM_NAAM``) column is read, with ``aantal_inwoners`` /
         ``AANT_INW`` and ``water`` / ``WATER`` when present.
     config
-        The region: which municipalities form the province.
+        The region: its province code (the municipalities whose province
+        column, or whose interior point in a ``provincie`` layer, is the
+        province's; ``NL01``: all) or its list of municipalities.
 
     Returns
     -------
@@ -345,7 +354,8 @@ def boundaries_from_wijkbuurtkaart(
     MissingColumnsError
         No layer has a municipality-name column.
     ConfigError
-        A configured municipality is not in the file.
+        A configured municipality is not in the file or not in the province,
+        or no municipality is in the province.
     """
     path = Path(zip_path)
     what = "CBS wijk- en buurtkaart"
