@@ -75,6 +75,16 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    from spreiding.data.fetch import default_fetch_dir
+    from spreiding.data.prepare import prepare_region
+
+    root = args.data_dir if args.data_dir else default_fetch_dir()
+    for p in prepare_region(root, args.region, force=args.force, progress=not args.no_progress):
+        print(f"voorbereid: {p}")
+    return 0
+
+
 def _ensure_default_data(data_dir: str | None) -> None:
     """On a fresh machine, fetch the default region once; the app's Data page explains what is missing."""
     from spreiding.data.config import data_paths
@@ -123,13 +133,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cov.set_defaults(func=_cmd_coverage)
 
-    fe = sub.add_parser("fetch", help="download the default region's data (needs internet)")
+    from spreiding.data.regions import available_regions
+
+    regions = ", ".join(available_regions())
+    fe = sub.add_parser("fetch", help="download a region's data and prepare it (needs internet)")
     fe.add_argument("--data-dir", help="where to put it (default: $SPREIDING_DATA_DIR or data/)")
-    fe.add_argument("--region", default=None, help="region file name or path (default: $SPREIDING_REGION or drenthe)")
+    fe.add_argument(
+        "--region",
+        default=None,
+        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+    )
     fe.add_argument("--force", action="store_true", help="download again even when present")
-    fe.add_argument("--all", action="store_true", help="also the optional files (neighbouring provinces, 500 m grid)")
+    fe.add_argument("--all", action="store_true", help="also the optional files (500 m grid, PC4, EU grid)")
     fe.add_argument("--no-progress", action="store_true")
     fe.set_defaults(func=_cmd_fetch)
+
+    pr = sub.add_parser("prepare", help="derive a region's files from its downloads again (no internet needed)")
+    pr.add_argument("--data-dir", help="the folder `spreiding fetch` filled (default: $SPREIDING_DATA_DIR or data/)")
+    pr.add_argument(
+        "--region",
+        default=None,
+        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+    )
+    pr.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    pr.add_argument("--no-progress", action="store_true")
+    pr.set_defaults(func=_cmd_prepare)
 
     app = sub.add_parser("app", help="start the Streamlit app")
     app.add_argument("--data-dir")
