@@ -49,9 +49,7 @@ def closing_control_text(p: int | None, k: int | None) -> str:
 def closing_text(advice: Any) -> str:
     """The advice's closures by name, the limit, and the points across the border that stay open."""
     border = (
-        f" De {fmt_int(advice.kept_outside)} bibliotheken over de grens blijven open."
-        if advice.kept_outside
-        else ""
+        f" De {fmt_int(advice.kept_outside)} bibliotheken over de grens blijven open." if advice.kept_outside else ""
     )
     limit = "" if advice.max_closures is None else f" (hoogstens {fmt_int(advice.max_closures)})"
     if advice.closed:
