@@ -34,7 +34,14 @@ from spreiding.cli._common import (
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ScenarioError, StoreError
 from spreiding.siting.texts import closing_text, solver_sentence
-from spreiding.vocabulary import COLUMN_LABELS, fmt_int, fmt_km, fmt_pct
+from spreiding.vocabulary import (
+    CANDIDATE_KIND_LABELS,
+    CANDIDATE_SOURCE_LABELS,
+    COLUMN_LABELS,
+    fmt_int,
+    fmt_km,
+    fmt_pct,
+)
 
 __all__ = ["register"]
 
@@ -304,7 +311,10 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         f"Binnen de norm: {fmt_pct(b['covered_pct'])} -> {fmt_pct(a['covered_pct'])}; "
         f"gemiddeld {fmt_km(b['mean_dist_m'])} -> {fmt_km(a['mean_dist_m'])}"
     )
-    view = pd.DataFrame(advice.sites.drop(columns="geometry")).round(0).rename(columns=COLUMN_LABELS)
+    view = pd.DataFrame(advice.sites.drop(columns="geometry")).round(0)
+    view["kind"] = view["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k))
+    view["source"] = view["source"].astype(str).map(lambda k: CANDIDATE_SOURCE_LABELS.get(k, k))
+    view = view.rename(columns=COLUMN_LABELS)
     print(view.to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
     far_w = advice.out_of_reach[norm.weight_column].sum() if advice.out_of_reach is not None else 0.0
     if far_w > 0:
@@ -312,7 +322,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     if args.allow_close:
         print(closing_text(advice))
     if advice.unreachable:
-        far = ", ".join(advice.unreachable)
+        far = ", ".join(f"{n} ({i})" for n, i in zip(advice.unreachable_names, advice.unreachable, strict=True))
         print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
     if args.out:
         print(f"geschreven: {write_table(advice.sites, args.out, layer='locaties', args=args)}")

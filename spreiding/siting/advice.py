@@ -102,6 +102,8 @@ class SiteAdvice:
         (reported, never silently dropped).
     closed_names
         Names of the closed points, in the order of ``closed``.
+    unreachable_names
+        Names of the ``unreachable`` candidates (the id where a candidate has no name).
     kept_outside
         Number of counted points across the region's border (never closed).
     max_closures
@@ -123,6 +125,7 @@ class SiteAdvice:
     norm: Norm
     unreachable: tuple[str, ...] = ()
     closed_names: tuple[str, ...] = ()
+    unreachable_names: tuple[str, ...] = ()
     kept_outside: int = 0
     max_closures: int | None = None
     out_of_reach: gpd.GeoDataFrame | None = None
@@ -239,12 +242,23 @@ def _out_of_reach(
     return out
 
 
+def _names_of(candidates: gpd.GeoDataFrame, id_col: str, ids: list[str]) -> tuple[str, ...]:
+    """Candidate names for ids (kind and id where a candidate has no name)."""
+    rows = candidates.set_index(candidates[id_col].astype(str))
+    out = []
+    for i in ids:  # the few candidates off the road network
+        name = rows.at[i, "name"] if "name" in rows else None
+        kind = rows.at[i, "kind"] if "kind" in rows else ""
+        out.append(str(name) if isinstance(name, str) and name.strip() else f"{kind} zonder naam")
+    return tuple(out)
+
+
 def _check_request(model: str, p: int | None, norm: Norm, context: ScenarioContext, empty: bool) -> None:
     if model not in MODELS:
         msg = f"onbekend model {model!r}; kies met --model uit {', '.join(MODELS)}"
         raise ConfigError(msg)
     if model != "lscp" and p is None:
-        msg = f"model {model} heeft een aantal nieuwe locaties nodig; geef dat met --p"
+        msg = f"model {model} heeft een aantal locaties nodig; geef dat met --p"
         raise ConfigError(msg)
     if norm.mode != context.model.mode:
         msg = f"de norm geldt voor {norm.mode!r}, de afstanden voor {context.model.mode!r}; kies één reiswijze (--mode)"
@@ -356,6 +370,7 @@ def suggest_sites(
         norm=norm,
         unreachable=tuple(i for i in cand_ids if i in excluded),
         closed_names=tuple(str(names[c]) for c in res.closed),
+        unreachable_names=_names_of(candidates, id_col, [i for i in cand_ids if i in excluded]),
         kept_outside=int((~inside).sum()),
         max_closures=closing["max_closures"] if allow_close else None,  # type: ignore[arg-type]
         out_of_reach=_out_of_reach(context.points, eff, limit, dist, np.concatenate([ex_ids, cand_ids]), w),

@@ -84,7 +84,7 @@ def _show(ws: Workspace, advice: Any, kind: str) -> None:
         more = " …" if len(advice.unreachable) > 10 else ""
         st.warning(
             f"{len(advice.unreachable)} kandidaatlocatie(s) liggen te ver van het wegennet en tellen niet mee: "
-            + as_text(", ".join(advice.unreachable[:10]))
+            + as_text(", ".join(advice.unreachable_names[:10]))
             + more
         )
     st.dataframe(sites_view(ws.advice_sites(advice)), hide_index=True, key="opt_sites")
