@@ -357,10 +357,12 @@ def lscp(
     objective. Points are merged and left out as in :func:`mclp`.
 
     With ``allow_close=True`` the row :math:`x_j = 1` holds only for
-    :math:`j \in E \setminus C` (:math:`C` the closable sites), a new site
-    costs :math:`1 + 1/(|J| + 1)` (so among the fewest sites, the most
-    existing ones are kept) and, with ``max_closures`` :math:`k`,
-    :math:`\sum_{j \in C} x_j \ge |C| - k`.
+    :math:`j \in E \setminus C` (:math:`C` the closable sites) and, with
+    ``max_closures`` :math:`k`, :math:`\sum_{j \in C} x_j \ge |C| - k`;
+    a second solve keeps that number of sites, :math:`\sum_j x_j \le N_1`,
+    and minimises the new ones, :math:`\sum_{j \notin E} x_j` (so the most
+    existing sites are kept; two short solves are much faster than one with
+    a weighted tie-break).
 
     Examples
     --------
@@ -432,10 +434,20 @@ def _lscp_milp(
     a_lb = np.concatenate([np.full(k, -np.inf), [0.0 if full else need * (1 - 1e-9), float(n_c - most)]])
     a_ub = np.concatenate([np.zeros(k), [np.inf, np.inf]])
     c = np.concatenate([np.ones(m), np.zeros(k)])
-    if case.allow_close:  # among the fewest sites, keep the most existing ones
-        c[np.setdiff1d(np.arange(m), case.ex)] += 1.0 / (m + 1)
-    x, status, gap = _solve(case, c, m, (lb, np.ones(m + k)), a, a_lb, a_ub)
-    return np.flatnonzero(x[:m] > 0.5), status, gap
+    bounds = (lb, np.ones(m + k))
+    x, status, gap = _solve(case, c, m, bounds, a, a_lb, a_ub)
+    sel = np.flatnonzero(x[:m] > 0.5)
+    if not case.allow_close:
+        return sel, status, gap
+    # second stage: at that number of sites, the fewest new ones (the most existing sites kept)
+    a2 = sparse.vstack([a, sparse.csr_array(np.concatenate([np.ones(m), np.zeros(k)])[None, :])]).tocsr()
+    c2 = np.concatenate([(~np.isin(np.arange(m), case.ex)).astype(float), np.zeros(k)])
+    try:
+        x2, status2, _ = _solve(case, c2, m, bounds, a2, np.append(a_lb, 0.0), np.append(a_ub, float(sel.size)))
+    except OptimizationError as exc:
+        logger.warning("lscp: the second stage (most existing sites kept) failed (%s); first stage kept", exc)
+        return sel, status, gap
+    return np.flatnonzero(x2[:m] > 0.5), status if status2 == "optimal" else status2, gap
 
 
 def _reopen(case: _Case, selected: np.ndarray) -> np.ndarray:
