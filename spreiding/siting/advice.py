@@ -115,6 +115,8 @@ class SiteAdvice:
         them by village).
     scenario
         Name of the scenario the advice starts from (``None``: the base).
+    allow_close
+        Whether the model could close points inside the region.
     """
 
     result: OptimizeResult
@@ -130,6 +132,7 @@ class SiteAdvice:
     max_closures: int | None = None
     out_of_reach: gpd.GeoDataFrame | None = None
     scenario: str | None = None
+    allow_close: bool = False
 
     def to_scenario(
         self,
@@ -375,4 +378,5 @@ def suggest_sites(
         max_closures=closing["max_closures"] if allow_close else None,  # type: ignore[arg-type]
         out_of_reach=_out_of_reach(context.points, eff, limit, dist, np.concatenate([ex_ids, cand_ids]), w),
         scenario=None if scenario is None else scenario.name,
+        allow_close=allow_close,
     )

@@ -78,7 +78,7 @@ def _show(ws: Workspace, advice: Any, kind: str) -> None:
     m2.metric("Gem. afstand", head.mean_dist, head.mean_dist_delta, delta_color="inverse")
     m3.metric("Nieuwe punten", head.counted)
     st.caption(f"{solver_text(advice)} Norm: {ws.settings.norm.describe()}")
-    if advice.result.model == "lscp" or advice.closed or advice.max_closures is not None:
+    if advice.allow_close:
         (st.warning if advice.closed else st.info)(as_text(closing_text(advice)))
     if advice.unreachable:
         more = " …" if len(advice.unreachable) > 10 else ""
