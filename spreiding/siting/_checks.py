@@ -48,6 +48,11 @@ class _Case:
         """Upper bound on the number of open sites when every existing site stays open."""
         return (self.p or 0) + self.ex.size
 
+    def remaining(self) -> _Case:
+        """The same problem with the time left of ``time_limit_s`` (at least 1 s) for a second solve."""
+        left = self.time_limit_s - (time.perf_counter() - self.started)
+        return replace(self, time_limit_s=max(1.0, left))
+
     def kept_open(self) -> _Case:
         """The same problem with every existing site fixed open (the first stage of relocation)."""
         return replace(self, allow_close=False, closable=np.empty(0, np.int64), max_closures=None)

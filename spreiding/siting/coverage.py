@@ -443,7 +443,9 @@ def _lscp_milp(
     a2 = sparse.vstack([a, sparse.csr_array(np.concatenate([np.ones(m), np.zeros(k)])[None, :])]).tocsr()
     c2 = np.concatenate([(~np.isin(np.arange(m), case.ex)).astype(float), np.zeros(k)])
     try:
-        x2, status2, _ = _solve(case, c2, m, bounds, a2, np.append(a_lb, 0.0), np.append(a_ub, float(sel.size)))
+        x2, status2, _ = _solve(
+            case.remaining(), c2, m, bounds, a2, np.append(a_lb, 0.0), np.append(a_ub, float(sel.size))
+        )
     except OptimizationError as exc:
         logger.warning("lscp: the second stage (most existing sites kept) failed (%s); first stage kept", exc)
         return sel, status, gap

@@ -143,7 +143,7 @@ def close_cover_milp(
     lb = np.zeros(m + n_g)
     lb[case.fixed] = 1.0
     try:
-        x, status, gap = _solve(case, c, m, (lb, np.ones(m + n_g)), a, a_lb, a_ub)
+        x, status, gap = _solve(case.remaining(), c, m, (lb, np.ones(m + n_g)), a, a_lb, a_ub)
     except OptimizationError as exc:
         logger.warning("relocation: no closures computed (%s); every existing site stays open", exc)
         return np.unique(selected), "time_limit", None
