@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -155,3 +156,38 @@ def test_max_closures_is_respected_even_when_more_are_redundant() -> None:
     assert len(res.closed) == 1 and res.objective == 10.0
     all_closable = mclp(w, d, 500.0, 1, existing=[0, 1, 2], allow_close=True, max_closures=2)
     assert len(all_closable.closed) == 2 and all_closable.new == ()
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_lscp_with_closing_respects_max_closures(method: str) -> None:
+    w, d = _instance(3)
+    norm = float(d.min(axis=1).max()) + 500.0
+    free = lscp(w, d, norm, existing=(0, 1, 2), allow_close=True, method=method)  # type: ignore[arg-type]
+    assert free.covered_share == pytest.approx(1.0)
+    limited = lscp(w, d, norm, existing=(0, 1, 2), allow_close=True, max_closures=1, method=method)  # type: ignore[arg-type]
+    assert len(limited.closed) <= 1 and limited.covered_share == pytest.approx(1.0)
+    if method == "milp":  # fewer closures allowed: never fewer sites than the free optimum
+        assert limited.objective >= free.objective
+
+
+def test_solver_sentence_and_closing_text_in_plain_dutch() -> None:
+    from types import SimpleNamespace
+
+    from spreiding.siting.texts import closing_control_text, closing_text, solver_sentence
+
+    res = mclp(*_instance(0), 4_000.0, 1)
+    assert "bewezen optimaal" in solver_sentence(res)
+    stopped = replace(res, status="time_limit", mip_gap=0.0234)
+    assert "beste gevonden binnen de tijdslimiet, maximaal 2,3 % van optimaal" in solver_sentence(stopped)
+    assert "niet bewezen optimaal" in solver_sentence(replace(res, method="greedy", status="greedy", mip_gap=None))
+    assert closing_control_text(3, 2) == (
+        "3 nieuwe locaties en hoogstens 2 sluitingen binnen de provincie; bibliotheken over de grens blijven open"
+    )
+    advice = SimpleNamespace(
+        closed=("dr-009",), closed_names=("Bibliotheek X",), kept_outside=40, max_closures=3, result=res
+    )
+    text = closing_text(advice)
+    assert "Bibliotheek X" in text and "dr-009" not in text and "(hoogstens 3)" in text
+    assert "De 40 bibliotheken over de grens blijven open" in text
+    none = closing_text(SimpleNamespace(closed=(), closed_names=(), kept_outside=0, max_closures=3, result=res))
+    assert none.startswith("Geen sluitingen (hoogstens 3)")
