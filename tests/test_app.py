@@ -240,6 +240,25 @@ def test_optimise_relocation_closes_at_most_k_points_inside_the_region_by_name(a
     assert all(not drawn[i]["counted"] for i in advice.closed)
 
 
+def test_optimise_advice_starts_from_the_active_scenario(app: AppTest) -> None:
+    base = _ws(app).evaluate().total["covered"]
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()  # close Gieten: Werkscenario 1 is active
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    assert any("actieve scenario: Werkscenario 1" in c.value for c in app.caption)
+    app.slider(key="opt_p").set_value(1).run()
+    app.button(key="opt_run").click().run()
+    _ok(app)
+    advice = app.session_state["opt_advice"][1]
+    assert advice.scenario == "Werkscenario 1"
+    assert (
+        advice.before["covered"] == pytest.approx(_ws(app).evaluate().total["covered"])
+        and advice.before["covered"] < base
+    )
+    saved = _ws(app).advice_scenario(advice, "met advies", kind="vestiging")
+    assert [e.action for e in saved.edits][:2] == ["close", "open"]  # the scenario's edit first, then the advice
+
+
 def test_optimise_lscp_target_slider_in_percent(app: AppTest) -> None:
     app.switch_page("spreiding/app/pages/optimaliseren.py").run()
     app.selectbox(key="opt_model").set_value("lscp").run()
