@@ -86,12 +86,11 @@ def p_median(
                          & x_j \in \{0, 1\}, \quad 0 \le z_{ij} \le 1 & \forall i \in I^+, j \in J_i
        \end{array}
 
-    With ``allow_close=True`` the row :math:`x_j = 1, j \in E` is dropped, the
-    cardinality row reads :math:`\sum_j x_j \le p`, and the objective gains
-    :math:`-\varepsilon \sum_{j \in E} x_j`, :math:`\varepsilon = 10^{-9}
-    \max(1, \sum a_i d_{ij}) / |E|`: an existing site stays open on a tie. A
-    chosen site that is the strictly nearest of no point is dropped
-    afterwards, so :math:`p` is an upper bound.
+    A chosen new site that is the strictly nearest of no point is dropped
+    afterwards, so :math:`p` is an upper bound. With ``allow_close=True``
+    this is stage 1; then up to ``max_closures`` closable sites close that
+    are the strictly nearest open site of nobody
+    (:func:`spreiding.siting.relocation.close_median`).
 
     Examples
     --------
