@@ -207,6 +207,10 @@ class Study:
     areas
         CBS wijk/buurt polygons by level (``{"wijk": ..., "buurt": ...}``),
         for ``by="wijk"`` / ``by="buurt"``.
+    region_area, outside_value
+        The region's outline and the ``region`` value of service points across
+        its border: site advice never closes those (see
+        :func:`spreiding.siting.advice.closable_mask`); ``None``: not known.
     """
 
     def __init__(
@@ -222,6 +226,8 @@ class Study:
         sources: tuple[Mapping[str, Any], ...] = (),
         places: gpd.GeoDataFrame | None = None,
         areas: Mapping[str, gpd.GeoDataFrame] | None = None,
+        region_area: Any = None,
+        outside_value: str | None = None,
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -240,6 +246,8 @@ class Study:
         self.sources = tuple(sources)
         self.places = places
         self.areas = dict(areas or {})
+        self.region_area = region_area
+        self.outside_value = outside_value
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -252,6 +260,9 @@ class Study:
         """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
         label = getattr(region, "total_label", None) or region.name
         kwargs.setdefault("sources", tuple(region.sources))
+        kwargs.setdefault("region_area", region.province.geometry.union_all())
+        spec = getattr(region, "spec", None)
+        kwargs.setdefault("outside_value", spec.columns.outside_value if spec is not None else None)
         return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
 
     def fork(self) -> Study:
@@ -508,6 +519,8 @@ class Study:
         self._check_norm(norm)
         self._refuse_large("het locatieadvies")
         kwargs.setdefault("progress", self.progress)
+        kwargs.setdefault("region_area", getattr(self, "region_area", None))
+        kwargs.setdefault("outside_value", getattr(self, "outside_value", None))
         return suggest_sites(self.context, candidates, norm, scenario=scenario, **kwargs)
 
 

@@ -546,3 +546,25 @@ def parse_number_nl(text: str | float | int) -> float:
 
     msg = f"'{raw}' is geen getal; schrijf bijvoorbeeld 7,5 of 1.234,5"
     raise ConfigError(msg)
+
+
+# --------------------------------------------------------------------------- site advice
+
+CANDIDATE_KIND_LABELS: Final[dict[str, str]] = {
+    "city": "stad",
+    "town": "kleine stad",
+    "village": "dorp",
+    "hamlet": "gehucht",
+    "suburb": "wijk",
+    "quarter": "wijk",
+    "neighbourhood": "buurt",
+    "locality": "buurtschap",
+}
+"""Candidate-site kind (OSM place class) → Dutch label; building kinds are Dutch already."""
+CANDIDATE_SOURCE_LABELS: Final[dict[str, str]] = {
+    "osm_place": "dorp of stad (OSM)",
+    "osm_building": "gebouw (OSM)",
+    "user": "eigen bestand",
+}
+"""Candidate-site source → Dutch label."""
+__all__ += ["CANDIDATE_KIND_LABELS", "CANDIDATE_SOURCE_LABELS"]

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 from shapely.geometry import Point
 
 from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
@@ -50,6 +52,7 @@ from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -174,6 +177,16 @@ def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: S
     sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
     sheets["buiten_norm"] = tables["buiten_norm"]
     return to_bytes(sheets, "xlsx", provenance=provenance)
+
+
+def _nearest_place(sites: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> list[str]:
+    """Name of the nearest OSM place of each site ("" without places)."""
+    if places is None or places.empty or "name" not in places:
+        return [""] * len(sites)
+    named = places.loc[places["name"].notna()].to_crs(sites.crs)
+    tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
+    _, idx = tree.query(np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()]), k=1)
+    return [str(v) for v in named["name"].to_numpy()[idx]]
 
 
 def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
@@ -533,12 +546,59 @@ class Workspace:
         return self._cand[source]
 
     def suggest_sites(self, source: str, **options: Any) -> Any:
-        """New sites among a candidate source (options: ``model``, ``p``, ``target_share``, ``allow_close``,
-        ``weights_by_age``, ``time_limit_s``); see :func:`spreiding.siting.advice.suggest_sites`."""
+        """New sites among a candidate source, computed on the ACTIVE scenario (``advice.scenario`` names it).
+
+        Options: ``model``, ``p``, ``target_share``, ``allow_close``, ``max_closures``, ``weights_by_age``,
+        ``time_limit_s``; see :func:`spreiding.siting.advice.suggest_sites`. Service points across the region's
+        border (outside the province outline, or marked so in the list) never close.
+        """
         cands = self._inputs.candidates(self._settings.data_dir, source)
+        region = self.region
+        spec = getattr(region, "spec", None)
         return self.study.suggest_sites(
-            self._settings.norm, cands, cand_matrix=self.candidate_matrix(source), **options
+            self._settings.norm,
+            cands,
+            cand_matrix=self.candidate_matrix(source),
+            scenario=self.scenario(),
+            region_area=region.province.geometry.union_all(),
+            outside_value=spec.columns.outside_value if spec is not None else None,
+            **options,
         )
+
+    def advice_scenario(self, advice: Any, name: str, *, kind: str) -> Scenario:
+        """The advice applied to the scenario it was computed on (its edits first), new points as ``kind``."""
+        base = self._scenarios.get(advice.scenario) if advice.scenario else None
+        return advice.to_scenario(name, kind=kind, base=base)
+
+    def advice_evaluation(self, advice: Any, *, kind: str) -> Evaluation:
+        """Coverage with the advice applied (new points as ``kind``), against the current situation."""
+        return self.study.evaluate(self._settings.norm, self.advice_scenario(advice, "advies", kind=kind))
+
+    def advice_map(self, advice: Any, *, kind: str, title: str = "") -> dict[str, Any]:
+        """The RESULT map: distances with the advice applied; proposed points drawn as counted new points."""
+        return self._payload(self.advice_evaluation(advice, kind=kind), title=title)
+
+    def advice_sites(self, advice: Any) -> pd.DataFrame:
+        """The proposed sites, every one named: a nameless building gets its kind and the nearest village."""
+        sites = advice.sites
+        places = self._inputs.places(self._settings.data_dir)
+        if sites.empty or "name" not in sites:
+            return sites
+        named = sites["name"].astype("string").str.strip().replace("", pd.NA).notna().to_numpy()
+        if named.all():
+            return sites
+        kind = sites["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k)).to_numpy()
+        near = _nearest_place(sites, places)
+        label = [f"{k} bij {v}" if v else f"{k} (naamloos)" for k, v in zip(kind, near, strict=True)]
+        return sites.assign(name=np.where(named, sites["name"].astype(str).to_numpy(), label))
+
+    def advice_out_of_reach(self, advice: Any) -> pd.DataFrame:
+        """Residents no site (existing or candidate) reaches within the norm, grouped by village, largest first."""
+        far = advice.out_of_reach
+        if far is None or far.empty:
+            return pd.DataFrame()
+        places = self._inputs.places(self._settings.data_dir)
+        return uncovered_places(far, places, weight_column=advice.norm.weight_column, facilities=self.facilities)
 
     # ------------------------------------------------------------------ outputs
 
@@ -562,11 +622,22 @@ class Workspace:
         """
         ev = self.evaluate(name)
         facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
+        return self._payload(ev, facilities, selected=selected, marker_xy=marker_xy, title=title)
+
+    def _payload(
+        self,
+        ev: Evaluation,
+        facilities: gpd.GeoDataFrame | None = None,
+        *,
+        selected: str | None = None,
+        marker_xy: tuple[float, float] | None = None,
+        title: str = "",
+    ) -> dict[str, Any]:
         return map_payload(
             ev.points,
             ev.nearest,
             ev.norm,
-            facilities,
+            ev.facilities if facilities is None else facilities,
             counted_ids=ev.counted["id"].astype(str).tolist(),
             covered=ev.covered,
             municipalities=self.region.municipalities,

@@ -155,12 +155,16 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
     require_columns(facilities, ["id", "name", "kind", "status"], "service points", "load them with load_facilities()")
     fac = to_rd_new(facilities, "service points")
     lon, lat = _TO_WGS84.transform(fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
+    status_col = fac["status"].astype(str)
+    if "scenario_edit" in fac:  # points a scenario opens are drawn as "new (scenario)", the legend's colour
+        opened = fac["scenario_edit"].astype(str).str.startswith("open") & (status_col == "open")
+        status_col = status_col.where(~opened, "new")
     out = []
     for fid, name, kind, status, la, lo in zip(
         fac["id"].astype(str),
         fac["name"].astype(str),
         fac["kind"].astype(str),
-        fac["status"].astype(str),
+        status_col,
         lat,
         lon,
         strict=True,
