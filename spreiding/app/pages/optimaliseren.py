@@ -31,33 +31,38 @@ def _closing(model: str, p: int | None) -> tuple[bool, int | None]:
     allow = e1.checkbox(label, key="opt_close")
     if model == "lscp" or not allow:
         return allow, None
-    k = e2.number_input("Hoogstens k sluitingen", 0, 20, value=p or 0, step=1, key="opt_k")
+    st.session_state.setdefault("opt_k", p or 0)
+    k = e2.number_input("Hoogstens k sluitingen", 0, 20, step=1, key="opt_k")
     return allow, int(k)
 
 
 def _options(settings: Settings) -> tuple[str, str, dict[str, Any]]:
+    ss = st.session_state
+    for key, default in (("opt_target", 95), ("opt_p", 3), ("opt_time", 30)):
+        ss.setdefault(key, default)  # defaults in session state: the choices are kept across pages (KEPT_KEYS)
     c1, c2, c3 = st.columns(3)
     model = c1.selectbox("Model", list[str](MODEL_LABELS), format_func=label_of(MODEL_LABELS), key="opt_model")
     source = c2.selectbox(
         "Kandidaatlocaties", list[str](SOURCE_LABELS), format_func=label_of(SOURCE_LABELS), key="opt_source"
     )
     if model == "lscp":
-        target_pct = c3.slider("Doel: inwoners binnen de norm (%)", 50, 100, 95, 1, key="opt_target", format="%d %%")
+        target_pct = c3.slider("Doel: inwoners binnen de norm (%)", 50, 100, step=1, key="opt_target", format="%d %%")
         p = None
     else:
-        p = c3.slider("Aantal nieuwe punten (p)", 1, 10, 3, key="opt_p")
+        p = c3.slider("Aantal nieuwe punten (p)", 1, 10, step=1, key="opt_p")
         target_pct = 95
     d1, d2, d3 = st.columns(3)
     counted = [k for k in _NEW_KINDS if k in settings.norm.kinds] or list(_NEW_KINDS)
+    ss.setdefault("opt_kind", counted[-1])
     kind = d1.selectbox(
-        "Soort van de nieuwe punten", list(_NEW_KINDS), index=_NEW_KINDS.index(counted[-1]), key="opt_kind",
+        "Soort van de nieuwe punten", list(_NEW_KINDS), key="opt_kind",
         format_func=label_of(KIND_LABELS),
     )  # fmt: skip
     heavier = d2.multiselect(
         "Zwaarder laten wegen (x2)", ["pop_0_14", "pop_65plus"], format_func=label_of(AGE_LABELS), key="opt_weights",
         placeholder="kies een leeftijdsgroep",
     )  # fmt: skip
-    time_limit = d3.slider("Rekentijd (s)", 5, 120, 30, 5, key="opt_time")
+    time_limit = d3.slider("Rekentijd (s)", 5, 120, step=5, key="opt_time")
     allow_close, k = _closing(str(model), p)
     options = {
         "model": model,
