@@ -49,7 +49,15 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-__all__ = ["ChainGraph", "build_chains", "min_csr", "nearest_sources", "source_columns"]
+__all__ = [
+    "ChainGraph",
+    "build_chains",
+    "chain_entries",
+    "min_csr",
+    "nearest_sources",
+    "same_chain_costs",
+    "source_columns",
+]
 
 
 def min_csr(
@@ -234,7 +242,7 @@ def build_chains(graph: sparse.csr_matrix) -> ChainGraph:
     )
 
 
-def _entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def chain_entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where each source enters the contracted graph: (source, core node, cost) triples."""
     core = cg.core_index[nodes]
     on_chain = core < 0
@@ -258,7 +266,7 @@ def _augmented(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> sparse.
     an arc of weight 0.
     """
     graph, nc, k = cg.graph, cg.n_core, nodes.size
-    s, c, d = _entries(cg, nodes, offset)
+    s, c, d = chain_entries(cg, nodes, offset)
     order = np.argsort(s, kind="stable")
     s, c, d = s[order], c[order], d[order]
     counts = np.bincount(s, minlength=k)
@@ -306,6 +314,16 @@ def _same_chain(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: 
     backward = np.where(cg.bwd_ok[ch], cg.gc[y] - cg.gc[x], np.inf)
     along = np.where(px > py, forward, np.where(px < py, backward, 0.0))
     return pairs.assign(cost=offset[s] + along)
+
+
+def same_chain_costs(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direct along-chain costs as arrays: (source position, query position, cost) per pair on one chain."""
+    pairs = _same_chain(cg, nodes, offset, queries)
+    if pairs.empty:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return pairs["s"].to_numpy(np.int64), pairs["q"].to_numpy(np.int64), pairs["cost"].to_numpy(float)
 
 
 def nearest_sources(
