@@ -134,7 +134,7 @@ def _scipy_reference(
 
 
 def _generated(args: argparse.Namespace) -> dict[str, float]:
-    side = max(int(round(args.nodes**0.5)), 10)
+    side = max(round(args.nodes**0.5), 10)
     share = side * side / 5_000_000
     n_points = args.points or max(int(400_000 * share), 100)
     n_sites = args.sites or max(int(1_250 * share), 5)

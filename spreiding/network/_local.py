@@ -49,6 +49,10 @@ __all__ = [
 _MARGIN = (1.01, 50.0)
 """Search radius = reach × 1.01 + 50 m: covers ellipsoidal vs projected lengths and rounded edge lengths."""
 _BATCH = 32
+_TILE_SHARE = 0.25
+"""Tile side as a share of the search radius: small tiles fit the searched square tightly."""
+_GROUP_TILES = 4
+"""Sources in one square of this many tiles a side are searched together (on one subgraph)."""
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -63,10 +67,13 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class LocalGrid:
-    """Square tiles of side ``tile_m`` over the core nodes and the query nodes.
+    """The contracted graph renumbered tile by tile, and the query nodes bucketed by tile.
 
-    ``core_ptr`` / ``core_items``: per tile the core indices in it (CSR-like);
-    ``query_ptr`` / ``query_items``: per tile the query positions in it.
+    Tiles are squares of side ``tile_m`` numbered ``tx * ny + ty``; the core
+    nodes are renumbered in tile order (``rank``: old core index -> new), so
+    the nodes of one column of tiles ``ty0..ty1`` are one contiguous range of
+    ``graph``'s rows: ``core_ptr[tx * ny + ty0]`` to ``core_ptr[tx * ny + ty1 + 1]``.
+    ``query_ptr`` / ``query_items`` give the query positions per tile the same way.
     """
 
     x0: float
@@ -74,22 +81,27 @@ class LocalGrid:
     tile_m: float
     nx: int
     ny: int
+    rank: np.ndarray
+    graph: sparse.csr_matrix
     core_ptr: np.ndarray
-    core_items: np.ndarray
     query_ptr: np.ndarray
     query_items: np.ndarray
 
     def tile_of(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Tile column and row of coordinates (clipped to the grid)."""
-        tx = np.clip(((xy[:, 0] - self.x0) // self.tile_m).astype(np.int64), 0, self.nx - 1)
-        ty = np.clip(((xy[:, 1] - self.y0) // self.tile_m).astype(np.int64), 0, self.ny - 1)
-        return tx, ty
+        return _tile_of(xy, self.x0, self.y0, self.tile_m, self.nx, self.ny)
 
-    def tiles_in(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Ids of the tiles that overlap the box ``lo``-``hi`` (x, y)."""
-        (tx0, tx1), (ty0, ty1) = (self.tile_of(np.vstack([lo, hi]))[k] for k in range(2))
-        gx, gy = np.meshgrid(np.arange(tx0, tx1 + 1), np.arange(ty0, ty1 + 1), indexing="ij")
-        return (gx * self.ny + gy).ravel()
+    def strips(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per tile column overlapping the box ``lo``-``hi``: the first and one-past-last tile id."""
+        tx, ty = self.tile_of(np.vstack([lo, hi]))
+        cols = np.arange(tx[0], tx[1] + 1)
+        return cols * self.ny + ty[0], cols * self.ny + ty[1] + 1
+
+
+def _tile_of(xy: np.ndarray, x0: float, y0: float, tile_m: float, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    tx = np.clip(np.floor((xy[:, 0] - x0) / tile_m), 0, nx - 1).astype(np.int64)
+    ty = np.clip(np.floor((xy[:, 1] - y0) / tile_m), 0, ny - 1).astype(np.int64)
+    return tx, ty
 
 
 def _bucket(tile: np.ndarray, n_tiles: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,66 +110,85 @@ def _bucket(tile: np.ndarray, n_tiles: int) -> tuple[np.ndarray, np.ndarray]:
     return ptr, order
 
 
-def make_grid(core_xy: np.ndarray, query_xy: np.ndarray, tile_m: float) -> LocalGrid:
-    """Tile the core nodes and query nodes (coordinates in metres)."""
+def _renumbered(graph: sparse.csr_matrix, order: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``graph`` with node ``order[i]`` renumbered ``i``; returns it and ``rank`` (old -> new)."""
+    rank = np.empty(order.size, np.int64)
+    rank[order] = np.arange(order.size)
+    starts, ends = graph.indptr[order], graph.indptr[order + 1]
+    pos = _ranges(starts.astype(np.int64), ends.astype(np.int64))
+    indptr = np.concatenate([[0], np.cumsum(ends - starts)]).astype(graph.indptr.dtype)
+    indices = rank[graph.indices[pos]].astype(graph.indices.dtype)
+    return sparse.csr_matrix((graph.data[pos], indices, indptr), shape=graph.shape), rank
+
+
+def make_grid(cg: ChainGraph, core_xy: np.ndarray, query_xy: np.ndarray, radius_m: float) -> LocalGrid:
+    """Tile the core nodes (renumbering ``cg.graph``) and the query nodes for searches of ``radius_m``."""
+    tile_m = max(radius_m * _TILE_SHARE, 1.0)
     both = np.vstack([core_xy, query_xy])
     x0, y0 = both.min(axis=0)
     nx, ny = (np.floor((both.max(axis=0) - [x0, y0]) / tile_m).astype(np.int64) + 1).tolist()
-    grid = LocalGrid(float(x0), float(y0), float(tile_m), nx, ny, *(np.zeros(0, np.int64),) * 4)
-    ctx, cty = grid.tile_of(core_xy)
-    qtx, qty = grid.tile_of(query_xy)
-    core_ptr, core_items = _bucket(ctx * ny + cty, nx * ny)
+    ctx, cty = _tile_of(core_xy, x0, y0, tile_m, nx, ny)
+    qtx, qty = _tile_of(query_xy, x0, y0, tile_m, nx, ny)
+    core_ptr, order = _bucket(ctx * ny + cty, nx * ny)
     query_ptr, query_items = _bucket(qtx * ny + qty, nx * ny)
-    return LocalGrid(float(x0), float(y0), float(tile_m), nx, ny, core_ptr, core_items, query_ptr, query_items)
+    graph, rank = _renumbered(cg.graph, order)
+    return LocalGrid(float(x0), float(y0), float(tile_m), nx, ny, rank, graph, core_ptr, query_ptr, query_items)
 
 
-def _subgraph(graph: sparse.csr_matrix, sel: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Induced subgraph on ``sel`` (``local`` maps core index -> position in ``sel``, else -1): CSR arrays."""
-    starts, ends = graph.indptr[sel], graph.indptr[sel + 1]
-    pos = _ranges(starts, ends)
-    col = local[graph.indices[pos]]
-    keep = col >= 0
-    row = np.repeat(np.arange(sel.size), ends - starts)[keep]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=sel.size))])
-    return graph.data[pos][keep], col[keep], indptr
+def _subgraph(grid: LocalGrid, first: np.ndarray, stop: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rows of the tile columns ``first``-``stop`` as a CSR subgraph; arcs leaving it go to a sink node ``k``.
+
+    Sets ``local`` (new core index -> subgraph node) for the selected nodes; returns (data, indices, indptr, sel).
+    """
+    g = grid.graph
+    r0, r1 = grid.core_ptr[first], grid.core_ptr[stop]
+    sel = _ranges(r0, r1)
+    local[sel] = np.arange(sel.size)
+    a0, a1 = g.indptr[r0], g.indptr[r1]
+    cols = local[np.concatenate([g.indices[a:b] for a, b in zip(a0, a1, strict=True)])]  # a few tile columns
+    cols[cols < 0] = sel.size
+    data = np.concatenate([g.data[a:b] for a, b in zip(a0, a1, strict=True)])
+    lens = g.indptr[sel + 1] - g.indptr[sel]
+    return data, cols, np.concatenate([[0], np.cumsum(lens)]), sel
 
 
 def _batch_costs(
-    cg: ChainGraph,
-    sub: tuple[np.ndarray, ...],
-    local: np.ndarray,
-    entry: tuple[np.ndarray, np.ndarray, np.ndarray],
-    b: int,
-    limit: float,
+    sub: tuple[np.ndarray, ...], entry: tuple[np.ndarray, np.ndarray, np.ndarray], b: int, limit: float
 ) -> np.ndarray:
-    """Dijkstra from ``b`` virtual sources on the subgraph; returns costs at its ``k`` nodes, shape (b, k)."""
-    data, indices, indptr = sub
-    k = indptr.size - 1
-    s, c, d = entry
-    lc = local[c]
-    ok = lc >= 0
-    s, lc, d = s[ok], lc[ok], d[ok]
+    """Dijkstra from ``b`` virtual sources on the subgraph; costs at its ``k`` nodes, shape (b, k + 2).
+
+    Node ``k`` is the sink that arcs leaving the subgraph point to; node ``k + 1`` has no arcs at all, so
+    its column is ``inf`` (the cost of every node outside the subgraph).
+    """
+    data, indices, indptr, sel = sub
+    k = sel.size
+    s, lc, d = entry
     order = np.argsort(s, kind="stable")
     counts = np.bincount(s, minlength=b)
+    n = k + 2 + b
+    end = indptr[-1]
     aug = sparse.csr_matrix(
         (
             np.concatenate([data, d[order]]),
             np.concatenate([indices, lc[order]]).astype(np.int32),
-            np.concatenate([indptr, indptr[-1] + np.cumsum(counts)]).astype(np.int32),
+            np.concatenate([indptr, [end, end], end + np.cumsum(counts)]).astype(np.int32),
         ),
-        shape=(k + b, k + b),
+        shape=(n, n),
     )
-    dist = csgraph.dijkstra(aug, directed=True, indices=k + np.arange(b), limit=limit)
-    return dist[:, :k]
+    dist = csgraph.dijkstra(aug, directed=True, indices=k + 2 + np.arange(b), limit=limit)
+    return dist[:, : k + 2]
 
 
-def _at_queries(cg: ChainGraph, costs: np.ndarray, local: np.ndarray, qnodes: np.ndarray) -> np.ndarray:
+def _at_queries(
+    cg: ChainGraph, grid: LocalGrid, costs: np.ndarray, local: np.ndarray, qnodes: np.ndarray
+) -> np.ndarray:
     """Costs at query nodes (core or on a chain) from costs at the subgraph's nodes."""
 
+    nowhere = costs.shape[1] - 1  # the column that is inf (see _batch_costs)
+
     def at(core: np.ndarray) -> np.ndarray:
-        lc = local[np.maximum(core, 0)]
-        val = costs[:, np.maximum(lc, 0)]
-        return np.where((lc >= 0) & (core >= 0), val, np.inf)
+        lc = local[grid.rank[np.maximum(core, 0)]]
+        return costs[:, np.where((lc >= 0) & (core >= 0), lc, nowhere)]
 
     core = cg.core_index[qnodes]
     on_chain = core < 0
@@ -204,36 +235,36 @@ def local_columns(
     """
     reach = np.maximum(limit - offset, 0.0) * scale * _MARGIN[0] + _MARGIN[1]
     tx, ty = grid.tile_of(source_xy)
-    order = np.lexsort((ty, tx))
-    tile = (tx * grid.ny + ty)[order]
-    cut = np.flatnonzero((tile[1:] != tile[:-1]) | (np.arange(1, tile.size) % _BATCH == 0)) + 1
+    gx, gy = tx // _GROUP_TILES, ty // _GROUP_TILES
+    order = np.lexsort((gy, gx))
+    group = (gx * (grid.ny + 1) + gy)[order]
+    cut = np.flatnonzero((group[1:] != group[:-1]) | (np.arange(1, group.size) % _BATCH == 0)) + 1
     local = np.full(cg.n_core, -1, np.int64)
     qlocal = np.full(queries.size, -1, np.int64)
     s_all, c_all, d_all = chain_entries(cg, nodes, offset)
-    direct = same_chain_costs(cg, nodes, offset, queries)
+    c_all = grid.rank[c_all]
+    d_src, d_q, d_cost = same_chain_costs(cg, nodes, offset, queries)
+    slot = np.full(nodes.size, -1, np.int64)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    for batch in np.split(order, cut):  # one search per tile of sources, not a loop over nodes
-        lo = (source_xy[batch] - reach[batch, None]).min(axis=0)
-        hi = (source_xy[batch] + reach[batch, None]).max(axis=0)
-        tiles = grid.tiles_in(lo, hi)
-        sel = grid.core_items[_ranges(grid.core_ptr[tiles], grid.core_ptr[tiles + 1])]
-        qsel = grid.query_items[_ranges(grid.query_ptr[tiles], grid.query_ptr[tiles + 1])]
-        local[sel] = np.arange(sel.size)
+    for batch in np.split(order, cut):  # one search per group of nearby sources, not a loop over nodes
+        first, stop = grid.strips(
+            (source_xy[batch] - reach[batch, None]).min(axis=0), (source_xy[batch] + reach[batch, None]).max(axis=0)
+        )
+        sub = _subgraph(grid, first, stop, local)
+        qsel = grid.query_items[_ranges(grid.query_ptr[first], grid.query_ptr[stop])]
         qlocal[qsel] = np.arange(qsel.size)
-        slot = np.full(nodes.size, -1, np.int64)
         slot[batch] = np.arange(batch.size)
-        mine = slot[s_all] >= 0
-        entry = (slot[s_all[mine]], c_all[mine], d_all[mine])
-        costs = _batch_costs(cg, _subgraph(cg.graph, sel, local), local, entry, batch.size, limit)
-        block = _at_queries(cg, costs, local, queries[qsel])
-        d_src, d_q, d_cost = direct
+        mine = (slot[s_all] >= 0) & (local[c_all] >= 0)
+        entry = (slot[s_all[mine]], local[c_all[mine]], d_all[mine])
+        block = _at_queries(cg, grid, _batch_costs(sub, entry, batch.size, limit), local, queries[qsel])
         pick = (slot[d_src] >= 0) & (qlocal[d_q] >= 0)
         np.minimum.at(block, (slot[d_src[pick]], qlocal[d_q[pick]]), d_cost[pick])
         full = block + query_leg[qsel][None, :]
         r, q = np.nonzero(full <= limit)
         parts.append((batch, np.bincount(r, minlength=batch.size), qsel[q], full[r, q].astype(np.float32)))
-        local[sel] = -1
+        local[sub[3]] = -1
         qlocal[qsel] = -1
+        slot[batch] = -1
     return _in_source_order(parts, nodes.size)
 
 

@@ -82,7 +82,7 @@ DEFAULT_CUTOFF_S = 1200.0
 """Largest travel time kept in a distance matrix when times need their own search (cars)."""
 _CROWFLY_KMH = {"car": 45.0, "bike": 15.0, "walk": 5.0}
 _BATCH = 16
-SPARSE_MIN_CORE_NODES = 200_000
+SPARSE_MIN_CORE_NODES = 600_000
 """Contracted nodes from which ``storage="auto"`` searches locally and stores sparse (measured crossover)."""
 SPARSE_MAX_DISC_SHARE = 0.25
 """Largest share of the network's extent the cut-off disc may cover for ``storage="auto"`` to go sparse."""
@@ -596,7 +596,10 @@ def _sparse_columns(
     core_full = np.flatnonzero(chains.core_index >= 0)
     q = pts.node[ok]
     grid = make_grid(
-        np.column_stack([lcc_x[core_full], lcc_y[core_full]]), np.column_stack([lcc_x[q], lcc_y[q]]), limit * scale
+        chains,
+        np.column_stack([lcc_x[core_full], lcc_y[core_full]]),
+        np.column_stack([lcc_x[q], lcc_y[q]]),
+        limit * scale,
     )
     nodes = fac.node[used]
     rows, data, counts = local_columns(
