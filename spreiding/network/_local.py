@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from spreiding.network._chains import ChainGraph, chain_entries, same_chain_costs
+from spreiding.network._chains import ChainGraph, local_pairs, search_entries
 
 __all__ = [
     "LocalGrid",
@@ -122,7 +122,10 @@ def _renumbered(graph: sparse.csr_matrix, order: np.ndarray) -> tuple[sparse.csr
 
 
 def make_grid(cg: ChainGraph, core_xy: np.ndarray, query_xy: np.ndarray, radius_m: float) -> LocalGrid:
-    """Tile the core nodes (renumbering ``cg.graph``) and the query nodes for searches of ``radius_m``."""
+    """Tile the search graph's nodes (renumbering ``cg.search``) and the query nodes for searches of ``radius_m``.
+
+    ``core_xy`` holds the coordinates of ``cg.search``'s nodes, in its order.
+    """
     tile_m = max(radius_m * _TILE_SHARE, 1.0)
     both = np.vstack([core_xy, query_xy])
     x0, y0 = both.min(axis=0)
@@ -131,7 +134,7 @@ def make_grid(cg: ChainGraph, core_xy: np.ndarray, query_xy: np.ndarray, radius_
     qtx, qty = _tile_of(query_xy, x0, y0, tile_m, nx, ny)
     core_ptr, order = _bucket(ctx * ny + cty, nx * ny)
     query_ptr, query_items = _bucket(qtx * ny + qty, nx * ny)
-    graph, rank = _renumbered(cg.graph, order)
+    graph, rank = _renumbered(cg.search, order)
     return LocalGrid(float(x0), float(y0), float(tile_m), nx, ny, rank, graph, core_ptr, query_ptr, query_items)
 
 
@@ -187,8 +190,8 @@ def _at_queries(
     nowhere = costs.shape[1] - 1  # the column that is inf (see _batch_costs)
 
     def at(core: np.ndarray) -> np.ndarray:
-        lc = local[grid.rank[np.maximum(core, 0)]]
-        return costs[:, np.where((lc >= 0) & (core >= 0), lc, nowhere)]
+        lc = local[grid.rank[cg.kept[cg.root[np.maximum(core, 0)]]]]
+        return costs[:, np.where((lc >= 0) & (core >= 0), lc, nowhere)] + cg.depth[np.maximum(core, 0)]
 
     core = cg.core_index[qnodes]
     on_chain = core < 0
@@ -239,11 +242,11 @@ def local_columns(
     order = np.lexsort((gy, gx))
     group = (gx * (grid.ny + 1) + gy)[order]
     cut = np.flatnonzero((group[1:] != group[:-1]) | (np.arange(1, group.size) % _BATCH == 0)) + 1
-    local = np.full(cg.n_core, -1, np.int64)
+    local = np.full(cg.n_search, -1, np.int64)
     qlocal = np.full(queries.size, -1, np.int64)
-    s_all, c_all, d_all = chain_entries(cg, nodes, offset)
+    s_all, c_all, d_all = search_entries(cg, nodes, offset)
     c_all = grid.rank[c_all]
-    d_src, d_q, d_cost = same_chain_costs(cg, nodes, offset, queries)
+    d_src, d_q, d_cost = local_pairs(cg, nodes, offset, queries)
     slot = np.full(nodes.size, -1, np.int64)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for batch in np.split(order, cut):  # one search per group of nearby sources, not a loop over nodes

@@ -580,7 +580,7 @@ def _storage(storage: str, network: RoadNetwork, chains: ChainGraph, limit: floa
     xy = np.column_stack([network.x[network.lcc_nodes], network.y[network.lcc_nodes]])
     area = float(np.prod(xy.max(axis=0) - xy.min(axis=0))) if len(xy) else 0.0
     disc = np.pi * (limit * scale) ** 2
-    return chains.n_core >= SPARSE_MIN_CORE_NODES and disc <= SPARSE_MAX_DISC_SHARE * area
+    return chains.n_search >= SPARSE_MIN_CORE_NODES and disc <= SPARSE_MAX_DISC_SHARE * area
 
 
 def _sparse_columns(
@@ -593,7 +593,7 @@ def _sparse_columns(
     if used.size == 0 or ok.size == 0:
         return to_sparse(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64), used, shape)
     lcc_x, lcc_y = network.x[network.lcc_nodes], network.y[network.lcc_nodes]
-    core_full = np.flatnonzero(chains.core_index >= 0)
+    core_full = np.flatnonzero(chains.core_index >= 0)[chains.kept >= 0]  # the search graph's nodes
     q = pts.node[ok]
     grid = make_grid(
         chains,
