@@ -45,11 +45,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from spreiding.network._trees import Trees, prune_trees, tree_path_costs
+from spreiding.network._trees import Trees, join_equal, prune_trees, tree_path_costs
 
 __all__ = [
     "ChainGraph",
@@ -366,31 +365,21 @@ def _via_ends(cg: ChainGraph, search_dist: np.ndarray, queries: np.ndarray) -> t
     return cost, end
 
 
-def _same_chain(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray) -> pd.DataFrame:
-    """Direct along-chain costs for every (source, query) pair on one chain."""
-    src = pd.DataFrame({"s": np.arange(nodes.size), "chain": cg.chain[nodes]})
-    qry = pd.DataFrame({"q": np.arange(queries.size), "chain": cg.chain[queries]})
-    pairs = src[src.chain >= 0].merge(qry[qry.chain >= 0], on="chain")
-    if pairs.empty:
-        return pairs.assign(cost=np.zeros(0))
-    s, q = pairs["s"].to_numpy(), pairs["q"].to_numpy()
+def same_chain_costs(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direct along-chain costs (source position, query position, cost) for every pair on one chain."""
+    src = np.flatnonzero(cg.chain[nodes] >= 0)
+    qry = np.flatnonzero(cg.chain[queries] >= 0)
+    i, j = join_equal(cg.chain[nodes[src]], cg.chain[queries[qry]])
+    s, q = src[i], qry[j]
     y, x = nodes[s], queries[q]
-    ch = pairs["chain"].to_numpy()
+    ch = cg.chain[y]
     py, px = cg.pos[y], cg.pos[x]
     forward = np.where(cg.fwd_ok[ch], cg.fc[x] - cg.fc[y], np.inf)
     backward = np.where(cg.bwd_ok[ch], cg.gc[y] - cg.gc[x], np.inf)
     along = np.where(px > py, forward, np.where(px < py, backward, 0.0))
-    return pairs.assign(cost=offset[s] + along)
-
-
-def same_chain_costs(
-    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direct along-chain costs as arrays: (source position, query position, cost) per pair on one chain."""
-    pairs = _same_chain(cg, nodes, offset, queries)
-    if pairs.empty:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return pairs["s"].to_numpy(np.int64), pairs["q"].to_numpy(np.int64), pairs["cost"].to_numpy(float)
+    return s.astype(np.int64), q.astype(np.int64), offset[s] + along
 
 
 def nearest_sources(

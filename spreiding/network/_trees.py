@@ -28,10 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
-__all__ = ["Trees", "prune_trees", "tree_path_costs"]
+__all__ = ["Trees", "join_equal", "min_per_pair", "prune_trees", "tree_path_costs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +158,26 @@ def _lca(trees: Trees, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         b[up_b] = trees.parent[b[up_b]]
 
 
+def join_equal(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with ``left[i] == right[j]`` (an inner join on integer keys, vectorised)."""
+    order = np.argsort(left, kind="stable")
+    keys = left[order]
+    lo, hi = np.searchsorted(keys, right, "left"), np.searchsorted(keys, right, "right")
+    lens = hi - lo
+    j = np.repeat(np.arange(right.size), lens)
+    i = order[np.repeat(lo, lens) + _within(lens)]
+    return i, j
+
+
+def min_per_pair(s: np.ndarray, q: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The smallest cost of every (s, q) pair."""
+    order = np.lexsort((cost, q, s))
+    s, q, cost = s[order], q[order], cost[order]
+    first = np.ones(s.size, bool)
+    first[1:] = (s[1:] != s[:-1]) | (q[1:] != q[:-1])
+    return s[first], q[first], cost[first]
+
+
 def tree_path_costs(
     trees: Trees,
     entries: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -185,14 +204,10 @@ def tree_path_costs(
     s, e, d = entries
     q, a, x = anchors
     pe, pa = trees.parent[e] >= 0, trees.parent[a] >= 0
-    left = pd.DataFrame({"s": s[pe], "e": e[pe], "d": d[pe], "root": trees.root[e[pe]]})
-    right = pd.DataFrame({"q": q[pa], "a": a[pa], "x": x[pa], "root": trees.root[a[pa]]})
-    pairs = left.merge(right, on="root")
-    if pairs.empty:
+    s, e, d, q, a, x = s[pe], e[pe], d[pe], q[pa], a[pa], x[pa]
+    i, j = join_equal(trees.root[e], trees.root[a])
+    if i.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    ne, na = pairs["e"].to_numpy(), pairs["a"].to_numpy()
-    lca = _lca(trees, ne, na)
-    path = trees.depth[ne] + trees.depth[na] - 2 * trees.depth[lca]
-    cost = pairs["d"].to_numpy() + path + pairs["x"].to_numpy()
-    best = pairs.assign(cost=cost).sort_values("cost").drop_duplicates(["s", "q"])
-    return best["s"].to_numpy(np.int64), best["q"].to_numpy(np.int64), best["cost"].to_numpy(float)
+    lca = _lca(trees, e[i], a[j])
+    path = trees.depth[e[i]] + trees.depth[a[j]] - 2 * trees.depth[lca]
+    return min_per_pair(s[i], q[j], d[i] + path + x[j])
