@@ -143,7 +143,12 @@ def _generated(args: argparse.Namespace) -> dict[str, float]:
     gnodes, gedges = _generated_graph(side)
     net = build_network(gnodes, gedges, "car", source="generated grid")
     net.chains_length, net.lcc_tree  # noqa: B018  (warm the cached graph views, as an app would)
-    print(f"nodes {net.n_nodes:,}, arcs {net.n_arcs:,}, built in {time.perf_counter() - t0:.1f} s")
+    cg = net.chains_length
+    search = getattr(cg, "n_search", cg.n_core)
+    print(
+        f"nodes {net.n_nodes:,}, arcs {net.n_arcs:,}, built in {time.perf_counter() - t0:.1f} s; "
+        f"{cg.n_core:,} after chain contraction, {search:,} searched (dead-end trees pruned)"
+    )
     rng = np.random.default_rng(2)
     pick = rng.choice(net.lcc_nodes.size, n_points + n_sites, replace=False)
     pnodes, snodes = pick[:n_points], pick[n_points:]
@@ -156,7 +161,8 @@ def _generated(args: argparse.Namespace) -> dict[str, float]:
     near_s, ours = _best(lambda: nearest_facility(points, sites, net, with_time=False), args.repeats)
     mat_s, mat_peak, matrix = _measured(lambda: _matrix(points, sites, net, args.cutoff_m, args.storage))
     print(f"spreiding: nearest {near_s:.2f} s; matrix {mat_s:.2f} s, peak {mat_peak:,.0f} MB")
-    out = {"nodes": float(net.n_nodes), "points": float(n_points), "sites": float(n_sites)}
+    out = {"nodes": float(net.n_nodes), "core_nodes": float(cg.n_core), "search_nodes": float(search)}
+    out |= {"points": float(n_points), "sites": float(n_sites)}
     out |= {"nearest_seconds": near_s, "matrix_seconds": mat_s, "matrix_peak_mb": mat_peak}
     key, val = _entries_of(matrix)
     out["entries"] = float(key.size)

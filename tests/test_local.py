@@ -101,6 +101,8 @@ def test_property_sparse_equals_dense_and_plain_dijkstra(side, seed, missing, on
     np.testing.assert_array_equal(dense_m.dist_m, _cut(ref, limit))
     assert sparse_m.entries == int((ref <= limit).sum())
     assert sparse_m.dist_store.nnz == sparse_m.entries  # memory grows with the entries within the cut-off
+    np.testing.assert_array_equal(sparse_m.has_entry(), np.isfinite(_cut(ref, limit)).any(axis=1))
+    np.testing.assert_array_equal(dense_m.has_entry(), sparse_m.has_entry())
     pd.testing.assert_frame_equal(sparse_m.nearest().table, dense_m.nearest().table)
     some = sites["id"].to_numpy()[::2]
     pd.testing.assert_frame_equal(sparse_m.nearest(some).table, dense_m.nearest(some).table)

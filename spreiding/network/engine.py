@@ -394,6 +394,14 @@ class DistanceMatrix:
             return int(np.isfinite(self.dist_store).sum())
         return int(self.dist_store.nnz)
 
+    def has_entry(self) -> np.ndarray:
+        """Per point, whether any service point lies within the cut-off (without building a dense array)."""
+        if isinstance(self.dist_store, np.ndarray):
+            return np.isfinite(self.dist_store).any(axis=1)
+        out = np.zeros(self.shape[0], bool)
+        out[self.dist_store.indices] = True
+        return out
+
     @cached_property
     def dist_m(self) -> np.ndarray:
         """Distances as a dense ``float32`` array (built once from a sparse store)."""
