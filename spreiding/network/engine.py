@@ -397,7 +397,7 @@ class DistanceMatrix:
     def has_entry(self) -> np.ndarray:
         """Per point, whether any service point lies within the cut-off (without building a dense array)."""
         if isinstance(self.dist_store, np.ndarray):
-            return np.isfinite(self.dist_store).any(axis=1)
+            return np.asarray(np.isfinite(self.dist_store).any(axis=1), dtype=bool)
         out = np.zeros(self.shape[0], bool)
         out[self.dist_store.indices] = True
         return out
