@@ -37,6 +37,11 @@ and offsets (below 2**53) the results are bit-identical, as the tests check.
 Everything is vectorised: chains are found as connected components, their
 order along the chain with one unweighted multi-source search, and the
 cumulative along-chain distances with grouped cumulative sums.
+
+Searches then run on the contracted graph without its dead-end trees
+(``ChainGraph.search``; exact, see :mod:`spreiding.network._trees`): a core
+node in a tree costs its root's cost plus its depth, and pairs of a source
+and a query in one tree add the tree path (:func:`local_pairs`).
 """
 
 from __future__ import annotations

@@ -11,11 +11,16 @@ whole graph, and everything beyond it is dropped anyway, so the result is
 exact. A small margin (:data:`_MARGIN`) absorbs the difference between the
 projected straight line and a length measured on the ellipsoid.
 
-The plane is cut into square tiles of the cut-off radius; sites are searched
-in batches of one tile, on the subgraph of the core nodes in the tiles that
-the batch's discs touch. Only those nodes are initialised, and only the query
-nodes in those tiles are read back, so time and memory grow with the number
-of entries within the cut-off, not with points × sites.
+The plane is cut into square tiles (a quarter of the search radius a side)
+and the search graph (contracted, dead-end trees pruned) is renumbered tile
+by tile, so the nodes of a column of tiles are one range of rows. Sources
+are searched in groups (those in one square of 4 × 4 tiles) on the subgraph
+of the tile columns their discs touch, cut out as a few row ranges; arcs
+that leave it point to a sink node. Only those nodes are initialised, and
+only the query nodes in those tiles are read back, so time and memory grow
+with the number of entries within the cut-off, not with points × sites.
+Pairs the search graph does not carry (a source and a query on one chain or
+in one dead-end tree) come from :func:`~spreiding.network._chains.local_pairs`.
 
 The result is a ``scipy.sparse.csc_array`` (points × sites) whose stored
 entries are exactly the costs within the cut-off; an entry of 0 is stored as
