@@ -14,7 +14,7 @@ projected straight line and a length measured on the ellipsoid.
 The plane is cut into square tiles (a quarter of the search radius a side)
 and the search graph (contracted, dead-end trees pruned) is renumbered tile
 by tile, so the nodes of a column of tiles are one range of rows. Sources
-are searched in groups (those in one square of 4 × 4 tiles) on the subgraph
+are searched in groups (those in one square of 8 × 8 tiles, up to 64) on the subgraph
 of the tile columns their discs touch, cut out as a few row ranges; arcs
 that leave it point to a sink node. Only those nodes are initialised, and
 only the query nodes in those tiles are read back, so time and memory grow
@@ -53,10 +53,10 @@ __all__ = [
 
 _MARGIN = (1.01, 50.0)
 """Search radius = reach × 1.01 + 50 m: covers ellipsoidal vs projected lengths and rounded edge lengths."""
-_BATCH = 32
+_BATCH = 64
 _TILE_SHARE = 0.25
 """Tile side as a share of the search radius: small tiles fit the searched square tightly."""
-_GROUP_TILES = 4
+_GROUP_TILES = 8
 """Sources in one square of this many tiles a side are searched together (on one subgraph)."""
 
 
