@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 BUILD_VERSION = "2"  # bump when the cached structures change in a way the build code's source does not show
 _NETWORK_CODE = (Path(__file__), Path(__file__).with_name("osm.py"))
-_CHAINS_CODE = Path(__file__).with_name("_chains.py")
+_CHAINS_CODE = (Path(__file__).with_name("_chains.py"), Path(__file__).with_name("_trees.py"))
 _MIN_EDGE_M = 0.01  # csgraph ignores zero weights; keep coincident nodes connected
 RESIDENTIAL_CLASSES = frozenset({"residential", "living_street"})
 _ACCESS_COLUMNS = ("access", "motor_vehicle", "motorcar", "bicycle", "foot")
