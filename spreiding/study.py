@@ -67,7 +67,7 @@ from spreiding.analysis.evaluation import (
 from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import PLACEMENTS, counted_facilities, population_points
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -112,7 +112,9 @@ class StudySettings:
     mode
         Travel mode (``car``, ``bike``, ``walk``); must match the network.
     placement
-        ``"cell_centre"`` or ``"street_nodes"`` (residents spread over residential street nodes).
+        ``"street_nodes"`` (default: residents spread over residential street nodes) or
+        ``"cell_centre"``. A study without a road network (crow-fly) has no streets and uses
+        cell centres; its results say so in their ``placement`` column.
     cutoff_m, cutoff_s
         Largest distance / travel time kept in the points × service-points
         matrix; points beyond get an exact search, never "unreachable".
@@ -126,7 +128,7 @@ class StudySettings:
     """
 
     mode: str = "car"
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     cutoff_m: float = DEFAULT_CUTOFF_M
     cutoff_s: float = SCENARIO_CUTOFF_S
     detour_factor: float = DEFAULT_DETOUR_FACTOR
@@ -199,6 +201,9 @@ class Study:
         Progress bars while building the matrix.
     sources
         What the loaders read (``frame.attrs["source"]`` dicts), for provenance on every output.
+    areas
+        The region's municipal polygons: with street nodes, residents go to the municipality
+        their street node lies in (see :func:`~spreiding.analysis.placement.population_points`).
     """
 
     def __init__(
@@ -212,6 +217,7 @@ class Study:
         cache_size: int = 32,
         progress: bool = False,
         sources: tuple[Mapping[str, Any], ...] = (),
+        areas: gpd.GeoDataFrame | None = None,
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -228,6 +234,7 @@ class Study:
         self.total_label = total_label
         self.progress = progress
         self.sources = tuple(sources)
+        self.areas = areas
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -240,6 +247,7 @@ class Study:
         """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
         label = getattr(region, "total_label", None) or region.name
         kwargs.setdefault("sources", tuple(region.sources))
+        kwargs.setdefault("areas", region.municipalities)
         return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
 
     def fork(self) -> Study:
@@ -255,8 +263,12 @@ class Study:
 
     @cached_property
     def points(self) -> gpd.GeoDataFrame:
-        """The residents' points (cell centres or street nodes)."""
-        return population_points(self.population, self.settings.placement, self.network)
+        """The residents' points (street nodes, or cell centres; always cell centres without a network)."""
+        placement = self.settings.placement
+        if self.network is None and placement == "street_nodes":
+            logger.info("no road network (crow-fly): residents at cell centres")
+            placement = "cell_centre"
+        return population_points(self.population, placement, self.network, areas=self.areas)
 
     @property
     def model(self) -> DistanceModel:
@@ -525,11 +537,12 @@ def analyse(
     norm: Norm,
     network: RoadNetwork | None = None,
     *,
-    placement: str = "cell_centre",
+    placement: str = DEFAULT_PLACEMENT,
     total_label: str | None = None,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     max_snap_m: float = DEFAULT_POINT_SNAP_M,
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> Evaluation:
     """Coverage of one norm in the base situation: ``Study(...).evaluate(norm)`` in one call.
 
@@ -543,6 +556,8 @@ def analyse(
         See :class:`StudySettings`.
     total_label
         Label of the total row; default the default region's (``SPREIDING_REGION``).
+    areas
+        Municipal polygons for street-node placement (see :class:`Study`).
 
     Returns
     -------
@@ -565,4 +580,5 @@ def analyse(
         max_snap_m=max_snap_m,
         facility_max_snap_m=facility_max_snap_m,
     )
-    return Study(population, facilities, network, settings, total_label=total_label).evaluate(norm)
+    study = Study(population, facilities, network, settings, total_label=total_label, areas=areas)
+    return study.evaluate(norm)

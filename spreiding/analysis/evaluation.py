@@ -24,7 +24,7 @@ from spreiding._validate import rows_text
 from spreiding.analysis.coverage import TOTAL_LABEL, coverage_by_age, coverage_table, uncovered_cells
 from spreiding.analysis.measures import covered_by_one, is_covered
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import counted_facilities, population_points
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -127,7 +127,7 @@ def prepare_context(
     network: RoadNetwork | None = None,
     *,
     mode: str = "car",
-    placement: str = "cell_centre",
+    placement: str | None = None,
     cutoff_m: float = DEFAULT_CUTOFF_M,
     cutoff_s: float = SCENARIO_CUTOFF_S,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
@@ -150,7 +150,8 @@ def prepare_context(
     mode
         Travel mode (must match the network).
     placement
-        ``"cell_centre"`` or ``"street_nodes"``.
+        ``"street_nodes"`` or ``"cell_centre"``; ``None``: street nodes with a network, cell centres
+        without one.
     cutoff_m, cutoff_s
         Largest distance / travel time kept (use more than the norm;
         points beyond both have ``inf`` and count as unreachable).
@@ -161,6 +162,8 @@ def prepare_context(
     progress
         Show a progress bar.
     """
+    if placement is None:
+        placement = DEFAULT_PLACEMENT if network is not None else "cell_centre"
     points = population_points(population, placement, network)
     frame = facilities.copy()
     frame["id"] = frame["id"].astype(str)

@@ -19,6 +19,8 @@ import geopandas as gpd
 import streamlit as st
 
 from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
+from spreiding.analysis.presets import preset_settings
 from spreiding.app.labels import AGE_LABELS, COLOUR_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
@@ -26,6 +28,7 @@ from spreiding.errors import ConfigError, DataNotFoundError, SpreidingError
 from spreiding.network.nearest import DistanceModel
 from spreiding.network.roads import RoadNetwork, load_network
 from spreiding.study import Study, StudySettings
+from spreiding.vocabulary import PLACEMENT_LABELS
 
 __all__ = ["MAX_STUDIES", "StreamlitInputs", "model_banner", "page_args", "sidebar", "user_errors", "workspace"]
 
@@ -71,7 +74,9 @@ def _base_study(
     network = None if crowfly else _network(data_dir, mode)
     facilities = _facilities if upload and _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
-    study = Study(region.population, facilities, network, settings, total_label=region.name)
+    study = Study(
+        region.population, facilities, network, settings, total_label=region.name, areas=region.municipalities
+    )
     study.prepare()  # the matrix is built once on the shared base (not above the size switch)
     return study
 
@@ -156,6 +161,7 @@ def _apply_preset() -> None:
     st.session_state["norm_min"] = float(norm.max_time_s / 60) if norm.max_time_s else 0.0
     st.session_state["norm_kinds"] = sorted(norm.kinds)
     st.session_state["norm_age"] = norm.age_band or "pop_total"
+    st.session_state["placement"] = preset_settings(key).placement
 
 
 def _norm(preset: Norm | None) -> Norm:
@@ -229,6 +235,13 @@ def sidebar(ws: Workspace) -> Settings:
     with sb.expander("Gegevensmap en afstandsmodel"):
         st.text_input("Gegevensmap (leeg = standaard)", key="data_dir", value=os.environ.get("SPREIDING_DATA_DIR", ""))
         st.checkbox("Hemelsbreed rekenen (schatting, geen wegennet)", key="crowfly")
+        st.radio(
+            "Inwoners plaatsen",
+            sorted(PLACEMENTS, key=lambda p: p != DEFAULT_PLACEMENT),
+            key="placement",
+            format_func=label_of(PLACEMENT_LABELS),
+            help="Op woonstraten (standaard) of op het middelpunt van hun cel; hemelsbreed altijd op het middelpunt.",
+        )
     upload = ss.get("upload_on", "")
     if upload and upload in ws.uploads:
         sb.info(f"Eigen voorzieningenbestand in gebruik: {as_text(ws.uploads[upload])} (zie Data).")
@@ -238,6 +251,7 @@ def sidebar(ws: Workspace) -> Settings:
         data_dir=ss.get("data_dir", "") or "",
         norm=norm,
         crowfly=bool(ss.get("crowfly", False)),
+        placement=ss.get("placement", DEFAULT_PLACEMENT),
         upload=upload,
         colour_by=ss.get("colour_by", "distance"),
     )
