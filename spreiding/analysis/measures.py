@@ -103,16 +103,26 @@ def weighted_quantiles(
     >>> weighted_quantiles(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 2.0]), np.zeros(3, int), 1, 0.5).tolist()
     [2.0]
     """
+    return _quantiles(values, weights, groups, n_groups, (q,))[0]
+
+
+def _quantiles(
+    values: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int, qs: tuple[float, ...]
+) -> list[np.ndarray]:
+    """:func:`weighted_quantiles` for several ``qs`` with one sort."""
     order = np.lexsort((values, groups))
     v, w, g = values[order], weights[order], groups[order]
     cum = np.cumsum(w)
     totals = np.bincount(g, weights=w, minlength=n_groups)
     before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    target = before + q * totals
-    idx = np.searchsorted(cum, target - 1e-9 * np.maximum(totals, 1.0), side="left")
-    idx = np.clip(idx, 0, max(len(v) - 1, 0))
-    out = v[idx] if len(v) else np.full(n_groups, np.nan)
-    return np.where(totals > 0, out, np.nan)
+    result = []
+    for q in qs:
+        target = before + q * totals
+        idx = np.searchsorted(cum, target - 1e-9 * np.maximum(totals, 1.0), side="left")
+        idx = np.clip(idx, 0, max(len(v) - 1, 0))
+        out = v[idx] if len(v) else np.full(n_groups, np.nan)
+        result.append(np.where(totals > 0, out, np.nan))
+    return result
 
 
 def group_stats(
@@ -147,6 +157,9 @@ def group_stats(
     sum_t = np.bincount(groups, weights=np.where(tfin, time_s, 0.0) * tw, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * cov / residents
+    median, p90 = _quantiles(
+        np.asarray(dist_m, dtype=float), np.asarray(weight, dtype=float), groups, n_groups, (0.5, 0.9)
+    )
     return {
         "residents": residents,
         "covered": cov,
@@ -154,7 +167,7 @@ def group_stats(
         "uncovered": residents - cov,
         "unreachable": residents - reach_w,
         "mean_dist_m": mean_distance(sum_d, reach_w),
-        "median_dist_m": weighted_quantiles(dist_m, weight, groups, n_groups, 0.5),
-        "p90_dist_m": weighted_quantiles(dist_m, weight, groups, n_groups, 0.9),
+        "median_dist_m": median,
+        "p90_dist_m": p90,
         "mean_time_s": mean_distance(sum_t, np.bincount(groups, weights=tw, minlength=n_groups)),
     }

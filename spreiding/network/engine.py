@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,6 +36,7 @@ from spreiding._validate import require_columns, rows_text, to_rd_new
 from spreiding.data._plausible import check_snap_share
 from spreiding.errors import ConfigError, InvalidDataError, UnreachableError
 from spreiding.network._chains import ChainGraph, nearest_sources, source_columns
+from spreiding.network._ranked import Ranked, merge_ranked, nearest_columns, rank_columns
 from spreiding.network.modes import Mode, get_mode
 from spreiding.network.nearest import DistanceModel, NearestResult
 from spreiding.network.roads import RoadNetwork
@@ -203,9 +205,11 @@ def _check_covered(points: gpd.GeoDataFrame, pts: _Snapped, network: RoadNetwork
     check_snap_share(pts.node >= 0, max_snap_m, network.source, area)
 
 
-def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
-    out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
-    return out.where(which >= 0)
+def _ids_at(ids: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """``ids[which]`` as strings (object array), missing where ``which`` < 0 (labels converted once, not per point)."""
+    labels = pd.array(np.asarray(ids, dtype=object), dtype="string").to_numpy()
+    labels = np.append(labels, np.array([pd.NA], dtype=object))
+    return labels[np.where(np.asarray(which) >= 0, which, -1)]
 
 
 def nearest_facility(
@@ -293,8 +297,8 @@ def nearest_facility(
         points.index,
         dist,
         time,
-        _ids_at(ids, which).to_numpy(),
-        _ids_at(ids, which_t).to_numpy(),
+        _ids_at(ids, which),
+        _ids_at(ids, which_t),
         snap_m,
         snapped,
         model,
@@ -372,15 +376,13 @@ class DistanceMatrix:
             time = np.full(n, np.inf)
             nid = tid = np.full(n, None, dtype=object)
         else:
-            d = self.dist_m[:, cols]
-            t = self.time_s[:, cols]
-            arg_d = np.argmin(d, axis=1)
-            arg_t = np.argmin(t, axis=1)
-            dist = d[np.arange(n), arg_d].astype(float)
-            time = t[np.arange(n), arg_t].astype(float)
-            sub_ids = self.facility_ids[cols]
-            nid = _ids_at(sub_ids, np.where(np.isfinite(dist), arg_d, -1)).to_numpy()
-            tid = _ids_at(sub_ids, np.where(np.isfinite(time), arg_t, -1)).to_numpy()
+            rows = np.arange(n)
+            arg_d = nearest_columns(self.dist_m, self.ranked_dist, cols)
+            arg_t = nearest_columns(self.time_s, self.ranked_time, cols)
+            dist = self.dist_m[rows, arg_d].astype(float)
+            time = self.time_s[rows, arg_t].astype(float)
+            nid = _ids_at(self.facility_ids, np.where(np.isfinite(dist), arg_d, -1))
+            tid = _ids_at(self.facility_ids, np.where(np.isfinite(time), arg_t, -1))
         chosen = set(self.facility_ids[cols].tolist())
         excluded = tuple(e for e in self.excluded if e in chosen)
         return NearestResult(
@@ -393,7 +395,7 @@ class DistanceMatrix:
             msg = "distance matrices differ in points or model; compute them on the same points and network"
             raise InvalidDataError(msg)
         keep = ~np.isin(self.facility_ids, other.facility_ids)
-        return DistanceMatrix(
+        out = DistanceMatrix(
             point_index=self.point_index,
             facility_ids=np.concatenate([self.facility_ids[keep], other.facility_ids]),
             dist_m=np.hstack([self.dist_m[:, keep], other.dist_m]),
@@ -404,6 +406,20 @@ class DistanceMatrix:
             cutoff_m=min(self.cutoff_m, other.cutoff_m),
             excluded=tuple(sorted(set(self.excluded) | set(other.excluded))),
         )
+        for name, values in (("ranked_dist", out.dist_m), ("ranked_time", out.time_s)):
+            if name in self.__dict__:  # a new site updates the ranking instead of sorting again
+                out.__dict__[name] = merge_ranked(self.__dict__[name], keep, values)
+        return out
+
+    @cached_property
+    def ranked_dist(self) -> Ranked:
+        """The nearest columns of every row by distance (see :mod:`spreiding.network._ranked`)."""
+        return rank_columns(self.dist_m)
+
+    @cached_property
+    def ranked_time(self) -> Ranked:
+        """The nearest columns of every row by travel time."""
+        return rank_columns(self.time_s)
 
     def subset(self, ids: Sequence[str] | np.ndarray) -> DistanceMatrix:
         """Return a matrix with only the columns of ``ids``."""

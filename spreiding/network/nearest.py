@@ -68,7 +68,17 @@ class DistanceModel:
 
 
 def _ids(values: np.ndarray | pd.Series | list[object]) -> np.ndarray:
-    return pd.array(np.asarray(values, dtype=object), dtype="string").to_numpy()
+    """Ids as strings with ``pd.NA`` for missing (object array); the few distinct ids are converted once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    labels = pd.array(np.asarray(uniques, dtype=object), dtype="string").to_numpy()
+    return np.append(labels, np.array([pd.NA], dtype=object))[codes]
+
+
+def _mapped(values: np.ndarray, mapping: pd.Series) -> np.ndarray:
+    """``values`` mapped through ``mapping`` (missing when absent), mapping each distinct value once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    labels = pd.Series(uniques, dtype=object).map(mapping).to_numpy(dtype=object)
+    return np.append(labels, np.array([None], dtype=object))[codes]
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +187,7 @@ class NearestResult:
 
     def with_ids(self, mapping: pd.Series) -> NearestResult:
         """A copy with the service-point ids mapped (e.g. location keys → ids)."""
-        ids = {n: pd.Series(getattr(self, n)).map(mapping).to_numpy() for n in ("nearest_id", "nearest_time_id")}
+        ids = {n: _mapped(getattr(self, n), mapping) for n in ("nearest_id", "nearest_time_id")}
         return NearestResult(
             self.index,
             self.dist_m,
