@@ -43,6 +43,11 @@ def test_merged_ranking_equals_a_fresh_one(seed: int) -> None:
     for size in (1, 2, 5, new.shape[1]):
         cols = rng.choice(new.shape[1], size=size, replace=False)
         np.testing.assert_array_equal(nearest_columns(new, merged, cols), _argmin(new, cols))
-    twice = merge_ranked(merged, np.ones(new.shape[1], bool), np.hstack([new, _matrix(rng, 300, 1)]), k=4)
-    assert twice.cols.shape == (300, 4)
-    assert (twice.depth <= 4).all()
+    grown = np.hstack([new, _matrix(rng, 300, 1)])  # one more new site, none replaced: an insertion
+    for before in (merged, rank_columns(new, k=4), rank_columns(new, k=40)):
+        twice = merge_ranked(before, np.ones(new.shape[1], bool), grown, k=4)
+        assert twice.cols.shape == (300, 4)
+        assert (twice.depth <= 4).all()
+        for size in (1, 2, 5, grown.shape[1]):
+            cols = rng.choice(grown.shape[1], size=size, replace=False)
+            np.testing.assert_array_equal(nearest_columns(grown, twice, cols), _argmin(grown, cols))

@@ -247,7 +247,10 @@ def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame) -> NearestResu
     """Nearest counted point from the matrix, completed exactly beyond the cut-off, ids (not keys)."""
     keys = location_keys(counted)
     near = _beyond_cutoff(context, counted, keys, context.matrix.nearest(keys))
-    return near.with_ids(pd.Series(counted["id"].astype(str).to_numpy(), index=keys))
+    ids = counted["id"].astype(str).to_numpy()
+    if np.array_equal(keys, ids):  # no moved or new location: the keys are the ids
+        return near
+    return near.with_ids(pd.Series(ids, index=keys))
 
 
 def _beyond_cutoff(

@@ -107,10 +107,18 @@ def weighted_quantiles(
 
 
 def _quantiles(
-    values: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int, qs: tuple[float, ...]
+    values: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    qs: tuple[float, ...],
+    value_order: np.ndarray | None = None,
 ) -> list[np.ndarray]:
-    """:func:`weighted_quantiles` for several ``qs`` with one sort."""
-    order = np.lexsort((values, groups))
+    """:func:`weighted_quantiles` for several ``qs`` with one sort (``value_order``: a stable argsort of ``values``)."""
+    order = np.argsort(values, kind="stable") if value_order is None else value_order
+    if n_groups > 1:  # then stably by group: the order of np.lexsort((values, groups))
+        small = np.min_scalar_type(int(n_groups) - 1)  # few groups: a radix sort
+        order = order[np.argsort(np.asarray(groups)[order].astype(small), kind="stable")]
     v, w, g = values[order], weights[order], groups[order]
     cum = np.cumsum(w)
     totals = np.bincount(g, weights=w, minlength=n_groups)
@@ -132,6 +140,7 @@ def group_stats(
     covered: np.ndarray,
     groups: np.ndarray,
     n_groups: int,
+    value_order: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Residents, covered, uncovered, unreachable and mean/median/p90 distance and mean time per group.
 
@@ -145,6 +154,8 @@ def group_stats(
         Coverage per point (from :func:`is_covered` / :func:`covered_by_one`).
     groups, n_groups
         Group code per point (0 .. n_groups-1).
+    value_order
+        ``np.argsort(dist_m, kind="stable")`` when already known (one sort for several calls).
     """
     finite = reachable(dist_m)
     wf = np.where(finite, weight, 0.0)
@@ -158,7 +169,7 @@ def group_stats(
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * cov / residents
     median, p90 = _quantiles(
-        np.asarray(dist_m, dtype=float), np.asarray(weight, dtype=float), groups, n_groups, (0.5, 0.9)
+        np.asarray(dist_m, dtype=float), np.asarray(weight, dtype=float), groups, n_groups, (0.5, 0.9), value_order
     )
     return {
         "residents": residents,

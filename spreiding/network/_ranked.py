@@ -67,10 +67,19 @@ def nearest_columns(values: np.ndarray, ranked: Ranked, cols: np.ndarray) -> np.
     member = np.zeros(m, dtype=bool)
     member[cols] = True
     k = ranked.cols.shape[1]
-    hit = member[ranked.cols] & (np.arange(k)[None, :] < ranked.depth[:, None])
+    if k == 0:
+        return _scan(values, np.arange(n), cols, np.zeros(n, dtype=np.intp))
+    arg = ranked.cols[:, 0].copy()
+    # most rows keep their nearest column: look further down the ranking only for the others
+    other = np.flatnonzero(~member[arg] | (ranked.depth < 1))
+    hit = member[ranked.cols[other]] & (np.arange(k)[None, :] < ranked.depth[other, None])
     found = hit.any(axis=1)
-    arg = ranked.cols[np.arange(n), hit.argmax(axis=1)] if k else np.zeros(n, dtype=np.intp)
-    rest = np.flatnonzero(~found)
+    arg[other] = ranked.cols[other, hit.argmax(axis=1)]
+    return _scan(values, other[~found], cols, arg)
+
+
+def _scan(values: np.ndarray, rest: np.ndarray, cols: np.ndarray, arg: np.ndarray) -> np.ndarray:
+    """``arg`` with the rows ``rest`` set by a full scan over ``cols`` (ties: the lowest column)."""
     if rest.size:
         ordered = np.sort(np.asarray(cols, dtype=np.intp))
         arg[rest] = ordered[np.argmin(values[np.ix_(rest, ordered)], axis=1)]
@@ -94,6 +103,8 @@ def merge_ranked(old: Ranked, keep: np.ndarray, values: np.ndarray, k: int = TOP
     n, m_new = values.shape
     n_keep = int(keep.sum())
     kk = old.cols.shape[1]
+    if n_keep == keep.size and m_new == n_keep + 1 and kk:
+        return _insert_last(old, values, k)
     newpos = np.cumsum(keep) - 1
     valid = (np.arange(kk)[None, :] < old.depth[:, None]) & keep[old.cols]
     old_cols = np.where(valid, newpos[old.cols], m_new)
@@ -114,3 +125,22 @@ def merge_ranked(old: Ranked, keep: np.ndarray, values: np.ndarray, k: int = TOP
     width = min(k, cand.shape[1])
     cols = np.where(cand[:, :width] < m_new, cand[:, :width], 0)  # placeholders lie beyond the depth
     return Ranked(cols.astype(np.intp), np.minimum(depth, width).astype(np.intp))
+
+
+def _insert_last(old: Ranked, values: np.ndarray, k: int) -> Ranked:
+    """:func:`merge_ranked` when one column is appended and none is removed (a new site): an insertion."""
+    n, m_new = values.shape
+    kk = old.cols.shape[1]
+    new = values[:, -1]
+    pos = np.arange(kk)[None, :]
+    valid = pos < old.depth[:, None]
+    # entries at or below the new value come first (a tie goes to the old, lower column)
+    ins = ((values[np.arange(n)[:, None], old.cols] <= new[:, None]) & valid).sum(axis=1)
+    j = np.arange(kk + 1)[None, :]
+    cols = np.take_along_axis(old.cols, np.clip(np.where(j < ins[:, None], j, j - 1), 0, kk - 1), axis=1)
+    cols = np.where(j == ins[:, None], m_new - 1, cols)
+    complete = old.depth >= m_new - 1
+    # the new column is certainly placed when it comes before the last certain entry (or every column was ranked)
+    depth = np.where(complete | (ins < old.depth), old.depth + 1, old.depth)
+    width = min(k, kk + 1)
+    return Ranked(cols[:, :width].astype(np.intp), np.minimum(depth, width).astype(np.intp))

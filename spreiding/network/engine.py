@@ -374,7 +374,7 @@ class DistanceMatrix:
         if cols.size == 0:
             dist = np.full(n, np.inf)
             time = np.full(n, np.inf)
-            nid = tid = np.full(n, None, dtype=object)
+            nid = tid = np.full(n, pd.NA, dtype=object)
         else:
             rows = np.arange(n)
             arg_d = nearest_columns(self.dist_m, self.ranked_dist, cols)
@@ -385,7 +385,7 @@ class DistanceMatrix:
             tid = _ids_at(self.facility_ids, np.where(np.isfinite(time), arg_t, -1))
         chosen = set(self.facility_ids[cols].tolist())
         excluded = tuple(e for e in self.excluded if e in chosen)
-        return NearestResult(
+        return NearestResult.of_ids(
             self.point_index, dist, time, nid, tid, self.point_snap_m, self.point_snapped, self.model, excluded
         )
 

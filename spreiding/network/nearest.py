@@ -75,10 +75,10 @@ def _ids(values: np.ndarray | pd.Series | list[object]) -> np.ndarray:
 
 
 def _mapped(values: np.ndarray, mapping: pd.Series) -> np.ndarray:
-    """``values`` mapped through ``mapping`` (missing when absent), mapping each distinct value once."""
+    """``values`` mapped through ``mapping`` as :func:`_ids` (missing when absent), each distinct value once."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    labels = pd.Series(uniques, dtype=object).map(mapping).to_numpy(dtype=object)
-    return np.append(labels, np.array([None], dtype=object))[codes]
+    labels = _ids(pd.Series(uniques, dtype=object).map(mapping).to_numpy(dtype=object))
+    return np.append(labels, np.array([pd.NA], dtype=object))[codes]
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +121,39 @@ class NearestResult:
     snapped: np.ndarray
     model: DistanceModel
     excluded: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of_ids(
+        cls,
+        index: pd.Index,
+        dist_m: np.ndarray,
+        time_s: np.ndarray,
+        nearest_id: np.ndarray,
+        nearest_time_id: np.ndarray,
+        snap_m: np.ndarray,
+        snapped: np.ndarray,
+        model: DistanceModel,
+        excluded: tuple[str, ...] = (),
+    ) -> NearestResult:
+        """Like the constructor, for id arrays that are already strings with ``pd.NA`` for missing.
+
+        Skips converting the ids point by point (see :func:`_ids`).
+        """
+        out = cls.__new__(cls)
+        values = {
+            "index": index,
+            "dist_m": np.asarray(dist_m, dtype=float),
+            "time_s": np.asarray(time_s, dtype=float),
+            "nearest_id": nearest_id,
+            "nearest_time_id": nearest_time_id,
+            "snap_m": np.asarray(snap_m, dtype=float),
+            "snapped": np.asarray(snapped, dtype=bool),
+            "model": model,
+            "excluded": excluded,
+        }
+        for name, value in values.items():
+            object.__setattr__(out, name, value)
+        return out
 
     def __post_init__(self) -> None:
         for name in ("dist_m", "time_s", "snap_m"):
@@ -188,7 +221,7 @@ class NearestResult:
     def with_ids(self, mapping: pd.Series) -> NearestResult:
         """A copy with the service-point ids mapped (e.g. location keys → ids)."""
         ids = {n: _mapped(getattr(self, n), mapping) for n in ("nearest_id", "nearest_time_id")}
-        return NearestResult(
+        return NearestResult.of_ids(
             self.index,
             self.dist_m,
             self.time_s,
