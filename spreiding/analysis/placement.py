@@ -232,6 +232,7 @@ def population_points(
     -------
     geopandas.GeoDataFrame
         The residents' points (a new frame whenever anything changes; the input is never mutated).
+        A frame without a ``cell_size_m`` column holds points, not cells, and keeps them.
     """
     if placement not in PLACEMENTS:
         msg = f"onbekende plaatsing {placement!r}; kies uit {', '.join(PLACEMENTS)} (--placement)"
@@ -244,6 +245,8 @@ def population_points(
             "of kies --placement cell_centre"
         )
         raise ConfigError(msg)
+    if "cell_size_m" not in population.columns:  # points, not cells (e.g. hand-made points): kept where they are
+        return weight_by_share(population)
     placed = place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
     if areas is None:
         return weight_by_share(placed)
