@@ -37,6 +37,7 @@ from spreiding.network.engine import (
     NearestResult,
     distance_matrix,
     nearest_facility,
+    snap_positions,
 )
 from spreiding.network.roads import RoadNetwork
 from spreiding.vocabulary import Col
@@ -103,6 +104,9 @@ class ScenarioContext:
         Travel times kept in the matrix (new sites use the same cut-offs).
     max_snap_m, facility_max_snap_m
         Snap limits of the points and of the service points.
+    point_snap
+        The points' snap to the network (:func:`~spreiding.network.engine.snap_positions`), kept so a
+        new site does not snap every point again (``None`` for crow-fly).
     """
 
     points: gpd.GeoDataFrame
@@ -114,6 +118,7 @@ class ScenarioContext:
     cutoff_s: float = SCENARIO_CUTOFF_S
     max_snap_m: float = DEFAULT_POINT_SNAP_M
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+    point_snap: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def model(self) -> DistanceModel:
@@ -167,6 +172,7 @@ def prepare_context(
     points = population_points(population, placement, network)
     frame = facilities.copy()
     frame["id"] = frame["id"].astype(str)
+    snapped = snap_positions(points, network, max_snap_m) if network is not None else None
     matrix = distance_matrix(
         points,
         frame,
@@ -178,12 +184,13 @@ def prepare_context(
         max_snap_m=max_snap_m,
         facility_max_snap_m=facility_max_snap_m,
         progress=progress,
+        snapped_points=snapped,
     )
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
         logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
     return ScenarioContext(
-        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m
+        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m, snapped
     )
 
 
@@ -215,6 +222,7 @@ def site_matrix(
         max_snap_m=context.max_snap_m,
         facility_max_snap_m=context.facility_max_snap_m,
         progress=progress,
+        snapped_points=context.point_snap,
     )
 
 

@@ -132,15 +132,25 @@ def _insert_last(old: Ranked, values: np.ndarray, k: int) -> Ranked:
     n, m_new = values.shape
     kk = old.cols.shape[1]
     new = values[:, -1]
-    pos = np.arange(kk)[None, :]
-    valid = pos < old.depth[:, None]
-    # entries at or below the new value come first (a tie goes to the old, lower column)
-    ins = ((values[np.arange(n)[:, None], old.cols] <= new[:, None]) & valid).sum(axis=1)
-    j = np.arange(kk + 1)[None, :]
-    cols = np.take_along_axis(old.cols, np.clip(np.where(j < ins[:, None], j, j - 1), 0, kk - 1), axis=1)
-    cols = np.where(j == ins[:, None], m_new - 1, cols)
+    rows = np.arange(n)
+    # entries at or below the new value stay first (a tie goes to the old, lower column); most rows lie
+    # far from a new site, so the new column only goes before their last certain entry for a few rows
+    last = old.cols[rows, np.maximum(old.depth - 1, 0)]
+    ins = old.depth.copy()
+    near = np.flatnonzero((old.depth > 0) & (new < values[rows, last]))
+    valid = np.arange(kk)[None, :] < old.depth[near, None]
+    ins[near] = ((values[near[:, None], old.cols[near]] <= new[near, None]) & valid).sum(axis=1)
+    cols = np.empty((n, kk + 1), dtype=np.intp)
+    cols[:, :kk] = old.cols
+    cols[:, kk] = m_new - 1
+    moved = np.flatnonzero(ins < kk)
+    if moved.size:
+        j = np.arange(kk + 1)[None, :]
+        at = ins[moved, None]
+        shifted = np.take_along_axis(old.cols[moved], np.clip(np.where(j < at, j, j - 1), 0, kk - 1), axis=1)
+        cols[moved] = np.where(j == at, m_new - 1, shifted)
     complete = old.depth >= m_new - 1
     # the new column is certainly placed when it comes before the last certain entry (or every column was ranked)
     depth = np.where(complete | (ins < old.depth), old.depth + 1, old.depth)
     width = min(k, kk + 1)
-    return Ranked(cols[:, :width].astype(np.intp), np.minimum(depth, width).astype(np.intp))
+    return Ranked(cols[:, :width], np.minimum(depth, width).astype(np.intp))

@@ -54,6 +54,7 @@ __all__ = [
     "facility_snaps",
     "nearest_facility",
     "snap_points",
+    "snap_positions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,16 @@ def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
     node = np.asarray(pos, dtype=np.int64)
     node[snap_m > max_snap_m] = -1
     return _Snapped(node, np.asarray(snap_m, dtype=float))
+
+
+def snap_positions(points: gpd.GeoDataFrame, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points' snap to the search graph: (position in ``network.lcc_nodes`` or -1, straight leg in m).
+
+    Refuses a network that does not cover the points (as every distance function does).
+    """
+    pts = _snap(_xy(points, "population points"), network, max_snap_m)
+    _check_covered(points, pts, network, max_snap_m)
+    return pts.node, pts.snap_m
 
 
 def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -398,8 +409,8 @@ class DistanceMatrix:
         out = DistanceMatrix(
             point_index=self.point_index,
             facility_ids=np.concatenate([self.facility_ids[keep], other.facility_ids]),
-            dist_m=np.hstack([self.dist_m[:, keep], other.dist_m]),
-            time_s=np.hstack([self.time_s[:, keep], other.time_s]),
+            dist_m=np.hstack([self.dist_m if keep.all() else self.dist_m[:, keep], other.dist_m]),
+            time_s=np.hstack([self.time_s if keep.all() else self.time_s[:, keep], other.time_s]),
             point_snap_m=self.point_snap_m,
             point_snapped=self.point_snapped,
             model=self.model,
@@ -475,6 +486,7 @@ def distance_matrix(
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     with_time: bool = True,
     progress: bool = False,
+    snapped_points: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> DistanceMatrix:
     """Points × service points distances (and times), cut off at ``cutoff_m``.
 
@@ -495,6 +507,8 @@ def distance_matrix(
         otherwise times follow from the constant speed).
     progress
         Show a progress bar.
+    snapped_points
+        The points' :func:`snap_positions` when already known (a new site then snaps only itself).
 
     Returns
     -------
@@ -506,11 +520,11 @@ def distance_matrix(
         As in :func:`nearest_facility`.
     """
     model = _model(network, mode, detour_factor)
-    pxy = _xy(points, "population points")
     ids = _ids(facilities)
     fxy = _xy(facilities, "service points")
     excluded: tuple[str, ...] = ()
     if network is None:
+        pxy = _xy(points, "population points")
         diff = pxy[:, None, :] - fxy[None, :, :]
         dist = (np.hypot(diff[..., 0], diff[..., 1]) * detour_factor).astype(np.float32)
         dist[dist > cutoff_m] = np.inf
@@ -519,8 +533,7 @@ def distance_matrix(
         snap = np.zeros(len(pxy))
         snapped = np.ones(len(pxy), bool)
     else:
-        pts = _snap(pxy, network, max_snap_m)
-        _check_covered(points, pts, network, max_snap_m)
+        pts = _Snapped(*(snapped_points or snap_positions(points, network, max_snap_m)))
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
         dist = _network_columns(network.chains_length, fac, pts, 1.0, cutoff_m, progress)
