@@ -36,8 +36,11 @@ from spreiding.cli._common import placement_from_args
 from spreiding.cli.main import build_parser, norm_from_args
 from spreiding.data.border import SHARE_COLUMN, load_border_cells, with_border_cells
 from spreiding.data.population import POP_COLUMNS
+from spreiding.data.region import load_region
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 from spreiding.study import Study, StudySettings
+
+from .test_synthetic_region import REGION, proefland  # noqa: F401 - the synthetic region's fixture
 
 AREAS = gpd.GeoDataFrame(
     {"municipality": ["West", "Oost"]}, geometry=[box(0, 0, 1000, 2000), box(1000, 0, 2000, 2000)], crs="EPSG:28992"
@@ -236,3 +239,30 @@ def test_cbs_auto_keeps_its_name_and_fills_in_street_nodes() -> None:
         preset_settings("geen-preset")
     with pytest.raises(ConfigError, match="plaatsing"):
         PresetSettings(placement="overal")
+
+
+def test_ring_cells_are_read_the_same_way_for_any_region(proefland: tuple[Path, Path]) -> None:  # noqa: F811
+    """The synthetic region of test_synthetic_region, with its own file name and share column."""
+    spec_path, root = proefland
+    region = load_region(root, region=spec_path)
+    assert region.border_file is not None and not region.border_file.exists()  # absent: the Data page says so
+    assert region.border_cells == 0 and region.residents == pytest.approx(600.0)
+    # an invented ring cell just east of C3 (its centre outside Proefland), 30 % of it inside
+    share_column = REGION["columns"]["share_column"]
+    ring = pd.DataFrame(
+        [("CRS3035RES1000mN3284000E4073000", 50, 10, 30, 10, 0.3)],
+        columns=["GRD_ID", "T", "Y_LT15", "Y_1564", "Y_GE65", share_column],
+    )
+    ring.to_csv(region.border_file, index=False)
+    region = load_region(root, region=spec_path)
+    assert region.border_cells == 1
+    assert region.residents == pytest.approx(600.0 + 0.3 * 50)
+    row = region.population.iloc[-1]
+    assert (row["cell_id"], row["municipality"], row[SHARE_COLUMN]) == (
+        "CRS3035RES1000mN3284000E4073000",
+        "Oostdorp",
+        0.3,
+    )
+    assert any(s["path"] == str(region.border_file) for s in region.sources)
+    crowfly = Study.from_region(region)  # no network: cell centres, the ring cell by its share
+    assert crowfly.points["pop_total"].sum() == pytest.approx(615.0)
