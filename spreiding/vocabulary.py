@@ -124,6 +124,13 @@ _QUALITY_LABELS: Final[dict[str, str]] = {
     "missing_node_refs": "ontbrekende knooppuntverwijzingen",
     "total_length_km": "totale lengte (km)",
     "unnamed": "zonder naam",
+    "street_points_outside": "straatknopen buiten de gemeenten (niet meegeteld)",
+    "residents_outside": "inwoners op straatknopen buiten de gemeenten (niet meegeteld)",
+    "ring_residents_share_weighted": "inwoners van randcellen naar aandeel binnen de regio",
+    "border_cells": "randcellen",
+    "border_residents": "inwoners van randcellen (hele cel)",
+    "border_residents_share_weighted": "inwoners van randcellen naar aandeel binnen de regio",
+    "border_cells_duplicate": "randcellen die al in het grid staan (weggelaten)",
 }
 _QUALITY_PREFIXES: Final[tuple[tuple[str, str, dict[str, str]], ...]] = (
     ("status_", "status", STATUS_LABELS),

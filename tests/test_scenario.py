@@ -188,7 +188,7 @@ def test_real_close_assen_and_full_recompute(real_region) -> None:
     assert assen["covered"] < assen["covered_base"]
     assert assen["lose_coverage"] > 0
     edited = counted_facilities(apply_scenario(real_region.facilities, res.scenario), norm)
-    full = nearest_facility(real_region.population, edited, network, mode="car").table
+    full = nearest_facility(context.points, edited, network, mode="car").table  # residents on street nodes
     np.testing.assert_allclose(res.nearest.table["dist_m"], full["dist_m"], rtol=1e-5, atol=0.5)
     np.testing.assert_allclose(res.nearest.table["time_s"], full["time_s"], rtol=1e-5, atol=0.5)
 

@@ -24,7 +24,7 @@ from spreiding._validate import rows_text
 from spreiding.analysis.coverage import TOTAL_LABEL, coverage_by_age, coverage_table, uncovered_cells
 from spreiding.analysis.measures import covered_by_one, is_covered
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import counted_facilities, population_points
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -37,6 +37,7 @@ from spreiding.network.engine import (
     NearestResult,
     distance_matrix,
     nearest_facility,
+    snap_positions,
 )
 from spreiding.network.roads import RoadNetwork
 from spreiding.vocabulary import Col
@@ -103,6 +104,9 @@ class ScenarioContext:
         Travel times kept in the matrix (new sites use the same cut-offs).
     max_snap_m, facility_max_snap_m
         Snap limits of the points and of the service points.
+    point_snap
+        The points' snap to the network (:func:`~spreiding.network.engine.snap_positions`), kept so a
+        new site does not snap every point again (``None`` for crow-fly).
     """
 
     points: gpd.GeoDataFrame
@@ -114,6 +118,7 @@ class ScenarioContext:
     cutoff_s: float = SCENARIO_CUTOFF_S
     max_snap_m: float = DEFAULT_POINT_SNAP_M
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+    point_snap: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def model(self) -> DistanceModel:
@@ -127,7 +132,7 @@ def prepare_context(
     network: RoadNetwork | None = None,
     *,
     mode: str = "car",
-    placement: str = "cell_centre",
+    placement: str | None = None,
     cutoff_m: float = DEFAULT_CUTOFF_M,
     cutoff_s: float = SCENARIO_CUTOFF_S,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
@@ -150,7 +155,8 @@ def prepare_context(
     mode
         Travel mode (must match the network).
     placement
-        ``"cell_centre"`` or ``"street_nodes"``.
+        ``"street_nodes"`` or ``"cell_centre"``; ``None``: street nodes with a network, cell centres
+        without one.
     cutoff_m, cutoff_s
         Largest distance / travel time kept (use more than the norm;
         points beyond both have ``inf`` and count as unreachable).
@@ -161,9 +167,12 @@ def prepare_context(
     progress
         Show a progress bar.
     """
+    if placement is None:
+        placement = DEFAULT_PLACEMENT if network is not None else "cell_centre"
     points = population_points(population, placement, network)
     frame = facilities.copy()
     frame["id"] = frame["id"].astype(str)
+    snapped = snap_positions(points, network, max_snap_m) if network is not None else None
     matrix = distance_matrix(
         points,
         frame,
@@ -175,12 +184,13 @@ def prepare_context(
         max_snap_m=max_snap_m,
         facility_max_snap_m=facility_max_snap_m,
         progress=progress,
+        snapped_points=snapped,
     )
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
         logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
     return ScenarioContext(
-        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m
+        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m, snapped
     )
 
 
@@ -212,6 +222,7 @@ def site_matrix(
         max_snap_m=context.max_snap_m,
         facility_max_snap_m=context.facility_max_snap_m,
         progress=progress,
+        snapped_points=context.point_snap,
     )
 
 
@@ -244,7 +255,10 @@ def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame) -> NearestResu
     """Nearest counted point from the matrix, completed exactly beyond the cut-off, ids (not keys)."""
     keys = location_keys(counted)
     near = _beyond_cutoff(context, counted, keys, context.matrix.nearest(keys))
-    return near.with_ids(pd.Series(counted["id"].astype(str).to_numpy(), index=keys))
+    ids = counted["id"].astype(str).to_numpy()
+    if np.array_equal(keys, ids):  # no moved or new location: the keys are the ids
+        return near
+    return near.with_ids(pd.Series(ids, index=keys))
 
 
 def _beyond_cutoff(

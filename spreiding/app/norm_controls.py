@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
+from spreiding.analysis.presets import preset_settings
 from spreiding.app.labels import AGE_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
 from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
@@ -95,6 +96,7 @@ def _apply_preset() -> None:
     key = st.session_state.get("norm_preset")
     if key in PRESETS:
         st.session_state.update(preset_values(key))
+        st.session_state["placement"] = preset_settings(key).placement  # e.g. cbs-auto: residents on streets
 
 
 def _mark_own() -> None:

@@ -36,7 +36,7 @@ from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparis
 from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
-from spreiding.analysis.placement import PLACEMENTS
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
@@ -77,7 +77,7 @@ class StudyKey:
     data_dir: str = ""
     mode: str = "car"
     crowfly: bool = False
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     upload: str = ""
     """Content digest of an uploaded service-point list ("" = the data folder's list)."""
     as_of: str = ""
@@ -97,7 +97,7 @@ class Settings:
     crowfly
         Crow-fly estimates instead of the road network.
     placement
-        ``cell_centre`` or ``street_nodes``.
+        ``street_nodes`` (default; crow-fly studies use cell centres) or ``cell_centre``.
     upload
         Digest of the uploaded service-point list in use ("" = none).
     colour_by
@@ -109,7 +109,7 @@ class Settings:
     data_dir: str = ""
     norm: Norm = field(default_factory=lambda: PRESETS["5km-auto"])
     crowfly: bool = False
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     upload: str = ""
     colour_by: str = "distance"
     as_of: dt.date = field(default_factory=dt.date.today)

@@ -35,6 +35,8 @@ logger = logging.getLogger("spreiding")
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
+    from spreiding.analysis.placement import placement_notes
+
     check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
     by = BY_CHOICES[args.by]
@@ -45,8 +47,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
-    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
+    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {result.placement}")
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
+    for warning in placement_notes(result.points):
+        print(f"  let op: {warning}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")

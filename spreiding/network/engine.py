@@ -47,6 +47,7 @@ from spreiding.network._local import (
     to_dense,
     to_sparse,
 )
+from spreiding.network._ranked import Ranked, merge_ranked, nearest_columns, rank_columns
 from spreiding.network.modes import Mode, get_mode
 from spreiding.network.nearest import DistanceModel, NearestResult
 from spreiding.network.roads import RoadNetwork
@@ -66,6 +67,7 @@ __all__ = [
     "facility_snaps",
     "nearest_facility",
     "snap_points",
+    "snap_positions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -142,6 +144,16 @@ def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
     node = np.asarray(pos, dtype=np.int64)
     node[snap_m > max_snap_m] = -1
     return _Snapped(node, np.asarray(snap_m, dtype=float))
+
+
+def snap_positions(points: gpd.GeoDataFrame, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points' snap to the search graph: (position in ``network.lcc_nodes`` or -1, straight leg in m).
+
+    Refuses a network that does not cover the points (as every distance function does).
+    """
+    pts = _snap(_xy(points, "population points"), network, max_snap_m)
+    _check_covered(points, pts, network, max_snap_m)
+    return pts.node, pts.snap_m
 
 
 def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -221,9 +233,11 @@ def _check_covered(points: gpd.GeoDataFrame, pts: _Snapped, network: RoadNetwork
     check_snap_share(pts.node >= 0, max_snap_m, network.source, area)
 
 
-def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
-    out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
-    return out.where(which >= 0)
+def _ids_at(ids: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """``ids[which]`` as strings (object array), missing where ``which`` < 0 (labels converted once, not per point)."""
+    labels = pd.array(np.asarray(ids, dtype=object), dtype="string").to_numpy()
+    labels = np.append(labels, np.array([pd.NA], dtype=object))
+    return labels[np.where(np.asarray(which) >= 0, which, -1)]
 
 
 def nearest_facility(
@@ -311,8 +325,8 @@ def nearest_facility(
         points.index,
         dist,
         time,
-        _ids_at(ids, which).to_numpy(),
-        _ids_at(ids, which_t).to_numpy(),
+        _ids_at(ids, which),
+        _ids_at(ids, which_t),
         snap_m,
         snapped,
         model,
@@ -454,15 +468,18 @@ class DistanceMatrix:
         if cols.size == 0:
             dist = np.full(n, np.inf)
             time = np.full(n, np.inf)
-            nid = tid = np.full(n, None, dtype=object)
+            nid = tid = np.full(n, pd.NA, dtype=object)
         else:
-            dist, arg_d, time, arg_t = self._best(cols)
-            sub_ids = self.facility_ids[cols]
-            nid = _ids_at(sub_ids, arg_d).to_numpy()
-            tid = _ids_at(sub_ids, arg_t).to_numpy()
+            if isinstance(self.dist_store, np.ndarray):  # dense: each row's nearest columns ranked once
+                dist, arg_d, time, arg_t = self._best_ranked(cols)
+                nid, tid = _ids_at(self.facility_ids, arg_d), _ids_at(self.facility_ids, arg_t)
+            else:
+                dist, arg_d, time, arg_t = self._best(cols)
+                sub_ids = self.facility_ids[cols]
+                nid, tid = _ids_at(sub_ids, arg_d), _ids_at(sub_ids, arg_t)
         chosen = set(self.facility_ids[cols].tolist())
         excluded = tuple(e for e in self.excluded if e in chosen)
-        return NearestResult(
+        return NearestResult.of_ids(
             self.point_index, dist, time, nid, tid, self.point_snap_m, self.point_snapped, self.model, excluded
         )
 
@@ -471,10 +488,11 @@ class DistanceMatrix:
         if not self.point_index.equals(other.point_index) or other.model != self.model:
             msg = "distance matrices differ in points or model; compute them on the same points and network"
             raise InvalidDataError(msg)
-        keep = np.flatnonzero(~np.isin(self.facility_ids, other.facility_ids))
+        kept = ~np.isin(self.facility_ids, other.facility_ids)
+        keep = np.flatnonzero(kept)
         mine, theirs = _times(self), _times(other)
         same_speed = self.speed_mps == other.speed_mps and mine is None and theirs is None
-        return DistanceMatrix(
+        out = DistanceMatrix(
             point_index=self.point_index,
             facility_ids=np.concatenate([self.facility_ids[keep], other.facility_ids]),
             dist_store=_hstack(_take(self.dist_store, keep), other.dist_store),
@@ -486,6 +504,35 @@ class DistanceMatrix:
             excluded=tuple(sorted(set(self.excluded) | set(other.excluded))),
             speed_mps=self.speed_mps if same_speed else None,
         )
+        for name, values in (("ranked_dist", out.dist_store), ("ranked_time", out.time_store)):
+            same_metric = name == "ranked_dist" or self.time_store is not None
+            if name in self.__dict__ and same_metric and isinstance(values, np.ndarray):  # update, not re-sort
+                out.__dict__[name] = merge_ranked(self.__dict__[name], kept, values)
+        return out
+
+    @cached_property
+    def ranked_dist(self) -> Ranked:
+        """The nearest columns of every row by distance, dense matrices (see :mod:`spreiding.network._ranked`)."""
+        return rank_columns(_dense(self.dist_store))
+
+    @cached_property
+    def ranked_time(self) -> Ranked:
+        """The nearest columns of every row by travel time, dense matrices with stored times."""
+        return rank_columns(_dense(self.time_store if self.time_store is not None else self.dist_store))
+
+    def _best_ranked(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`_best` on a dense matrix through the rankings; columns index the whole matrix."""
+        rows = np.arange(self.shape[0])
+        dist_store = _dense(self.dist_store)
+        arg_d = nearest_columns(dist_store, self.ranked_dist, cols)
+        dist = dist_store[rows, arg_d].astype(float)
+        if self.time_store is None:
+            time, arg_t = dist / (self.speed_mps or np.nan), arg_d
+        else:
+            time_store = _dense(self.time_store)
+            arg_t = nearest_columns(time_store, self.ranked_time, cols)
+            time = time_store[rows, arg_t].astype(float)
+        return dist, np.where(np.isfinite(dist), arg_d, -1), time, np.where(np.isfinite(time), arg_t, -1)
 
     def subset(self, ids: Sequence[str] | np.ndarray) -> DistanceMatrix:
         """Return a matrix with only the columns of ``ids``."""
@@ -638,6 +685,7 @@ def distance_matrix(
     with_time: bool = True,
     progress: bool = False,
     storage: str = "auto",
+    snapped_points: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> DistanceMatrix:
     """Points × service points distances (and times), cut off at ``cutoff_m``.
 
@@ -666,6 +714,8 @@ def distance_matrix(
         networks of at least :data:`SPARSE_MIN_CORE_NODES` contracted nodes
         whose cut-off disc covers at most :data:`SPARSE_MAX_DISC_SHARE` of
         the network's extent, where it is faster. Both give the same values.
+    snapped_points
+        The points' :func:`snap_positions` when already known (a new site then snaps only itself).
 
     Returns
     -------
@@ -677,13 +727,13 @@ def distance_matrix(
         As in :func:`nearest_facility`.
     """
     model = _model(network, mode, detour_factor)
-    pxy = _xy(points, "population points")
     ids = _ids(facilities)
     fxy = _xy(facilities, "service points")
     excluded: tuple[str, ...] = ()
     speed: float | None = None
     time: np.ndarray | sparse.csc_array | None
     if network is None:
+        pxy = _xy(points, "population points")
         diff = pxy[:, None, :] - fxy[None, :, :]
         dist = (np.hypot(diff[..., 0], diff[..., 1]) * detour_factor).astype(np.float32)
         dist[dist > cutoff_m] = np.inf
@@ -692,8 +742,7 @@ def distance_matrix(
         snap = np.zeros(len(pxy))
         snapped = np.ones(len(pxy), bool)
     else:
-        pts = _snap(pxy, network, max_snap_m)
-        _check_covered(points, pts, network, max_snap_m)
+        pts = _Snapped(*(snapped_points or snap_positions(points, network, max_snap_m)))
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
         dist = _columns(network, network.chains_length, fac, pts, (1.0, cutoff_m, 1.0), storage, progress)

@@ -279,6 +279,11 @@ class Provenance:
             "placement": placement,
             "excluded": excluded,
         }
+        points = getattr(analysis, "points", None)
+        if points is not None:  # e.g. residents on street nodes outside every municipality, dropped
+            from spreiding.analysis.placement import placement_notes
+
+            changes["notes"] = (*placement_notes(points), *changes.get("notes", ()))
         return cls.collect(**(args | changes))
 
     def rows(self) -> list[tuple[str, str]]:
