@@ -273,6 +273,18 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # duty-of-care verdict (spreiding.analysis.verdict.province_overview)
+    VERDICT: Final = "verdict"
+    MEETS: Final = "meets"
+    TARGET_PCT: Final = "target_pct"
+    NEEDED: Final = "needed"
+    SHORT: Final = "short"
+    CLOSE: Final = "close"
+    LOW_CONFIDENCE: Final = "decided_by_low_confidence"
+    LOW_CONFIDENCE_COVERED: Final = "low_confidence_covered"
+    RESIDENTS_ELSEWHERE: Final = "residents_elsewhere"
+    UNCOVERED_PLACES: Final = "uncovered_places"
+    POPULATION_YEAR: Final = "population_year"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -344,6 +356,17 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.VERDICT: "oordeel",
+    Col.MEETS: "voldoet",
+    Col.TARGET_PCT: "doel (%)",
+    Col.NEEDED: "nodig binnen norm (inwoners)",
+    Col.SHORT: "tekort (inwoners)",
+    Col.CLOSE: "krap (binnen 1 procentpunt van het doel)",
+    Col.LOW_CONFIDENCE: "oordeel hangt af van onzekere rij",
+    Col.LOW_CONFIDENCE_COVERED: "binnen norm dankzij onzekere rij (inwoners)",
+    Col.RESIDENTS_ELSEWHERE: "inwoners met dichtstbijzijnde bibliotheek in andere gemeente",
+    Col.UNCOVERED_PLACES: "kernen met inwoners buiten de norm",
+    Col.POPULATION_YEAR: "jaar bevolking",
 }
 
 

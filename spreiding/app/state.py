@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
+from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, DEFAULT_TARGET_SHARE, PRESETS, Norm
 from spreiding.app.labels import AGE_LABELS, COLOUR_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
@@ -197,8 +197,11 @@ def _norm_widgets(sb: Any) -> Norm:
         "Telt als volwaardige bibliotheek", sorted(ALL_KINDS), key="norm_kinds", format_func=label_of(KIND_LABELS)
     )
     sb.selectbox("Leeftijdsgroep", ["pop_total", *AGE_BANDS], key="norm_age", format_func=label_of(AGE_LABELS))
+    st.session_state.setdefault("norm_target", 100.0 * DEFAULT_TARGET_SHARE)
+    sb.number_input("Doel: inwoners binnen de norm (%)", 1.0, 100.0, step=1.0, key="norm_target")
     with user_errors():
         norm = _norm(PRESETS.get(st.session_state.get("norm_preset", "")))
+        norm = norm.with_(target_share=float(st.session_state["norm_target"]) / 100.0)
     if not st.session_state["norm_kinds"]:
         sb.warning("Geen soort gekozen; vestigingen en kleine vestigingen tellen.")
     sb.caption(f"Norm: {norm.describe()} (voorbeeld; de wet noemt geen getal).")
