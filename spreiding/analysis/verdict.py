@@ -90,7 +90,7 @@ class ListWarning:
     covered_residents: float
 
     def text(self) -> str:
-        """One Dutch line for users, e.g. ``"Servicepunt Erica (servicepunt, open): onzeker, laatst bevestigd in 2018"``."""
+        """One Dutch line for users, e.g. ``"Servicepunt Erica (servicepunt, open): lage betrouwbaarheid ..."``."""
         kind = KIND_LABELS.get(self.kind, self.kind)
         status = STATUS_LABELS.get(self.status, self.status)
         year = f", laatst bevestigd in {self.confirmed_year}" if self.confirmed_year else ""
@@ -159,6 +159,11 @@ class Verdict:
     elsewhere: tuple[tuple[str, float], ...] = ()
     villages: tuple[tuple[str, float], ...] = ()
     population_year: int | None = None
+
+    @property
+    def target_text(self) -> str:
+        """The target share in Dutch, e.g. ``"95 %"``."""
+        return _pct_text(self.target_share)
 
     @property
     def label(self) -> str:
