@@ -155,6 +155,8 @@ class Norm:
             parts.append(f"{self.max_time_s / 60:g}min")
         if self.age_band:
             parts.append(self.age_band.removeprefix("pop_"))
+        if self.target_share != DEFAULT_TARGET_SHARE:
+            parts.append(f"doel{100.0 * self.target_share:g}")
         return "-".join(parts).replace(".", "_")
 
     def with_(self, **changes: object) -> Norm:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from spreiding.cli import report as report_commands
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     add_data_arguments,
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    report_commands.register(sub)
     return parser
 
 
