@@ -361,10 +361,10 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.TARGET_PCT: "doel (%)",
     Col.NEEDED: "nodig binnen norm (inwoners)",
     Col.SHORT: "tekort (inwoners)",
-    Col.CLOSE: "krap (binnen 1 procentpunt van het doel)",
-    Col.LOW_CONFIDENCE: "oordeel hangt af van onzekere rij",
+    Col.CLOSE: "krap (< 1 punt van doel)",
+    Col.LOW_CONFIDENCE: "hangt af van onzekere rij",
     Col.LOW_CONFIDENCE_COVERED: "binnen norm dankzij onzekere rij (inwoners)",
-    Col.RESIDENTS_ELSEWHERE: "inwoners met dichtstbijzijnde bibliotheek in andere gemeente",
+    Col.RESIDENTS_ELSEWHERE: "aangewezen op andere gemeente (inwoners)",
     Col.UNCOVERED_PLACES: "kernen met inwoners buiten de norm",
     Col.POPULATION_YEAR: "jaar bevolking",
 }

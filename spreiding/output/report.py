@@ -198,7 +198,8 @@ def uncovered_places(
 
 def _heading(analysis: Analysis, municipality: str, scenario_name: str, generated: dt.date) -> str:
     norm = analysis.norm
-    norm_text = f"{norm.describe()} — {norm.name}" if norm.name and norm.name != norm.describe() else norm.describe()
+    plain = (norm.describe(), norm.describe_limits(), "")
+    norm_text = norm.describe() if norm.name in plain else f"{norm.describe()} — {norm.name}"
     rows = [
         ("Gemeente", municipality),
         ("Scenario", scenario_name),
@@ -296,7 +297,7 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     more = f" Getoond: de {_TOP_PLACES} grootste van {fmt_int(len(table))}." if len(table) > _TOP_PLACES else ""
     return (
         f"<section>{title}"
-        + table_html(headers, rows, numeric=(1, 2, 3, 4))
+        + table_html(headers, rows, numeric=(1, 2, 3, 4), long=(0, 5))
         + f'<p class="note">{esc(note + more)}</p></section>'
     )
 
@@ -357,7 +358,8 @@ def _sources_section(analysis: Analysis, provenance: Provenance, pts: gpd.GeoDat
     )
     if not provenance.data_files:
         notes.append("Geen bronbestanden meegegeven.")
-    table = table_html(["onderdeel", "waarde"], [(k, plain_value(v)) for k, v in provenance.rows()])
+    rows = [(k, plain_value(v)) for k, v in provenance.rows()]
+    table = table_html(["onderdeel", "waarde"], rows, css_class="wide")
     items = "".join(f"<li>{esc(n)}</li>" for n in notes)
     return f'<section><h2>Bronnen en datakwaliteit</h2>{table}<ul class="note">{items}</ul></section>'
 

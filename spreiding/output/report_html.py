@@ -50,17 +50,18 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #222; max-width: 180mm;
-       margin: 0 auto; padding: 8px; font-size: 10pt; line-height: 1.4; overflow-wrap: anywhere; }
+       margin: 0 auto; padding: 8px; font-size: 10pt; line-height: 1.4; overflow-wrap: break-word; }
 h1 { font-size: 18pt; margin: 0 0 2px 0; color: #08306b; }
 h2 { font-size: 13pt; color: #08306b; border-bottom: 2px solid #c6dbef; padding-bottom: 2px; margin-top: 20px; }
 .subtitle { font-size: 11pt; color: #555; margin: 0 0 10px 0; }
 table { border-collapse: collapse; width: 100%; max-width: 100%; margin: 6px 0 10px 0; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
-th, td { border: 1px solid #ccc; padding: 2px 5px; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; word-break: normal; hyphens: auto; }
+th, td { border: 1px solid #ccc; padding: 2px 5px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #eef3f8; font-weight: bold; font-size: 9pt; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.meta th { width: 28%; }
+table.meta td, table.wide td, td.long { overflow-wrap: anywhere; }
+q.data-note { font-style: italic; quotes: "\201C" "\201D"; }
 .warning { border: 2px solid #d94801; background: #fff5eb; padding: 8px 10px; margin: 10px 0; }
 .verdict { border: 3px solid #08306b; padding: 8px 12px; margin: 12px 0; }
 .verdict.fails { border-color: #a50f15; background: #fff5f0; }
@@ -126,17 +127,29 @@ def plain_value(text: str) -> str:
     return _MACHINE_MODEL.sub("", text)
 
 
-def table_html(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()) -> str:
-    """HTML table; every header and cell is escaped here."""
-    nums = set(numeric)
+def table_html(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    numeric: Sequence[int] = (),
+    *,
+    css_class: str = "",
+    long: Sequence[int] = (),
+) -> str:
+    """HTML table; every header and cell is escaped here.
+
+    ``numeric`` columns are right-aligned and never wrap; ``long`` columns (lists of names) may break a
+    long word anywhere; ``css_class="wide"`` lets every value break anywhere (hashes, paths).
+    """
+    nums, longs = set(numeric), set(long)
+
+    def cell(i: int, value: object) -> str:
+        cls = "num" if i in nums else ("long" if i in longs else "")
+        return f'<td class="{cls}">{esc(value)}</td>' if cls else f"<td>{esc(value)}</td>"
+
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="num">{esc(c)}</td>' if i in nums else f"<td>{esc(c)}</td>" for i, c in enumerate(r))
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    attr = f' class="{esc(css_class)}"' if css_class else ""
+    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def document(title: str, body: Sequence[str]) -> str:
@@ -199,7 +212,12 @@ def list_warnings_html(v: Verdict) -> str:
         return ""
     items = []
     for w in v.low_confidence_rows:
-        note = f' <span class="note">Toelichting in de lijst (Engels): {esc(w.notes)}</span>' if w.notes else ""
+        note = (
+            f' <span class="note">Toelichting in de lijst (Engels): <q class="data-note" lang="en">{esc(w.notes)}</q>'
+            "</span>"
+            if w.notes
+            else ""
+        )
         items.append(f"<li>{esc(w.text())}.{note}</li>")
     return (
         '<div class="warning"><strong>Volledigheid van de voorzieningenlijst.</strong> Deze punten staan met lage '
@@ -307,7 +325,9 @@ def overview_report(
         f'<p class="subtitle">Norm: {esc(norm.describe())} · scenario {esc(scenario_name)} · '
         f"{esc(day.strftime('%d-%m-%Y'))}</p>",
         f"<p>{esc(f'{meets} van de {len(overview)} gemeenten voldoen aan de norm.')}</p>",
-        table_html(column_labels(columns), rows, numeric),
+        table_html(
+            column_labels(columns), rows, numeric, long=[i for i, c in enumerate(columns) if c == Col.UNCOVERED_PLACES]
+        ),
         method_section(norm, model_label, placement, sources),
         f"<footer>{esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name}')}</footer>",
     ]
