@@ -297,7 +297,7 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     more = f" Getoond: de {_TOP_PLACES} grootste van {fmt_int(len(table))}." if len(table) > _TOP_PLACES else ""
     return (
         f"<section>{title}"
-        + table_html(headers, rows, numeric=(1, 2, 3, 4), long=(0, 5))
+        + table_html(headers, rows, numeric=(1, 2, 3, 4))
         + f'<p class="note">{esc(note + more)}</p></section>'
     )
 

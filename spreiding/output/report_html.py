@@ -60,7 +60,7 @@ th, td { border: 1px solid #ccc; padding: 2px 5px; text-align: left; vertical-al
 th { background: #eef3f8; font-weight: bold; font-size: 9pt; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.meta th { width: 28%; }
-table.meta td, table.wide td, td.long { overflow-wrap: anywhere; }
+table.meta td, table.wide td, table.lists td:last-child { overflow-wrap: anywhere; }
 q.data-note { font-style: italic; quotes: "\201C" "\201D"; }
 .warning { border: 2px solid #d94801; background: #fff5eb; padding: 8px 10px; margin: 10px 0; }
 .verdict { border: 3px solid #08306b; padding: 8px 12px; margin: 12px 0; }
@@ -128,26 +128,21 @@ def plain_value(text: str) -> str:
 
 
 def table_html(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    numeric: Sequence[int] = (),
-    *,
-    css_class: str = "",
-    long: Sequence[int] = (),
+    headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = (), *, css_class: str = ""
 ) -> str:
     """HTML table; every header and cell is escaped here.
 
-    ``numeric`` columns are right-aligned and never wrap; ``long`` columns (lists of names) may break a
-    long word anywhere; ``css_class="wide"`` lets every value break anywhere (hashes, paths).
+    ``numeric`` columns are right-aligned and never wrap; ``css_class="wide"`` lets every value break anywhere
+    (hashes, paths), ``"lists"`` the last column (lists of names).
     """
-    nums, longs = set(numeric), set(long)
-
-    def cell(i: int, value: object) -> str:
-        cls = "num" if i in nums else ("long" if i in longs else "")
-        return f'<td class="{cls}">{esc(value)}</td>' if cls else f"<td>{esc(value)}</td>"
-
+    nums = set(numeric)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="num">{esc(c)}</td>' if i in nums else f"<td>{esc(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows
+    )
     attr = f' class="{esc(css_class)}"' if css_class else ""
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -325,9 +320,7 @@ def overview_report(
         f'<p class="subtitle">Norm: {esc(norm.describe())} · scenario {esc(scenario_name)} · '
         f"{esc(day.strftime('%d-%m-%Y'))}</p>",
         f"<p>{esc(f'{meets} van de {len(overview)} gemeenten voldoen aan de norm.')}</p>",
-        table_html(
-            column_labels(columns), rows, numeric, long=[i for i, c in enumerate(columns) if c == Col.UNCOVERED_PLACES]
-        ),
+        table_html(column_labels(columns), rows, numeric, css_class="lists"),
         method_section(norm, model_label, placement, sources),
         f"<footer>{esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name}')}</footer>",
     ]
