@@ -21,6 +21,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("kaart.py", "Kaart", ":material/map:"),
     ("vergelijken.py", "Vergelijken", ":material/compare:"),
     ("gemeente.py", "Gemeente", ":material/account_balance:"),
+    ("provincie.py", "Provincie", ":material/checklist:"),
     ("optimaliseren.py", "Optimaliseren", ":material/target:"),
     ("data.py", "Data", ":material/description:"),
 )

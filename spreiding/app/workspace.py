@@ -35,6 +35,7 @@ from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
@@ -479,6 +480,33 @@ class Workspace:
         unc = analysis_tables(ev, municipality)["buiten_norm"]
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
+
+    def verdict(self, municipality: str) -> Verdict:
+        """The duty-of-care verdict of a municipality in the active scenario (with its villages outside the norm)."""
+        ev = self.evaluate()
+        year = population_year(self.region.sources)
+        return municipality_verdict(ev, municipality, villages=self.villages(municipality), population_year=year)
+
+    def overview(self) -> pd.DataFrame:
+        """Every municipality with its verdict in the active scenario (:func:`province_overview`)."""
+        ev = self.evaluate()
+        names = [str(m) for m in ev.table["municipality"].iloc[:-1]]
+        villages = {m: self.villages(m) for m in names}
+        return province_overview(ev, villages=villages, population_year=population_year(self.region.sources))
+
+    def overview_download(self) -> Download:
+        """The province overview as a Dutch-Excel CSV (through the one writer, with provenance)."""
+        ev = self.evaluate()
+        scen = self.scenario().name
+        sources = list(self.region.sources)
+
+        def data() -> bytes:
+            table = self.overview().drop(columns=["meets"])
+            return to_bytes({"oordeel": table}, "csv-nl", provenance=Provenance.from_analysis(ev, sources))
+
+        label = None if scen == BASE_SCENARIO else scen
+        name = export_name("zorgplichtoverzicht", scenario=label, norm=ev.norm, ext="csv")
+        return Download("overview", "Overzicht (CSV voor Excel)", data, name, _MIME["csv"])
 
     @property
     def has_places(self) -> bool:
