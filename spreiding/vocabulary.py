@@ -46,6 +46,7 @@ __all__ = [
     "parse_number_nl",
     "placement_label",
     "quality_label",
+    "source_description_nl",
 ]
 
 # --------------------------------------------------------------------------- credits
@@ -153,6 +154,54 @@ def placement_label(placement: str) -> str:
 
 
 _MODEL = re.compile(r"(?P<kind>network|crowfly):(?P<mode>[a-z]+)(?::x(?P<factor>[0-9.]+))?")
+
+
+#: English source descriptions the loaders write → Dutch, for reports (pattern, replacement; first match wins).
+_SOURCE_DESCRIPTIONS_NL: Final[tuple[tuple[str, str], ...]] = (
+    (
+        r"Eurostat Census 2021 1 km population grid \(CBS figures\), residents at cell centres",
+        "Eurostat Census 2021, bevolkingsgrid van 1 km (cijfers van het CBS), inwoners op het middelpunt van hun cel",
+    ),
+    (
+        r"CBS vierkantstatistieken (\S+) m, residents at square centres",
+        r"CBS-vierkantstatistieken \1 m, inwoners op het middelpunt van hun vierkant",
+    ),
+    (
+        r"CBS population by four-digit postcode with age bands \(rounded to 5\)",
+        "CBS-bevolking per viercijferige postcode met leeftijdsgroepen (afgerond op 5)",
+    ),
+    (
+        r"CBS PC4 areas as population points \(one per postcode\)",
+        "CBS-postcodegebieden (PC4) als bevolkingspunten (één per postcode)",
+    ),
+    (r"CBS boundaries, layer (.+)", r"CBS-grenzen, laag \1"),
+    (r"library branches and service points \((.*)\)", r"bibliotheekvestigingen en servicepunten (\1)"),
+    (
+        r"OSM place points and buildings that could host a library \((\d{4})\)",
+        r"OSM-plaatspunten en gebouwen die een bibliotheek kunnen huisvesten (\1)",
+    ),
+    (r"OSM place points and buildings from a PBF extract", "OSM-plaatspunten en gebouwen uit een PBF-uittreksel"),
+    (r"candidate sites given by the user", "kandidaatlocaties van de gebruiker"),
+    (
+        r"unchecked OpenStreetMap library points \(no compiled list\)",
+        "ongecontroleerde OpenStreetMap-bibliotheekpunten (geen samengestelde lijst)",
+    ),
+)
+
+
+def source_description_nl(text: str) -> str:
+    """A loader's source description in Dutch (known English descriptions translated; others unchanged).
+
+    Examples
+    --------
+    >>> source_description_nl("CBS boundaries, layer gemeenten")
+    'CBS-grenzen, laag gemeenten'
+    """
+    for pattern, replacement in _SOURCE_DESCRIPTIONS_NL:
+        dutch, n = re.subn(pattern, replacement, text)
+        if n:
+            return dutch
+    return text
 
 
 def model_label_nl(label: str) -> str:

@@ -148,6 +148,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             scenario_name=scenario.name,
             region_name=region.name,
             sources=region.sources,
+            network_source=ev.model.source,
         )
         print(f"Overzicht geschreven: {write_report(html, targets[''], force=args.force, inputs=input_files(args))}")
     return 0

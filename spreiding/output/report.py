@@ -484,7 +484,8 @@ def municipality_report(
             f'<figure><img src="{map_png}" alt="Kaart van {esc(municipality)}: cellen binnen en buiten de norm">'
             f"<figcaption>{esc(MAP_CREDIT)}</figcaption></figure></section>"
         )
-    body.append(method_section(analysis.norm, analysis.model.label, analysis.placement, sources))
+    model = analysis.model
+    body.append(method_section(analysis.norm, model.label, analysis.placement, sources, network_source=model.source))
     body.append(_sources_section(analysis, prov, pts))
     commit = f", commit {prov.commit[:12]}{prov.commit[40:]}" if prov.commit else ""
     footer = (

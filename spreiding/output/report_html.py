@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from spreiding.vocabulary import (
     fmt_pct,
     model_label_nl,
     placement_label,
+    source_description_nl,
 )
 
 __all__ = [
@@ -123,8 +125,9 @@ def km_cell(value_m: object, digits: int = 1) -> str:
 
 
 def plain_value(text: str) -> str:
-    """A provenance value for people: machine distance-model labels (``[network:car]``) left out."""
-    return _MACHINE_MODEL.sub("", text)
+    """A provenance value for people: machine distance-model labels (``[network:car]``) left out, the loaders'
+    English source descriptions in Dutch (:func:`~spreiding.vocabulary.source_description_nl`)."""
+    return source_description_nl(_MACHINE_MODEL.sub("", text))
 
 
 def table_html(
@@ -231,8 +234,18 @@ def _source_year(sources: Sequence[Mapping[str, Any]], kind: str) -> str:
     return "onbekend"
 
 
-def method_section(norm: Norm, model_label: str, placement: str, sources: Sequence[Mapping[str, Any]]) -> str:
-    """How the figures were made, in plain Dutch: norm, target, distances, residents, data years."""
+def method_section(
+    norm: Norm,
+    model_label: str,
+    placement: str,
+    sources: Sequence[Mapping[str, Any]],
+    *,
+    network_source: str = "",
+) -> str:
+    """How the figures were made, in plain Dutch: norm, target, distances, residents, data years.
+
+    ``network_source`` is the road network file (named in the text); crow-fly models say they are estimates.
+    """
     kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
     road = model_label_nl(model_label)
     lines = [
@@ -244,13 +257,20 @@ def method_section(norm: Norm, model_label: str, placement: str, sources: Sequen
         "woont. Het tekort is het aantal inwoners dat daarvoor nog binnen de norm zou moeten wonen.",
         f"Afstand: voor elke inwoner de kortste afstand {road} tot de dichtstbijzijnde meetellende bibliotheek "
         f"({kinds}), ook als die in een andere gemeente of provincie ligt, zoals het CBS rekent.",
-        f"Inwoners: {placement_label(placement)}; bevolkingscijfers van {_source_year(sources, 'population')}.",
+        f"Plaatsing: {placement_label(placement)}; bevolkingscijfers van {_source_year(sources, 'population')}.",
         f"Bibliotheken: de voorzieningenlijst (stand {_source_year(sources, 'facilities')}); alleen open punten "
         "tellen mee. Punten met lage betrouwbaarheid worden genoemd waar ze een cijfer bepalen.",
-        f"Wegennet: OpenStreetMap (jaar {_source_year(sources, 'network')}).",
+        _network_line(model_label, network_source),
     ]
     items = "".join(f"<li>{esc(line)}</li>" for line in lines)
     return f"<section><h2>Zo is gerekend</h2><ul>{items}</ul></section>"
+
+
+def _network_line(model_label: str, network_source: str) -> str:
+    if model_label.startswith("crowfly"):
+        return "Geen wegennet: afstanden zijn schattingen (hemelsbreed maal een omwegfactor), niet over de weg."
+    name = Path(network_source).name if network_source else ""
+    return f"Wegennet: OpenStreetMap ({name})." if name else "Wegennet: OpenStreetMap."
 
 
 # --------------------------------------------------------------------------- the province overview
@@ -288,6 +308,7 @@ def overview_report(
     region_name: str = "",
     sources: Sequence[Mapping[str, Any]] = (),
     generated: dt.date | None = None,
+    network_source: str = "",
 ) -> str:
     """The province overview as one printable HTML document (every municipality with its verdict).
 
@@ -303,6 +324,8 @@ def overview_report(
         Loader source dicts (data years).
     generated
         Report date (default today).
+    network_source
+        The road network file (named in the method).
     """
     day = generated or dt.date.today()
     columns = [c for c in _OVERVIEW_COLUMNS if c in overview.columns]
@@ -321,7 +344,7 @@ def overview_report(
         f"{esc(day.strftime('%d-%m-%Y'))}</p>",
         f"<p>{esc(f'{meets} van de {len(overview)} gemeenten voldoen aan de norm.')}</p>",
         table_html(column_labels(columns), rows, numeric, css_class="lists"),
-        method_section(norm, model_label, placement, sources),
+        method_section(norm, model_label, placement, sources, network_source=network_source),
         f"<footer>{esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name}')}</footer>",
     ]
     return document(title, body)
