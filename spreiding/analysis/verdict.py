@@ -245,7 +245,8 @@ def _counts(ev: Evaluation) -> dict[str, Any]:
     """Per-point facts the verdicts sum by municipality (vectorised, one pass)."""
     codes, names = _groups(ev)
     ids = _nearest_ids(ev)
-    home = ev.points[ev.by].astype("string").fillna("").to_numpy(dtype=object)
+    home_column = "municipality" if "municipality" in ev.points else ev.by
+    home = ev.points[home_column].astype("string").fillna("").to_numpy(dtype=object)
     where = _facility_column(ev, "municipality", ids)
     low = _facility_column(ev, "confidence", ids) == _LOW
     weight = _weights(ev)

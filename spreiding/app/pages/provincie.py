@@ -12,6 +12,7 @@ from spreiding.vocabulary import Col, column_label, fmt_dec, fmt_int
 
 __all__ = ["COLUMNS", "overview_view", "render"]
 
+# Columns of the overview shown on the page, in this order (a comment: Streamlit would draw a docstring here).
 COLUMNS: tuple[str, ...] = (
     Col.MUNICIPALITY,
     Col.VERDICT,
@@ -23,7 +24,6 @@ COLUMNS: tuple[str, ...] = (
     Col.RESIDENTS_ELSEWHERE,
     Col.UNCOVERED_PLACES,
 )
-"""Columns of the overview shown on the page, in this order."""
 
 
 def overview_view(overview: pd.DataFrame) -> pd.DataFrame:
