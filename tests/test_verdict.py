@@ -147,3 +147,13 @@ def test_cli_target_pct_accepts_a_decimal_comma_and_keeps_the_preset_name() -> N
     assert norm_from_args(_args()).target_share == 0.95
     with pytest.raises(ConfigError, match="doel"):
         norm_from_args(_args(target_pct="150"))
+
+
+def test_age_band_norm_names_the_band() -> None:
+    population = _population()
+    population["pop_0_14"] = population["pop_total"] / 10.0  # invented: a tenth of every cell is 0-14
+    norm = Norm(name="5 km jeugd", mode="car", max_dist_m=5000.0, age_band="pop_0_14")
+    ev = analyse(population, _facilities(), norm, None, total_label="Klein", detour_factor=1.0)
+    v = municipality_verdict(ev, "Aadorp")
+    assert (v.residents, v.covered, v.needed, v.short) == pytest.approx((105.0, 100.0, 100, 0))
+    assert "van de 105 inwoners van 0-14 jaar woont" in v.sentence()

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding.errors import ConfigError
-from spreiding.vocabulary import KIND_LABELS, STATUS_LABELS, Col, fmt_dec, fmt_int, fmt_pct
+from spreiding.vocabulary import AGE_BAND_LABELS, KIND_LABELS, STATUS_LABELS, Col, fmt_dec, fmt_int, fmt_pct
 
 if TYPE_CHECKING:
     from spreiding.analysis.evaluation import Evaluation
@@ -140,6 +140,8 @@ class Verdict:
         ``(kern, residents outside the norm)``, largest first (from the village grouping the caller passes).
     population_year
         Reference year of the population figures (``None`` when unknown).
+    residents_label
+        Who the residents are: ``"inwoners"`` or, for an age-band norm, e.g. ``"inwoners van 0-14 jaar"``.
     """
 
     municipality: str
@@ -159,6 +161,7 @@ class Verdict:
     elsewhere: tuple[tuple[str, float], ...] = ()
     villages: tuple[tuple[str, float], ...] = ()
     population_year: int | None = None
+    residents_label: str = "inwoners"
 
     @property
     def target_text(self) -> str:
@@ -175,8 +178,8 @@ class Verdict:
         share = fmt_pct(100.0 * self.covered_share)
         target = _pct_text(self.target_share)
         text = (
-            f"{self.municipality} {self.label} aan de norm: {share} van de {fmt_int(self.residents)} inwoners woont "
-            f"binnen de norm, het doel is {target}"
+            f"{self.municipality} {self.label} aan de norm: {share} van de {fmt_int(self.residents)} "
+            f"{self.residents_label} woont binnen de norm, het doel is {target}"
         )
         if not self.meets:
             text += f"; er ontbreken {fmt_int(self.short)} inwoners"
@@ -353,6 +356,7 @@ def _verdict(
         elsewhere=elsewhere,
         villages=_village_pairs(villages),
         population_year=year,
+        residents_label=f"inwoners van {AGE_BAND_LABELS[ev.norm.age_band]}" if ev.norm.age_band else "inwoners",
     )
 
 
