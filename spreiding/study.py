@@ -64,6 +64,7 @@ from spreiding.analysis.evaluation import (
     evaluate,
     prepare_context,
 )
+from spreiding.analysis.groups import with_groups
 from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
@@ -199,6 +200,17 @@ class Study:
         Progress bars while building the matrix.
     sources
         What the loaders read (``frame.attrs["source"]`` dicts), for provenance on every output.
+    places
+        OSM place points: the residents' points get their kern
+        (:mod:`spreiding.analysis.kernen`), so ``evaluate(..., by="kern")``
+        works and uncovered points carry ``kern_name``.
+    areas
+        CBS wijk/buurt polygons by level (``{"wijk": ..., "buurt": ...}``),
+        for ``by="wijk"`` / ``by="buurt"``.
+    region_area, outside_value
+        The region's outline and the ``region`` value of service points across
+        its border: site advice never closes those (see
+        :func:`spreiding.siting.advice.closable_mask`); ``None``: not known.
     """
 
     def __init__(
@@ -212,6 +224,10 @@ class Study:
         cache_size: int = 32,
         progress: bool = False,
         sources: tuple[Mapping[str, Any], ...] = (),
+        places: gpd.GeoDataFrame | None = None,
+        areas: Mapping[str, gpd.GeoDataFrame] | None = None,
+        region_area: Any = None,
+        outside_value: str | None = None,
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -228,6 +244,10 @@ class Study:
         self.total_label = total_label
         self.progress = progress
         self.sources = tuple(sources)
+        self.places = places
+        self.areas = dict(areas or {})
+        self.region_area = region_area
+        self.outside_value = outside_value
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -240,6 +260,9 @@ class Study:
         """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
         label = getattr(region, "total_label", None) or region.name
         kwargs.setdefault("sources", tuple(region.sources))
+        kwargs.setdefault("region_area", region.province.geometry.union_all())
+        spec = getattr(region, "spec", None)
+        kwargs.setdefault("outside_value", spec.columns.outside_value if spec is not None else None)
         return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
 
     def fork(self) -> Study:
@@ -255,8 +278,9 @@ class Study:
 
     @cached_property
     def points(self) -> gpd.GeoDataFrame:
-        """The residents' points (cell centres or street nodes)."""
-        return population_points(self.population, self.settings.placement, self.network)
+        """The residents' points (cell centres or street nodes), with their kern, wijk and buurt when known."""
+        points = population_points(self.population, self.settings.placement, self.network)
+        return with_groups(points, places=self.places, areas=self.areas)
 
     @property
     def model(self) -> DistanceModel:
@@ -495,6 +519,8 @@ class Study:
         self._check_norm(norm)
         self._refuse_large("het locatieadvies")
         kwargs.setdefault("progress", self.progress)
+        kwargs.setdefault("region_area", getattr(self, "region_area", None))
+        kwargs.setdefault("outside_value", getattr(self, "outside_value", None))
         return suggest_sites(self.context, candidates, norm, scenario=scenario, **kwargs)
 
 

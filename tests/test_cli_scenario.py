@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 from pathlib import Path
 
@@ -270,3 +271,20 @@ def test_list_on_an_empty_store_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "leeg.sqlite"))
     assert main(["scenario", "list"]) == 0
     assert "geen scenario's opgeslagen" in capsys.readouterr().out
+
+
+@pytest.mark.data
+def test_optimize_allow_close_names_closures_inside_the_region(real_data, store_path: Path, capsys) -> None:
+    rc = main(
+        ["optimize", "--p", "2", "--allow-close", "--max-closures", "2", "--max-km", "10", "--crowfly", "--no-progress"]
+    )
+    assert rc == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith(("Sluit", "Geen sluitingen")))
+    assert "(hoogstens 2)" in line and "bibliotheken over de grens blijven open" in line
+    assert not re.search(r"\bdr-\d+|\bbu-\d+", line)  # names, not ids
+    closed = line.split(":", 1)[1].split(".")[0].split(", ") if line.startswith("Sluit") else []
+    facilities = pd.read_csv(real_data.libraries)
+    inside = set(facilities.loc[facilities["region"] == "drenthe", "name"])
+    assert len(closed) <= 2 and set(map(str.strip, closed)) <= inside
+    assert "bewezen optimaal" in out or "tijdslimiet" in out

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -26,17 +27,23 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 from shapely.geometry import Point
 
-from spreiding.analysis.coverage import distance_distribution
+from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
+from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
+from spreiding.data.cbs_stats import read_cbs_csv
+from spreiding.data.dates import facilities_as_of
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
@@ -46,6 +53,7 @@ from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -73,6 +81,8 @@ class StudyKey:
     placement: str = "cell_centre"
     upload: str = ""
     """Content digest of an uploaded service-point list ("" = the data folder's list)."""
+    as_of: str = ""
+    """Peildatum (ISO): the service points open on that date ("" = today)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class Settings:
         Digest of the uploaded service-point list in use ("" = none).
     colour_by
         Map colouring: ``distance`` or ``covered``.
+    as_of
+        Peildatum: the service points open on that date (``open_from`` / ``open_until``); default today.
     """
 
     data_dir: str = ""
@@ -101,6 +113,7 @@ class Settings:
     placement: str = "cell_centre"
     upload: str = ""
     colour_by: str = "distance"
+    as_of: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         if self.placement not in PLACEMENTS:
@@ -115,14 +128,14 @@ class Settings:
     @property
     def study_key(self) -> StudyKey:
         """The key of the base Study these settings use."""
-        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload)
+        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload, self.as_of.isoformat())
 
 
 class Inputs(Protocol):
     """Where a workspace gets its read-only inputs (cached per process by the caller)."""
 
     def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
-        """The base Study of ``key`` with its matrix built (``facilities``: the uploaded list, if any)."""
+        """The base Study of ``key`` with its matrix built (``facilities``: the list dated on ``key.as_of``)."""
         ...
 
     def region(self, data_dir: str) -> Region:
@@ -165,6 +178,16 @@ def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: S
     sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
     sheets["buiten_norm"] = tables["buiten_norm"]
     return to_bytes(sheets, "xlsx", provenance=provenance)
+
+
+def _nearest_place(sites: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> list[str]:
+    """Name of the nearest OSM place of each site ("" without places)."""
+    if places is None or places.empty or "name" not in places:
+        return [""] * len(sites)
+    named = places.loc[places["name"].notna()].to_crs(sites.crs)
+    tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
+    _, idx = tree.query(np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()]), k=1)
+    return [str(v) for v in named["name"].to_numpy()[idx]]
 
 
 def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
@@ -213,6 +236,7 @@ class Workspace:
         self._study: Study | None = None
         self._study_key: StudyKey | None = None
         self._cand: OrderedDict[str, DistanceMatrix] = OrderedDict()
+        self._timeline: tuple[tuple[Any, ...], Timeline] | None = None
 
     # ------------------------------------------------------------------ settings and inputs
 
@@ -233,8 +257,8 @@ class Workspace:
         """This workspace's Study: a fork of the shared base for the current study key."""
         key = self._settings.study_key
         if self._study is None or self._study_key != key:
-            facilities = self._uploads[key.upload][1] if key.upload else None
-            base = self._inputs.study(key, facilities)
+            listed = self._uploads[key.upload][1] if key.upload else self.region.facilities
+            base = self._inputs.study(key, facilities_as_of(listed, key.as_of or None))
             base.prepare()  # the matrix is built once on the shared base (not above the size switch)
             self._study, self._study_key = base.fork(), key
             self._cand.clear()
@@ -474,6 +498,11 @@ class Workspace:
         ev = self.evaluate()
         return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality)
 
+    def coverage_curve(self, municipality: str | None = None, unit: str = "km") -> pd.DataFrame:
+        """Share of residents within each distance (``km``) or travel time (``min``), active scenario."""
+        ev = self.evaluate()
+        return coverage_curve(ev.points, ev.nearest, ev.norm, municipality=municipality, unit=unit)
+
     def villages(self, municipality: str) -> pd.DataFrame:
         """Residents outside the norm in ``municipality``, grouped by OSM village (active scenario)."""
         ev = self.evaluate()
@@ -508,10 +537,32 @@ class Workspace:
         name = export_name("zorgplichtoverzicht", scenario=label, norm=ev.norm, ext="csv")
         return Download("overview", "Overzicht (CSV voor Excel)", data, name, _MIME["csv"])
 
+    def compare_cbs(self, data: bytes, file_name: str, metadata: bytes | None = None) -> CbsComparison:
+        """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
+
+        CBS-like settings whatever the sidebar says: preset ``cbs-auto`` (car, all kinds counted), residents on
+        street nodes, the service-point list in use (see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
+        """
+        cbs = read_cbs_csv(data, metadata, name=file_name)
+        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", self._settings.upload)
+        facilities = self._uploads[key.upload][1] if key.upload else None
+        return cbs_comparison(self._inputs.study(key, facilities).fork(), cbs)
+
     @property
     def has_places(self) -> bool:
         """Whether OSM village names are available."""
         return self._inputs.places(self._settings.data_dir) is not None
+
+    def timeline(self, municipality: str | None = None) -> Timeline:
+        """Coverage at every change of the open service points from 2015 to the peildatum (one municipality or all).
+
+        Computed once per study key and norm on this workspace's study (see :func:`spreiding.analysis.timeline`).
+        """
+        key = (self._settings.study_key, self._settings.norm)
+        if self._timeline is None or self._timeline[0] != key:
+            self._timeline = (key, timeline(self.study, self._settings.norm, end=self._settings.as_of))
+        line = self._timeline[1]
+        return line.of(municipality) if municipality else line
 
     def candidate_matrix(self, source: str) -> DistanceMatrix:
         """Points × candidate sites of a source (kept per workspace, at most one per source)."""
@@ -523,12 +574,59 @@ class Workspace:
         return self._cand[source]
 
     def suggest_sites(self, source: str, **options: Any) -> Any:
-        """New sites among a candidate source (options: ``model``, ``p``, ``target_share``, ``allow_close``,
-        ``weights_by_age``, ``time_limit_s``); see :func:`spreiding.siting.advice.suggest_sites`."""
+        """New sites among a candidate source, computed on the ACTIVE scenario (``advice.scenario`` names it).
+
+        Options: ``model``, ``p``, ``target_share``, ``allow_close``, ``max_closures``, ``weights_by_age``,
+        ``time_limit_s``; see :func:`spreiding.siting.advice.suggest_sites`. Service points across the region's
+        border (outside the province outline, or marked so in the list) never close.
+        """
         cands = self._inputs.candidates(self._settings.data_dir, source)
+        region = self.region
+        spec = getattr(region, "spec", None)
         return self.study.suggest_sites(
-            self._settings.norm, cands, cand_matrix=self.candidate_matrix(source), **options
+            self._settings.norm,
+            cands,
+            cand_matrix=self.candidate_matrix(source),
+            scenario=self.scenario(),
+            region_area=region.province.geometry.union_all(),
+            outside_value=spec.columns.outside_value if spec is not None else None,
+            **options,
         )
+
+    def advice_scenario(self, advice: Any, name: str, *, kind: str) -> Scenario:
+        """The advice applied to the scenario it was computed on (its edits first), new points as ``kind``."""
+        base = self._scenarios.get(advice.scenario) if advice.scenario else None
+        return advice.to_scenario(name, kind=kind, base=base)
+
+    def advice_evaluation(self, advice: Any, *, kind: str) -> Evaluation:
+        """Coverage with the advice applied (new points as ``kind``), against the current situation."""
+        return self.study.evaluate(self._settings.norm, self.advice_scenario(advice, "advies", kind=kind))
+
+    def advice_map(self, advice: Any, *, kind: str, title: str = "") -> dict[str, Any]:
+        """The RESULT map: distances with the advice applied; proposed points drawn as counted new points."""
+        return self._payload(self.advice_evaluation(advice, kind=kind), title=title)
+
+    def advice_sites(self, advice: Any) -> pd.DataFrame:
+        """The proposed sites, every one named: a nameless building gets its kind and the nearest village."""
+        sites = advice.sites
+        places = self._inputs.places(self._settings.data_dir)
+        if sites.empty or "name" not in sites:
+            return sites
+        named = sites["name"].astype("string").str.strip().replace("", pd.NA).notna().to_numpy()
+        if named.all():
+            return sites
+        kind = sites["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k)).to_numpy()
+        near = _nearest_place(sites, places)
+        label = [f"{k} bij {v}" if v else f"{k} (naamloos)" for k, v in zip(kind, near, strict=True)]
+        return sites.assign(name=np.where(named, sites["name"].astype(str).to_numpy(), label))
+
+    def advice_out_of_reach(self, advice: Any) -> pd.DataFrame:
+        """Residents no site (existing or candidate) reaches within the norm, grouped by village, largest first."""
+        far = advice.out_of_reach
+        if far is None or far.empty:
+            return pd.DataFrame()
+        places = self._inputs.places(self._settings.data_dir)
+        return uncovered_places(far, places, weight_column=advice.norm.weight_column, facilities=self.facilities)
 
     # ------------------------------------------------------------------ outputs
 
@@ -552,11 +650,22 @@ class Workspace:
         """
         ev = self.evaluate(name)
         facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
+        return self._payload(ev, facilities, selected=selected, marker_xy=marker_xy, title=title)
+
+    def _payload(
+        self,
+        ev: Evaluation,
+        facilities: gpd.GeoDataFrame | None = None,
+        *,
+        selected: str | None = None,
+        marker_xy: tuple[float, float] | None = None,
+        title: str = "",
+    ) -> dict[str, Any]:
         return map_payload(
             ev.points,
             ev.nearest,
             ev.norm,
-            facilities,
+            ev.facilities if facilities is None else facilities,
             counted_ids=ev.counted["id"].astype(str).tolist(),
             covered=ev.covered,
             municipalities=self.region.municipalities,

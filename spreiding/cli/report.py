@@ -76,14 +76,14 @@ def _scenario(args: argparse.Namespace) -> Any:
 
 
 def _places(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
-    from spreiding.data.candidates import load_osm_candidates
+    """The OSM place points that make kernen (``None`` when the data folder has none: cells are named instead)."""
     from spreiding.data.config import data_paths
-    from spreiding.output.report import VILLAGE_CLASSES
+    from spreiding.data.wijkbuurt import load_places
 
-    if not data_paths(args.data_dir).osm_points.exists():
+    if not data_paths(args.data_dir).osm_points.is_file():
         logger.warning("no OSM place points: villages are named by cell")
         return None
-    return load_osm_candidates(data_dir=args.data_dir, place_classes=VILLAGE_CLASSES, building_kinds=())
+    return load_places(args.data_dir)
 
 
 def _villages(ev: Any, names: list[str], places: gpd.GeoDataFrame | None) -> dict[str, pd.DataFrame]:
@@ -105,6 +105,7 @@ def _villages(ev: Any, names: list[str], places: gpd.GeoDataFrame | None) -> dic
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from spreiding.analysis.verdict import municipality_verdict, population_year, province_overview
+    from spreiding.cli._common import grouping_inputs
     from spreiding.output.report import municipality_report
     from spreiding.output.report_html import overview_report
     from spreiding.output.writer import write_report
@@ -117,7 +118,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     scenario = _scenario(args)
     region, network = load_inputs(args, norm.mode)
     settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
-    study = Study.from_region(region, network, settings, progress=not args.no_progress)
+    groups = grouping_inputs(args, "municipality", region.data_dir)  # uncovered points carry their kern
+    study = Study.from_region(region, network, settings, progress=not args.no_progress, **groups)
     ev = study.evaluate(norm, scenario)
     impact = study.closure_impact(norm, scenario)
     places = _places(args)

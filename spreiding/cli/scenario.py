@@ -33,6 +33,15 @@ from spreiding.cli._common import (
 )
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ScenarioError, StoreError
+from spreiding.siting.texts import closing_text, solver_sentence
+from spreiding.vocabulary import (
+    CANDIDATE_KIND_LABELS,
+    CANDIDATE_SOURCE_LABELS,
+    COLUMN_LABELS,
+    fmt_int,
+    fmt_km,
+    fmt_pct,
+)
 
 __all__ = ["register"]
 
@@ -290,25 +299,30 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         p=args.p,
         target_share=args.target,
         allow_close=args.allow_close,
+        max_closures=args.max_closures,
         weights_by_age=weights,
         time_limit_s=args.time_limit,
         progress=not args.no_progress,
     )
-    r = advice.result
-    gap = f", gap {r.mip_gap:.2%}" if r.mip_gap is not None else ""
-    label = "exact (HiGHS)" if r.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
-    print(f"Norm: {norm.describe()}; model {r.model}: {label}, {r.status}{gap}, {r.solve_time_s:.2f} s")
+    print(f"Norm: {norm.describe()}; {solver_sentence(advice.result)}")
     print(f"{len(candidates)} kandidaten")
+    b, a = advice.before, advice.after
     print(
-        f"Binnen de norm: {advice.before['covered_pct']:.1f}% -> {advice.after['covered_pct']:.1f}%; "
-        f"gemiddeld {advice.before['mean_dist_m'] / 1000:.2f} -> {advice.after['mean_dist_m'] / 1000:.2f} km"
+        f"Binnen de norm: {fmt_pct(b['covered_pct'])} -> {fmt_pct(a['covered_pct'])}; "
+        f"gemiddeld {fmt_km(b['mean_dist_m'])} -> {fmt_km(a['mean_dist_m'])}"
     )
-    view = advice.sites.drop(columns="geometry")
-    print(view.round(0).to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
-    if advice.closed:
-        print(f"sluit: {', '.join(advice.closed)}")
+    view = pd.DataFrame(advice.sites.drop(columns="geometry")).round(0)
+    view["kind"] = view["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k))
+    view["source"] = view["source"].astype(str).map(lambda k: CANDIDATE_SOURCE_LABELS.get(k, k))
+    view = view.rename(columns=COLUMN_LABELS)
+    print(view.to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
+    far_w = advice.out_of_reach[norm.weight_column].sum() if advice.out_of_reach is not None else 0.0
+    if far_w > 0:
+        print(f"{fmt_int(far_w)} inwoners wonen buiten de norm van elke kandidaatlocatie en bestaand punt")
+    if args.allow_close:
+        print(closing_text(advice))
     if advice.unreachable:
-        far = ", ".join(advice.unreachable)
+        far = ", ".join(f"{n} ({i})" for n, i in zip(advice.unreachable_names, advice.unreachable, strict=True))
         print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
     if args.out:
         print(f"geschreven: {write_table(advice.sites, args.out, layer='locaties', args=args)}")
@@ -404,14 +418,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     op = subparsers.add_parser("optimize", help="suggest sites (MCLP, LSCP, p-median)")
     op.add_argument("--model", choices=["mclp", "lscp", "p-median"], default="mclp")
-    op.add_argument("--p", type=int, help="number of new sites (all open sites with --allow-close)")
+    op.add_argument("--p", type=int, help="number of new sites")
     op.add_argument("--target", type=float, default=0.95, help="LSCP: share of residents to cover (default 0.95)")
     op.add_argument(
         "--candidates",
         default="osm",
         help="'osm' (the region's OSM places and buildings), an .osm.pbf, or a file with sites",
     )
-    op.add_argument("--allow-close", action="store_true", help="the model may close existing points")
+    op.add_argument(
+        "--allow-close",
+        action="store_true",
+        help="relocation: besides the p new sites, close at most --max-closures points inside the region "
+        "(points across the border stay open); with lscp: the fewest points inside the region",
+    )
+    op.add_argument(
+        "--max-closures", type=int, metavar="K", help="with --allow-close: most closures (default: --p; lscp: no limit)"
+    )
     op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
     op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")
     op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")

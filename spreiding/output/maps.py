@@ -29,6 +29,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from pyproj import Transformer
 
 from spreiding._validate import require_columns, to_rd_new
@@ -36,7 +37,7 @@ from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import KIND_LABELS, OSM_CREDIT, STATUS_LABELS
+from spreiding.vocabulary import KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col
 
 __all__ = [
     "COMPONENT_DIR",
@@ -143,6 +144,8 @@ def _cells(
         "pop": np.rint(pop[weight_column].to_numpy(dtype=float)).astype(int).tolist(),
         "cov": np.asarray(covered, dtype=int).tolist(),
     }
+    if Col.KERN_NAME in pop.columns:  # the kern of each point (spreiding.analysis.kernen), shown in the tooltip
+        cells["k"] = [html.escape(str(k)) if pd.notna(k) else "" for k in pop[Col.KERN_NAME]]
     return cells, legend
 
 
@@ -152,12 +155,16 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
     require_columns(facilities, ["id", "name", "kind", "status"], "service points", "load them with load_facilities()")
     fac = to_rd_new(facilities, "service points")
     lon, lat = _TO_WGS84.transform(fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
+    status_col = fac["status"].astype(str)
+    if "scenario_edit" in fac:  # points a scenario opens are drawn as "new (scenario)", the legend's colour
+        opened = fac["scenario_edit"].astype(str).str.startswith("open") & (status_col == "open")
+        status_col = status_col.where(~opened, "new")
     out = []
     for fid, name, kind, status, la, lo in zip(
         fac["id"].astype(str),
         fac["name"].astype(str),
         fac["kind"].astype(str),
-        fac["status"].astype(str),
+        status_col,
         lat,
         lon,
         strict=True,

@@ -241,8 +241,9 @@ def method_section(
     sources: Sequence[Mapping[str, Any]],
     *,
     network_source: str = "",
+    as_of: dt.date | None = None,
 ) -> str:
-    """How the figures were made, in plain Dutch: norm, target, distances, residents, data years.
+    """How the figures were made, in plain Dutch: norm, target, distances, residents, data years, peildatum.
 
     ``network_source`` is the road network file (named in the text); crow-fly models say they are estimates.
     """
@@ -258,8 +259,9 @@ def method_section(
         f"Afstand: voor elke inwoner de kortste afstand {road} tot de dichtstbijzijnde meetellende bibliotheek "
         f"({kinds}), ook als die in een andere gemeente of provincie ligt, zoals het CBS rekent.",
         f"Plaatsing: {placement_label(placement)}; bevolkingscijfers van {_source_year(sources, 'population')}.",
-        f"Bibliotheken: de voorzieningenlijst (stand {_source_year(sources, 'facilities')}); alleen open punten "
-        "tellen mee. Punten met lage betrouwbaarheid worden genoemd waar ze een cijfer bepalen.",
+        f"Bibliotheken: de voorzieningenlijst (stand {_source_year(sources, 'facilities')}); alleen punten die "
+        + (f"op de peildatum {as_of:%d-%m-%Y} open waren" if as_of else "open zijn")
+        + " tellen mee. Punten met lage betrouwbaarheid worden genoemd waar ze een cijfer bepalen.",
         _network_line(model_label, network_source),
     ]
     items = "".join(f"<li>{esc(line)}</li>" for line in lines)
