@@ -40,6 +40,7 @@ from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
+from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
 from spreiding.data.cbs_stats import read_cbs_csv
 from spreiding.data.dates import facilities_as_of
@@ -508,6 +509,33 @@ class Workspace:
         unc = analysis_tables(ev, municipality)["buiten_norm"]
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
+
+    def verdict(self, municipality: str) -> Verdict:
+        """The duty-of-care verdict of a municipality in the active scenario (with its villages outside the norm)."""
+        ev = self.evaluate()
+        year = population_year(self.region.sources)
+        return municipality_verdict(ev, municipality, villages=self.villages(municipality), population_year=year)
+
+    def overview(self) -> pd.DataFrame:
+        """Every municipality with its verdict in the active scenario (:func:`province_overview`)."""
+        ev = self.evaluate()
+        names = [str(m) for m in ev.table["municipality"].iloc[:-1]]
+        villages = {m: self.villages(m) for m in names}
+        return province_overview(ev, villages=villages, population_year=population_year(self.region.sources))
+
+    def overview_download(self) -> Download:
+        """The province overview as a Dutch-Excel CSV (through the one writer, with provenance)."""
+        ev = self.evaluate()
+        scen = self.scenario().name
+        sources = list(self.region.sources)
+
+        def data() -> bytes:
+            table = self.overview().drop(columns=["meets"])
+            return to_bytes({"oordeel": table}, "csv-nl", provenance=Provenance.from_analysis(ev, sources))
+
+        label = None if scen == BASE_SCENARIO else scen
+        name = export_name("zorgplichtoverzicht", scenario=label, norm=ev.norm, ext="csv")
+        return Download("overview", "Overzicht (CSV voor Excel)", data, name, _MIME["csv"])
 
     def compare_cbs(self, data: bytes, file_name: str, metadata: bytes | None = None) -> CbsComparison:
         """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.

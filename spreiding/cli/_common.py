@@ -71,6 +71,10 @@ def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus"],
         help="age band the norm is about",
     )
+    g.add_argument(
+        "--target-pct",
+        help="share of the residents that must live within the norm, in %% (default 95; '97,5' accepted)",
+    )
 
 
 def norm_from_args(args: argparse.Namespace) -> Norm:
@@ -89,9 +93,18 @@ def norm_from_args(args: argparse.Namespace) -> Norm:
     if args.age:
         changes["age_band"] = args.age
     norm = base.with_(**changes) if changes else base
-    if norm == base:  # options that repeat the preset (e.g. --norm cbs-auto --mode car) keep its name
-        return base
-    return norm.with_(name=norm.describe())
+    if norm != base:  # options that only repeat the preset (e.g. --norm cbs-auto --mode car) keep its name
+        norm = norm.with_(name=norm.describe_limits())
+    return _with_target(norm, getattr(args, "target_pct", None))
+
+
+def _with_target(norm: Norm, text: str | None) -> Norm:
+    """The norm with ``--target-pct`` applied (a percentage; Dutch or English decimals)."""
+    if text is None:
+        return norm
+    from spreiding.vocabulary import parse_number_nl
+
+    return norm.with_(target_share=parse_number_nl(text) / 100.0)
 
 
 def placement_from_args(args: argparse.Namespace) -> str:

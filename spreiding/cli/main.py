@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from spreiding.cli import compare_cbs as compare_cbs_commands
 from spreiding.cli import history as history_command
+from spreiding.cli import report as report_commands
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     BY_CHOICES,
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    report_commands.register(sub)
     compare_cbs_commands.register(sub)
     history_command.register(sub)
     return parser

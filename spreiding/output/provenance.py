@@ -173,7 +173,7 @@ def _norm_parts(norm: Norm | str | None) -> tuple[str | None, bool, tuple[str, .
     if norm is None or isinstance(norm, str):
         return norm, False, ()
     text = norm.describe()
-    if norm.name and norm.name != text:
+    if norm.name and norm.name not in (text, norm.describe_limits()):
         text = f"{text} — {norm.name}"
     return text, bool(norm.example), tuple(sorted(norm.kinds))
 

@@ -57,6 +57,7 @@ __all__ = [
     "strip_formula_guard",
     "table_for_export",
     "to_bytes",
+    "write_report",
     "write_tables",
 ]
 
@@ -508,4 +509,30 @@ def write_tables(
         _atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
     _atomic_write(p, data)
     logger.info("wrote %s (%s, %d table(s))", p, kind, len(tables))
+    return p
+
+
+def write_report(
+    document: str,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write a finished HTML report (:mod:`spreiding.output.report`) to ``path`` (UTF-8, atomically).
+
+    The path is checked as for :func:`write_tables` (``.html`` only; no
+    overwrite without ``force``; never an input file; the folder must exist).
+
+    Raises
+    ------
+    ConfigError
+        See :func:`check_output_path`; also for another extension than ``.html``.
+    """
+    if Path(path).suffix.lower() != ".html":
+        msg = f"een rapport is een HTML-bestand; geef {Path(path).name} de extensie .html"
+        raise ConfigError(msg)
+    p = check_output_path(path, force=force, inputs=inputs)
+    _atomic_write(p, document.encode("utf-8"))
+    logger.info("wrote report %s", p)
     return p
