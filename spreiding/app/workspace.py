@@ -705,7 +705,8 @@ class Workspace:
             ev,
             municipality,
             scenario_name=scen,
-            impact=self.closure_impact(),
+            impact=None if self.study.is_large else self.closure_impact(),
+            impact_omitted=self.study.is_large,  # the report says it is left out
             places=self._inputs.places(self._settings.data_dir),
             municipalities=region.municipalities,
             sources=region.sources,

@@ -29,6 +29,7 @@ from spreiding.cli._common import (
 )
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
+from spreiding.vocabulary import PLACEMENT_LABELS
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
@@ -48,7 +49,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
-    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {result.placement}")
+    placement = PLACEMENT_LABELS.get(result.placement, result.placement)
+    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {placement}")
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     for warning in placement_notes(result.points):
         print(f"  let op: {warning}")

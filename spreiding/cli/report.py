@@ -18,7 +18,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from spreiding.cli._common import add_data_arguments, add_norm_arguments, input_files, load_inputs, norm_from_args
+from spreiding.cli._common import (
+    add_data_arguments,
+    add_norm_arguments,
+    input_files,
+    load_inputs,
+    norm_from_args,
+    placement_from_args,
+)
 from spreiding.errors import ConfigError
 
 __all__ = ["register"]
@@ -117,11 +124,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     targets = _targets(args, names, norm, label)  # BEFORE any computation
     scenario = _scenario(args)
     region, network = load_inputs(args, norm.mode)
-    settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
+    settings = StudySettings(mode=norm.mode, placement=placement_from_args(args), detour_factor=args.detour)
     groups = grouping_inputs(args, "municipality", region.data_dir)  # uncovered points carry their kern
     study = Study.from_region(region, network, settings, progress=not args.no_progress, **groups)
     ev = study.evaluate(norm, scenario)
-    impact = study.closure_impact(norm, scenario)
+    impact = None if study.is_large else study.closure_impact(norm, scenario)  # the report says it is left out
     places = _places(args)
     villages = _villages(ev, names, places)
     year = population_year(region.sources)
@@ -133,6 +140,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             m,
             scenario_name=scenario.name,
             impact=impact,
+            impact_omitted=impact is None,
             places=places,
             municipalities=region.municipalities,
             sources=region.sources,

@@ -369,6 +369,7 @@ def municipality_report(
     *,
     scenario_name: str = "basis",
     impact: pd.DataFrame | None = None,
+    impact_omitted: bool = False,
     places: gpd.GeoDataFrame | None = None,
     municipalities: gpd.GeoDataFrame | None = None,
     sources: Sequence[Mapping[str, Any]] = (),
@@ -392,6 +393,8 @@ def municipality_report(
         :data:`IMPACT_COLUMNS`, Dutch headers from
         :data:`spreiding.vocabulary.COLUMN_LABELS`), restricted to the
         municipality's branches when it has any.
+    impact_omitted
+        The ranking was left out on purpose (a list above the matrix size switch): the report says so.
     places
         OSM place points (layer ``kernen`` of the OSM points GeoPackage) to
         name villages with residents outside the norm.
@@ -474,6 +477,12 @@ def municipality_report(
         )
     if impact is not None and len(impact):
         body.append(_impact_section(impact, municipality))
+    elif impact_omitted:
+        body.append(
+            "<section><h2>Gevolgen van sluiting per vestiging</h2><p>Niet berekend: de rangorde rekent met een "
+            "afstandsmatrix en de voorzieningenlijst van deze analyse is daarvoor te groot. Beperk de lijst "
+            "(bijvoorbeeld tot de bibliotheken) voor deze tabel.</p></section>"
+        )
     if map_png:
         body.append(
             '<section class="page-break"><h2>Kaart</h2>'
