@@ -124,8 +124,7 @@ class RemoteFile:
             raise ConfigError(msg)
         if self.sha256 is not None and not _SHA256_RE.match(self.sha256):
             msg = (
-                f"regiobestand: bestand {self.name!r} heeft sha256 {self.sha256!r}; "
-                "geef 64 hexadecimale tekens of null"
+                f"regiobestand: bestand {self.name!r} heeft sha256 {self.sha256!r}; geef 64 hexadecimale tekens of null"
             )
             raise ConfigError(msg)
 
@@ -164,7 +163,7 @@ def load_manifest(
     raw = read_region_json(path)
     entries = raw.get("files")
     if not isinstance(entries, list):
-        msg = f"regiobestand {path} is ongeldig: de lijst 'files' ontbreekt; zet bovenaan een sleutel 'files' met een lijst"
+        msg = f"regiobestand {path} is ongeldig: de lijst 'files' ontbreekt; zet bovenaan een sleutel 'files' (lijst)"
         raise ConfigError(msg)
     known = {f.name for f in fields(RemoteFile)}
     files: list[RemoteFile] = []
@@ -362,9 +361,7 @@ def fetch(
             if dest.exists():
                 present.append(dest)
             else:
-                logger.warning(
-                    "met de hand aanleveren: %s -> %s (%s)", item.name, dest, item.note or item.description
-                )
+                logger.warning("met de hand aanleveren: %s -> %s (%s)", item.name, dest, item.note or item.description)
             continue
         exists = dest.is_file()
         if exists and not force and item.sha256 is None and item.md5_url is None:
