@@ -130,7 +130,7 @@ def test_mismatch_keeps_existing_file_untouched(server: Server, data_dir: Path) 
     dest = data_dir / "roads.osm.pbf"
     dest.write_bytes(b"old good copy")
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", sha256="cd" * 32)
-    with pytest.raises(DownloadError, match="controlesom van .* klopt niet"):
+    with pytest.raises(DownloadError, match=r"controlesom van .* klopt niet"):
         fetch([item], data_dir, force=True, progress=False)
     assert dest.read_bytes() == b"old good copy"
     assert not _leftovers(data_dir)
