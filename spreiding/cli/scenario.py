@@ -33,6 +33,7 @@ from spreiding.cli._common import (
 )
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ScenarioError, StoreError
+from spreiding.vocabulary import fmt_dec, fmt_int
 
 __all__ = ["register"]
 
@@ -129,10 +130,29 @@ def _cmd_list(args: argparse.Namespace) -> int:
         none = "geen bruikbare scenario's" if len(bad) else "geen scenario's opgeslagen"
         print(f"{none} (maak er een met `spreiding scenario create` of `scenario examples`)")
         return 0
-    good["name"] = good["name"].map(_short)
-    good["description"] = good["description"].map(_short)
-    print(good.to_string(index=False))
+    view = pd.DataFrame(
+        {
+            "naam": good["name"].map(_short),
+            "beschrijving": good["description"].map(_short),
+            "wijzigingen": _ints(good["n_edits"]),
+            "versie": _ints(good["version"]),
+            "versies": _ints(good["n_versions"]),
+            "aangemaakt": good["created_at"],
+            "bijgewerkt": good["updated_at"],
+        }
+    )
+    print(view.to_string(index=False))
     return 0
+
+
+def _ints(values: pd.Series) -> pd.Series:
+    """Whole numbers the Dutch way (``116.448``), for printed tables."""
+    return values.map(fmt_int)
+
+
+def _decs(values: pd.Series, digits: int) -> pd.Series:
+    """Decimals the Dutch way (``3,54``), for printed tables."""
+    return values.map(lambda v: fmt_dec(v, digits))
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -183,13 +203,13 @@ def _diff_view(diff: pd.DataFrame) -> str:
     view = pd.DataFrame(
         {
             "gemeente": diff["municipality"],
-            "inwoners": diff["residents"].round(0).astype("Int64"),
-            "binnen_norm_%_basis": diff["covered_pct_base"].round(1),
-            "binnen_norm_%": diff["covered_pct"].round(1),
-            "verlies": diff["lose_coverage"].round(0).astype("Int64"),
-            "winst": diff["gain_coverage"].round(0).astype("Int64"),
-            "gem_km_basis": (diff["mean_dist_m_base"] / 1000).round(2),
-            "gem_km": (diff["mean_dist_m"] / 1000).round(2),
+            "inwoners": _ints(diff["residents"]),
+            "binnen_norm_%_basis": _decs(diff["covered_pct_base"], 1),
+            "binnen_norm_%": _decs(diff["covered_pct"], 1),
+            "verlies": _ints(diff["lose_coverage"]),
+            "winst": _ints(diff["gain_coverage"]),
+            "gem_km_basis": _decs(diff["mean_dist_m_base"] / 1000, 2),
+            "gem_km": _decs(diff["mean_dist_m"] / 1000, 2),
         }
     )
     return view.to_string(index=False)
@@ -203,7 +223,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(_diff_view(res.diff))
     hist = res.change_hist.loc[res.change_hist["municipality"] == res.total_label]
     print("Verandering van afstand (inwoners):")
-    print(hist.loc[hist["residents"] > 0, ["label", "residents"]].round(0).to_string(index=False))
+    shown = hist.loc[hist["residents"] > 0]
+    view = pd.DataFrame({"verandering": shown["label"], "inwoners": _ints(shown["residents"])})
+    print(view.to_string(index=False))
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:
@@ -225,7 +247,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             f"{b.scenario.name}_km": (b.diff["mean_dist_m"] / 1000).round(2),
         }
     )
-    print(table.to_string(index=False))
+    shown = table.copy()
+    for column in shown.columns[1:]:  # six columns, not cells
+        shown[column] = _decs(shown[column], 2 if column.endswith("_km") else 1)
+    print(shown.to_string(index=False))
     if args.out:
         print(f"geschreven: {write_table(table, args.out, layer='vergelijking', args=args, result=a)}")
     return 0
