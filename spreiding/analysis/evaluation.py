@@ -267,7 +267,7 @@ def _beyond_cutoff(
         return near
     rows = np.flatnonzero(far)
     exact = exact_nearest(context, rows, keys, counted.geometry)
-    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
+    logger.info("%d punt(en) voorbij de grens van de afstandsmatrix: exact gezocht", rows.size)
     return near.with_rows(rows, exact)
 
 

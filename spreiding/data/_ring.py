@@ -146,5 +146,5 @@ def ring_extract(
             "download ze opnieuw met `spreiding fetch --force`"
         )
         raise InvalidDataError(msg) from exc
-    logger.info("ring extract: %d objects from %d extract(s) written to %s", kept, len(paths), out)
+    logger.info("ringuitsnede: %d objecten uit %d uitsnede(n) geschreven naar %s", kept, len(paths), out)
     return kept

@@ -306,7 +306,7 @@ def _download(item: RemoteFile, dest: Path, check: tuple[str, str] | None, *, pr
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    logger.info("downloaded %s (%s bytes) to %s", item.name, f"{received:,}", dest)
+    logger.info("gedownload: %s (%s bytes) naar %s", item.name, fmt_int(received), dest)
 
 
 def fetch(
@@ -365,7 +365,7 @@ def fetch(
             continue
         exists = dest.is_file()
         if exists and not force and item.sha256 is None and item.md5_url is None:
-            logger.info("%s already present at %s (no checksum to compare); skipped", item.name, dest)
+            logger.info("%s staat al in %s (geen controlesom om te vergelijken); overgeslagen", item.name, dest)
             present.append(dest)
             continue
         try:
@@ -382,7 +382,7 @@ def fetch(
             raise
         if exists and not force:
             if check is None or file_digest(dest, check[0]) == check[1]:
-                logger.info("%s already present at %s with a matching checksum; skipped", item.name, dest)
+                logger.info("%s staat al in %s met een kloppende controlesom; overgeslagen", item.name, dest)
                 present.append(dest)
                 continue
             logger.warning("%s in %s heeft een andere controlesom; het wordt opnieuw gedownload", item.name, dest)

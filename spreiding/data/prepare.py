@@ -507,7 +507,7 @@ def vierkant_from_zip(
             "of controleer de url in het regiobestand"
         )
         raise InvalidDataError(msg)
-    logger.info("%s: %d of %d squares read lie in the province", what, len(out), len(frame))
+    logger.info("%s: %d van %d gelezen vierkanten liggen in de provincie", what, len(out), len(frame))
     return out
 
 
@@ -613,16 +613,16 @@ def _step_boundaries(root: Path, config: RegionConfig, force: bool) -> Path | No
     src, out = _rel(root, config.boundaries_zip), _rel(root, config.boundaries_out)
     if not src.is_file():
         if out.is_file():
-            logger.info("boundaries: %s present (no download to rebuild it from)", out)
+            logger.info("grenzen: %s aanwezig (geen download om het opnieuw uit te maken)", out)
             return out
         logger.warning("grenzen: kan %s niet maken: %s ontbreekt; voer `spreiding fetch` uit", out, src)
         return None
     if not force and _fresh(out, [src]):
-        logger.info("boundaries: %s is up to date; skipped", out)
+        logger.info("grenzen: %s is bijgewerkt; overgeslagen", out)
         return out
     layers = boundaries_from_wijkbuurtkaart(src, config)
     _write_layers(layers, out)
-    logger.info("boundaries: wrote %s", out)
+    logger.info("grenzen: %s geschreven", out)
     return out
 
 
@@ -630,21 +630,21 @@ def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, 
     src, out = _rel(root, config.population_zip), _rel(root, config.population_out)
     if not src.is_file():
         if out.is_file():
-            logger.info("population: %s present (no download to rebuild it from)", out)
+            logger.info("bevolking: %s aanwezig (geen download om het opnieuw uit te maken)", out)
             return out
-        logger.info("population: %s is missing; %s not prepared", src, out)
+        logger.info("bevolking: %s ontbreekt; %s niet gemaakt", src, out)
         return None
     if boundaries is None:
         logger.warning("bevolking: kan %s niet maken zonder de grenzen; voer `spreiding fetch` uit", out)
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("population: %s is up to date; skipped", out)
+        logger.info("bevolking: %s is bijgewerkt; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     squares = vierkant_from_zip(src, outline, margin_m=config.ring_m)
     layer = f"{config.name}_vk"
     _write_layers({layer: squares}, out)
-    logger.info("population: wrote %s (%d squares)", out, len(squares))
+    logger.info("bevolking: %s geschreven (%d vierkanten)", out, len(squares))
     return out
 
 
@@ -680,12 +680,12 @@ def _step_ring(
             config.name,
         )
     if not force and _fresh(out, [*present, boundaries]):
-        logger.info("roads: %s is up to date; skipped", out)
+        logger.info("wegen: %s is bijgewerkt; overgeslagen", out)
         return out
     window = _study_window(boundaries, config.ring_m)
     with _atomic(out) as tmp:
         ring_extract(present, tmp, window, progress=progress)
-    logger.info("roads: wrote %s from %d extract(s)", out, len(present))
+    logger.info("wegen: %s geschreven uit %d uitsnede(n)", out, len(present))
     return out
 
 
@@ -697,7 +697,7 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         _rel(root, config.osm_libraries_out),
     )
     if compiled.is_file():
-        logger.info("service points: the compiled list %s is present; no OSM fallback needed", compiled)
+        logger.info("voorzieningen: de samengestelde lijst %s is aanwezig; geen OSM-noodlijst nodig", compiled)
         return None
     if not src.is_file() or boundaries is None:
         if out.is_file():
@@ -709,7 +709,7 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         )
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("service points: %s is up to date; skipped", out)
+        logger.info("voorzieningen: %s is bijgewerkt; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     has_neighbours = pyogrio.read_info(boundaries, layer="buurgemeenten")["features"] > 0  # none for the country

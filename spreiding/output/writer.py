@@ -511,5 +511,5 @@ def write_tables(
     if kind == "csv":
         _atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
     _atomic_write(p, data)
-    logger.info("wrote %s (%s, %d table(s))", p, kind, len(tables))
+    logger.info("geschreven: %s (%s, %d tabel(len))", p, kind, len(tables))
     return p
