@@ -139,7 +139,7 @@ def _load_areas(
         path=str(file),
         rows=len(out),
         year=_BOUNDARIES_YEAR if path is None else None,
-        description=f"CBS boundaries, layer {layer}",
+        description=f"CBS-grenzen, laag {layer}",
         quality=(("areas", float(len(out))),),
         warnings=warnings,
     )

@@ -201,7 +201,7 @@ def load_osm_candidates(
         rows=len(frame),
         year=_OSM_YEAR,
         crs=RD_NEW,
-        description="OSM place points and buildings that could host a library (2021)",
+        description="OSM-plaatspunten en gebouwen die een bibliotheek kunnen huisvesten (2021)",
         quality=_quality(frame),
     )
     return attach_source(frame, info)
@@ -346,7 +346,7 @@ def candidates_from_pbf(
         path=str(p),
         rows=len(frame),
         crs=RD_NEW,
-        description="OSM place points and buildings from a PBF extract",
+        description="OSM-plaatspunten en gebouwen uit een PBF-uitsnede",
         quality=_quality(frame),
         warnings=tuple(warnings),
     )
@@ -440,7 +440,7 @@ def load_user_candidates(
         path=str(p),
         rows=len(frame),
         crs=RD_NEW,
-        description="candidate sites given by the user",
+        description="kandidaatlocaties van de gebruiker",
         quality=_quality(frame),
         warnings=tuple(warnings),
     )

@@ -378,7 +378,7 @@ def load_facilities(
         rows=len(frame),
         year=_year(frame["status_year"]) if "status_year" in frame.columns else None,
         crs=RD_NEW,
-        description=f"library branches and service points ({raw.description})",
+        description=f"bibliotheekvestigingen en servicepunten ({raw.description})",
         quality=_quality(frame),
         warnings=(*raw.notes, *warnings),
     )

@@ -390,7 +390,7 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
         path=str(p),
         rows=len(edges),
         year=_year_of(timestamp),
-        description="OpenStreetMap roads (all highway ways), split at junctions",
+        description="OpenStreetMap-wegen (alle highway-ways), gesplitst op kruisingen",
         quality=(
             ("ways", float(len(buf.counts))),
             ("graph_nodes", float(len(nodes))),

@@ -47,7 +47,7 @@ from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import InvalidDataError, NetworkError
 from spreiding.network._chains import ChainGraph, build_chains, min_csr
 from spreiding.network.modes import Mode, get_mode
-from spreiding.vocabulary import fmt_int
+from spreiding.vocabulary import fmt_dec, fmt_int
 
 __all__ = ["BUILD_VERSION", "RESIDENTIAL_CLASSES", "RoadNetwork", "build_network", "load_network", "read_road_tables"]
 
@@ -168,8 +168,9 @@ class RoadNetwork:
         used = (np.diff(self.length_m.indptr) > 0) | (np.diff(self.reverse_length_m.indptr) > 0)
         share = self.in_lcc.sum() / max(int(used.sum()), 1) * 100
         return (
-            f"{self.mode.name} network from {self.source}: {int(used.sum()):,} usable nodes, {self.n_arcs:,} arcs, "
-            f"{share:.2f}% of usable nodes in the largest strongly connected component"
+            f"wegennet ({self.mode.label_nl}) uit {self.source}: {fmt_int(int(used.sum()))} bruikbare knopen, "
+            f"{fmt_int(self.n_arcs)} wegstukken, {fmt_dec(share, 2)}% van de bruikbare knopen in de grootste "
+            "sterk samenhangende component"
         )
 
 
@@ -273,7 +274,7 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
             path=str(p),
             rows=len(edges),
             crs="EPSG:28992",
-            description="road network, osmnx GeoPackage layout (OpenStreetMap)",
+            description="wegennet, osmnx-GeoPackage (OpenStreetMap)",
         ),
     )
     return nodes, edges
@@ -372,7 +373,7 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
         residential=residential,
         source=source,
     )
-    logger.info("built %s", network.describe())
+    logger.info("gebouwd: %s", network.describe())
     return network
 
 
@@ -559,7 +560,7 @@ def load_network(
     if arrays is not None:
         try:
             network = _network(arrays, mode=mode, source=str(p), cache_key=key)
-            logger.info("loaded cached %s", network.describe())
+            logger.info("uit de cache: %s", network.describe())
             return network
         except Exception as exc:  # a damaged entry is rebuilt, never trusted
             logger.warning("beschadigde wegennetcache %s-%s genegeerd (%s); wordt opnieuw gemaakt", name, key, exc)
