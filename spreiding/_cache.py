@@ -95,7 +95,7 @@ def _remember(path: str, stat_key: tuple[int, int, int, int], digest: str) -> No
         tmp.write_text(json.dumps(index), encoding="utf-8")
         tmp.replace(target)
     except OSError as exc:
-        logger.debug("could not write the digest index %s: %s", target, exc)
+        logger.debug("kan de digest-index %s niet schrijven: %s", target, exc)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
 
@@ -253,10 +253,10 @@ def _prune(name: str, keep: Path) -> None:
         entries = [p for p in keep.parent.glob(f"{name}-*.npz") if len(p.stem) == len(name) + 1 + _KEY_CHARS]
         entries.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
     except OSError as exc:
-        logger.debug("could not list cache files of %s: %s", name, exc)
+        logger.debug("kan de cachebestanden van %s niet opsommen: %s", name, exc)
         return
     for path in [p for p in entries if p != keep][_KEEP_PER_NAME - 1 :]:
         try:
             path.unlink()
         except OSError as exc:
-            logger.debug("could not remove stale cache file %s: %s", path, exc)
+            logger.debug("kan verouderd cachebestand %s niet verwijderen: %s", path, exc)

@@ -400,5 +400,5 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
         warnings=warnings,
     )
     attach_source(edges, info)
-    logger.debug("read %d nodes and %d edges from %s", len(nodes), len(edges), p)
+    logger.debug("%d knopen en %d wegstukken gelezen uit %s", len(nodes), len(edges), p)
     return nodes, edges
