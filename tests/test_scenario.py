@@ -136,6 +136,15 @@ def test_apply_does_not_mutate_and_errors() -> None:
         apply_scenario(fac, Scenario("s", edits=(open_site("N", "vestiging", 0, 0, id="f1"),)))
 
 
+@pytest.mark.parametrize(("name", "shown"), [(None, "'f3' kan niet dicht"), ("", "'f3' kan niet dicht")])
+def test_refusal_names_a_nameless_point_by_id(name: str | None, shown: str) -> None:
+    fac = line_facilities()
+    fac["name"] = fac["name"].astype(object)
+    fac.loc[fac["id"] == "f3", "name"] = name
+    with pytest.raises(ScenarioError, match=shown):
+        apply_scenario(fac, Scenario("s", edits=(close("f3"),)))
+
+
 def test_edit_validation_and_roundtrip() -> None:
     with pytest.raises(ScenarioError, match="onbekende soort"):
         Edit("retype", "f1", kind="bieb")

@@ -379,10 +379,11 @@ def _row_of(frame: pd.DataFrame, ident: str, edit: Edit, scenario: str) -> int:
 def _point_label(frame: pd.DataFrame, label: Any) -> str:
     """``'name' (id)`` of row ``label``, for messages; the id alone when the row has no name."""
     ident = str(frame.at[label, "id"])
-    name = frame.at[label, "name"] if "name" in frame.columns else None
-    if name is None or pd.isna(name) or not str(name).strip() or str(name) == ident:
+    raw = frame.at[label, "name"] if "name" in frame.columns else None
+    name = "" if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+    if not name or name == ident:
         return repr(ident)
-    return f"{str(name)!r} ({ident})"
+    return f"{name!r} ({ident})"
 
 
 def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
