@@ -438,7 +438,7 @@ def select_facilities(
 
 def facilities_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy in EPSG:4326 with ``lon``/``lat`` columns from the geometry (for maps)."""
-    out = to_rd_new(frame, "facilities").to_crs("EPSG:4326")
+    out = to_rd_new(frame, "voorzieningen").to_crs("EPSG:4326")
     out["lon"] = out.geometry.x
     out["lat"] = out.geometry.y
     out.attrs = dict(frame.attrs)

@@ -382,7 +382,7 @@ def boundaries_from_wijkbuurtkaart(
     assert name_col is not None
     prov_cols = province_columns(fields, PROVINCE_CODE_COLUMNS, PROVINCE_NAME_COLUMNS)
     columns = [c for c in (name_col, res_col, water_col, *prov_cols) if c is not None]
-    raw = read_layer(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
+    raw = read_layer(source, path, f"{what} (laag {layer})", layer=layer, columns=columns)
     if water_col is not None:
         raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
     names = raw[name_col].astype("str").str.strip()
@@ -497,7 +497,7 @@ def vierkant_from_zip(
     bbox: tuple[float, ...] = tuple(window.bounds)
     if layer_crs is not None and pyproj.CRS.from_user_input(layer_crs).to_epsg() != 28992:
         bbox = tuple(float(v) for v in gpd.GeoSeries([window], crs=RD_NEW).to_crs(layer_crs).total_bounds)
-    frame = read_layer(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
+    frame = read_layer(source, path, f"{what} (laag {layer})", layer=layer, bbox=bbox)
     shapely.prepare(province)
     keep = shapely.covers(province, frame.geometry.centroid.to_numpy())
     out = frame.loc[keep].reset_index(drop=True)
