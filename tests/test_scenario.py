@@ -126,7 +126,7 @@ def test_apply_does_not_mutate_and_errors() -> None:
     pd.testing.assert_frame_equal(fac, before)
     assert out.set_index("id").loc["f1", "status"] == "closed"
     assert len(out) == 4
-    with pytest.raises(ScenarioError, match="onbekend servicepunt 'zz'"):
+    with pytest.raises(ScenarioError, match="de wijziging 'sluiten' noemt een onbekend servicepunt 'zz'"):
         apply_scenario(fac, Scenario("s", edits=(close("zz"),)))
     with pytest.raises(ScenarioError, match=r"'Three' \(f3\) kan niet dicht, het is al gesloten"):
         apply_scenario(fac, Scenario("s", edits=(close("f3"),)))

@@ -368,12 +368,23 @@ def _row_of(frame: pd.DataFrame, ident: str, edit: Edit, scenario: str) -> int:
     hits = np.flatnonzero(frame["id"].to_numpy(dtype=str) == ident)
     if hits.size == 0:
         msg = (
-            f"scenario {scenario!r}: wijziging {edit.action} noemt een onbekend servicepunt {ident!r}; "
+            f"scenario {scenario!r}: de wijziging {_ACTION_NL.get(edit.action, edit.action)!r} noemt een onbekend "
+            f"servicepunt {ident!r}; "
             "gebruik een id uit de lijst met voorzieningen (zie `spreiding scenario show` of het "
             "voorzieningenbestand, --facilities)"
         )
         raise ScenarioError(msg)
     return int(hits[0])
+
+
+_ACTION_NL = {
+    "close": "sluiten",
+    "open": "openen",
+    "reopen": "heropenen",
+    "move": "verplaatsen",
+    "retype": "soort wijzigen",
+}
+"""Edit action → Dutch verb, for messages."""
 
 
 def _point_label(frame: pd.DataFrame, label: Any) -> str:

@@ -618,7 +618,7 @@ def _step_boundaries(root: Path, config: RegionConfig, force: bool) -> Path | No
         logger.warning("grenzen: kan %s niet maken: %s ontbreekt; voer `spreiding fetch` uit", out, src)
         return None
     if not force and _fresh(out, [src]):
-        logger.info("grenzen: %s is bijgewerkt; overgeslagen", out)
+        logger.info("grenzen: %s is actueel; overgeslagen", out)
         return out
     layers = boundaries_from_wijkbuurtkaart(src, config)
     _write_layers(layers, out)
@@ -638,7 +638,7 @@ def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, 
         logger.warning("bevolking: kan %s niet maken zonder de grenzen; voer `spreiding fetch` uit", out)
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("bevolking: %s is bijgewerkt; overgeslagen", out)
+        logger.info("bevolking: %s is actueel; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     squares = vierkant_from_zip(src, outline, margin_m=config.ring_m)
@@ -680,7 +680,7 @@ def _step_ring(
             config.name,
         )
     if not force and _fresh(out, [*present, boundaries]):
-        logger.info("wegen: %s is bijgewerkt; overgeslagen", out)
+        logger.info("wegen: %s is actueel; overgeslagen", out)
         return out
     window = _study_window(boundaries, config.ring_m)
     with _atomic(out) as tmp:
@@ -709,7 +709,7 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         )
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("voorzieningen: %s is bijgewerkt; overgeslagen", out)
+        logger.info("voorzieningen: %s is actueel; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     has_neighbours = pyogrio.read_info(boundaries, layer="buurgemeenten")["features"] > 0  # none for the country
