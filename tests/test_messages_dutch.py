@@ -56,6 +56,9 @@ ENGLISH = re.compile(
 )
 """Common English words of error messages (none of them is a Dutch word)."""
 
+PYTHON_HINT = re.compile(r"\b\w+=(True|False)\b|on_outside|cutoff_[ms]\b|\bforce=|\w\(\)")
+"""Python-API hints (keyword arguments, calls) that a CLI or app user cannot act on."""
+
 ALLOWED: dict[str, set[str]] = {}
 """Per module, exact message texts that may keep an English word (none needed today)."""
 
@@ -90,6 +93,15 @@ def messages(source: str) -> list[tuple[int, str]]:
     return [(line, text) for line, text in found if text.strip()]
 
 
+def warnings_of(source: str) -> list[tuple[int, str]]:
+    """``(line, literal text)`` of the log warnings and warning-list entries (what the CLI prints) in ``source``."""
+    return [
+        (node.lineno, _texts(node.args[0]))
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and _is_message_call(node) and node.args
+    ]
+
+
 def english(source: str, allowed: set[str] | None = None) -> list[str]:
     """``line: text`` of the messages in ``source`` that contain an English word."""
     allowed = allowed or set()
@@ -100,6 +112,13 @@ def english(source: str, allowed: set[str] | None = None) -> list[str]:
 def test_messages_are_dutch(module: str) -> None:
     source = (ROOT / module).read_text(encoding="utf-8")
     assert english(source, ALLOWED.get(module)) == []
+
+
+@pytest.mark.parametrize("module", CHECKED)
+def test_warnings_hold_no_python_hints(module: str) -> None:
+    """A warning reaches the CLI and the app: it names CLI options or files, never a Python keyword or call."""
+    source = (ROOT / module).read_text(encoding="utf-8")
+    assert [f"{line}: {text}" for line, text in warnings_of(source) if PYTHON_HINT.search(text)] == []
 
 
 def test_the_scan_reads_the_messages() -> None:
@@ -119,6 +138,7 @@ def f(path, warnings, logger):
     warnings.append(f"{path}: rows skipped")
     msg = f"bestand {path} niet gevonden; zet SPREIDING_DATA_DIR op de gegevensmap"
 """
+    assert [line for line, text in warnings_of(source) if PYTHON_HINT.search(text + " cutoff_m")] == [6, 7]
     found = english(source)
     assert [line.split(":")[0] for line in found] == ["3", "5", "6", "7"]
     assert len(messages(source)) == 5

@@ -179,8 +179,9 @@ def prepare_context(
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
         logger.warning(
-            "%s bevolkingspunt(en) hebben geen servicepunt (welke status ook) binnen %s over de weg en tellen als "
-            "onbereikbaar; controleer of wegennet en voorzieningenlijst bij de regio horen, of vergroot cutoff_m",
+            "%s bevolkingspunt(en) hebben geen servicepunt (welke status ook) binnen %s over de weg en tellen "
+            "als onbereikbaar; controleer of het wegennet (--network) en de voorzieningenlijst (--facilities) "
+            "bij de regio horen",
             fmt_int(far),
             fmt_km(cutoff_m, 0),
         )

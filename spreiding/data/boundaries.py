@@ -346,6 +346,6 @@ def study_area(province: gpd.GeoDataFrame, buffer_m: float = 15000.0) -> BaseGeo
     frame = to_rd_new(province, "provinciegrens")
     outline = frame.geometry.make_valid().union_all()
     if outline is None or outline.is_empty:
-        msg = "de provinciegrens heeft geen geometrie; lees hem in met load_province() uit het grenzenbestand"
+        msg = "de provinciegrens heeft geen geometrie; controleer de laag provincie in het grenzenbestand"
         raise InvalidDataError(msg)
     return outline.buffer(buffer_m)
