@@ -361,7 +361,13 @@ def fetch(
             if dest.exists():
                 present.append(dest)
             else:
-                logger.warning("met de hand aanleveren: %s -> %s (%s)", item.name, dest, item.note or item.description)
+                logger.warning(
+                    "met de hand aanleveren: %s -> %s; dit bestand heeft geen openbare download, zet het zelf op die "
+                    "plek (de opzet staat bij %r in het regiobestand)",
+                    item.name,
+                    dest,
+                    item.name,
+                )
             continue
         exists = dest.is_file()
         if exists and not force and item.sha256 is None and item.md5_url is None:

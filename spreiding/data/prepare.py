@@ -92,7 +92,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OSM_LIBRARY_NOTE = "unchecked OSM library point; may include non-public libraries"
+OSM_LIBRARY_NOTE = "ongecontroleerd OSM-bibliotheekpunt; mogelijk ook een niet-openbare bibliotheek"
 """``notes`` of every service point taken from OpenStreetMap by :func:`osm_libraries`."""
 
 _NAME_COLUMNS = ("gemeentenaam", "GM_NAAM")
