@@ -507,7 +507,8 @@ def library_examples(facilities: gpd.GeoDataFrame, region: RegionLike = None) ->
     planned: list[str] = []
     for rec in rows.loc[rows["status"] != "open"].to_dict("records"):  # a few rows
         status, year, notes = rec["status"], _clean(rec.get("status_year")), _clean(rec.get("notes"))
-        about = f"Uit de bibliotheekenlijst: {rec['id']} status {status}" + (f" ({year})" if year else "")
+        shown = STATUS_LABELS.get(status, status)
+        about = f"Uit de bibliotheekenlijst: {rec['id']} status {shown}" + (f" ({year})" if year else "")
         text = about + (f". {notes}" if notes else "")
         if status == "closed":
             out.append(Scenario(f"{rec['name']} weer open", text, (reopen(str(rec["id"])),)))
