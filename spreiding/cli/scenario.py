@@ -20,7 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from spreiding.analysis.scenario import Edit, Scenario, describe_edits, library_examples, open_site
+from spreiding.analysis.scenario import (
+    Edit,
+    Scenario,
+    apply_scenario,
+    describe_edits,
+    library_examples,
+    open_site,
+)
 from spreiding.analysis.scenario_io import lonlat_to_rd
 from spreiding.analysis.store import SaveResult, ScenarioStore, read_scenario_file, write_scenario_file
 from spreiding.cli._common import (
@@ -32,7 +39,7 @@ from spreiding.cli._common import (
     write_table,
 )
 from spreiding.data.sources import OSM_CREDIT
-from spreiding.errors import ScenarioError, StoreError
+from spreiding.errors import DataNotFoundError, ScenarioError, StoreError
 from spreiding.vocabulary import fmt_dec, fmt_int
 
 __all__ = ["register"]
@@ -105,6 +112,28 @@ def _save(store: ScenarioStore, scen: Scenario, *, replace: bool) -> SaveResult:
     return result
 
 
+def _refuse_unappliable(args: argparse.Namespace, scen: Scenario) -> None:
+    """Refuse, before anything is stored, edits that do not apply to the service-point list (Dutch, exit 2).
+
+    Without ``--facilities`` the data folder's list is used; when there is none the scenario is stored
+    unchecked, with a warning (it is checked again when it is evaluated).
+    """
+    from spreiding.data.facilities import load_facilities
+
+    try:
+        facilities = load_facilities(args.facilities, data_dir=args.data_dir)
+    except DataNotFoundError:
+        if args.facilities is not None or args.data_dir is not None:
+            raise
+        logger.warning(
+            "geen voorzieningenlijst gevonden: scenario %r is niet gecontroleerd tegen de lijst "
+            "(geef --facilities of --data-dir)",
+            _short(scen.name),
+        )
+        return
+    apply_scenario(facilities, scen)
+
+
 def _cmd_create(args: argparse.Namespace) -> int:
     if args.from_file:
         scen = read_scenario_file(args.from_file, name=args.name)
@@ -114,6 +143,7 @@ def _cmd_create(args: argparse.Namespace) -> int:
             msg = "geen wijzigingen gegeven; gebruik --close, --reopen, --open, --move, --retype of --from-file"
             raise ScenarioError(msg)
         scen = Scenario(args.name, args.description or "", tuple(edits))
+    _refuse_unappliable(args, scen)
     store = _store(args)
     _save(store, scen, replace=args.replace)
     print(f"{len(scen.edits)} wijziging(en) in {store.path}")
@@ -264,6 +294,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     scen = read_scenario_file(args.file, name=args.name)
+    _refuse_unappliable(args, scen)
     _save(_store(args), scen, replace=args.replace)
     print(f"geïmporteerd: {_short(scen.name)} ({len(scen.edits)} wijziging(en))")
     return 0
@@ -355,6 +386,12 @@ def _age_weight(text: str) -> tuple[str, float]:
 _REPLACE_HELP = "make this the current version of an existing name (the old versions stay)"
 
 
+def _list_options(p: argparse.ArgumentParser) -> None:
+    """The service-point list the edits are checked against (create, import)."""
+    p.add_argument("--data-dir")
+    p.add_argument("--facilities", help="service points file the edits must apply to (default: the library list)")
+
+
 def _edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--close", action="append", metavar="ID", help="close an open point")
     p.add_argument("--reopen", action="append", metavar="ID", help="open a closed or planned row of the list")
@@ -374,6 +411,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cr.add_argument("--description", default="")
     cr.add_argument("--from-file", help="read the scenario from .geojson or .json")
     cr.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
+    _list_options(cr)
     _edit_options(cr)
     cr.set_defaults(func=_cmd_create)
 
@@ -415,6 +453,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     im.add_argument("file")
     im.add_argument("--name", help="store it under this name")
     im.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
+    _list_options(im)
     im.set_defaults(func=_cmd_import)
 
     de = ssub.add_parser("delete", help="hide a scenario (its versions stay; see restore)")
