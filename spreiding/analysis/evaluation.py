@@ -40,7 +40,7 @@ from spreiding.network.engine import (
     snap_positions,
 )
 from spreiding.network.roads import RoadNetwork
-from spreiding.vocabulary import Col
+from spreiding.vocabulary import Col, fmt_int, fmt_km
 
 __all__ = [
     "CHANGE_BINS",
@@ -188,7 +188,13 @@ def prepare_context(
     )
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
-        logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
+        logger.warning(
+            "%s bevolkingspunt(en) hebben geen servicepunt (welke status ook) binnen %s over de weg en tellen "
+            "als onbereikbaar; controleer of het wegennet (--network) en de voorzieningenlijst (--facilities) "
+            "bij de regio horen",
+            fmt_int(far),
+            fmt_km(cutoff_m, 0),
+        )
     return ScenarioContext(
         points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m, snapped
     )
@@ -240,7 +246,8 @@ def with_sites(
     extra = site_matrix(context, new[key_column], new.geometry)
     if extra.excluded:
         logger.warning(
-            "new location(s) %s lie too far from the road network and reach nobody", rows_text(extra.excluded)
+            "nieuwe plek(ken) %s liggen te ver van het wegennet en bereiken niemand; kies een plek dichter bij een weg",
+            rows_text(extra.excluded),
         )
     return replace(context, matrix=context.matrix.extend(extra))
 
@@ -275,7 +282,7 @@ def _beyond_cutoff(
         return near
     rows = np.flatnonzero(far)
     exact = exact_nearest(context, rows, keys, counted.geometry)
-    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
+    logger.info("%d punt(en) voorbij de grens van de afstandsmatrix: exact gezocht", rows.size)
     return near.with_rows(rows, exact)
 
 
@@ -586,7 +593,11 @@ def evaluate(
     if not located.empty:
         context = with_sites(context, located)
     if counted.empty:
-        logger.warning("scenario %r leaves no counted service point", scenario.name)
+        logger.warning(
+            "in scenario %r blijft geen servicepunt over dat meetelt voor de norm; heropen een punt of neem meer "
+            "soorten mee in de norm (--kinds)",
+            scenario.name,
+        )
     near = _nearest(context, counted)
     covered = covered_points(context, counted, near, norm)
     table = coverage_table(context.points, near, norm, covered=covered, by=by, total_label=context.total_label)

@@ -119,9 +119,13 @@ def _mark_fallback(facilities: gpd.GeoDataFrame) -> None:
     """Add the OSM-fallback warning to the SourceInfo of a frame ``load_region`` itself loaded."""
     info = dict(source_of(facilities) or {})
     info["warnings"] = [*info.get("warnings", []), OSM_FALLBACK_WARNING]
-    info["description"] = "unchecked OpenStreetMap library points (no compiled list)"
+    info["description"] = "ongecontroleerde OpenStreetMap-bibliotheekpunten (geen samengestelde lijst)"
     facilities.attrs["source"] = info
-    logger.warning("facilities: %s (%s)", OSM_FALLBACK_WARNING, info.get("path", ""))
+    logger.warning(
+        "bibliotheekvestigingen: %s (%s); zet een gecontroleerde lijst in de gegevensmap of geef --facilities",
+        OSM_FALLBACK_WARNING,
+        info.get("path", ""),
+    )
 
 
 def load_region(

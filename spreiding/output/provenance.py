@@ -68,7 +68,7 @@ def file_sha256(path: str | Path) -> str | None:
             _hash_cache[key] = digest.hexdigest()
         return _hash_cache[key]
     except OSError as exc:
-        logger.info("cannot hash %s: %s", p, exc)
+        logger.info("kan geen controlesom maken van %s: %s", p, exc)
         return None
 
 
