@@ -23,6 +23,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("gemeente.py", "Gemeente", ":material/account_balance:"),
     ("optimaliseren.py", "Optimaliseren", ":material/target:"),
     ("data.py", "Data", ":material/description:"),
+    ("verzorgingsgebied.py", "Verzorgingsgebied", ":material/hub:"),
 )
 """File, title and menu icon per page (menu icons ship with Streamlit's frontend)."""
 

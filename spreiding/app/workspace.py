@@ -26,9 +26,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
+from spreiding._validate import to_rd_new
+from spreiding.analysis.cells import catchment_table
 from spreiding.analysis.coverage import distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
@@ -40,11 +43,12 @@ from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.output.export import analysis_tables, export_name
-from spreiding.output.maps import map_payload
+from spreiding.output.maps import catchment_payload, co_located, diff_payload, map_payload
 from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
+from spreiding.vocabulary import KIND_LABELS, STATUS_LABELS
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -516,11 +520,13 @@ class Workspace:
         selected: str | None = None,
         marker_xy: tuple[float, float] | None = None,
         title: str = "",
+        focus: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Map data of a scenario (cells, its service points, municipality outlines).
+        """Map data of a scenario (cells, its service points, municipality outlines, village names).
 
         ``scenario_points`` draws that scenario's service points over the
-        scenario's distances (e.g. an advice's proposed sites over today's distances).
+        scenario's distances (e.g. an advice's proposed sites over today's distances);
+        ``focus`` (``x``, ``y``, ``key``) centres the view, see :meth:`search_places`.
         """
         ev = self.evaluate(name)
         facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
@@ -536,7 +542,104 @@ class Workspace:
             selected=selected,
             marker_xy=marker_xy,
             title=title,
+            cells=self.study.population,
+            places=self._places(),
+            focus=focus,
         )
+
+    # ------------------------------------------------------------------ map pages (Kaart, Vergelijken, Verzorging)
+
+    def _places(self) -> gpd.GeoDataFrame | None:
+        return self._inputs.places(self._settings.data_dir)
+
+    def diff_payload(self, a: str, b: str) -> dict[str, Any]:
+        """The difference map of scenario B against A: per cell longer / shorter / newly outside / newly inside."""
+        ev_a, ev_b = self.evaluate(a), self.evaluate(b)
+        return diff_payload(
+            ev_b.points,
+            (ev_a.nearest.dist_m, ev_a.covered),
+            (ev_b.nearest.dist_m, ev_b.covered),
+            ev_b.norm,
+            ev_b.facilities,
+            cells=self.study.population,
+            counted_ids=ev_b.counted["id"].astype(str).tolist(),
+            municipalities=self.region.municipalities,
+            places=self._places(),
+        )
+
+    def catchments(self, name: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """Residents per counted service point for whom it is the nearest (table) and the map coloured by it."""
+        ev = self.evaluate(name)
+        ids = np.asarray(pd.array(ev.nearest.nearest_id, dtype="string").fillna(""), dtype=object)
+        table = catchment_table(ev.points, ids, ev.nearest.dist_m, ev.covered, weight_column=ev.norm.weight_column)
+        info = pd.DataFrame(ev.counted.drop(columns=ev.counted.geometry.name))
+        info = info.assign(id=info["id"].astype(str)).loc[:, [c for c in ("id", "name", "kind", "municipality")
+                                                              if c in info.columns]]  # fmt: skip
+        table = table.merge(info, on="id", how="left")
+        payload = catchment_payload(
+            ev.points,
+            ev.nearest,
+            ev.norm,
+            ev.facilities,
+            cells=self.study.population,
+            counted_ids=ev.counted["id"].astype(str).tolist(),
+            municipalities=self.region.municipalities,
+            places=self._places(),
+        )
+        return table, payload
+
+    def status_of(self, ident: str, name: str | None = None) -> str | None:
+        """A service point's status in a scenario (``None`` when the id is unknown)."""
+        fac = self.evaluate(name).facilities
+        row = fac.loc[fac["id"].astype(str) == str(ident), "status"]
+        return str(row.iloc[0]) if len(row) else None
+
+    def co_located(self, ident: str, name: str | None = None) -> list[str]:
+        """Ids of the service points on the same spot as ``ident`` on the map (itself first), see
+        :data:`~spreiding.output.maps.FACILITY_NEAR_M`."""
+        return co_located(self.evaluate(name).facilities, ident)
+
+    def edit_note(self, edit: Edit) -> str | None:
+        """Why ``edit`` cannot change coverage under the current norm (Dutch), or ``None`` when it can."""
+        norm = self._settings.norm
+        counted = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
+        kind = edit.kind
+        if kind is None and edit.action != "open":
+            fac = self.evaluate().facilities
+            row = fac.loc[fac["id"].astype(str) == edit.id, "kind"]
+            kind = str(row.iloc[0]) if len(row) else None
+        if kind is None or kind in norm.kinds:
+            return None
+        label = KIND_LABELS.get(kind, kind)
+        what = {"open": "Het nieuwe punt", "reopen": "Het heropende punt", "retype": "Het punt"}.get(
+            edit.action, "Dit punt"
+        )
+        return (
+            f"{what} is een {label}; onder deze norm tellen alleen {counted} mee. De dekking verandert daarom "
+            f"niet. Kies een soort die meetelt, of laat {label} meetellen in de norm (zijbalk)."
+        )
+
+    def search_places(self) -> dict[str, tuple[float, float]]:
+        """Villages, towns and service points by Dutch label → RD position, for the map's search box."""
+        out: dict[str, tuple[float, float]] = {}
+        fac = to_rd_new(self.evaluate().facilities, "service points")
+        for fid, fname, st, x, y in zip(
+            fac["id"].astype(str),
+            fac["name"].astype(str),
+            fac["status"].astype(str),
+            fac.geometry.x,
+            fac.geometry.y,
+            strict=True,
+        ):  # about 100 points
+            out[f"{fname} ({STATUS_LABELS.get(st, st)}, {fid})"] = (float(x), float(y))
+        places = self._places()
+        if places is not None and not places.empty:
+            rd = to_rd_new(places, "place points")
+            muni = rd["municipality"].astype(str) if "municipality" in rd.columns else pd.Series("", index=rd.index)
+            for pname, m, x, y in zip(rd["name"].astype(str), muni, rd.geometry.x, rd.geometry.y, strict=True):
+                label = f"{pname} (plaats, {m})" if m and m != "nan" else f"{pname} (plaats)"
+                out.setdefault(label, (float(x), float(y)))
+        return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
 
     def downloads(self, name: str | None = None, *, municipality: str | None = None) -> tuple[Download, ...]:
         """CSV, XLSX (with a sources sheet) and GeoPackage of a scenario, optionally one municipality.
