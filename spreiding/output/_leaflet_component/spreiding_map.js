@@ -111,7 +111,7 @@
         className: "spreiding-facility"
       });
       var here = f.here > 1 ? "<br>" + f.here + " punten op deze plek" : "";
-      m.bindTooltip("<b>" + esc(f.name) + "</b> (" + esc(f.status) + ")<br>" + esc(f.kind) + here,
+      m.bindTooltip("<b>" + esc(f.name) + "</b> (" + esc(f.status) + ")<br>" + esc(f.kind) + here + '<br><small style="color:#666">' + esc(f.id) + "</small>",
         { direction: "top", className: "spreiding-facility-tip" });
       m.on("click", function (ev) {
         L.DomEvent.stopPropagation(ev);
