@@ -142,16 +142,18 @@ def test_search_box_centres_the_map_and_places_are_labelled(app: AppTest) -> Non
 def test_a_kind_the_norm_does_not_count_is_said_before_and_after_placing(app: AppTest) -> None:
     base = _pct(app)
     app.selectbox(key="new_kind").set_value("servicepunt").run()
-    assert any("servicepunt" in w.value and "verandert daarom niet" in w.value for w in app.warning)
+    before = [i.value for i in app.info if "verandert daarom niet" in i.value]
+    assert len(before) == 1 and before[0].startswith("Het nieuwe punt is een servicepunt")
     app.number_input(key="new_x").set_value(240000.0)
     app.number_input(key="new_y").set_value(540000.0)
     app.button(key="btn_add").click().run()
     _ok(app)
     assert _ws(app).scenario().edits[-1].kind == "servicepunt"
     assert _pct(app) == base
-    assert any("verandert daarom niet" in i.value for i in app.info)
+    after = [i.value for i in app.info if "verandert daarom niet" in i.value]
+    assert len(after) == 2  # the note on the edit just made, and the hint for the next point
     app.selectbox(key="new_kind").set_value("vestiging").run()
-    assert not any("verandert daarom niet" in w.value for w in app.warning)
+    assert not any("verandert daarom niet" in i.value for i in app.info)
 
 
 def test_vergelijken_difference_map_and_change_chart_in_order(app: AppTest) -> None:

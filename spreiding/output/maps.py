@@ -510,9 +510,7 @@ def diff_payload(
     drawn = _cell_frame(population, cells)
     change = cell_change(population, a, b, _cell_ids(drawn), weight_column=norm.weight_column)
     kind = change["change"].to_numpy(dtype=object)
-    colours = np.asarray([CHANGE_COLOURS[k] for k in CELL_CHANGE_CLASSES], dtype=object)[
-        pd.Index(CELL_CHANGE_CLASSES).get_indexer(kind)
-    ]
+    colours = change["change"].map(CHANGE_COLOURS).to_numpy(dtype=object)
     ma, mb = change["mean_dist_m_a"].to_numpy(float), change["mean_dist_m_b"].to_numpy(float)
     dist = np.where(
         np.isfinite(ma) | np.isfinite(mb),
@@ -582,8 +580,7 @@ def catchment_payload(
     palette = np.asarray(_CATCHMENT_PALETTE, dtype=object)
     colours = np.where(pos >= 0, palette[rank.to_numpy()[np.maximum(pos, 0)] % len(palette)], _UNREACHABLE_COLOUR)
     names = dict(zip(fac_ids, fac["name"].astype(str), strict=True)) if len(fac) else {}
-    label = np.asarray([names.get(str(i), "") for i in pd.unique(main)], dtype=object)
-    main_name = label[pd.Index(pd.unique(main)).get_indexer(main)] if len(main) else np.asarray([], dtype=object)
+    main_name = pd.Series(main, dtype=object).map(names).fillna("").to_numpy(dtype=object)
     summary = cell_summary(
         population, np.asarray(nearest.dist_m, float), covered_mask(nearest, norm), _cell_ids(drawn),
         weight_column=norm.weight_column,

@@ -167,7 +167,7 @@ def _add_new(ws: Workspace) -> None:
     )
     note = ws.edit_note(Edit("open", "nieuw", name="nieuw", kind=str(kind), x=0.0, y=0.0))
     if note:
-        st.warning(note)
+        st.info(note, icon=":material/info:")
     st.caption("Klik op de kaart om de plek te kiezen, of typ de RD-coördinaten.")
     n1, n2 = st.columns(2)
     x = n1.number_input("x (RD, m)", step=100.0, key="new_x")
