@@ -109,7 +109,7 @@ def test_a_click_on_the_closed_rolde_twin_says_what_was_picked(app: AppTest) -> 
         _ws(app).apply_edit(Edit("close", "dr-005"))
     assert list(_ws(app).scenarios) == ["Huidige situatie"]
     # switch to the open Rolde branch on the same spot: now it can close
-    radio = app.radio(key="kaart_pick_dr-005")
+    radio = next(r for r in app.radio if r.label == "Ander punt op deze plek kiezen")
     assert radio.options == [
         "Bibliotheek Rolde (tijdelijke locatie voormalige Hubo) (gesloten)",
         "Bibliotheek Rolde (open)",

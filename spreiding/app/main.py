@@ -17,6 +17,8 @@ from spreiding.app.state import model_banner, sidebar, user_errors, workspace
 __all__ = ["PAGES", "PAGES_DIR", "run"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# File, title and menu icon per page (menu icons ship with Streamlit's frontend). A comment, not a docstring:
+# `spreiding app` runs this file as the script, and Streamlit's "magic" would print a bare string on every page.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("kaart.py", "Kaart", ":material/map:"),
     ("vergelijken.py", "Vergelijken", ":material/compare:"),
@@ -25,7 +27,6 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("data.py", "Data", ":material/description:"),
     ("verzorgingsgebied.py", "Verzorgingsgebied", ":material/hub:"),
 )
-"""File, title and menu icon per page (menu icons ship with Streamlit's frontend)."""
 
 
 def run() -> None:

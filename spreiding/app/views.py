@@ -171,10 +171,13 @@ def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
     return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
 
 
-def facility_choices(facilities: pd.DataFrame) -> dict[str, str]:
-    """Service-point id → "name (status)" for a choice list."""
+def facility_choices(facilities: pd.DataFrame, *, with_status: bool = True) -> dict[str, str]:
+    """Service-point id → "name (status)" (or the name alone) for a choice list."""
+    names = facilities["name"].astype(str)
+    if not with_status:
+        return dict(zip(facilities["id"].astype(str), names, strict=True))
     status = facilities["status"].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
-    labels = (f"{n} ({s})" for n, s in zip(facilities["name"].astype(str), status, strict=True))
+    labels = (f"{n} ({s})" for n, s in zip(names, status, strict=True))
     return dict(zip(facilities["id"].astype(str), labels, strict=True))
 
 

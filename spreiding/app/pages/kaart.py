@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import streamlit as st
@@ -80,13 +81,15 @@ def _picked(ws: Workspace, labels: dict[str, str]) -> None:
         line += f", {len(here)} punten op deze plek"
     st.markdown(line)
     if len(here) > 1:
+        # the key carries the labels: a status that changes gives a fresh widget, never a stale label
+        key = f"kaart_pick_{zlib.crc32('|'.join(labels[i] for i in here).encode()):08x}"
         st.radio(
             "Ander punt op deze plek kiezen",
             here,
             index=here.index(fid),
-            key=f"kaart_pick_{fid}",
+            key=key,
             format_func=lambda i: labels.get(i, i),
-            on_change=lambda: _pick(str(ss[f"kaart_pick_{fid}"])),
+            on_change=lambda: _pick(str(ss[key])),
         )
 
 
@@ -130,7 +133,9 @@ def _closed_actions(ws: Workspace, fid: str, status: str) -> None:
 def _change_existing(ws: Workspace) -> None:
     ss = st.session_state
     st.markdown("**Voorziening wijzigen**")
-    labels = facility_choices(ws.evaluate().facilities)
+    facilities = ws.evaluate().facilities
+    labels = facility_choices(facilities)
+    names = facility_choices(facilities, with_status=False)  # names only: the status is said below the choice
     ids = list(labels)
     if not ids:  # e.g. a header-only upload: nothing to change, a new point can still be added
         st.info("De voorzieningenlijst is leeg: er is niets te wijzigen. Voeg hieronder een nieuw punt toe.")
@@ -138,9 +143,10 @@ def _change_existing(ws: Workspace) -> None:
     if ss.get("edit_id") not in ids:
         ss["edit_id"] = ids[0]
     _picked(ws, labels)
-    st.selectbox("Voorziening", ids, key="edit_id", format_func=lambda i: labels.get(i, i))
+    st.selectbox("Voorziening", ids, key="edit_id", format_func=lambda i: names.get(i, i))
     fid = ss["edit_id"]
     status = ws.status_of(fid) or "open"
+    st.caption(f"Status: {STATUS_LABELS.get(status, status)}")
     if status == "open":  # the actions offered fit the point's status
         _open_actions(ws, fid)
     else:
