@@ -221,7 +221,9 @@ def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
             assert red > 0, red
             box = maps.nth(2).bounding_box()
             assert box is not None and box["width"] > 900 and box["height"] > 500, box
-            page.screenshot(path=str(artifacts / "vergelijken.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "vergelijken.png"))
+            maps.nth(2).scroll_into_view_if_needed()
+            page.screenshot(path=str(artifacts / "verschilkaart.png"))
             # back to Kaart: reopen the closed branch, the figures return
             page.get_by_role("link", name="Kaart").click()
             page.get_by_role("button", name="Heropenen").click()

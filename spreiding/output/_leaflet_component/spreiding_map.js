@@ -104,9 +104,10 @@
     payload.outlines.forEach(function (line) {
       group.addLayer(L.polyline(line, { color: "#333", weight: 1, opacity: 0.7, interactive: false }));
     });
+    var scale = map.getZoom() < 9 ? 0.7 : 1;  /* smaller markers on a small (side-by-side) map */
     payload.facilities.forEach(function (f) {
       var m = L.circleMarker([f.lat, f.lon], {
-        radius: f.r + (f.selected ? 4 : 0), color: f.selected ? "#ffd400" : "#ffffff",
+        radius: f.r * scale + (f.selected ? 4 : 0), color: f.selected ? "#ffd400" : "#ffffff",
         weight: f.selected ? 4 : 1.5, fillColor: f.color, fillOpacity: f.counted ? 0.95 : 0.35,
         className: "spreiding-facility"
       });
@@ -177,7 +178,7 @@
   function render(el, payload, onEvent, fitKey) {
     var map = state.map;
     if (!map) {
-      map = L.map(el, { zoomControl: true, attributionControl: true });
+      map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });  /* fits narrow maps too */
       state.map = map;
       map.attributionControl.setPrefix(false);
       map.attributionControl.addAttribution(payload.credit);
