@@ -43,7 +43,7 @@ from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.output.export import analysis_tables, export_name
-from spreiding.output.maps import catchment_payload, co_located, diff_payload, map_payload
+from spreiding.output.maps import MapBase, catchment_payload, co_located, diff_payload, map_base, map_payload
 from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
@@ -537,20 +537,28 @@ class Workspace:
             facilities,
             counted_ids=ev.counted["id"].astype(str).tolist(),
             covered=ev.covered,
-            municipalities=self.region.municipalities,
             colour_by=self._settings.colour_by,
             selected=selected,
             marker_xy=marker_xy,
             title=title,
-            cells=self.study.population,
-            places=self._places(),
             focus=focus,
+            base=self._map_base(),
         )
 
     # ------------------------------------------------------------------ map pages (Kaart, Vergelijken, Verzorging)
 
     def _places(self) -> gpd.GeoDataFrame | None:
         return self._inputs.places(self._settings.data_dir)
+
+    def _map_base(self) -> MapBase:
+        """The layers every map of this data folder shares (cells, village names, outlines), built once."""
+        key = self._settings.data_dir
+        cached = getattr(self, "_map_base_cache", None)
+        if cached is None or cached[0] != key:
+            base = map_base(self.study.population, places=self._places(), municipalities=self.region.municipalities)
+            cached = (key, base)
+            self._map_base_cache = cached
+        return cached[1]
 
     def diff_payload(self, a: str, b: str) -> dict[str, Any]:
         """The difference map of scenario B against A: per cell longer / shorter / newly outside / newly inside."""
@@ -561,10 +569,8 @@ class Workspace:
             (ev_b.nearest.dist_m, ev_b.covered),
             ev_b.norm,
             ev_b.facilities,
-            cells=self.study.population,
             counted_ids=ev_b.counted["id"].astype(str).tolist(),
-            municipalities=self.region.municipalities,
-            places=self._places(),
+            base=self._map_base(),
         )
 
     def catchments(self, name: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -581,10 +587,8 @@ class Workspace:
             ev.nearest,
             ev.norm,
             ev.facilities,
-            cells=self.study.population,
             counted_ids=ev.counted["id"].astype(str).tolist(),
-            municipalities=self.region.municipalities,
-            places=self._places(),
+            base=self._map_base(),
         )
         return table, payload
 

@@ -24,6 +24,7 @@ import html
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +53,14 @@ __all__ = [
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "TILE_URL",
+    "MapBase",
     "catchment_payload",
     "click_to_rd",
     "co_located",
     "diff_payload",
     "distance_classes",
     "leaflet_dir",
+    "map_base",
     "map_component",
     "map_html",
     "map_payload",
@@ -186,6 +189,34 @@ def place_labels(places: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
     ]  # about 400 places, not cells
 
 
+@dataclass(frozen=True, eq=False)
+class MapBase:
+    """What every map of one study shares, computed once (:func:`map_base`): the drawn cells' ids and squares,
+    the village nearest to each cell, the label layer and the municipality outlines."""
+
+    cell_ids: list[str]
+    boxes: dict[str, list[Any]]
+    place: np.ndarray
+    labels: list[dict[str, Any]]
+    outlines: list[list[list[float]]]
+
+
+def map_base(
+    population: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+) -> MapBase:
+    """The shared layers of a study's maps (pass it as ``base=`` to the payload functions to skip rebuilding).
+
+    Parameters as in :func:`map_payload`.
+    """
+    drawn = _cell_frame(population, cells)
+    x, y = drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy()
+    return MapBase(_cell_ids(drawn), _boxes(drawn), place_names(x, y, places), place_labels(places),
+                   _outlines(municipalities))  # fmt: skip
+
+
 def _tips(place: np.ndarray, parts: list[np.ndarray]) -> list[str]:
     head = np.where(place == "", "", place.astype(str) + " · ")
     body = parts[0].astype(object)
@@ -212,9 +243,7 @@ def _km_text(dist_m: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(d), _dec1(np.where(np.isfinite(d), d, 0.0) / 1000.0), "")
 
 
-def _cells(
-    cells: gpd.GeoDataFrame, summary: pd.DataFrame, colour_by: str, place: np.ndarray
-) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+def _cells(base: MapBase, summary: pd.DataFrame, colour_by: str) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
     dist = summary["mean_dist_m"].to_numpy(dtype=float)
     share = summary["covered_share"].to_numpy(dtype=float)
     covered = share >= 0.5
@@ -239,12 +268,12 @@ def _cells(
         np.char.mod("%d", np.rint(100.0 * share).astype(np.int64)).astype(object) + " % binnen de norm",
     )
     out: dict[str, list[Any]] = {
-        **_boxes(cells),
+        **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.asarray(km, dtype=float).tolist(),
         "pop": np.rint(residents).astype(int).tolist(),
         "cov": np.asarray(covered, dtype=int).tolist(),
-        "tip": _tips(place, [dist_text, _int_nl(residents) + " inw.", norm_text]),
+        "tip": _tips(base.place, [dist_text, _int_nl(residents) + " inw.", norm_text]),
     }
     return out, legend
 
@@ -349,8 +378,7 @@ def _frame(
     legend_title: str,
     facilities: list[dict[str, Any]],
     *,
-    municipalities: gpd.GeoDataFrame | None,
-    places: gpd.GeoDataFrame | None,
+    base: MapBase,
     marker_xy: tuple[float, float] | None,
     focus: Mapping[str, Any] | None,
     tiles: str | None,
@@ -365,8 +393,8 @@ def _frame(
         "legend_title": html.escape(legend_title),
         "status_legend": status_legend,
         "facilities": facilities,
-        "outlines": _outlines(municipalities),
-        "places": place_labels(places),
+        "outlines": base.outlines,
+        "places": base.labels,
         "marker": None if marker_xy is None else _latlon(marker_xy),
         "focus": None
         if focus is None
@@ -398,6 +426,7 @@ def map_payload(
     cells: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
     focus: Mapping[str, Any] | None = None,
+    base: MapBase | None = None,
 ) -> dict[str, Any]:
     """Build the compact map data for the renderer (JSON-serialisable).
 
@@ -436,6 +465,8 @@ def map_payload(
         OSM place points (``name``, ``place_class``): the label layer and the village in each cell's tooltip.
     focus
         ``{"x", "y"}`` (EPSG:28992), optional ``zoom`` and ``key``: centre the view there (once per key).
+    base
+        The shared layers from :func:`map_base` (then ``cells``, ``places`` and ``municipalities`` are not read).
 
     Returns
     -------
@@ -448,19 +479,18 @@ def map_payload(
         msg = "population and distances have different rows; compute distances for this population frame"
         raise ConfigError(msg)
     ok = covered_mask(nearest, norm, covered)
-    drawn = _cell_frame(population, cells)
+    base = base or map_base(population, cells, places, municipalities)
     summary = cell_summary(
-        population, np.asarray(nearest.dist_m, float), ok, _cell_ids(drawn), weight_column=norm.weight_column
+        population, np.asarray(nearest.dist_m, float), ok, base.cell_ids, weight_column=norm.weight_column
     )
-    place = place_names(drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy(), places)
-    layer, legend = _cells(drawn, summary, colour_by, place)
+    layer, legend = _cells(base, summary, colour_by)
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     title = title or (
         "Afstand tot dichtstbijzijnde voorziening" if colour_by == "distance" else f"Norm: {norm.describe()}"
     )
     return _frame(
-        layer, legend, title, _facilities(facilities, counted, selected), municipalities=municipalities,
-        places=places, marker_xy=marker_xy, focus=focus, tiles=tiles,
+        layer, legend, title, _facilities(facilities, counted, selected), base=base, marker_xy=marker_xy,
+        focus=focus, tiles=tiles,
     )  # fmt: skip
 
 
@@ -500,6 +530,7 @@ def diff_payload(
     places: gpd.GeoDataFrame | None = None,
     tiles: str | None = TILE_URL,
     title: str = "Verschil B − A per cel",
+    base: MapBase | None = None,
 ) -> dict[str, Any]:
     """The difference map: each cell coloured by how scenario B changes its residents' distance against A.
 
@@ -507,8 +538,8 @@ def diff_payload(
     shorter, unchanged (± 0,1 km). ``a`` and ``b`` are ``(dist_m, covered)`` per point; ``facilities`` are
     B's service points. Other parameters as in :func:`map_payload`.
     """
-    drawn = _cell_frame(population, cells)
-    change = cell_change(population, a, b, _cell_ids(drawn), weight_column=norm.weight_column)
+    base = base or map_base(population, cells, places, municipalities)
+    change = cell_change(population, a, b, base.cell_ids, weight_column=norm.weight_column)
     kind = change["change"].to_numpy(dtype=object)
     colours = change["change"].map(CHANGE_COLOURS).to_numpy(dtype=object)
     ma, mb = change["mean_dist_m_a"].to_numpy(float), change["mean_dist_m_b"].to_numpy(float)
@@ -528,12 +559,11 @@ def diff_payload(
         + np.where((change["newly_outside_share"] > 0) & (change["newly_inside_share"] > 0), ", ", "")
         + _share_text(change["newly_inside_share"].to_numpy(), "nieuw binnen de norm")
     )
-    place = place_names(drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy(), places)
     parts = [dist, _int_nl(change["residents"].to_numpy()) + " inw."]
-    tips = np.asarray(_tips(place, parts), dtype=object)
+    tips = np.asarray(_tips(base.place, parts), dtype=object)
     tips = np.where(crossing != "", tips + " · " + crossing, tips)
     layer = {
-        **_boxes(drawn),
+        **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.where(np.isfinite(mb), np.round(mb / 1000.0, 1), -1.0).tolist(),
         "pop": np.rint(change["residents"].to_numpy(float)).astype(int).tolist(),
@@ -544,8 +574,8 @@ def diff_payload(
     legend = [{"label": CELL_CHANGE_LABELS[k], "color": CHANGE_COLOURS[k]} for k in CELL_CHANGE_CLASSES[:-1]]
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     return _frame(
-        layer, legend, title, _facilities(facilities, counted, None), municipalities=municipalities, places=places,
-        marker_xy=None, focus=None, tiles=tiles,
+        layer, legend, title, _facilities(facilities, counted, None), base=base, marker_xy=None, focus=None,
+        tiles=tiles,
     )  # fmt: skip
 
 
@@ -566,12 +596,13 @@ def catchment_payload(
     municipalities: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
     tiles: str | None = TILE_URL,
+    base: MapBase | None = None,
 ) -> dict[str, Any]:
     """The *verzorgingsgebied* map: each cell coloured by the nearest counted service point of most of its
     residents (neighbouring areas get different colours from a 16-colour palette, by the points' order)."""
-    drawn = _cell_frame(population, cells)
+    base = base or map_base(population, cells, places, municipalities)
     ids = np.asarray(pd.array(nearest.nearest_id, dtype="string").fillna(""), dtype=object)
-    main = cell_main_nearest(population, ids, _cell_ids(drawn), weight_column=norm.weight_column)
+    main = cell_main_nearest(population, ids, base.cell_ids, weight_column=norm.weight_column)
     fac = to_rd_new(facilities, "service points") if not facilities.empty else facilities
     fac_ids = fac["id"].astype(str).to_numpy() if len(fac) else np.asarray([], dtype=str)
     order = np.argsort(fac.geometry.x.to_numpy() * 7 + fac.geometry.y.to_numpy()) if len(fac) else np.asarray([])
@@ -582,20 +613,19 @@ def catchment_payload(
     names = dict(zip(fac_ids, fac["name"].astype(str), strict=True)) if len(fac) else {}
     main_name = pd.Series(main, dtype=object).map(names).fillna("").to_numpy(dtype=object)
     summary = cell_summary(
-        population, np.asarray(nearest.dist_m, float), covered_mask(nearest, norm), _cell_ids(drawn),
+        population, np.asarray(nearest.dist_m, float), covered_mask(nearest, norm), base.cell_ids,
         weight_column=norm.weight_column,
     )  # fmt: skip
     dist = summary["mean_dist_m"].to_numpy(float)
-    place = place_names(drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy(), places)
     near_text = np.where(main_name != "", "dichtstbij: " + main_name.astype(str), "geen bereikbare vestiging")
     dist_text = np.where(np.isfinite(dist), _km_text(dist) + " km", "niet bereikbaar")
     layer = {
-        **_boxes(drawn),
+        **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.where(np.isfinite(dist), np.round(dist / 1000.0, 1), -1.0).tolist(),
         "pop": np.rint(summary["residents"].to_numpy(float)).astype(int).tolist(),
         "cov": (summary["covered_share"].to_numpy() >= 0.5).astype(int).tolist(),
-        "tip": _tips(place, [near_text.astype(object), dist_text.astype(object),
+        "tip": _tips(base.place, [near_text.astype(object), dist_text.astype(object),
                              _int_nl(summary["residents"].to_numpy()) + " inw."]),
         "nearest": main.tolist(),
     }  # fmt: skip
@@ -605,8 +635,8 @@ def catchment_payload(
     ]
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     return _frame(
-        layer, legend, "Verzorgingsgebieden", _facilities(facilities, counted, None), municipalities=municipalities,
-        places=places, marker_xy=None, focus=None, tiles=tiles,
+        layer, legend, "Verzorgingsgebieden", _facilities(facilities, counted, None), base=base, marker_xy=None,
+        focus=None, tiles=tiles,
     )  # fmt: skip
 
 
