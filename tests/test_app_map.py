@@ -186,7 +186,7 @@ def test_gemeente_distance_chart_in_numeric_order(app: AppTest) -> None:
     labels = _chart(app)["klasse"].tolist()
     edges = DISTANCE_BINS_KM
     assert labels[:3] == [f"{edges[0]:g}–{edges[1]:g} km", f"{edges[1]:g}–{edges[2]:g} km", f"{edges[2]:g}–3 km"]
-    assert labels[-1] == "onbereikbaar" and labels.index("10–15 km") > labels.index("7.5–10 km")
+    assert labels[-1] == "onbereikbaar" and labels.index("10–15 km") > labels.index("7,5–10 km")
 
 
 def test_verzorgingsgebied_page(app: AppTest) -> None:

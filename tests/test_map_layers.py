@@ -106,6 +106,7 @@ def test_street_points_are_drawn_per_cell_not_per_point() -> None:
     assert payload["cells"]["km"] == [2.5, 6.0]
     assert payload["cells"]["pop"] == [40, 10]
     assert payload["cells"]["tip"][0] == "2,5 km · 40 inw. · binnen de norm"
+    assert [it["label"] for it in payload["legend"]][:2] == ["0–2,5 km", "2,5–5 km"]  # Dutch decimal commas
 
 
 def test_difference_map_payload() -> None:

@@ -106,7 +106,8 @@ def change_bars(hist: pd.DataFrame, total_label: str) -> ChangeBars:
 
 def distance_bars(distribution: pd.Series) -> pd.DataFrame:
     """Chart data of a distance distribution (:func:`spreiding.analysis.coverage.distance_distribution`) in its
-    numeric order (``0–1 km``, ``1–2 km``, ..., ``> 20 km``, ``onbereikbaar``), never alphabetical.
+    numeric order (``0–1 km``, ``1–2 km``, ..., ``> 20 km``, ``onbereikbaar``), never alphabetical; decimal
+    commas in the labels.
 
     Examples
     --------
@@ -114,7 +115,8 @@ def distance_bars(distribution: pd.Series) -> pd.DataFrame:
     >>> distance_bars(d)["klasse"].cat.categories.tolist()
     ['0–1 km', '1–2 km', '10–15 km']
     """
-    return _ordered([str(i) for i in distribution.index], distribution.to_numpy(float))
+    labels = [str(i).replace(".", ",") for i in distribution.index]  # "7.5–10 km" → "7,5–10 km"
+    return _ordered(labels, distribution.to_numpy(float))
 
 
 def _short(value: float) -> str:

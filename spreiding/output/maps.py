@@ -40,7 +40,7 @@ from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS
+from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, fmt_dec
 
 __all__ = [
     "CHANGE_COLOURS",
@@ -115,11 +115,18 @@ def _legend_distance() -> list[dict[str, str]]:
     items = []
     lower = 0.0
     for upper, colour in zip(DIST_BINS_M, DIST_COLOURS, strict=True):
-        label = f"{lower / 1000:g}–{upper / 1000:g} km" if np.isfinite(upper) else f"meer dan {lower / 1000:g} km"
+        lo, hi = _km_label(lower), _km_label(upper)
+        label = f"{lo}–{hi} km" if np.isfinite(upper) else f"meer dan {lo} km"
         items.append({"label": label, "color": colour})
         lower = upper
     items.append({"label": "niet bereikbaar", "color": _UNREACHABLE_COLOUR})
     return items
+
+
+def _km_label(dist_m: float) -> str:
+    """``2500`` → ``"2,5"``, ``5000`` → ``"5"`` (Dutch decimal comma)."""
+    km = dist_m / 1000.0
+    return fmt_dec(km, 0 if float(km).is_integer() else 1) if np.isfinite(km) else ""
 
 
 def _round(values: np.ndarray) -> list[float]:
