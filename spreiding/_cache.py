@@ -7,8 +7,11 @@ digests its parts by *content*, the same in every process and on every
 machine.
 
 - A :class:`pathlib.Path` part is a file, hashed by its bytes (sha256,
-  streamed; memoised per ``(path, size, mtime_ns)`` within the process, so a
-  50 MB GeoPackage is read once).
+  streamed). The digest is memoised per ``(path, size, mtime_ns, ctime_ns,
+  inode)``, within the process and across processes in ``file-digests.json``
+  in the cache folder (as git's index does), so a 50 MB GeoPackage is read
+  once, not on every warm run; a file that changes gets a new ``stat`` and is
+  hashed again.
 - Every other part is serialised canonically: sets and frozensets as sorted
   tuples, mappings sorted by key, dataclasses field by field, numpy arrays by
   dtype, shape and bytes. ``repr`` is never used (the ``repr`` of a set
@@ -32,6 +35,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,11 +53,55 @@ CACHE_FORMAT = "1"  # layout of the entries themselves; bump when load/save chan
 _KEY_CHARS = 32
 _CHUNK_BYTES = 1 << 20
 _KEEP_PER_NAME = 3  # entries kept per name; older keys are removed when a new one is written
-_file_digests: dict[tuple[str, int, int], str] = {}
+_DIGEST_INDEX = "file-digests.json"
+_KEEP_DIGESTS = 512  # entries of the digest index (the most recently added are kept)
+_RACY_NS = 3_000_000_000  # a file changed less than 3 s ago is not remembered: on a file system with coarse
+# timestamps a second change within the same tick would keep its stat (git's "racy" entries)
+_file_digests: dict[tuple[str, int, int, int, int], str] = {}
+_indexes: dict[str, dict[str, list[Any]]] = {}  # per cache folder: its digest index, read once
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _digest_index() -> dict[str, list[Any]]:
+    """The cache folder's digest index (``{path: [size, mtime_ns, ctime_ns, inode, digest]}``), read once."""
+    folder = str(cache_dir())
+    if folder not in _indexes:
+        try:
+            raw = json.loads((Path(folder) / _DIGEST_INDEX).read_text(encoding="utf-8"))
+            _indexes[folder] = {str(k): v for k, v in raw.items() if isinstance(v, list) and len(v) == 5}
+        except (OSError, ValueError, AttributeError):
+            _indexes[folder] = {}
+    return _indexes[folder]
+
+
+def _remember(path: str, stat_key: tuple[int, int, int, int], digest: str) -> None:
+    """Add a digest to the persistent index (atomic write; an unwritable cache folder is skipped)."""
+    index = _digest_index()
+    index.pop(path, None)
+    index[path] = [*stat_key, digest]
+    for stale in list(index)[: max(0, len(index) - _KEEP_DIGESTS)]:
+        del index[stale]
+    target = cache_dir() / _DIGEST_INDEX
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(index), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        logger.debug("could not write the digest index %s: %s", target, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
-    """Return the sha256 hex digest of a file's bytes, memoised per (path, size, mtime_ns) in this process.
+    """Return the sha256 hex digest of a file's bytes, memoised per path and ``stat`` (see the module docstring).
 
     Parameters
     ----------
@@ -67,13 +115,16 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     """
     p = Path(path).resolve()
     stat = p.stat()
-    memo = (str(p), stat.st_size, stat.st_mtime_ns)
+    stat_key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    memo = (str(p), *stat_key)
     if memo not in _file_digests:
-        digest = hashlib.sha256()
-        with p.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(_CHUNK_BYTES), b""):
-                digest.update(chunk)
-        _file_digests[memo] = digest.hexdigest()
+        known = _digest_index().get(str(p))
+        if known is not None and tuple(known[:4]) == stat_key and isinstance(known[4], str):
+            _file_digests[memo] = known[4]
+        else:
+            _file_digests[memo] = _hash_file(p)
+            if time.time_ns() - stat.st_mtime_ns > _RACY_NS:  # see _RACY_NS
+                _remember(str(p), stat_key, _file_digests[memo])
     return _file_digests[memo]
 
 

@@ -19,7 +19,7 @@ def require_file(path: str | Path, what: str, fix: str) -> Path:
     """Return ``path`` as a Path, or raise DataNotFoundError naming ``what`` and ``fix``."""
     p = Path(path)
     if not p.is_file():
-        msg = f"{what} not found at {p}; {fix}"
+        msg = f"{what} niet gevonden: {p}; {fix}"
         raise DataNotFoundError(msg)
     return p
 

@@ -64,6 +64,7 @@ from spreiding.analysis.evaluation import (
     evaluate,
     prepare_context,
 )
+from spreiding.analysis.groups import with_groups
 from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
@@ -199,6 +200,13 @@ class Study:
         Progress bars while building the matrix.
     sources
         What the loaders read (``frame.attrs["source"]`` dicts), for provenance on every output.
+    places
+        OSM place points: the residents' points get their kern
+        (:mod:`spreiding.analysis.kernen`), so ``evaluate(..., by="kern")``
+        works and uncovered points carry ``kern_name``.
+    areas
+        CBS wijk/buurt polygons by level (``{"wijk": ..., "buurt": ...}``),
+        for ``by="wijk"`` / ``by="buurt"``.
     """
 
     def __init__(
@@ -212,6 +220,8 @@ class Study:
         cache_size: int = 32,
         progress: bool = False,
         sources: tuple[Mapping[str, Any], ...] = (),
+        places: gpd.GeoDataFrame | None = None,
+        areas: Mapping[str, gpd.GeoDataFrame] | None = None,
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -228,6 +238,8 @@ class Study:
         self.total_label = total_label
         self.progress = progress
         self.sources = tuple(sources)
+        self.places = places
+        self.areas = dict(areas or {})
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -255,8 +267,9 @@ class Study:
 
     @cached_property
     def points(self) -> gpd.GeoDataFrame:
-        """The residents' points (cell centres or street nodes)."""
-        return population_points(self.population, self.settings.placement, self.network)
+        """The residents' points (cell centres or street nodes), with their kern, wijk and buurt when known."""
+        points = population_points(self.population, self.settings.placement, self.network)
+        return with_groups(points, places=self.places, areas=self.areas)
 
     @property
     def model(self) -> DistanceModel:

@@ -274,6 +274,30 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # coverage by kern, wijk or buurt (spreiding.analysis.groups)
+    CODE: Final = "code"
+    KERN: Final = "kern"
+    KERN_NAME: Final = "kern_name"
+    # comparison with CBS (spreiding.analysis.cbs_compare)
+    LEVEL: Final = "level"
+    CBS_DIST_M: Final = "cbs_dist_m"
+    CBS_DIFF_M: Final = "cbs_diff_m"
+    CBS_DIFF_PCT: Final = "cbs_diff_pct"
+    # dates on service points and the timeline (spreiding.data.dates, spreiding.analysis.timeline)
+    OPEN_FROM: Final = "open_from"
+    OPEN_UNTIL: Final = "open_until"
+    DATE_EVIDENCE: Final = "date_evidence"
+    CONFIDENCE: Final = "confidence"
+    LISTED_STATUS: Final = "listed_status"
+    DATE_UNCERTAIN: Final = "date_uncertain"
+    DATE: Final = "date"
+    PERIOD: Final = "period"
+    UNCERTAIN: Final = "uncertain"
+    UNCERTAIN_ROWS: Final = "uncertain_rows"
+    OPEN_POINTS: Final = "open_points"
+    CHANGES: Final = "changes"
+    EVENT: Final = "event"
+    WHEN: Final = "when"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -345,6 +369,27 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.CODE: "code",
+    Col.KERN: "kern (id)",
+    Col.KERN_NAME: "kern",
+    Col.LEVEL: "niveau",
+    Col.CBS_DIST_M: "afstand volgens CBS (m)",
+    Col.CBS_DIFF_M: "verschil met CBS (m)",
+    Col.CBS_DIFF_PCT: "verschil met CBS (%)",
+    Col.OPEN_FROM: "open vanaf",
+    Col.OPEN_UNTIL: "open tot en met",
+    Col.DATE_EVIDENCE: "bron van de datum",
+    Col.CONFIDENCE: "zekerheid",
+    Col.LISTED_STATUS: "status volgens de lijst",
+    Col.DATE_UNCERTAIN: "onzeker op de peildatum",
+    Col.DATE: "datum",
+    Col.PERIOD: "periode (datum zoals bekend)",
+    Col.UNCERTAIN: "onzeker",
+    Col.UNCERTAIN_ROWS: "onzeker op deze datum (id's)",
+    Col.OPEN_POINTS: "tellende voorzieningen",
+    Col.CHANGES: "wijzigingen",
+    Col.EVENT: "wijziging",
+    Col.WHEN: "datum zoals bekend",
 }
 
 
@@ -367,11 +412,11 @@ COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
 def column_label(name: str, *, km: bool = False) -> str:
     """Dutch header of a machine column; unknown names come back unchanged.
 
-    With ``km=True`` a metre column (``*_m``) is labelled in kilometres, for
+    With ``km=True`` a metre column (``*_m``, ``*_m_delta``, ``*_m_a``, ...) is labelled in kilometres, for
     views that show ``value / 1000``.
     """
     label = COLUMN_LABELS.get(name, name)
-    if km and name.endswith("_m") and label.endswith("(m)"):
+    if km and (name.endswith("_m") or "_m_" in name) and label.endswith("(m)"):
         return label[: -len("(m)")] + "(km)"
     return label
 

@@ -92,7 +92,7 @@ def test_sessions_do_not_see_each_others_edits(app: AppTest) -> None:
 
 def test_change_norm_changes_coverage(app: AppTest) -> None:
     before = _covered_pct(app)
-    app.number_input(key="norm_km").set_value(10.0).run()
+    app.text_input(key="norm_km").input("10").run()
     _ok(app)
     assert _covered_pct(app) > before
 
@@ -205,7 +205,7 @@ def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
     _ok(app)
     assert len(app.dataframe[0].value) == 1
     assert any("exact (HiGHS)" in c.value for c in app.caption)
-    app.number_input(key="norm_km").set_value(7.5).run()  # another norm: the old advice is not shown
+    app.text_input(key="norm_km").input("7,5").run()  # another norm: the old advice is not shown
     _ok(app)
     assert not app.dataframe
     assert any("opnieuw" in i.value for i in app.info)

@@ -173,8 +173,50 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
                 f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
                 f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"
             )
-            assert warm_s < 10.0
-            assert close_s < 10.0
+            # timings are printed only: the targets live in benchmarks/bench_browser.py, not in a timed test
+        finally:
+            context.close()
+
+
+# elements whose text is cut off (ellipsis or hidden overflow), run in the page
+_CUT_OFF = """() => [...document.querySelectorAll(
+  '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, button p'
+)].filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map((e) => e.innerText)"""
+
+
+_LOCAL = ("http://127.0.0.1", "data:", "blob:", "https://tile.openstreetmap.org/")
+"""Requests the page may make: the app itself, and the optional OSM tile background (never needed)."""
+
+
+def test_readable_at_1280_px_and_nothing_fetched_from_elsewhere(app_url: str, tmp_path: Path) -> None:
+    """At 1280x720 no metric or button label is cut off, and the page asks no other host for anything."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1280, "height": 720},
+        )
+        try:
+            page = context.new_page()
+            elsewhere: list[str] = []
+            page.on(
+                "request",
+                lambda r: (
+                    elsewhere.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None
+                ),
+            )
+            page.goto(app_url, wait_until="domcontentloaded")
+            page.locator('[data-testid="stMetricValue"]').first.wait_for(state="visible", timeout=90_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+            page.wait_for_timeout(1000)
+            cut = page.evaluate(_CUT_OFF)
+            assert cut == [], cut
+            icon = page.locator('link[rel~="icon"]').first.get_attribute("href") or ""
+            assert "gstatic" not in icon, icon
+            assert elsewhere == [], elsewhere
         finally:
             context.close()
 

@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,7 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 _KEY_SCRIPT = """
 import sys
+import time
 from pathlib import Path
 import numpy as np
 from spreiding._cache import cache_key
@@ -283,3 +285,29 @@ def test_nothing_is_written_into_the_data_folder_or_the_source_tree(tmp_path, ca
         "network-car",
         "tree-car",
     ]
+
+
+def test_file_digest_is_read_once_across_processes(cache_folder, tmp_path, monkeypatch):
+    """A warm run does not hash the inputs again: the digest index in the cache folder remembers them by stat."""
+    file = tmp_path / "roads.gpkg"
+    file.write_bytes(b"y" * 2_000_000)
+    os.utime(file, ns=(time.time_ns() - 10**10,) * 2)  # written 10 s ago: not "racy" (see _cache._RACY_NS)
+    expected = hashlib.sha256(b"y" * 2_000_000).hexdigest()
+    assert _cache.file_digest(file) == expected
+    assert (cache_folder / "file-digests.json").is_file()
+    monkeypatch.setattr(_cache, "_file_digests", {})  # a new process: nothing in memory
+    monkeypatch.setattr(_cache, "_indexes", {})
+    hashed: list[Path] = []
+    real_hash = _cache._hash_file
+    monkeypatch.setattr(_cache, "_hash_file", lambda p: hashed.append(p) or real_hash(p))
+    assert _cache.file_digest(file) == expected and hashed == []
+    file.write_bytes(b"z" * 2_000_000)  # same size, new content: a new stat, hashed again
+    assert _cache.file_digest(file) == hashlib.sha256(b"z" * 2_000_000).hexdigest() and hashed == [file]
+
+
+def test_a_just_written_file_is_not_remembered(cache_folder, tmp_path):
+    """On a file system with coarse timestamps a second write within the same tick keeps the stat: never trusted."""
+    file = tmp_path / "fresh.csv"
+    file.write_bytes(b"a,b\n1,2\n")
+    _cache.file_digest(file)
+    assert not (cache_folder / "file-digests.json").exists()

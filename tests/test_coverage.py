@@ -131,3 +131,21 @@ def test_distance_distribution_by_hand():
     assert dist.sum() == 500.0
     only_y = distance_distribution(pop, near, Norm(), municipality="Y")
     assert only_y.sum() == 100.0 and only_y["onbereikbaar"] == 50.0
+
+
+def test_coverage_curve_is_person_weighted_over_all_residents():
+    """Hand-computed on _pop(): X has 100 at 1 km and 300 at 6 km; Y 50 at 2 km and 50 unreachable."""
+    from spreiding.analysis.coverage import coverage_curve
+
+    pop, near = _pop(), _near([1000.0, 6000.0, 2000.0, np.inf])
+    curve = coverage_curve(pop, near, Norm()).set_index("limit")
+    assert curve.loc[0.5, "within"] == 0.0 and curve.loc[1.0, "within"] == 100.0
+    assert curve.loc[2.0, "within"] == 150.0 and curve.loc[6.0, "within"] == 450.0
+    assert curve.loc[30.0, "within_pct"] == pytest.approx(90.0)  # the unreachable 50 never count as within
+    only_x = coverage_curve(pop, near, Norm(), municipality="X").set_index("limit")
+    assert only_x.loc[5.5, "within_pct"] == pytest.approx(25.0) and only_x.loc[6.0, "within_pct"] == 100.0
+    minutes = coverage_curve(pop, near, Norm(), unit="min").set_index("limit")  # times are d / 10 s
+    assert minutes.loc[2.0, "within"] == 100.0 and minutes.loc[4.0, "within"] == 150.0
+    assert minutes.loc[10.0, "within"] == 450.0
+    with pytest.raises(ConfigError, match="eenheid"):
+        coverage_curve(pop, near, Norm(), unit="uur")

@@ -19,7 +19,7 @@ from spreiding.analysis.cells import catchment_table, cell_change, cell_main_nea
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.output._figures import change_bars, distance_bars
-from spreiding.output.maps import co_located, diff_payload, map_payload, place_labels, place_names
+from spreiding.output.maps import cell_kernen, co_located, diff_payload, map_payload, place_labels
 from spreiding.vocabulary import CELL_CHANGE_LABELS
 
 from .conftest import points
@@ -140,10 +140,7 @@ def test_places_label_and_name_cells() -> None:
         name=["Aadorp", "Bestad", "Gehucht"],
         place_class=["village", "town", "isolated_dwelling"],
     )
-    assert place_names(np.array([230500.0, 235500.0]), np.array([550500.0, 550500.0]), places).tolist() == [
-        "Aadorp",
-        "Bestad",
-    ]
+    assert cell_kernen(_cells(), places).tolist() == ["Aadorp", "Bestad"]
     labels = place_labels(places)
     assert [(p["name"], p["rank"]) for p in labels] == [("Aadorp", 1), ("Bestad", 0)]  # no isolated dwellings
     cells = _cells()

@@ -310,7 +310,8 @@ def test_fetch_and_load_region_end_to_end(manifest: Path, data_dir: Path) -> Non
 
 def test_second_run_writes_nothing_and_force_rebuilds(manifest: Path, data_dir: Path) -> None:
     first = fetch_region(manifest, data_dir, progress=False)
-    outputs = [DataPaths(data_dir).boundaries, DataPaths(data_dir).vierkant, DataPaths(data_dir).osm_libraries]
+    dp = DataPaths(data_dir)
+    outputs = [dp.boundaries, dp.vierkant, data_dir / "osm" / "drenthe_ring.osm.pbf", dp.osm_libraries]
     stamps = {p: p.stat().st_mtime_ns for p in outputs}
     before = sorted(p.name for p in data_dir.rglob("*"))
     second = prepare_region(data_dir, manifest, progress=False)
@@ -537,3 +538,42 @@ def test_data_paths_fallbacks(tmp_path: Path) -> None:
     assert dp.libraries == dp.compiled_libraries and not dp.libraries_are_fallback
     dp.pc4.unlink()
     assert dp.missing() == [dp.pc4, dp.roads]  # the census CSV still wants the PC4 file
+
+
+# --------------------------------------------------------------------------- municipalities derived by province code
+
+
+def test_derived_municipalities_need_a_province_column_or_layer(tmp_path: Path) -> None:
+    """The docstring's file has no province column or layer: a list is the fallback, without one a clear error."""
+    zip_path = make_wijkbuurtkaart(tmp_path)
+    with pytest.raises(MissingColumnsError, match=r"no province column.*list them under 'municipalities'"):
+        boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV22"))
+    listed = boundaries_from_wijkbuurtkaart(zip_path, _config(province_code="PV22"))
+    assert sorted(listed["gemeenten"]["gemeente"]) == MUNICIPALITIES
+    country = boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="NL01"))
+    assert sorted(country["gemeenten"]["gemeente"]) == ["Aa en Hunze", "Assen", "Groningen", "Maastricht", "Tynaarlo"]
+    assert country["buurgemeenten"].empty
+
+
+def _with_province_column(tmp_path: Path) -> Path:
+    """The docstring's municipalities with an (invented) province code column: Drenthe's three and Groningen PV20."""
+    frame = gpd.read_file(
+        f"/vsizip/{make_wijkbuurtkaart(tmp_path).as_posix()}/WijkBuurtkaart_2023_v1/wijkenbuurten_2023_v1.gpkg",
+        layer="gemeenten",
+    )
+    codes = {"Assen": "pv22", "Tynaarlo": "PV22", "Aa en Hunze": "PV22", "Groningen": "PV20", "Maastricht": "PV31"}
+    frame["provinciecode"] = frame["gemeentenaam"].map(codes)
+    gpkg = tmp_path / "wbk.gpkg"
+    frame.to_file(gpkg, layer="gemeenten", engine="pyogrio")
+    return _zip(gpkg, tmp_path / "wbk_pv.zip", "wbk.gpkg")
+
+
+def test_derived_municipalities_by_province_column(tmp_path: Path) -> None:
+    zip_path = _with_province_column(tmp_path)
+    derived = boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV22"))
+    assert sorted(derived["gemeenten"]["gemeente"]) == MUNICIPALITIES  # codes compare case-insensitively
+    assert derived["buurgemeenten"]["gemeente"].tolist() == ["Groningen"]
+    with pytest.raises(ConfigError, match=r"no municipality of province PV29"):
+        boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV29"))
+    with pytest.raises(ConfigError, match=r"puts the municipalities Groningen .* outside province PV22"):
+        boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=("Assen", "Groningen"), province_code="PV22"))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding._validate import require_columns
+from spreiding.analysis.groups import group_details, require_grouping
 from spreiding.analysis.measures import group_stats, is_covered, reachable, weighted_quantiles
 from spreiding.analysis.norm import AGE_BAND_LABELS, AGE_BANDS, Norm
 from spreiding.errors import ConfigError, InvalidDataError
@@ -26,9 +27,13 @@ from spreiding.vocabulary import Col
 
 __all__ = [
     "COVERAGE_COLUMNS",
+    "CURVE_STEPS_KM",
+    "CURVE_STEPS_MIN",
     "DISTANCE_BINS_KM",
+    "GROUP_COLUMNS",
     "TOTAL_LABEL",
     "coverage_by_age",
+    "coverage_curve",
     "coverage_table",
     "covered_mask",
     "distance_distribution",
@@ -54,6 +59,8 @@ COVERAGE_COLUMNS = (
     Col.PLACEMENT,
     Col.NORM,
 )
+GROUP_COLUMNS = (Col.CODE, Col.NAME)
+"""Columns before :data:`COVERAGE_COLUMNS` in a table by kern, wijk or buurt (``municipality`` is the group's)."""
 
 
 def _check(population: pd.DataFrame, nearest: NearestResult) -> None:
@@ -86,7 +93,7 @@ def covered_mask(nearest: NearestResult, norm: Norm, covered: np.ndarray | None 
 
 
 def _group_codes(population: pd.DataFrame, by: str) -> tuple[np.ndarray, list[str]]:
-    require_columns(population, [by], "bevolking", "wijs bij het laden gemeenten toe")
+    require_grouping(population, by)
     labels = population[by].astype("string").fillna("(onbekend)")
     codes, uniques = pd.factorize(labels, sort=True)
     return codes.astype(np.int64), [str(u) for u in uniques]
@@ -121,14 +128,18 @@ def coverage_table(
     norm
         The norm; its ``age_band`` selects the weight column.
     by
-        Grouping column.
+        Grouping (:data:`spreiding.analysis.groups.GROUPINGS`): ``municipality``,
+        or ``kern``, ``wijk``, ``buurt`` when the points carry that grouping's
+        columns (:func:`spreiding.analysis.groups.with_groups`).
     total_label
         Label of the total row (e.g. the province name).
 
     Returns
     -------
     pandas.DataFrame
-        One row per group and a last total row, with :data:`COVERAGE_COLUMNS`.
+        One row per group and a last total row, with :data:`COVERAGE_COLUMNS`;
+        by kern, wijk or buurt first :data:`GROUP_COLUMNS` (the group's code
+        and name; ``municipality`` is the group's municipality).
     """
     _check(population, nearest)
     weight_col = norm.weight_column
@@ -148,9 +159,15 @@ def coverage_table(
     table["distance_model"] = model
     table["placement"] = placement
     table["norm"] = norm.describe()
-    if by != "municipality":
-        table = table.rename(columns={by: "municipality"})
-    return table.loc[:, list(COVERAGE_COLUMNS)]
+    if by == "municipality":
+        return table.loc[:, list(COVERAGE_COLUMNS)]
+    details = group_details(population, by, codes, len(names))
+    table = table.rename(columns={by: Col.CODE})
+    table[Col.NAME] = [*details["name"], total_label]
+    table[Col.MUNICIPALITY] = [*details["municipality"], total_label]
+    order = table.iloc[:-1].sort_values([Col.MUNICIPALITY, Col.NAME, Col.CODE], kind="stable").index
+    table = table.loc[[*order, table.index[-1]]].reset_index(drop=True)
+    return table.loc[:, [*GROUP_COLUMNS, *COVERAGE_COLUMNS]]
 
 
 def coverage_by_age(
@@ -176,8 +193,9 @@ def coverage_by_age(
     for band in bands:  # six bands: a loop over columns, not cells
         band_norm = norm.with_(age_band=None if band == "pop_total" else band)
         part = coverage_table(population, nearest, band_norm, covered=covered, by=by, total_label=total_label)
-        part.insert(1, "age_band", band)
-        part.insert(2, "age_label", AGE_BAND_LABELS[band])
+        at = list(part.columns).index(Col.MUNICIPALITY) + 1
+        part.insert(at, "age_band", band)
+        part.insert(at + 1, "age_label", AGE_BAND_LABELS[band])
         frames.append(part)
     return pd.concat(frames, ignore_index=True)
 
@@ -252,3 +270,62 @@ def distance_distribution(
     out = pd.Series(np.append(counts, weight[~finite].sum()), index=[*labels, "onbereikbaar"], name="residents")
     out.index.name = "afstand"
     return out
+
+
+CURVE_STEPS_KM: tuple[float, ...] = tuple(float(x) for x in np.arange(0.5, 30.01, 0.5))
+"""Distances of the coverage curve (every 500 m up to 30 km)."""
+CURVE_STEPS_MIN: tuple[float, ...] = tuple(float(x) for x in range(1, 61))
+"""Travel times of the coverage curve (every minute up to an hour)."""
+
+
+def coverage_curve(
+    population: pd.DataFrame,
+    nearest: NearestResult,
+    norm: Norm,
+    *,
+    municipality: str | None = None,
+    unit: str = "km",
+) -> pd.DataFrame:
+    """Share of residents within each distance (or travel time) of the nearest counted service point.
+
+    The curve helps a council choose its norm: where it flattens, a stricter
+    norm buys little. Person-weighted with the norm's weight column; the
+    denominator is *all* residents, so unreachable residents never count as
+    within.
+
+    Parameters
+    ----------
+    population
+        Population points with the norm's weight column and ``municipality``.
+    nearest
+        Distances (and times) for the same rows.
+    norm
+        The norm (its age band selects the weight column).
+    municipality
+        Only this municipality's residents (all when ``None``).
+    unit
+        ``"km"`` (road distance) or ``"min"`` (travel time; needs times).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``limit`` (km or minutes), ``within`` (residents) and ``within_pct``.
+    """
+    _check(population, nearest)
+    if unit not in ("km", "min"):
+        msg = f"onbekende eenheid {unit!r} voor de dekkingscurve; kies km of min"
+        raise ConfigError(msg)
+    mask = np.ones(len(population), bool)
+    if municipality is not None:
+        require_columns(population, ["municipality"], "bevolking")
+        mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
+    value = nearest.dist_m / 1000.0 if unit == "km" else nearest.time_s / 60.0
+    steps = np.asarray(CURVE_STEPS_KM if unit == "km" else CURVE_STEPS_MIN, float)
+    weight = population[norm.weight_column].to_numpy(float)[mask]
+    value = np.where(np.isnan(value[mask]), np.inf, value[mask])
+    order = np.argsort(value, kind="stable")
+    cum = np.concatenate([[0.0], np.cumsum(weight[order])])
+    within = cum[np.searchsorted(value[order], steps, side="right")]
+    total = float(weight.sum())
+    pct = within / total * 100.0 if total > 0 else np.zeros_like(within)
+    return pd.DataFrame({"limit": steps, "within": within, "within_pct": pct})

@@ -368,7 +368,7 @@ def _diff(
     by: str,
 ) -> pd.DataFrame:
     """Base, scenario and delta columns plus residents losing/gaining coverage, row-aligned with the tables."""
-    keys = [c for c in ("municipality", "age_band", "age_label") if c in table_base.columns]
+    keys = [c for c in ("code", "name", "municipality", "age_band", "age_label") if c in table_base.columns]
     out = table_base.loc[:, [*keys, "residents"]].reset_index(drop=True)
     for col in _DIFF_KEEP:
         b, s = table_base[col].to_numpy(float), table[col].to_numpy(float)

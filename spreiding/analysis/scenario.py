@@ -440,6 +440,7 @@ def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoD
                 out.at[label, "host_building"] = edit.host_building
         done = str(out.at[label, "scenario_edit"])
         out.at[label, "scenario_edit"] = f"{done},{edit.action}" if done else edit.action
+    out.attrs = dict(facilities.attrs)  # provenance (source, peildatum) survives new rows
     return out
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "AGE_LABELS",
     "COLOUR_LABELS",
     "COLUMN_LABELS",
+    "ERROR_TITLES",
     "KIND_LABELS",
     "MODEL_LABELS",
     "MODE_LABELS",
@@ -37,6 +38,7 @@ __all__ = [
     "STATUS_LABELS",
     "as_text",
     "display_table",
+    "error_text",
     "label_of",
     "nl_dec",
     "nl_int",
@@ -154,3 +156,43 @@ def display_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> 
         elif pd.api.types.is_numeric_dtype(view[col]):
             _convert(view, col)
     return view.rename(columns=COLUMN_LABELS).reset_index(drop=True)
+
+
+ERROR_TITLES: dict[str, str] = {
+    "DataNotFoundError": "Gegevens ontbreken",
+    "MissingColumnsError": "Kolommen ontbreken",
+    "CRSError": "Onbekend coördinatenstelsel",
+    "SwappedCoordinatesError": "Coördinaten verwisseld",
+    "OutsideRegionError": "Punten buiten de regio",
+    "DuplicateIdError": "Dubbele id's",
+    "ImplausibleDataError": "Onwaarschijnlijke gegevens",
+    "InvalidDataError": "Gegevens kloppen niet",
+    "ConfigError": "Instelling klopt niet",
+    "NetworkOutsideRegionError": "Wegennet ligt niet in de regio",
+    "UnreachableError": "Niet bereikbaar over de weg",
+    "ImplausibleNetworkError": "Onwaarschijnlijk wegennet",
+    "NetworkError": "Probleem met het wegennet",
+    "ScenarioError": "Scenario kan zo niet",
+    "StoreError": "Opslag van scenario's",
+    "OptimizationError": "Optimaliseren lukte niet",
+    "DownloadError": "Downloaden lukte niet",
+    "SpreidingError": "Dit lukte niet",
+}
+"""Dutch title per error class of :mod:`spreiding.errors` (the most specific class wins)."""
+
+_UNEXPECTED = (
+    "Er ging iets onverwachts mis ({kind}). Uw scenario's in deze sessie zijn niet verloren; probeer het opnieuw "
+    "of meld het aan de beheerder (de details staan in het logboek van de app)."
+)
+
+
+def error_text(exc: BaseException) -> str:
+    """One Dutch text for any error shown in the app: a title by error class, then the message as text.
+
+    Errors of :mod:`spreiding.errors` carry Dutch messages; any other error (a bug, a library's English
+    message) is not shown as such: the user reads a Dutch notice and the details go to the log.
+    """
+    for cls in type(exc).__mro__:
+        if cls.__name__ in ERROR_TITLES and cls.__module__ == "spreiding.errors":
+            return f"**{ERROR_TITLES[cls.__name__]}:** {as_text(exc)}"
+    return _UNEXPECTED.format(kind=as_text(type(exc).__name__))

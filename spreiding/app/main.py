@@ -3,7 +3,9 @@
 Streamlit runs this file as a script on every rerun; :func:`run` draws the
 sidebar into the session's :class:`~spreiding.app.workspace.Workspace` and
 runs the chosen page of :mod:`spreiding.app.pages` (each page file calls its
-``render(workspace, settings)``).
+``render(workspace, settings)``). Without the region's data the pages are not
+run: the Data page lists what is missing and how to get it, every other page
+says what it needs.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from spreiding.app.state import model_banner, sidebar, user_errors, workspace
+from spreiding.app.pages._missing import render_missing
+from spreiding.app.state import keep_choices, model_banner, sidebar, user_errors, workspace
 
-__all__ = ["PAGES", "PAGES_DIR", "run"]
+__all__ = ["ICON", "PAGES", "PAGES_DIR", "run"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-# File, title and menu icon per page (menu icons ship with Streamlit's frontend). A comment, not a docstring:
-# `spreiding app` runs this file as the script, and Streamlit's "magic" would print a bare string on every page.
+# Notes here are comments, not docstrings: `spreiding app` runs this file as the script, and Streamlit's "magic"
+# would print a bare string on every page.
+# The page icon, served by the app itself (an emoji icon would be fetched from a font server).
+ICON = Path(__file__).resolve().parent / "icon.png"
+# File, title and menu icon per page (menu icons ship with Streamlit's frontend).
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("kaart.py", "Kaart", ":material/map:"),
     ("vergelijken.py", "Vergelijken", ":material/compare:"),
@@ -28,16 +34,31 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("verzorgingsgebied.py", "Verzorgingsgebied", ":material/hub:"),
 )
 
+_CSS = """<style>
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] > div {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
+}
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+.stButton button p, .stDownloadButton button p, .stFormSubmitButton button p { white-space: normal; }
+</style>"""
+# Metrics and button labels wrap instead of ending in an ellipsis on a 1280 px screen.
+
 
 def run() -> None:
-    """Draw the sidebar, then run the chosen page."""
-    st.set_page_config(page_title="spreiding – bibliotheken in de regio", page_icon="📚", layout="wide")
+    """Draw the sidebar, then run the chosen page (or say which data it needs)."""
+    st.set_page_config(page_title="spreiding – bibliotheken in de regio", page_icon=str(ICON), layout="wide")
+    st.html(_CSS)
     pages = [
         st.Page(PAGES_DIR / name, title=title, icon=icon, default=i == 0) for i, (name, title, icon) in enumerate(PAGES)
     ]
     page = st.navigation(pages)
+    keep_choices()
     ws = workspace()
     st.session_state["settings"] = sidebar(ws)
+    missing = st.session_state.get("missing_data")
+    if missing:
+        render_missing(missing, page.title, data_page=pages[-1])
+        return
     with user_errors():
         if ws.network_missing:
             st.info("Geen wegennet gevonden voor deze vervoerswijze; de app rekent hemelsbreed.")

@@ -10,6 +10,7 @@ or grows lives in the session's :class:`~spreiding.app.workspace.Workspace`
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 from collections.abc import Iterator
@@ -18,16 +19,28 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
-from spreiding.app.labels import AGE_LABELS, COLOUR_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
+from spreiding.analysis.norm import PRESETS
+from spreiding.app.labels import COLOUR_LABELS, as_text, error_text, label_of
+from spreiding.app.norm_controls import norm_widgets
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
-from spreiding.errors import ConfigError, DataNotFoundError, SpreidingError
+from spreiding.data.status import missing_required
+from spreiding.errors import DataNotFoundError, SpreidingError
 from spreiding.network.nearest import DistanceModel
 from spreiding.network.roads import RoadNetwork, load_network
 from spreiding.study import Study, StudySettings
 
-__all__ = ["MAX_STUDIES", "StreamlitInputs", "model_banner", "page_args", "sidebar", "user_errors", "workspace"]
+__all__ = [
+    "KEPT_KEYS",
+    "MAX_STUDIES",
+    "StreamlitInputs",
+    "keep_choices",
+    "model_banner",
+    "page_args",
+    "sidebar",
+    "user_errors",
+    "workspace",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +54,11 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SpreidingError as exc:
-        st.error(as_text(exc))
+        st.error(error_text(exc))
+        st.stop()
+    except Exception as exc:  # never a traceback: a Dutch notice, the details in the log
+        logger.exception("unexpected error in the app")
+        st.error(error_text(exc))
         st.stop()
 
 
@@ -64,27 +81,36 @@ def _network(data_dir: str, mode: str) -> RoadNetwork | None:
 
 @st.cache_resource(show_spinner="Afstanden berekenen …", max_entries=MAX_STUDIES)
 def _base_study(
-    data_dir: str, mode: str, crowfly: bool, placement: str, upload: str, _facilities: gpd.GeoDataFrame | None
+    data_dir: str,
+    mode: str,
+    crowfly: bool,
+    placement: str,
+    upload: str,
+    as_of: str,
+    _facilities: gpd.GeoDataFrame | None,
 ) -> Study:
-    """The base Study of one key, its matrix built (shared by sessions, never changed afterwards)."""
+    """The base Study of one key, its matrix built (shared by sessions, never changed afterwards).
+
+    ``_facilities`` is the key's list (the upload or the data folder's) dated on ``as_of`` by the workspace.
+    """
     region = _region(data_dir)
     network = None if crowfly else _network(data_dir, mode)
-    facilities = _facilities if upload and _facilities is not None else region.facilities
+    facilities = _facilities if _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
-    study = Study(region.population, facilities, network, settings, total_label=region.name)
+    places = _places(data_dir)  # residents' points carry their kern (map tooltips, exports)
+    study = Study(region.population, facilities, network, settings, total_label=region.name, places=places)
     study.prepare()  # the matrix is built once on the shared base (not above the size switch)
     return study
 
 
 @st.cache_resource(show_spinner="Kernen laden …", max_entries=4)
 def _places(data_dir: str) -> gpd.GeoDataFrame | None:
-    from spreiding.data.candidates import load_osm_candidates
     from spreiding.data.config import data_paths
-    from spreiding.output.report import VILLAGE_CLASSES
+    from spreiding.data.wijkbuurt import load_places
 
     if not data_paths(data_dir or None).osm_points.exists():
         return None
-    return load_osm_candidates(data_dir=data_dir or None, place_classes=VILLAGE_CLASSES, building_kinds=())
+    return load_places(data_dir or None)
 
 
 @st.cache_resource(show_spinner="Kandidaatlocaties laden …", max_entries=8)
@@ -106,7 +132,7 @@ class StreamlitInputs:
 
     def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
         """The shared base Study of ``key``."""
-        return _base_study(key.data_dir, key.mode, key.crowfly, key.placement, key.upload, facilities)
+        return _base_study(key.data_dir, key.mode, key.crowfly, key.placement, key.upload, key.as_of, facilities)
 
     def region(self, data_dir: str) -> Region:
         """The region's inputs."""
@@ -146,80 +172,29 @@ def page_args() -> tuple[Workspace, Settings]:
     return workspace(), settings
 
 
-def _apply_preset() -> None:
-    key = st.session_state.get("norm_preset")
-    if key not in PRESETS:
-        return
-    norm = PRESETS[key]
-    st.session_state["norm_mode"] = norm.mode
-    st.session_state["norm_km"] = float(norm.max_dist_m / 1000) if norm.max_dist_m else 0.0
-    st.session_state["norm_min"] = float(norm.max_time_s / 60) if norm.max_time_s else 0.0
-    st.session_state["norm_kinds"] = sorted(norm.kinds)
-    st.session_state["norm_age"] = norm.age_band or "pop_total"
-
-
-def _norm(preset: Norm | None) -> Norm:
-    ss = st.session_state
-    km, minutes = float(ss["norm_km"]), float(ss["norm_min"])
-    if km <= 0 and minutes <= 0:
-        msg = "de norm heeft geen afstand en geen reistijd; vul een redelijke afstand of een maximale reistijd in"
-        raise ConfigError(msg)
-    values = {
-        "mode": ss["norm_mode"],
-        "max_dist_m": km * 1000 if km > 0 else None,
-        "max_time_s": minutes * 60 if minutes > 0 else None,
-        "kinds": frozenset(ss["norm_kinds"] or DEFAULT_KINDS),
-        "age_band": None if ss["norm_age"] == "pop_total" else ss["norm_age"],
-    }
-    if preset is not None and all(getattr(preset, k) == v for k, v in values.items()):
-        return preset  # the same norm as the CLI's --norm <preset>
-    parts = [f"{km:g} km"] if km > 0 else []
-    parts += [f"{minutes:g} min"] if minutes > 0 else []
-    name = f"{' en '.join(parts) or 'norm'} {MODE_LABELS.get(ss['norm_mode'], ss['norm_mode'])}"
-    return Norm(name=name, **values)  # type: ignore[arg-type]
-
-
-def _norm_widgets(sb: Any) -> Norm:
-    sb.selectbox(
-        "Voorbeeldnorm",
-        list(PRESETS),
-        key="norm_preset",
-        format_func=lambda k: PRESETS[k].name,
-        on_change=_apply_preset,
-        help="De wet (Wsob) noemt geen getal voor de redelijke afstand; dit zijn voorbeelden.",
-    )
-    sb.radio(
-        "Vervoerswijze", list[str](MODE_LABELS), key="norm_mode", format_func=label_of(MODE_LABELS), horizontal=True
-    )
-    sb.number_input("Redelijke afstand over de weg (km, 0 = geen)", 0.0, 100.0, step=0.5, key="norm_km")
-    sb.number_input("Maximale reistijd (min, 0 = geen)", 0.0, 240.0, step=1.0, key="norm_min")
-    sb.multiselect(
-        "Telt als volwaardige bibliotheek", sorted(ALL_KINDS), key="norm_kinds", format_func=label_of(KIND_LABELS)
-    )
-    sb.selectbox("Leeftijdsgroep", ["pop_total", *AGE_BANDS], key="norm_age", format_func=label_of(AGE_LABELS))
-    with user_errors():
-        norm = _norm(PRESETS.get(st.session_state.get("norm_preset", "")))
-    if not st.session_state["norm_kinds"]:
-        sb.warning("Geen soort gekozen; vestigingen en kleine vestigingen tellen.")
-    sb.caption(f"Norm: {norm.describe()} (voorbeeld; de wet noemt geen getal).")
-    return norm
-
-
 def sidebar(ws: Workspace) -> Settings:
     """Draw the shared sidebar (norm, colours, scenario, data) and apply it to the workspace."""
     ss = st.session_state
-    if "norm_mode" not in ss:
-        ss["norm_preset"] = "5km-auto"
-        _apply_preset()
     sb = st.sidebar
     sb.header("Instellingen")
-    norm = _norm_widgets(sb)
+    norm = norm_widgets(sb) or ss.get("last_norm") or PRESETS["5km-auto"]
+    ss["last_norm"] = norm
     sb.radio(
         "Kleur cellen naar",
         list[str](COLOUR_LABELS),
         key="colour_by",
         format_func=label_of(COLOUR_LABELS),
         horizontal=True,
+    )
+    sb.date_input(
+        "Peildatum",
+        value=dt.date.today(),
+        min_value=dt.date(2000, 1, 1),
+        max_value=dt.date.today(),
+        key="as_of",
+        format="DD-MM-YYYY",
+        help="De voorzieningen die op deze dag open waren (open vanaf / open tot en met in de lijst); "
+        "standaard vandaag.",
     )
     ss["active_scenario"] = ws.active
     sb.selectbox(
@@ -234,16 +209,53 @@ def sidebar(ws: Workspace) -> Settings:
         sb.info(f"Eigen voorzieningenbestand in gebruik: {as_text(ws.uploads[upload])} (zie Data).")
     else:
         upload = ""
+    data_dir = ss.get("data_dir", "") or ""
+    ss["missing_data"] = missing_required(data_dir or None)
     settings = Settings(
-        data_dir=ss.get("data_dir", "") or "",
+        data_dir=data_dir,
         norm=norm,
         crowfly=bool(ss.get("crowfly", False)),
         upload=upload,
         colour_by=ss.get("colour_by", "distance"),
+        as_of=ss.get("as_of") or dt.date.today(),
     )
+    if ss["missing_data"]:
+        sb.warning("Gegevens ontbreken; zie de pagina Data.")
+        return settings
     with user_errors():
         ws.configure(settings)
     return settings
+
+
+KEPT_KEYS: tuple[str, ...] = (
+    "gem_name",
+    "opt_model",
+    "opt_source",
+    "opt_target",
+    "opt_p",
+    "opt_weights",
+    "opt_close",
+    "cmp_a",
+    "cmp_b",
+    "edit_kind",
+    "new_kind",
+)
+"""Page choices that survive navigation (Streamlit forgets a widget's value on pages where it is not drawn)."""
+
+
+def keep_choices() -> None:
+    """Keep the page choices of :data:`KEPT_KEYS` for the session.
+
+    Re-assigning a widget's key before any widget is drawn turns it into session
+    state, which Streamlit keeps when the page that draws it is not shown
+    (its documented way to keep widget values across pages). Pages give such
+    widgets their defaults through ``st.session_state.setdefault``, never as
+    ``value=``/``index=``, so re-assigning raises no warning.
+    """
+    ss = st.session_state
+    for key in KEPT_KEYS:
+        if key in ss:
+            ss[key] = ss[key]
 
 
 def _stored_panel(sb: Any, ws: Workspace) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from spreiding.analysis.cbs_compare import display_comparison
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
 from spreiding.network.nearest import DistanceModel
@@ -23,6 +24,7 @@ __all__ = [
     "advice_headline",
     "age_view",
     "catchment_view",
+    "cbs_view",
     "comparison_columns",
     "comparison_view",
     "counts_view",
@@ -272,3 +274,8 @@ def upload_view(frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     n_open = int((frame["status"] == "open").sum())
     rows = pd.DataFrame(frame.drop(columns="geometry")).head(50)
     return f"{len(frame)} voorzieningen gelezen en gecontroleerd ({n_open} open)", rows
+
+
+def cbs_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with CBS for display (Dutch headers, km with decimal commas, signed differences)."""
+    return display_comparison(table)

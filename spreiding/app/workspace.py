@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -31,14 +32,18 @@ import pandas as pd
 from shapely.geometry import Point
 
 from spreiding._validate import to_rd_new
+from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
 from spreiding.analysis.cells import catchment_table
-from spreiding.analysis.coverage import distance_distribution
+from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.app import uploads
+from spreiding.data.cbs_stats import read_cbs_csv
+from spreiding.data.dates import facilities_as_of
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
@@ -76,6 +81,8 @@ class StudyKey:
     placement: str = "cell_centre"
     upload: str = ""
     """Content digest of an uploaded service-point list ("" = the data folder's list)."""
+    as_of: str = ""
+    """Peildatum (ISO): the service points open on that date ("" = today)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class Settings:
         Digest of the uploaded service-point list in use ("" = none).
     colour_by
         Map colouring: ``distance`` or ``covered``.
+    as_of
+        Peildatum: the service points open on that date (``open_from`` / ``open_until``); default today.
     """
 
     data_dir: str = ""
@@ -104,6 +113,7 @@ class Settings:
     placement: str = "cell_centre"
     upload: str = ""
     colour_by: str = "distance"
+    as_of: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         if self.placement not in PLACEMENTS:
@@ -118,14 +128,14 @@ class Settings:
     @property
     def study_key(self) -> StudyKey:
         """The key of the base Study these settings use."""
-        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload)
+        return StudyKey(self.data_dir, self.mode, self.crowfly, self.placement, self.upload, self.as_of.isoformat())
 
 
 class Inputs(Protocol):
     """Where a workspace gets its read-only inputs (cached per process by the caller)."""
 
     def study(self, key: StudyKey, facilities: gpd.GeoDataFrame | None) -> Study:
-        """The base Study of ``key`` with its matrix built (``facilities``: the uploaded list, if any)."""
+        """The base Study of ``key`` with its matrix built (``facilities``: the list dated on ``key.as_of``)."""
         ...
 
     def region(self, data_dir: str) -> Region:
@@ -216,6 +226,7 @@ class Workspace:
         self._study: Study | None = None
         self._study_key: StudyKey | None = None
         self._cand: OrderedDict[str, DistanceMatrix] = OrderedDict()
+        self._timeline: tuple[tuple[Any, ...], Timeline] | None = None
 
     # ------------------------------------------------------------------ settings and inputs
 
@@ -236,8 +247,8 @@ class Workspace:
         """This workspace's Study: a fork of the shared base for the current study key."""
         key = self._settings.study_key
         if self._study is None or self._study_key != key:
-            facilities = self._uploads[key.upload][1] if key.upload else None
-            base = self._inputs.study(key, facilities)
+            listed = self._uploads[key.upload][1] if key.upload else self.region.facilities
+            base = self._inputs.study(key, facilities_as_of(listed, key.as_of or None))
             base.prepare()  # the matrix is built once on the shared base (not above the size switch)
             self._study, self._study_key = base.fork(), key
             self._cand.clear()
@@ -477,6 +488,11 @@ class Workspace:
         ev = self.evaluate()
         return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality)
 
+    def coverage_curve(self, municipality: str | None = None, unit: str = "km") -> pd.DataFrame:
+        """Share of residents within each distance (``km``) or travel time (``min``), active scenario."""
+        ev = self.evaluate()
+        return coverage_curve(ev.points, ev.nearest, ev.norm, municipality=municipality, unit=unit)
+
     def villages(self, municipality: str) -> pd.DataFrame:
         """Residents outside the norm in ``municipality``, grouped by OSM village (active scenario)."""
         ev = self.evaluate()
@@ -484,10 +500,32 @@ class Workspace:
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
 
+    def compare_cbs(self, data: bytes, file_name: str, metadata: bytes | None = None) -> CbsComparison:
+        """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
+
+        CBS-like settings whatever the sidebar says: preset ``cbs-auto`` (car, all kinds counted), residents on
+        street nodes, the service-point list in use (see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
+        """
+        cbs = read_cbs_csv(data, metadata, name=file_name)
+        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", self._settings.upload)
+        facilities = self._uploads[key.upload][1] if key.upload else None
+        return cbs_comparison(self._inputs.study(key, facilities).fork(), cbs)
+
     @property
     def has_places(self) -> bool:
         """Whether OSM village names are available."""
         return self._inputs.places(self._settings.data_dir) is not None
+
+    def timeline(self, municipality: str | None = None) -> Timeline:
+        """Coverage at every change of the open service points from 2015 to the peildatum (one municipality or all).
+
+        Computed once per study key and norm on this workspace's study (see :func:`spreiding.analysis.timeline`).
+        """
+        key = (self._settings.study_key, self._settings.norm)
+        if self._timeline is None or self._timeline[0] != key:
+            self._timeline = (key, timeline(self.study, self._settings.norm, end=self._settings.as_of))
+        line = self._timeline[1]
+        return line.of(municipality) if municipality else line
 
     def candidate_matrix(self, source: str) -> DistanceMatrix:
         """Points × candidate sites of a source (kept per workspace, at most one per source)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -15,10 +16,12 @@ if TYPE_CHECKING:
     from spreiding.study import Study
 
 __all__ = [
+    "BY_CHOICES",
     "add_data_arguments",
     "add_norm_arguments",
     "check_outputs",
     "format_table",
+    "grouping_inputs",
     "input_files",
     "load_inputs",
     "norm_from_args",
@@ -45,6 +48,11 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
         help="residents at cell centres or spread over residential street nodes",
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
+    g.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="peildatum: the service points open on that date (open_from/open_until; default today)",
+    )
 
 
 def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,20 +150,59 @@ def format_table(table: pd.DataFrame) -> str:
 
 def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:
     """Load the region and the network for a mode as the options say."""
+    from spreiding.data.dates import parse_as_of
     from spreiding.data.region import load_region
     from spreiding.network.roads import load_network
 
-    region = load_region(args.data_dir, population_path=args.population, facilities_path=args.facilities)
+    as_of = parse_as_of(getattr(args, "as_of", None))  # a bad date is refused before anything is read
+    region = _region_as_of(
+        load_region(args.data_dir, population_path=args.population, facilities_path=args.facilities), as_of
+    )
     network = None
     if not args.crowfly:
         network = load_network(args.network, norm_mode, data_dir=region.data_dir, progress=not args.no_progress)
     return region, network
 
 
-def study_from_args(args: argparse.Namespace, norm: Norm) -> Study:
-    """The :class:`~spreiding.study.Study` for the command's data, placement and mode options."""
+def _region_as_of(region: Any, as_of: dt.date) -> Any:
+    """The region with its service points as they were on ``as_of`` (today when ``None``)."""
+    from dataclasses import replace
+
+    from spreiding.data.dates import facilities_as_of
+
+    return replace(region, facilities=facilities_as_of(region.facilities, as_of))
+
+
+def study_from_args(args: argparse.Namespace, norm: Norm, *, by: str = "municipality") -> Study:
+    """The :class:`~spreiding.study.Study` for the command's data, placement and mode options.
+
+    ``by`` = ``kern`` loads the OSM place points, ``wijk`` / ``buurt`` the CBS polygons (``--areas`` or the data
+    folder's), so the study's points carry that grouping.
+    """
     from spreiding.study import Study, StudySettings
 
     region, network = load_inputs(args, norm.mode)
     settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
-    return Study.from_region(region, network, settings, progress=not args.no_progress)
+    groups = grouping_inputs(args, by, region.data_dir)
+    return Study.from_region(region, network, settings, progress=not args.no_progress, **groups)
+
+
+BY_CHOICES: dict[str, str] = {"gemeente": "municipality", "kern": "kern", "wijk": "wijk", "buurt": "buurt"}
+"""``--by`` values (Dutch) and the grouping each stands for."""
+
+
+def grouping_inputs(args: argparse.Namespace, by: str, data_dir: Any) -> dict[str, Any]:
+    """The ``places`` / ``areas`` keyword arguments of a :class:`~spreiding.study.Study` grouped ``by``.
+
+    The OSM place points are always read when present (uncovered points then carry their kern's name);
+    ``by="kern"`` needs them.
+    """
+    from spreiding.data.config import data_paths
+    from spreiding.data.wijkbuurt import load_areas, load_places
+
+    out: dict[str, Any] = {}
+    if by == "kern" or data_paths(data_dir).osm_points.is_file():
+        out["places"] = load_places(data_dir)
+    if by in ("wijk", "buurt"):
+        out["areas"] = {by: load_areas(by, data_dir, path=getattr(args, "areas", None))}
+    return out

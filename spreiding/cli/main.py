@@ -13,8 +13,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+from spreiding.cli import compare_cbs as compare_cbs_commands
+from spreiding.cli import history as history_command
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
+    BY_CHOICES,
     add_data_arguments,
     add_norm_arguments,
     check_outputs,
@@ -34,14 +37,16 @@ logger = logging.getLogger("spreiding")
 def _cmd_coverage(args: argparse.Namespace) -> int:
     check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
-    study = study_from_args(args, norm)
-    result = study.evaluate(norm)
+    by = BY_CHOICES[args.by]
+    study = study_from_args(args, norm, by=by)
+    result = study.evaluate(norm, by=by)
     table = result.by_age if args.by_age else result.table
     print(
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
     print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
+    print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
@@ -67,6 +72,16 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     )
     for p in paths:
         print(f"aanwezig: {p}")
+    return 0
+
+
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    from spreiding.data.fetch import default_fetch_dir
+    from spreiding.data.prepare import prepare_region
+
+    root = args.data_dir if args.data_dir else default_fetch_dir()
+    for p in prepare_region(root, args.region, force=args.force, progress=not args.no_progress):
+        print(f"voorbereid: {p}")
     return 0
 
 
@@ -110,15 +125,39 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--out", help="write the table (.csv, .xlsx or .gpkg)")
     cov.add_argument("--uncovered-out", help="write the uncovered cells (.gpkg or .csv)")
     cov.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    cov.add_argument(
+        "--by", choices=list(BY_CHOICES), default="gemeente", help="one row per gemeente (default), kern, wijk or buurt"
+    )
+    cov.add_argument(
+        "--areas", help="wijk/buurt polygons for --by wijk|buurt (default: the data folder's CBS wijk- en buurtkaart)"
+    )
     cov.set_defaults(func=_cmd_coverage)
 
-    fe = sub.add_parser("fetch", help="download the default region's data (needs internet)")
+    from spreiding.data.regions import available_regions
+
+    regions = ", ".join(available_regions())
+    fe = sub.add_parser("fetch", help="download a region's data and prepare it (needs internet)")
     fe.add_argument("--data-dir", help="where to put it (default: $SPREIDING_DATA_DIR or data/)")
-    fe.add_argument("--region", default=None, help="region file name or path (default: $SPREIDING_REGION or drenthe)")
+    fe.add_argument(
+        "--region",
+        default=None,
+        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+    )
     fe.add_argument("--force", action="store_true", help="download again even when present")
-    fe.add_argument("--all", action="store_true", help="also the optional files (neighbouring provinces, 500 m grid)")
+    fe.add_argument("--all", action="store_true", help="also the optional files (500 m grid, PC4, EU grid)")
     fe.add_argument("--no-progress", action="store_true")
     fe.set_defaults(func=_cmd_fetch)
+
+    pr = sub.add_parser("prepare", help="derive a region's files from its downloads again (no internet needed)")
+    pr.add_argument("--data-dir", help="the folder `spreiding fetch` filled (default: $SPREIDING_DATA_DIR or data/)")
+    pr.add_argument(
+        "--region",
+        default=None,
+        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+    )
+    pr.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    pr.add_argument("--no-progress", action="store_true")
+    pr.set_defaults(func=_cmd_prepare)
 
     app = sub.add_parser("app", help="start the Streamlit app")
     app.add_argument("--data-dir")
@@ -128,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    compare_cbs_commands.register(sub)
+    history_command.register(sub)
     return parser
 
 

@@ -68,6 +68,9 @@ _MACHINE = (
     "notes",
     "confidence",
     "candidate_id",
+    "open_from",
+    "open_until",
+    "date_evidence",
 )
 _ALIASES: dict[str, str] = {
     "x_rd": "x",

@@ -38,7 +38,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_FETCH_FIX = "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to a folder that has it"
+_FETCH_FIX = "haal het op met `spreiding fetch` (internet nodig), of zet SPREIDING_DATA_DIR op een map die het heeft"
 _BOUNDARIES_YEAR = 2022
 
 # Generous RD New extent of the Netherlands (m); coordinates outside it mean a wrong CRS.
@@ -181,7 +181,7 @@ def load_municipalities(
     CRSError
         The layer has no CRS or its coordinates are not in the Netherlands.
     """
-    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "municipal boundaries", region)
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "gemeentegrenzen", region)
 
 
 def load_neighbours(
@@ -210,7 +210,7 @@ def load_neighbours(
     geopandas.GeoDataFrame
         Columns ``municipality``, ``residents``, ``area_km2``, geometry (EPSG:28992).
     """
-    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "neighbouring municipalities", region)
+    return _load_areas(path, data_dir, layer, "gemeente", "municipality", "buurgemeenten", region)
 
 
 def load_province(
@@ -239,7 +239,7 @@ def load_province(
     geopandas.GeoDataFrame
         Columns ``province``, ``residents``, ``area_km2`` and geometry, EPSG:28992.
     """
-    return _load_areas(path, data_dir, layer, "provincie", "province", "province outline", region)
+    return _load_areas(path, data_dir, layer, "provincie", "province", "provinciegrens", region)
 
 
 def assign_municipality(

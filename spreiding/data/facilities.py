@@ -14,8 +14,12 @@ per service point and the columns
 ``municipality``, ``host_building``, ``location_precision``, ``region``
     text or missing;
 
+``open_from``, ``open_until``
+    when present: partial ISO dates (``2022-03-07``, ``2021-11``, ``2021``),
+    checked and normalised by :mod:`spreiding.data.dates` (absent = undated);
+
 plus every other column of the input, kept as it is (``place``,
-``status_year``, ``sources``, ``notes``, ``confidence``, ...).
+``status_year``, ``date_evidence``, ``sources``, ``notes``, ``confidence``, ...).
 
 Files are read as people make them (:mod:`spreiding.data._tables`: encoding,
 delimiter, XLSX) and the coordinates parsed by :mod:`spreiding.data._points`
@@ -52,6 +56,7 @@ from spreiding.data._points import (
 )
 from spreiding.data._tables import read_table
 from spreiding.data.config import data_paths
+from spreiding.data.dates import check_date_columns
 from spreiding.data.regions import RegionLike
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import (
@@ -226,6 +231,7 @@ def _normalise(
     )
     data["name"] = name.fillna("").astype("str")
     _canonical_columns(data, issues, rows, id_column)
+    check_date_columns(data, issues, rows, id_column)
     for column in OPTIONAL_COLUMNS:
         if column not in data.columns:
             data[column] = pd.Series(pd.NA, index=data.index, dtype="str")

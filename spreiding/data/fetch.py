@@ -135,9 +135,10 @@ def load_manifest(
         Region name (``spreiding/data/regions/<region>.json``), the path of a
         manifest JSON file, or ``None`` for the default region.
     include_optional
-        Also return the entries marked ``"optional": true`` (neighbouring
-        provinces, 500 m grid, PC4 statistics, EU census grid); by default
-        only the files the default region needs.
+        Also return the entries marked ``"optional": true`` (500 m grid,
+        PC4 statistics, EU census grid); by default only the files the
+        region needs (its OSM extract and those of the provinces within its
+        ring, the CBS files).
 
     Returns
     -------
@@ -385,8 +386,8 @@ def fetch_region(
     data_dir
         Target folder; :func:`default_fetch_dir` when None.
     include_optional
-        Also download the entries marked optional (neighbouring provinces,
-        500 m grid, PC4, EU census grid).
+        Also download the entries marked optional (500 m grid, PC4, EU
+        census grid).
     force, progress, timeout_s
         As in :func:`fetch`; ``force`` also rebuilds the prepared files.
     prepare

@@ -71,7 +71,7 @@ AGE_COLUMNS: tuple[str, ...] = POP_COLUMNS[1:]
 SECRET_CODE = -99997
 MISSING_CODE = -99995
 
-_FETCH_FIX = "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to a folder that has it"
+_FETCH_FIX = "haal het op met `spreiding fetch` (internet nodig), of zet SPREIDING_DATA_DIR op een map die het heeft"
 _SCHEMA = ("cell_id", *POP_COLUMNS, "municipality", "cell_size_m", "imputed", "placement")
 _VK_BANDS = (
     "aantal_inwoners_0_tot_15_jaar",
@@ -191,7 +191,7 @@ def _municipalities_for(
         if path.is_file():
             municipalities = load_municipalities(data_dir=data_dir, region=region)
         else:
-            warnings.append(f"no municipal boundaries at {path}; municipality left empty")
+            warnings.append(f"geen gemeentegrenzen in {path}; de gemeente blijft leeg")
     if municipalities is None:
         if not default:
             warnings.append("no municipalities given; municipality left empty")
@@ -245,7 +245,7 @@ def load_pc4(
     """
     _check_secret_value(secret_value)
     default = data_paths(data_dir, region).pc4
-    file = require_file(Path(path) if path is not None else default, "PC4 population", _FETCH_FIX)
+    file = require_file(Path(path) if path is not None else default, "PC4-bevolking", _FETCH_FIX)
     what = f"PC4 population ({file})"
     raw = _read_vector(file, layer, what)
     require_columns(raw, ["postcode", "inwoners", *_PC4_BANDS], what, "use CBS's PC4 layout")
@@ -415,7 +415,9 @@ def load_census_grid(
     """
     _check_secret_value(secret_value)
     paths = data_paths(data_dir, region)
-    file = require_file(Path(path) if path is not None else paths.population_grid, "census population grid", _FETCH_FIX)
+    file = require_file(
+        Path(path) if path is not None else paths.population_grid, "bevolkingsgrid (census)", _FETCH_FIX
+    )
     what = f"census population grid ({file})"
     try:
         raw = pd.read_csv(file)
@@ -566,7 +568,7 @@ def load_cbs_vierkant(
         file more than 20 million (see :mod:`spreiding.data._plausible`).
     """
     _check_secret_value(secret_value)
-    file = require_file(Path(path), "CBS vierkantstatistieken", "download the vk100/vk500 GeoPackage from cbs.nl")
+    file = require_file(Path(path), "CBS-vierkantstatistiek", "download de vk100/vk500-GeoPackage van cbs.nl")
     what = f"CBS vierkantstatistieken ({file})"
     name = _pick_vk_layer(file, layer, what)
     raw = _read_vector(file, name, what)

@@ -11,6 +11,12 @@ downloads, or on its own) derives from them:
   ``inwoners``, ``oppervlakte_km2``), ``provincie`` (their dissolved union:
   ``provincie``, ``inwoners``, ``oppervlakte_km2``) and ``buurgemeenten``
   (other municipalities within 20 km);
+  which municipalities form the region is derived from the province's CBS
+  code (``province_code``; :mod:`spreiding.data._membership`), or read from
+  the region's ``municipalities`` list;
+* the ``roads_pbf`` file (``osm/<region>_ring.osm.pbf``): the province's
+  OpenStreetMap extract and those of the provinces within its ring, merged
+  and cut to the province plus ``ring_m`` (:mod:`spreiding.data._ring`);
 * the ``vierkant`` file (``cbs/<region>_vk100.gpkg``) from the CBS
   vierkantstatistieken zip: the
   squares whose centre lies in the province, with the CBS columns unchanged
@@ -20,12 +26,13 @@ downloads, or on its own) derives from them:
   every ``amenity=library`` node or way within the province + ``ring_m``,
   marked unchecked (``confidence`` = ``low``).
 
-Which municipalities form the region is configuration: the region's manifest
-(``spreiding/data/regions/<region>.json``, see :mod:`spreiding.data.regions`)
-has ``province``, ``municipalities``, ``ring_m``, ``data_files`` (the output
-names; without it the conventional names of
+The region's manifest (``spreiding/data/regions/<region>.json``, see
+:mod:`spreiding.data.regions`) has ``province``, ``province_code`` and/or
+``municipalities``, ``ring_m``, ``data_files`` (the output names; without it
+the conventional names of
 :meth:`~spreiding.data.regions.RegionFiles.conventional`), ``columns`` and a
-``prepare`` block naming the manifest entries to read. Every step is
+``prepare`` block naming the manifest entries to read (``boundaries``,
+``population``, ``osm`` and the neighbours' extracts ``ring_osm``). Every step is
 idempotent (an output newer than all its inputs is kept) and writes
 atomically (a temporary file in the same folder, then :func:`os.replace`).
 """
@@ -37,7 +44,6 @@ import logging
 import os
 import re
 import uuid
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -53,7 +59,16 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from spreiding._progress import advance, steps
-from spreiding._validate import RD_NEW, rows_text, to_rd_new
+from spreiding._validate import RD_NEW, rows_text
+from spreiding.data._membership import (
+    PROVINCE_CODE_COLUMNS,
+    PROVINCE_NAME_COLUMNS,
+    RegionIdentity,
+    province_columns,
+    select_members,
+)
+from spreiding.data._ring import ring_extract
+from spreiding.data._zipped import REFETCH, first_column, inner_vectors, layer_fields, list_layers, read_layer
 from spreiding.data.boundaries import (
     assign_municipality,
     load_municipalities,
@@ -62,7 +77,7 @@ from spreiding.data.boundaries import (
     study_area,
 )
 from spreiding.data.regions import RegionColumns, RegionFiles, get_region, read_manifest, region_from_mapping
-from spreiding.errors import ConfigError, CRSError, InvalidDataError, MissingColumnsError
+from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
 
 __all__ = [
     "OSM_LIBRARY_NOTE",
@@ -79,7 +94,6 @@ logger = logging.getLogger(__name__)
 OSM_LIBRARY_NOTE = "unchecked OSM library point; may include non-public libraries"
 """``notes`` of every service point taken from OpenStreetMap by :func:`osm_libraries`."""
 
-_REFETCH = "download it again with `spreiding fetch --force`"
 _NAME_COLUMNS = ("gemeentenaam", "GM_NAAM")
 _RESIDENT_COLUMNS = ("aantal_inwoners", "AANT_INW")
 _WATER_COLUMNS = ("water", "WATER")
@@ -123,6 +137,16 @@ class RegionConfig:
     ring_m
         Width of the ring around the province (m) from which OSM libraries
         are taken and around which the population file is read.
+    province_code
+        The province's CBS code (``"PV22"``; ``"NL01"``: every municipality);
+        with it the municipalities are derived from the boundary download
+        (:mod:`spreiding.data._membership`) and ``municipalities``, when
+        given, is a check.
+    ring_pbfs
+        The neighbouring provinces' OSM extracts (relative paths). When the
+        region's ``roads_pbf`` is not ``osm_pbf`` itself, it is prepared from
+        the province's extract and these, merged and cut to the study area
+        (:mod:`spreiding.data._ring`).
     neighbour_m
         Municipalities within this distance (m) of the province go to the
         ``buurgemeenten`` layer.
@@ -143,10 +167,12 @@ class RegionConfig:
     neighbour_m: float = 20000.0
     files: RegionFiles | None = None
     columns: RegionColumns | None = None
+    province_code: str | None = None
+    ring_pbfs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.municipalities:
-            msg = f"region {self.name!r} lists no municipalities; add a 'municipalities' list to its manifest"
+        if not self.municipalities and not self.province_code:
+            msg = f"region {self.name!r} lists no municipalities and no province_code; add one of them to its manifest"
             raise ConfigError(msg)
         for value, label in ((self.ring_m, "ring_m"), (self.neighbour_m, "neighbour_m")):
             if not (np.isfinite(value) and value >= 0):
@@ -162,6 +188,12 @@ class RegionConfig:
     def region_columns(self) -> RegionColumns:
         """The region column and values (given, or the conventional ones)."""
         return self.columns if self.columns is not None else RegionColumns.conventional(self.name)
+
+    @property
+    def ring_out(self) -> str | None:
+        """The prepared road extract (``roads_pbf``), or None when that is the download itself."""
+        out = self.data_files.roads_pbf
+        return None if out == self.osm_pbf else out
 
     @property
     def boundaries_out(self) -> str:
@@ -207,17 +239,19 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
     raw = dict(region) if isinstance(region, Mapping) else read_manifest(region)
     name = str(raw.get("region", "")).strip()
     where = f"manifest of region {name or region!r}"
-    prep = raw.get("prepare")
-    if not name or not raw.get("province") or not isinstance(raw.get("municipalities"), list) or not prep:
+    raw_prep = raw.get("prepare")
+    listed = raw.get("municipalities", [] if raw.get("province_code") else None)
+    if not name or not raw.get("province") or not isinstance(listed, list) or not isinstance(raw_prep, Mapping):
         msg = (
-            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'prepare'; "
+            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'province_code', or 'prepare'; "
             "add them (see the region files in spreiding/data/regions/)"
         )
         raise ConfigError(msg)
+    prep: dict[str, Any] = dict(raw_prep)
     dests = {str(f.get("name")): str(f.get("dest")) for f in raw.get("files", []) if isinstance(f, Mapping)}
 
-    def dest_of(key: str) -> str:
-        entry = prep.get(key)
+    def dest_of(key: str, entry: Any = None) -> str:
+        entry = prep.get(key) if entry is None else entry
         if entry not in dests:
             msg = (
                 f"{where}: prepare.{key} = {entry!r} is not a file entry's name; "
@@ -231,10 +265,15 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
         return dest
 
     spec = region_from_mapping(raw) if "data_files" in raw or "columns" in raw else None
+    ring = prep.get("ring_osm", [])
+    if not isinstance(ring, list):
+        msg = f"{where}: prepare.ring_osm must be a list of file entry names, not {ring!r}"
+        raise ConfigError(msg)
+    code = raw.get("province_code")
     return RegionConfig(
         name=name,
         province=str(raw["province"]),
-        municipalities=tuple(str(m).strip() for m in raw["municipalities"]),
+        municipalities=tuple(str(m).strip() for m in listed),
         boundaries_zip=dest_of("boundaries"),
         population_zip=dest_of("population"),
         osm_pbf=dest_of("osm"),
@@ -242,6 +281,8 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
         neighbour_m=float(prep.get("neighbour_m", 20000.0)),
         files=spec.files if spec is not None else None,
         columns=spec.columns if spec is not None else None,
+        province_code=str(code).strip().upper() if code else None,
+        ring_pbfs=tuple(dest_of("ring_osm", entry) for entry in ring),
     )
 
 
@@ -250,58 +291,6 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
 
 def _rel(root: Path, dest: str) -> Path:
     return root.joinpath(*PurePosixPath(dest).parts)
-
-
-def _inner_vectors(zip_path: Path, what: str) -> list[str]:
-    """Return the GDAL paths (``/vsizip/...``) of the GeoPackages, then shapefiles, inside ``zip_path``.
-
-    Shapefiles whose name starts with ``gemeente`` come first among the
-    shapefiles (CBS ships ``gemeenten_<year>_v1.shp`` in some years).
-    """
-    try:
-        with zipfile.ZipFile(zip_path) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        msg = f"{what} at {zip_path} is not a readable zip archive ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-    gpkgs = sorted(n for n in names if n.lower().endswith(".gpkg"))
-    shps = sorted(
-        (n for n in names if n.lower().endswith(".shp")),
-        key=lambda n: (not PurePosixPath(n).name.lower().startswith("gemeente"), n),
-    )
-    if not gpkgs and not shps:
-        msg = f"{what} at {zip_path} holds no GeoPackage or shapefile; {_REFETCH} or check the manifest's url"
-        raise InvalidDataError(msg)
-    base = f"/vsizip/{zip_path.resolve().as_posix()}"
-    return [f"{base}/{n}" for n in (*gpkgs, *shps)]
-
-
-def _layers(source: str, zip_path: Path, what: str) -> list[str]:
-    try:
-        return [str(name) for name in pyogrio.list_layers(source)[:, 0]]
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        msg = f"{what} in {zip_path} cannot be opened ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-
-
-def _fields(source: str, layer: str) -> list[str]:
-    return [str(f) for f in pyogrio.read_info(source, layer=layer)["fields"]]
-
-
-def _first(columns: Sequence[str], wanted: Sequence[str]) -> str | None:
-    return next((c for c in wanted if c in columns), None)
-
-
-def _read(source: str, zip_path: Path, what: str, **kwargs: Any) -> gpd.GeoDataFrame:
-    try:
-        frame = pyogrio.read_dataframe(source, **kwargs)
-    except Exception as exc:
-        msg = f"{what} in {zip_path} cannot be read ({exc}); {_REFETCH}"
-        raise InvalidDataError(msg) from exc
-    if frame.crs is None:
-        msg = f"{what} in {zip_path} has no coordinate reference system; {_REFETCH} (CBS files are EPSG:28992)"
-        raise CRSError(msg)
-    return to_rd_new(frame, what)
 
 
 @contextlib.contextmanager
@@ -343,7 +332,9 @@ def boundaries_from_wijkbuurtkaart(
         shapefile ``GM_NAAM``) column is read, with ``aantal_inwoners`` /
         ``AANT_INW`` and ``water`` / ``WATER`` when present.
     config
-        The region: which municipalities form the province.
+        The region: its province code (the municipalities whose province
+        column, or whose interior point in a ``provincie`` layer, is the
+        province's; ``NL01``: all) or its list of municipalities.
 
     Returns
     -------
@@ -363,27 +354,29 @@ def boundaries_from_wijkbuurtkaart(
     MissingColumnsError
         No layer has a municipality-name column.
     ConfigError
-        A configured municipality is not in the file.
+        A configured municipality is not in the file or not in the province,
+        or no municipality is in the province.
     """
     path = Path(zip_path)
     what = "CBS wijk- en buurtkaart"
-    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
+    found = [(src, n) for src in inner_vectors(path, what) for n in list_layers(src, path, what)]
     ordered = sorted(found, key=lambda item: not item[1].lower().startswith("gemeente"))
-    match = next(((src, n) for src, n in ordered if _first(_fields(src, n), _NAME_COLUMNS)), None)
+    match = next(((src, n) for src, n in ordered if first_column(layer_fields(src, n), _NAME_COLUMNS)), None)
     if match is None:
         msg = (
             f"{what} in {path} has no layer with a {' or '.join(_NAME_COLUMNS)} column "
-            f"(layers: {', '.join(n for _, n in found)}); {_REFETCH} or check the manifest's url"
+            f"(layers: {', '.join(n for _, n in found)}); {REFETCH} or check the manifest's url"
         )
         raise MissingColumnsError(msg)
     source, layer = match
-    fields = _fields(source, layer)
-    name_col = _first(fields, _NAME_COLUMNS)
-    res_col = _first(fields, _RESIDENT_COLUMNS)
-    water_col = _first(fields, _WATER_COLUMNS)
+    fields = layer_fields(source, layer)
+    name_col = first_column(fields, _NAME_COLUMNS)
+    res_col = first_column(fields, _RESIDENT_COLUMNS)
+    water_col = first_column(fields, _WATER_COLUMNS)
     assert name_col is not None
-    columns = [c for c in (name_col, res_col, water_col) if c is not None]
-    raw = _read(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
+    prov_cols = province_columns(fields, PROVINCE_CODE_COLUMNS, PROVINCE_NAME_COLUMNS)
+    columns = [c for c in (name_col, res_col, water_col, *prov_cols) if c is not None]
+    raw = read_layer(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
     if water_col is not None:
         raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
     names = raw[name_col].astype("str").str.strip()
@@ -394,13 +387,17 @@ def boundaries_from_wijkbuurtkaart(
     )
     residents = residents.where(residents >= 0)  # CBS codes (-99997 ...) -> NaN
     parts = gpd.GeoDataFrame(
-        {"gemeente": names.to_numpy(), "inwoners": residents.to_numpy()},
+        {"gemeente": names.to_numpy(), "inwoners": residents.to_numpy(), **{c: raw[c].to_numpy() for c in prov_cols}},
         geometry=raw.geometry.make_valid().to_numpy(),
         crs=RD_NEW,
     )
     parts = parts.loc[parts["gemeente"].notna().to_numpy() & ~parts.geometry.is_empty.to_numpy()]
-    areas = parts.dissolve(by="gemeente", aggfunc={"inwoners": "max"}, as_index=False)
+    areas = parts.dissolve(
+        by="gemeente", aggfunc={"inwoners": "max", **dict.fromkeys(prov_cols, "first")}, as_index=False
+    )
     areas["oppervlakte_km2"] = areas.geometry.area.to_numpy() / 1e6
+    identity = RegionIdentity(config.name, config.province, config.province_code, config.municipalities)
+    inside = select_members(areas, prov_cols, [item for item in found if item[1] != layer], path, identity)
     areas = areas[["gemeente", "inwoners", "oppervlakte_km2", "geometry"]]
 
     wanted = set(config.municipalities)
@@ -412,7 +409,13 @@ def boundaries_from_wijkbuurtkaart(
             "e.g. after a merger)"
         )
         raise ConfigError(msg)
-    inside = areas["gemeente"].isin(wanted).to_numpy()
+    outside = sorted(wanted - set(areas.loc[inside, "gemeente"]))
+    if outside:
+        msg = (
+            f"{what} in {path} puts the municipalities {rows_text(outside)} of region {config.name!r}'s list outside "
+            f"province {config.province_code} ({config.province}); correct the region's 'municipalities' list"
+        )
+        raise ConfigError(msg)
     municipalities = areas.loc[inside].sort_values("gemeente").reset_index(drop=True)
     outline = shapely.make_valid(municipalities.geometry.union_all())
     known = municipalities["inwoners"].notna().all()
@@ -471,13 +474,13 @@ def vierkant_from_zip(
     """
     path = Path(zip_path)
     what = "CBS vierkantstatistieken"
-    found = [(src, n) for src in _inner_vectors(path, what) for n in _layers(src, path, what)]
-    fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in _fields(src, n))]
+    found = [(src, n) for src in inner_vectors(path, what) for n in list_layers(src, path, what)]
+    fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in layer_fields(src, n))]
     if len(fits) != 1:
         layers, matching = ", ".join(n for _, n in found) or "none", ", ".join(n for _, n in fits) or "none"
         msg = (
             f"{what} in {path} needs exactly one layer with a crs28992res100m/crs28992res500m id column "
-            f"(layers: {layers}, matching: {matching}); {_REFETCH}"
+            f"(layers: {layers}, matching: {matching}); {REFETCH}"
         )
         raise MissingColumnsError(msg)
     source, layer = fits[0]
@@ -487,12 +490,12 @@ def vierkant_from_zip(
     bbox: tuple[float, ...] = tuple(window.bounds)
     if layer_crs is not None and pyproj.CRS.from_user_input(layer_crs).to_epsg() != 28992:
         bbox = tuple(float(v) for v in gpd.GeoSeries([window], crs=RD_NEW).to_crs(layer_crs).total_bounds)
-    frame = _read(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
+    frame = read_layer(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
     shapely.prepare(province)
     keep = shapely.covers(province, frame.geometry.centroid.to_numpy())
     out = frame.loc[keep].reset_index(drop=True)
     if out.empty:
-        msg = f"{what} in {path} has no square whose centre lies in the province; {_REFETCH} or check the manifest"
+        msg = f"{what} in {path} has no square whose centre lies in the province; {REFETCH} or check the manifest"
         raise InvalidDataError(msg)
     logger.info("%s: %d of %d squares read lie in the province", what, len(out), len(frame))
     return out
@@ -635,10 +638,48 @@ def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, 
     return out
 
 
+def _study_window(boundaries: Path, ring_m: float) -> tuple[float, float, float, float]:
+    """Bounding box (lon/lat) of the province in ``boundaries`` grown by ``ring_m``."""
+    outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
+    area = gpd.GeoSeries([study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), ring_m)], crs=RD_NEW)
+    minx, miny, maxx, maxy = (float(v) for v in area.to_crs("EPSG:4326").total_bounds)
+    return minx, miny, maxx, maxy
+
+
+def _step_ring(
+    root: Path, config: RegionConfig, boundaries: Path | None, force: bool, progress: bool = False
+) -> Path | None:
+    """The province's extract and its neighbours', merged and cut to the study area (``roads_pbf``)."""
+    if config.ring_out is None:
+        return None
+    out = _rel(root, config.ring_out)
+    sources = [_rel(root, config.osm_pbf), *(_rel(root, p) for p in config.ring_pbfs)]
+    present = [p for p in sources if p.is_file()]
+    if not sources[0].is_file() or boundaries is None:
+        if out.is_file():
+            return out
+        logger.warning("roads: cannot prepare %s (needs %s and the boundaries); run `spreiding fetch`", out, sources[0])
+        return None
+    absent = [p for p in sources if not p.is_file()]
+    if absent:
+        logger.warning(
+            "roads: %s missing; the ring around %s lacks their roads", ", ".join(map(str, absent)), config.name
+        )
+    if not force and _fresh(out, [*present, boundaries]):
+        logger.info("roads: %s is up to date; skipped", out)
+        return out
+    window = _study_window(boundaries, config.ring_m)
+    with _atomic(out) as tmp:
+        ring_extract(present, tmp, window, progress=progress)
+    logger.info("roads: wrote %s from %d extract(s)", out, len(present))
+    return out
+
+
 def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, force: bool) -> Path | None:
+    ring = _rel(root, config.ring_out) if config.ring_out is not None else None
     compiled, src, out = (
         _rel(root, config.libraries_list),
-        _rel(root, config.osm_pbf),
+        ring if ring is not None and ring.is_file() else _rel(root, config.osm_pbf),
         _rel(root, config.osm_libraries_out),
     )
     if compiled.is_file():
@@ -657,7 +698,9 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         logger.info("service points: %s is up to date; skipped", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
-    areas = pd.concat([load_municipalities(boundaries), load_neighbours(boundaries)], ignore_index=True)
+    has_neighbours = pyogrio.read_info(boundaries, layer="buurgemeenten")["features"] > 0  # none for the country
+    neighbours = [load_neighbours(boundaries)] if has_neighbours else []
+    areas = pd.concat([load_municipalities(boundaries), *neighbours], ignore_index=True)
     frame = osm_libraries(
         src,
         area=study_area(gpd.GeoDataFrame(geometry=[outline], crs=RD_NEW), config.ring_m),
@@ -712,12 +755,14 @@ def prepare_region(
     config = region if isinstance(region, RegionConfig) else load_region_config(region)
     root = Path(data_dir)
     done: list[Path] = []
-    with steps(f"prepare {config.name}", 3, progress=progress) as bar:
+    with steps(f"prepare {config.name}", 4, progress=progress) as bar:
         boundaries = _step_boundaries(root, config, force)
         advance(bar, "boundaries")
         population = _step_population(root, config, boundaries, force)
         advance(bar, "population")
+        roads = _step_ring(root, config, boundaries, force, progress)
+        advance(bar, "roads")
         libraries = _step_libraries(root, config, boundaries, force)
         advance(bar, "service points")
-    done = [p for p in (boundaries, population, libraries) if p is not None]
+    done = [p for p in (boundaries, population, roads, libraries) if p is not None]
     return done

@@ -360,7 +360,7 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
     InvalidDataError
         The file cannot be parsed, or holds no usable highway ways.
     """
-    p = require_file(path, "OpenStreetMap file", "download it with `spreiding fetch` or give the right path")
+    p = require_file(path, "OpenStreetMap-bestand", "haal het op met `spreiding fetch` of geef het juiste pad")
     buf, timestamp = _read_ways(p, progress)
     if not buf.counts:
         msg = (

@@ -229,7 +229,9 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
         ``u``, ``v``, ``highway``, ``oneway`` (bool, u → v only), ``length_m``,
         ``maxspeed_kmh`` and the OSM access columns where present.
     """
-    p = require_file(Path(path), "road network", "run `spreiding fetch` or set SPREIDING_DATA_DIR")
+    p = require_file(
+        Path(path), "wegennet", "haal het op met `spreiding fetch`, of zet SPREIDING_DATA_DIR op de gegevensmap"
+    )
     name = p.name.lower()
     if name.endswith((".osm.pbf", ".pbf", ".osm", ".osm.xml")):
         from spreiding.network.osm import read_osm_roads
@@ -543,8 +545,8 @@ def load_network(
     mode = get_mode(mode)
     p = require_file(
         Path(path) if path is not None else data_paths(data_dir).roads,
-        "road network",
-        "run `spreiding fetch` to download it, or set SPREIDING_DATA_DIR to the data folder",
+        "wegennet",
+        "haal het op met `spreiding fetch` (internet nodig), of zet SPREIDING_DATA_DIR op de gegevensmap",
     )
     key = _cache.cache_key("network", p, mode, BUILD_VERSION, *_NETWORK_CODE) if cache else ""
     name = f"network-{mode.name}"

@@ -37,6 +37,7 @@ from scipy.spatial import cKDTree
 from spreiding._validate import require_columns, to_rd_new
 from spreiding.analysis.cells import CELL_CHANGE_CLASSES, cell_change, cell_main_nearest, cell_summary
 from spreiding.analysis.coverage import covered_mask
+from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
@@ -55,6 +56,7 @@ __all__ = [
     "TILE_URL",
     "MapBase",
     "catchment_payload",
+    "cell_kernen",
     "click_to_rd",
     "co_located",
     "diff_payload",
@@ -65,7 +67,6 @@ __all__ = [
     "map_html",
     "map_payload",
     "place_labels",
-    "place_names",
 ]
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ _KIND_RADIUS = {"vestiging": 8, "kleine_vestiging": 6, "servicepunt": 5}
 _TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 _DECIMALS = 5  # about 1 m
-_PLACE_RANK = {"city": 0, "town": 0, "village": 1, "hamlet": 2}
+_PLACE_RANK = {"city": 0, "town": 0, "village": 1, "hamlet": 2}  # the kernen classes (analysis.kernen)
 """Label layer: which OSM place classes, and from which zoom they show (0 always, 1 from 10, 2 from 12)."""
 
 
@@ -159,18 +160,13 @@ def _boxes(cells: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     return {"s": _round(south), "w": _round(west), "n": _round(north), "e": _round(east)}
 
 
-def place_names(x_m: np.ndarray, y_m: np.ndarray, places: gpd.GeoDataFrame | None) -> np.ndarray:
-    """Name of the nearest OSM village or town (:data:`~spreiding.output.report.VILLAGE_CLASSES`) per point.
-
-    Empty strings when ``places`` is ``None`` or names nothing.
-    """
-    n = len(np.asarray(x_m))
-    named = _named_places(places)
-    if named is None or not n:
-        return np.full(n, "", dtype=object)
-    tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
-    _, idx = tree.query(np.column_stack([np.asarray(x_m, float), np.asarray(y_m, float)]), k=1)
-    return named["name"].astype(str).to_numpy(dtype=object)[idx]
+def cell_kernen(cells: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Name of each cell's kern (:func:`spreiding.analysis.kernen.assign_kernen`, the one definition of a
+    village: the nearest place point of the cell's own municipality); empty strings without place points."""
+    if places is None or places.empty or cells.empty:
+        return np.full(len(cells), "", dtype=object)
+    names = assign_kernen(cells, places)["kern_name"].fillna("")
+    return names.astype(str).to_numpy(dtype=object)
 
 
 def _named_places(places: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -179,7 +175,7 @@ def _named_places(places: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     rd = to_rd_new(places, "place points")
     keep = rd["name"].notna().to_numpy() & (rd.geom_type == "Point").to_numpy()
     if "place_class" in rd.columns:
-        keep &= rd["place_class"].isin(_PLACE_RANK).to_numpy()
+        keep &= rd["place_class"].isin(KERN_CLASSES).to_numpy()
     return rd.loc[keep] if keep.any() else None
 
 
@@ -219,8 +215,7 @@ def map_base(
     Parameters as in :func:`map_payload`.
     """
     drawn = _cell_frame(population, cells)
-    x, y = drawn.geometry.x.to_numpy(), drawn.geometry.y.to_numpy()
-    return MapBase(_cell_ids(drawn), _boxes(drawn), place_names(x, y, places), place_labels(places),
+    return MapBase(_cell_ids(drawn), _boxes(drawn), cell_kernen(drawn, places), place_labels(places),
                    _outlines(municipalities))  # fmt: skip
 
 

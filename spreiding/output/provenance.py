@@ -273,6 +273,7 @@ class Provenance:
         excluded = [f"{ident} {names.get(ident, '')}".strip() for ident in analysis.excluded]
         args: dict[str, Any] = {
             "sources": sources,
+            "as_of": _as_of(analysis),
             "norm": analysis.norm,
             "model": analysis.model,
             "placement": placement,
@@ -319,6 +320,15 @@ class Provenance:
         if self.placement:
             rows.append(("Plaatsing inwoners", placement_label(self.placement)))
         return rows
+
+
+def _as_of(analysis: Analysis) -> dt.date | None:
+    """The peildatum the analysis' service points were dated on (``attrs["as_of"]``), if any."""
+    for frame in (getattr(analysis, "facilities", None), getattr(analysis, "counted", None)):
+        text = getattr(frame, "attrs", {}).get("as_of")
+        if text:
+            return dt.date.fromisoformat(str(text))
+    return None
 
 
 def _count(value: float) -> str:

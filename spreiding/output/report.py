@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from spreiding._validate import require_columns, to_rd_new
+from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen, kern_points
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.output._figures import boundary as municipality_boundary
@@ -62,8 +62,8 @@ logger = logging.getLogger(__name__)
 
 MAP_CREDIT = "Kaartgegevens: © OpenStreetMap contributors (ODbL); CBS/Eurostat bevolkingsgrid"
 """Caption under the map."""
-VILLAGE_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
-"""OSM ``place_class`` values used to name uncovered residents' villages."""
+VILLAGE_CLASSES: tuple[str, ...] = KERN_CLASSES
+"""OSM ``place_class`` values that make a kern (:data:`spreiding.analysis.kernen.KERN_CLASSES`)."""
 IMPACT_COLUMNS: tuple[str, ...] = (
     Col.ID,
     Col.NAME,
@@ -172,12 +172,7 @@ def _municipality_rows(analysis: Analysis, municipality: str) -> tuple[pd.Series
 
 
 def _places_rd(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    require_columns(places, ["name"], "place points", "give the OSM layer 'kernen' (with a 'name' column)")
-    rd = to_rd_new(places, "place points")
-    keep = rd["name"].notna().to_numpy() & ~rd.geometry.is_empty.to_numpy() & (rd.geom_type == "Point").to_numpy()
-    if "place_class" in rd.columns:
-        keep &= rd["place_class"].isin(VILLAGE_CLASSES).to_numpy()
-    return rd.loc[keep]
+    return kern_points(places)
 
 
 def uncovered_places(
@@ -187,7 +182,10 @@ def uncovered_places(
     weight_column: str = "pop_total",
     facilities: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Residents outside the norm grouped by the nearest village.
+    """Residents outside the norm grouped by their kern (:mod:`spreiding.analysis.kernen`).
+
+    A cell's kern is the nearest place point of its own municipality (the one
+    definition of a kern, also used by ``coverage --by kern``).
 
     Parameters
     ----------
@@ -195,9 +193,10 @@ def uncovered_places(
         Uncovered points (:func:`spreiding.analysis.coverage.uncovered_cells`) with
         ``dist_m`` and ``nearest_id``.
     places
-        OSM place points with ``name`` (and optionally ``place_class``; then
-        only :data:`VILLAGE_CLASSES` are used). ``None``: every cell is its
-        own group, named by ``cell_id``.
+        OSM place points with ``name`` (and ``place_class`` or ``kind``: only
+        :data:`VILLAGE_CLASSES` are used; ``municipality`` to clip each
+        kern to its municipality). ``None``: every cell is its own group,
+        named by ``cell_id``.
     weight_column
         Residents column to sum.
     facilities
@@ -216,13 +215,9 @@ def uncovered_places(
     if uncovered.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     cells = to_rd_new(uncovered, "uncovered cells")
-    if places is not None:
-        named = _places_rd(places)
-    if places is not None and len(named):
-        tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
-        xy = np.column_stack([cells.geometry.centroid.x.to_numpy(), cells.geometry.centroid.y.to_numpy()])
-        _, idx = tree.query(xy, k=1)
-        label = named["name"].astype("string").to_numpy()[idx]
+    kern = assign_kernen(cells, places)["kern_name"] if places is not None else None
+    if kern is not None and kern.notna().all():
+        label = kern.to_numpy(dtype=object)
     else:
         ids = cells["cell_id"] if "cell_id" in cells.columns else pd.Series(cells.index, index=cells.index)
         label = ("cel " + ids.astype("string")).to_numpy()
@@ -355,8 +350,9 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
         *column_labels([Col.CELLS, Col.MEAN_DIST_M, Col.MAX_DIST_M, Col.NEAREST_NAME], km=True),
     ]
     note = (
-        "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern (OpenStreetMap-plaatspunt: stad, dorp of "
-        "gehucht). Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
+        "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern van de eigen gemeente "
+        "(OpenStreetMap-plaatspunt: stad, dorp of gehucht). "
+        "Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
         if has_places
         else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
     )

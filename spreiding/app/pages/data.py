@@ -7,7 +7,7 @@ import streamlit as st
 from spreiding.app.labels import as_text, nl_int
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.uploads import MAX_UPLOAD_MB, upload_error_nl
-from spreiding.app.views import counts_view, locations_view, quality_warnings, sources_view, upload_view
+from spreiding.app.views import cbs_view, counts_view, locations_view, quality_warnings, sources_view, upload_view
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.errors import SpreidingError
 
@@ -89,12 +89,45 @@ def _upload(ws: Workspace) -> None:
         )
 
 
+_CBS_HELP = (
+    "Vergelijk de gemiddelde afstand over de weg (auto) tot de dichtstbijzijnde bibliotheek per gemeente met "
+    "het cijfer van CBS (*Nabijheid voorzieningen*, bijvoorbeeld tabel 85231NED voor 2021). Download de tabel op "
+    "opendata.cbs.nl als CSV (puntkomma's, kolomnamen als `WijkenEnBuurten`, `Gemeentenaam_1`, ...) en upload hem "
+    "hier; met de metadata (JSON met `DataProperties`) erbij wordt de kolom via zijn titel gevonden. De tool rekent "
+    "dan zoals CBS: auto, alle soorten voorzieningen tellen mee, inwoners op de straten."
+)
+
+
+def _cbs(ws: Workspace) -> None:
+    st.subheader("Vergelijken met CBS")
+    st.markdown(_CBS_HELP)
+    c1, c2 = st.columns(2)
+    table = c1.file_uploader("CBS-tabel (CSV)", type=["csv", "txt"], key="data_cbs_csv")
+    meta = c2.file_uploader("Metadata van de tabel (JSON, optioneel)", type=["json"], key="data_cbs_meta")
+    if table is None:
+        return
+    try:
+        with st.spinner("Rekenen met de CBS-instellingen (auto, alle soorten, inwoners op de straten) …"):
+            result = ws.compare_cbs(table.getvalue(), table.name, meta.getvalue() if meta is not None else None)
+    except SpreidingError as exc:
+        st.error(as_text(exc))
+        return
+    cbs = result.cbs
+    year = f" ({cbs.year})" if cbs.year else ""
+    st.caption(f"CBS-kolom: {as_text(cbs.title)} [{as_text(cbs.key)}]{year}; uit {as_text(table.name)}.")
+    st.dataframe(cbs_view(result.table), hide_index=True, key="data_cbs_table")
+    st.markdown("**Waarom de cijfers verschillen**")
+    for note in result.notes:
+        st.markdown(f"- {as_text(note)}")
+
+
 def render(ws: Workspace, settings: Settings) -> None:
     """The data page."""
     st.title("Data: bronnen en kwaliteit")
     with user_errors():
         _overview(ws, settings)
     _upload(ws)
+    _cbs(ws)
     st.caption(
         "Wegennet en kernen: © OpenStreetMap contributors (ODbL). Bevolking: CBS/Eurostat Census 2021 1 km-grid."
     )

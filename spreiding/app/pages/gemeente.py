@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.app.labels import as_text
+from spreiding.app.pages._curve import render_curve
+from spreiding.app.pages._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import age_view, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
@@ -55,10 +57,12 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.dataframe(impact_view(ws.closure_impact(), muni).round(1), hide_index=True, key="gem_impact")
         st.subheader("Afstandsverdeling")
         st.bar_chart(distance_bars(ws.distribution(muni)), x=BAR_LABEL, y=BAR_VALUE, sort=False, y_label="inwoners")
+        render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
         st.dataframe(villages_view(ws.villages(muni)), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
+    render_timeline(ws, muni)
     st.subheader(f"Downloads ({as_text(ws.active)}, gemeente {as_text(muni)})")
     with user_errors():
         files = ws.downloads(municipality=muni)

@@ -10,8 +10,14 @@ given by path) supplies
     the province's name (``"Drenthe"``);
 ``total_label``
     the label of the total row of coverage tables (``"Drenthe"``);
+``province_code``
+    the province's CBS code (``"PV22"``; ``"NL01"``: the whole country);
+    with it, ``spreiding prepare`` derives the region's municipalities from
+    the CBS wijk- en buurtkaart, and ``municipalities`` may be left out;
 ``municipalities``
-    the municipalities that form the region, as CBS spells them;
+    the municipalities that form the region, as CBS spells them (optional
+    with ``province_code``: then a check of the derived list; without a
+    list, the region's municipalities are those of the prepared boundaries);
 ``ring_m``
     width (m) of the ring around the province in which service points and
     roads are taken into account;
@@ -34,6 +40,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -89,7 +96,9 @@ class RegionFiles:
     roads
         Road network in osmnx's GeoPackage layout.
     roads_pbf
-        OpenStreetMap extract (``.osm.pbf``), used when ``roads`` is absent.
+        OpenStreetMap extract (``.osm.pbf``), used when ``roads`` is absent;
+        conventionally the one ``spreiding prepare`` cuts from the province's
+        and its neighbours' extracts (``osm/<key>_ring.osm.pbf``).
     osm_points
         OSM place points and candidate buildings (GeoPackage).
     """
@@ -117,7 +126,7 @@ class RegionFiles:
             libraries=f"voorzieningen/bibliotheken_{key}.csv",
             osm_libraries="voorzieningen/bibliotheken_osm.csv",
             roads=f"osm/{key}_wegen_osm2021.gpkg",
-            roads_pbf=f"osm/{key}-latest.osm.pbf",
+            roads_pbf=f"osm/{key}_ring.osm.pbf",
             osm_points=f"osm/{key}_punten_osm2021.gpkg",
         )
 
@@ -175,7 +184,8 @@ class RegionSpec:
     total_label
         Label of the total row of coverage tables.
     municipalities
-        The region's municipalities.
+        The region's municipalities as the region file lists them; empty when
+        they are derived from the CBS boundaries (``province_code``).
     ring_m
         Width of the ring around the province (m).
     files
@@ -184,6 +194,8 @@ class RegionSpec:
         Region-specific column names and values.
     source
         The region file read (``None`` when built from a mapping).
+    province_code
+        The province's CBS code (``"PV22"``, ``"NL01"`` for the country), or ``None``.
     """
 
     key: str
@@ -194,6 +206,7 @@ class RegionSpec:
     files: RegionFiles
     columns: RegionColumns
     source: Path | None = None
+    province_code: str | None = None
 
 
 RegionLike = RegionSpec | str | os.PathLike[str] | None
@@ -236,10 +249,31 @@ def _section(raw: Mapping[str, Any], key: str, names: tuple[str, ...], where: st
     return {n: _text(block, n, f"{where}, {key}") for n in names}
 
 
-def _municipalities(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+_PROVINCE_CODE = re.compile(r"^(PV\d{2}|NL01)$")
+
+
+def _province_code(raw: Mapping[str, Any], where: str) -> str | None:
+    value = raw.get("province_code")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _PROVINCE_CODE.match(value.strip().upper()):
+        msg = (
+            f"{where}: province_code = {value!r} is geen CBS-provinciecode; "
+            "geef 'PV20' t/m 'PV31' of 'NL01' (heel Nederland)"
+        )
+        raise ConfigError(msg)
+    return value.strip().upper()
+
+
+def _municipalities(raw: Mapping[str, Any], where: str, derived: bool) -> tuple[str, ...]:
     value = raw.get("municipalities")
+    if value is None and derived:
+        return ()
     if not isinstance(value, list) or not value or not all(isinstance(m, str) and m.strip() for m in value):
-        msg = f"{where}: sleutel 'municipalities' ontbreekt of is geen lijst met namen; geef de gemeenten als lijst"
+        msg = (
+            f"{where}: sleutel 'municipalities' ontbreekt of is geen lijst met namen; geef de gemeenten als lijst "
+            "of geef 'province_code' (dan leidt spreiding prepare de gemeenten af)"
+        )
         raise ConfigError(msg)
     return tuple(m.strip() for m in value)
 
@@ -278,15 +312,17 @@ def region_from_mapping(raw: Mapping[str, Any], source: Path | None = None) -> R
     for role, value in files.items():
         _relative(value, f"data_files.{role}", where)
     columns = _section(raw, "columns", tuple(f.name for f in fields(RegionColumns)), where)
+    code = _province_code(raw, where)
     return RegionSpec(
         key=key,
         name=_text(raw, "province", where),
         total_label=_text(raw, "total_label", where),
-        municipalities=_municipalities(raw, where),
+        municipalities=_municipalities(raw, where, derived=code is not None),
         ring_m=_ring_m(raw, where),
         files=RegionFiles(**files),
         columns=RegionColumns(**columns),
         source=source,
+        province_code=code,
     )
 
 

@@ -65,7 +65,7 @@
   function cellTip(c, i) {
     if (c.tip) { return esc(c.tip[i]); }
     return (c.km[i] < 0 ? "niet bereikbaar" : c.km[i] + " km") + " · " + c.pop[i] + " inw." +
-      (c.cov[i] ? " · binnen de norm" : " · buiten de norm");
+      (c.cov[i] ? " · binnen de norm" : " · buiten de norm") + (c.k && c.k[i] ? " · " + c.k[i] : "");
   }
 
   /* cells: built once per set of cells; a scenario edit only recolours them (fast for ~2,000 squares) */

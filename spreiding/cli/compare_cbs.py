@@ -1,0 +1,79 @@
+"""``spreiding compare-cbs``: the tool's mean car distance to a library next to CBS's published figure.
+
+CBS-like settings: preset ``cbs-auto`` (car, all kinds counted) and residents
+on street nodes. Per municipality always; per wijk and buurt when the CBS
+wijk- en buurtkaart is in the data folder (or given with ``--areas``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pandas as pd
+
+from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, write_table
+from spreiding.errors import DataNotFoundError
+
+__all__ = ["format_comparison", "register"]
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The comparison as Dutch text for the terminal (km with decimal commas, %)."""
+    from spreiding.analysis.cbs_compare import display_comparison
+
+    return display_comparison(table).to_string(index=False)
+
+
+def _areas(args: argparse.Namespace, data_dir: Any) -> tuple[dict[str, Any], list[str]]:
+    from spreiding.data.wijkbuurt import load_areas
+
+    areas: dict[str, Any] = {}
+    notes: list[str] = []
+    for level in ("wijk", "buurt"):
+        try:
+            areas[level] = load_areas(level, data_dir, path=args.areas)
+        except DataNotFoundError as exc:
+            notes.append(f"alleen gemeenten vergeleken: {exc}")
+            break
+    return areas, notes
+
+
+def _cmd_compare_cbs(args: argparse.Namespace) -> int:
+    from spreiding.analysis.cbs_compare import CBS_NORM, cbs_comparison
+    from spreiding.data.cbs_stats import load_cbs
+    from spreiding.data.sources import OSM_CREDIT
+    from spreiding.study import Study, StudySettings
+
+    check_outputs(args, "out")
+    cbs = load_cbs(args.cbs, args.cbs_metadata)
+    region, network = load_inputs(args, CBS_NORM.mode)
+    areas, notes = _areas(args, region.data_dir)
+    settings = StudySettings(mode=CBS_NORM.mode, placement=args.placement, detour_factor=args.detour)
+    study = Study.from_region(region, network, settings, progress=not args.no_progress, areas=areas)
+    result = cbs_comparison(study, cbs, levels=("gemeente", *areas))
+    year = f" ({cbs.year})" if cbs.year else ""
+    print(f"Vergelijking met CBS Nabijheid voorzieningen{year}: {cbs.title} [{cbs.key}] uit {cbs.source}")
+    print(f"Norm: {CBS_NORM.name}; plaatsing inwoners: {result.placement}")
+    print(format_comparison(result.table))
+    print("Verschillen in methode:")
+    for note in (*result.notes, *notes):
+        print(f"  - {note}")
+    if network is not None:
+        print(OSM_CREDIT)
+    if args.out:
+        out = write_table(result.table, args.out, layer="cbs_vergelijking", args=args, sources=study.sources)
+        print(f"geschreven: {out}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``compare-cbs`` to the sub-command parsers."""
+    p = sub.add_parser("compare-cbs", help="mean car distance to a library next to CBS's published figure")
+    p.add_argument("--cbs", required=True, help="CBS CSV download of Nabijheid voorzieningen, or a table id (85231NED)")
+    p.add_argument("--cbs-metadata", help="JSON with the table's DataProperties (finds the distance column)")
+    p.add_argument("--areas", help="wijk/buurt polygons (default: the data folder's CBS wijk- en buurtkaart)")
+    p.add_argument("--out", help="write the comparison (.csv, .xlsx or .gpkg)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    add_data_arguments(p)
+    p.set_defaults(func=_cmd_compare_cbs, placement="street_nodes")
