@@ -35,13 +35,13 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from spreiding._validate import require_columns, to_rd_new
-from spreiding.analysis.cells import CELL_CHANGE_CLASSES, cell_change, cell_main_nearest, cell_summary
+from spreiding.analysis.cells import CELL_CHANGE_CLASSES, cell_change, cell_codes, cell_main_nearest, cell_summary
 from spreiding.analysis.coverage import covered_mask
 from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, fmt_dec
+from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col, fmt_dec
 
 __all__ = [
     "CHANGE_COLOURS",
@@ -169,6 +169,24 @@ def cell_kernen(cells: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> np.
     return names.astype(str).to_numpy(dtype=object)
 
 
+def _points_kern(points: gpd.GeoDataFrame, cell_ids: list[str]) -> np.ndarray:
+    """Per cell, the kern its residents' points carry (``kern_name``; the most populous point's), else ""."""
+    out = np.full(len(cell_ids), "", dtype=object)
+    if Col.KERN_NAME not in points.columns:
+        return out
+    weight = points["pop_total"].to_numpy(float) if "pop_total" in points.columns else np.ones(len(points))
+    frame = pd.DataFrame(
+        {
+            "cell": cell_codes(points, cell_ids),
+            "w": weight,
+            "kern": points[Col.KERN_NAME].astype("string").fillna("").to_numpy(dtype=object),
+        }
+    )
+    top = frame.loc[frame["cell"] >= 0].sort_values("w", ascending=False, kind="stable").drop_duplicates("cell")
+    out[top["cell"].to_numpy(np.int64)] = top["kern"].to_numpy(dtype=object)
+    return out
+
+
 def _named_places(places: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     if places is None or places.empty or "name" not in places.columns:
         return None
@@ -215,8 +233,9 @@ def map_base(
     Parameters as in :func:`map_payload`.
     """
     drawn = _cell_frame(population, cells)
-    return MapBase(_cell_ids(drawn), _boxes(drawn), cell_kernen(drawn, places), place_labels(places),
-                   _outlines(municipalities))  # fmt: skip
+    ids = _cell_ids(drawn)
+    kern = cell_kernen(drawn, places) if places is not None else _points_kern(population, ids)
+    return MapBase(ids, _boxes(drawn), kern, place_labels(places), _outlines(municipalities))
 
 
 def _tips(place: np.ndarray, parts: list[np.ndarray]) -> list[str]:
