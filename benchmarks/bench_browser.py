@@ -103,7 +103,7 @@ def _reopen(page: Any) -> None:
 
 
 def _type_km(page: Any, value: str) -> None:
-    field = page.get_by_label("Redelijke afstand over de weg (km)")
+    field = page.get_by_role("textbox", name="Redelijke afstand over de weg (km)")
     field.fill(value)
     field.press("Enter")
 

@@ -69,6 +69,7 @@ _MIME = {
 }
 _FORMAT_LABELS = {"csv": "CSV (dekking)", "xlsx": "Excel (met bronnen)", "gpkg": "GeoPackage"}
 _CANDIDATE_MATRICES = 2  # per workspace: one per candidate source
+_RECENT_PAYLOADS = 3  # map payloads kept per workspace (Kaart's, and Vergelijken's A and B)
 
 
 @dataclass(frozen=True)
@@ -566,9 +567,14 @@ class Workspace:
         scenario's distances (e.g. an advice's proposed sites over today's distances);
         ``focus`` (``x``, ``y``, ``key``) centres the view, see :meth:`search_places`.
         """
+        key = (self.result_key(name), self._settings.colour_by, scenario_points, selected, marker_xy, title,
+               None if focus is None else tuple(sorted(focus.items())))  # fmt: skip
+        recent: OrderedDict[Any, dict[str, Any]] = self.__dict__.setdefault("_payloads", OrderedDict())
+        if key in recent:  # e.g. the run of a button click, before its edit applies; the two maps of Vergelijken
+            return recent[key]
         ev = self.evaluate(name)
         facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
-        return map_payload(
+        payload = map_payload(
             ev.points,
             ev.nearest,
             ev.norm,
@@ -582,6 +588,10 @@ class Workspace:
             focus=focus,
             base=self._map_base(),
         )
+        recent[key] = payload
+        while len(recent) > _RECENT_PAYLOADS:
+            recent.popitem(last=False)
+        return payload
 
     # ------------------------------------------------------------------ map pages (Kaart, Vergelijken, Verzorging)
 

@@ -335,19 +335,22 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
     if facilities.empty:
         return []
     require_columns(facilities, ["id", "name", "kind", "status"], "service points", "load them with load_facilities()")
-    fac = to_rd_new(facilities, "service points")
+    fac = to_rd_new(facilities[["id", "name", "kind", "status", facilities.geometry.name]], "service points")
     ids = fac["id"].astype(str).to_numpy()
     status = fac["status"].astype(str).to_numpy()
     counted = np.isin(ids, list(counted_ids))
     order = _draw_order(status, counted)
-    fac, ids, status, counted = fac.iloc[order], ids[order], status[order], counted[order]
-    x, y = fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy()
+    names, kinds = fac["name"].astype(str).to_numpy()[order], fac["kind"].astype(str).to_numpy()[order]
+    ids, status, counted = ids[order], status[order], counted[order]
+    x, y = fac.geometry.x.to_numpy()[order], fac.geometry.y.to_numpy()[order]
     pairs = _neighbours(x, y, FACILITY_NEAR_M)
-    here = 1 + np.bincount(pairs.ravel(), minlength=len(fac))
+    here = 1 + np.bincount(pairs.ravel(), minlength=len(ids))
+    below = np.zeros(len(ids), dtype=bool)
+    below[pairs[:, 0]] = True  # a neighbour is drawn after (over) this point
     lon, lat = _TO_WGS84.transform(x, y)
     out = []
     for k, (fid, name, kind, st) in enumerate(
-        zip(ids, fac["name"].astype(str), fac["kind"].astype(str), status, strict=True)
+        zip(ids, names, kinds, status, strict=True)
     ):  # one row per service point (about 100), not per cell
         out.append(
             {
@@ -364,7 +367,7 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
                 "selected": fid == selected,
                 "here": int(here[k]),
                 # the count badge goes on the point drawn last among its neighbours (the one on top)
-                "badge": int(here[k]) if here[k] > 1 and not (pairs[:, 0] == k).any() else 0,
+                "badge": int(here[k]) if here[k] > 1 and not below[k] else 0,
             }
         )
     return out
