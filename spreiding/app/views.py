@@ -130,12 +130,12 @@ def comparison_view(diff: pd.DataFrame) -> pd.DataFrame:
 
 
 def comparison_columns(view: pd.DataFrame) -> dict[str, Any]:
-    """Narrow columns for :func:`comparison_view`, the municipality pinned (numbers: :func:`dutch_style`)."""
+    """Narrow columns, the first (municipality or name) pinned and wider (numbers: :func:`dutch_style`)."""
     import streamlit as st
 
     return {
         col: st.column_config.Column(col, pinned=True, width="medium")
-        if col == COLUMN_LABELS["municipality"]
+        if col == view.columns[0]
         else st.column_config.Column(col, width="small")
         for col in view.columns
     }
@@ -156,7 +156,7 @@ def dutch_style(view: pd.DataFrame) -> Any:
 
 def catchment_view(table: pd.DataFrame) -> pd.DataFrame:
     """Residents per service point for whom it is the nearest (:meth:`Workspace.catchments`) for display."""
-    cols = ("name", "kind", "municipality", "residents_nearest", "covered", "mean_dist_m")
+    cols = ("name", "residents_nearest", "covered", "mean_dist_m", "municipality", "kind")  # the figures first
     view = display_table(table, cols)
     return view.rename(columns={COLUMN_LABELS["covered"]: "waarvan binnen de norm"})
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import catchment_view, dutch_style, model_text
+from spreiding.app.views import catchment_view, comparison_columns, dutch_style, model_text
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.output.maps import map_component
 
@@ -31,7 +31,9 @@ def render(ws: Workspace, settings: Settings) -> None:
     with right:
         st.markdown(f"**{len(table)} vestigingen met inwoners die er het dichtstbij wonen**")
         view = catchment_view(table)
-        st.dataframe(dutch_style(view), hide_index=True, height=600, key="vzg_table")
+        st.dataframe(
+            dutch_style(view), hide_index=True, height=600, key="vzg_table", column_config=comparison_columns(view)
+        )
 
 
 if __name__ == "__main__":
