@@ -53,7 +53,12 @@ def _measure() -> dict[str, float]:
     network = load_network(mode="car", data_dir=region.data_dir, progress=False)
     norm = Norm(name="5 km over de weg (auto)", mode="car", max_dist_m=5000.0)
     t0 = time.perf_counter()
-    ctx = prepare_context(region.population, region.facilities, network, mode="car")
+    if new:  # the study's default placement (street nodes since issue 9; cell centres before)
+        from spreiding.study import Study
+
+        ctx = Study.from_region(region, network).context
+    else:
+        ctx = prepare_context(region.population, region.facilities, network, mode="car")
     precompute = time.perf_counter() - t0
     toggles = [Scenario("Assen dicht", edits=(close("dr-042"),)), *library_examples(region.facilities)][:3]
     n = [0]
@@ -78,7 +83,13 @@ def _measure() -> dict[str, float]:
         new = _ms(lambda: evaluate(ctx, new_scenario(), norm))
         counted = counted_facilities(region.facilities, norm)
         ranking = _ms(lambda: closure_impact(ctx.points, ctx.matrix, counted, norm))  # type: ignore[call-arg]
-    return {"precompute_s": precompute, "toggle_ms": toggle, "new_site_ms": new, "closure_ranking_ms": ranking}
+    return {
+        "points": float(len(ctx.points)),
+        "precompute_s": precompute,
+        "toggle_ms": toggle,
+        "new_site_ms": new,
+        "closure_ranking_ms": ranking,
+    }
 
 
 def _measure_in(checkout: Path) -> dict[str, float]:

@@ -95,7 +95,7 @@ def _remember(path: str, stat_key: tuple[int, int, int, int], digest: str) -> No
         tmp.write_text(json.dumps(index), encoding="utf-8")
         tmp.replace(target)
     except OSError as exc:
-        logger.debug("could not write the digest index %s: %s", target, exc)
+        logger.debug("kan de digest-index %s niet schrijven: %s", target, exc)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
 
@@ -155,7 +155,7 @@ def _canonical(value: Any) -> Any:
         return ["map", sorted(items, key=lambda kv: _dump(kv[0]))]
     if isinstance(value, tuple | list):
         return ["seq", [_canonical(v) for v in value]]
-    msg = f"cache_key cannot digest a {type(value).__name__}; pass a Path, str, number, set, mapping or dataclass"
+    msg = f"cache_key kan geen {type(value).__name__} verwerken; geef een Path, str, getal, set, mapping of dataclass"
     raise TypeError(msg)
 
 
@@ -207,7 +207,7 @@ def load_arrays(name: str, key: str) -> dict[str, np.ndarray] | None:
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
     except Exception as exc:  # a damaged entry is rebuilt, never trusted
-        logger.warning("ignoring damaged cache file %s (%s); rebuilding it", path, exc)
+        logger.warning("beschadigd cachebestand %s genegeerd (%s); het wordt opnieuw gemaakt", path, exc)
         return None
 
 
@@ -234,7 +234,12 @@ def save_arrays(name: str, key: str, arrays: Mapping[str, np.ndarray]) -> Path |
             np.savez(fh, **arrays)  # type: ignore[arg-type]
         tmp.replace(target)
     except OSError as exc:
-        logger.warning("could not write cache file %s (%s); continuing without the cache", target, exc)
+        logger.warning(
+            "kan cachebestand %s niet schrijven (%s); verder zonder cache (zet SPREIDING_CACHE_DIR op een "
+            "schrijfbare map)",
+            target,
+            exc,
+        )
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         return None
@@ -248,10 +253,10 @@ def _prune(name: str, keep: Path) -> None:
         entries = [p for p in keep.parent.glob(f"{name}-*.npz") if len(p.stem) == len(name) + 1 + _KEY_CHARS]
         entries.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
     except OSError as exc:
-        logger.debug("could not list cache files of %s: %s", name, exc)
+        logger.debug("kan de cachebestanden van %s niet opsommen: %s", name, exc)
         return
     for path in [p for p in entries if p != keep][_KEEP_PER_NAME - 1 :]:
         try:
             path.unlink()
         except OSError as exc:
-            logger.debug("could not remove stale cache file %s: %s", path, exc)
+            logger.debug("kan verouderd cachebestand %s niet verwijderen: %s", path, exc)

@@ -68,7 +68,7 @@ from spreiding.analysis.groups import with_groups
 from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import PLACEMENTS, counted_facilities, population_points
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -113,7 +113,9 @@ class StudySettings:
     mode
         Travel mode (``car``, ``bike``, ``walk``); must match the network.
     placement
-        ``"cell_centre"`` or ``"street_nodes"`` (residents spread over residential street nodes).
+        ``"street_nodes"`` (default: residents spread over residential street nodes) or
+        ``"cell_centre"``. A study without a road network (crow-fly) has no streets and uses
+        cell centres; its results say so in their ``placement`` column.
     cutoff_m, cutoff_s
         Largest distance / travel time kept in the points × service-points
         matrix; points beyond get an exact search, never "unreachable".
@@ -127,7 +129,7 @@ class StudySettings:
     """
 
     mode: str = "car"
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     cutoff_m: float = DEFAULT_CUTOFF_M
     cutoff_s: float = SCENARIO_CUTOFF_S
     detour_factor: float = DEFAULT_DETOUR_FACTOR
@@ -207,6 +209,13 @@ class Study:
     areas
         CBS wijk/buurt polygons by level (``{"wijk": ..., "buurt": ...}``),
         for ``by="wijk"`` / ``by="buurt"``.
+    region_area, outside_value
+        The region's outline and the ``region`` value of service points across
+        its border: site advice never closes those (see
+        :func:`spreiding.siting.advice.closable_mask`); ``None``: not known.
+    municipalities
+        The region's municipal polygons: with street nodes, residents go to the municipality
+        their street node lies in (see :func:`~spreiding.analysis.placement.population_points`).
     """
 
     def __init__(
@@ -222,6 +231,9 @@ class Study:
         sources: tuple[Mapping[str, Any], ...] = (),
         places: gpd.GeoDataFrame | None = None,
         areas: Mapping[str, gpd.GeoDataFrame] | None = None,
+        region_area: Any = None,
+        outside_value: str | None = None,
+        municipalities: gpd.GeoDataFrame | None = None,
     ) -> None:
         self.settings = settings or StudySettings(mode=network.mode.name if network is not None else "car")
         if network is not None and network.mode.name != self.settings.mode:
@@ -240,6 +252,9 @@ class Study:
         self.sources = tuple(sources)
         self.places = places
         self.areas = dict(areas or {})
+        self.region_area = region_area
+        self.outside_value = outside_value
+        self.municipalities = municipalities
         self._cache = _LRU(cache_size)
         self._lock = threading.RLock()
         self._base_context: ScenarioContext | None = None
@@ -252,6 +267,10 @@ class Study:
         """A study of a loaded :class:`~spreiding.data.region.Region` (its total label is the region's)."""
         label = getattr(region, "total_label", None) or region.name
         kwargs.setdefault("sources", tuple(region.sources))
+        kwargs.setdefault("region_area", region.province.geometry.union_all())
+        spec = getattr(region, "spec", None)
+        kwargs.setdefault("outside_value", spec.columns.outside_value if spec is not None else None)
+        kwargs.setdefault("municipalities", region.municipalities)
         return cls(region.population, region.facilities, network, settings, total_label=label, **kwargs)
 
     def fork(self) -> Study:
@@ -267,8 +286,15 @@ class Study:
 
     @cached_property
     def points(self) -> gpd.GeoDataFrame:
-        """The residents' points (cell centres or street nodes), with their kern, wijk and buurt when known."""
-        points = population_points(self.population, self.settings.placement, self.network)
+        """The residents' points (street nodes, or cell centres; always cell centres without a network).
+
+        With their kern, wijk and buurt when known.
+        """
+        placement = self.settings.placement
+        if self.network is None and placement == "street_nodes":
+            logger.info("no road network (crow-fly): residents at cell centres")
+            placement = "cell_centre"
+        points = population_points(self.population, placement, self.network, areas=self.municipalities)
         return with_groups(points, places=self.places, areas=self.areas)
 
     @property
@@ -508,6 +534,8 @@ class Study:
         self._check_norm(norm)
         self._refuse_large("het locatieadvies")
         kwargs.setdefault("progress", self.progress)
+        kwargs.setdefault("region_area", getattr(self, "region_area", None))
+        kwargs.setdefault("outside_value", getattr(self, "outside_value", None))
         return suggest_sites(self.context, candidates, norm, scenario=scenario, **kwargs)
 
 
@@ -538,11 +566,12 @@ def analyse(
     norm: Norm,
     network: RoadNetwork | None = None,
     *,
-    placement: str = "cell_centre",
+    placement: str = DEFAULT_PLACEMENT,
     total_label: str | None = None,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     max_snap_m: float = DEFAULT_POINT_SNAP_M,
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> Evaluation:
     """Coverage of one norm in the base situation: ``Study(...).evaluate(norm)`` in one call.
 
@@ -556,6 +585,8 @@ def analyse(
         See :class:`StudySettings`.
     total_label
         Label of the total row; default the default region's (``SPREIDING_REGION``).
+    areas
+        Municipal polygons for street-node placement (see :class:`Study`).
 
     Returns
     -------
@@ -578,4 +609,5 @@ def analyse(
         max_snap_m=max_snap_m,
         facility_max_snap_m=facility_max_snap_m,
     )
-    return Study(population, facilities, network, settings, total_label=total_label).evaluate(norm)
+    study = Study(population, facilities, network, settings, total_label=total_label, municipalities=areas)
+    return study.evaluate(norm)

@@ -47,6 +47,7 @@ __all__ = [
     "parse_number_nl",
     "placement_label",
     "quality_label",
+    "source_description_nl",
 ]
 
 # --------------------------------------------------------------------------- credits
@@ -125,6 +126,13 @@ _QUALITY_LABELS: Final[dict[str, str]] = {
     "missing_node_refs": "ontbrekende knooppuntverwijzingen",
     "total_length_km": "totale lengte (km)",
     "unnamed": "zonder naam",
+    "street_points_outside": "straatknopen buiten de gemeenten (niet meegeteld)",
+    "residents_outside": "inwoners op straatknopen buiten de gemeenten (niet meegeteld)",
+    "ring_residents_share_weighted": "inwoners van randcellen naar aandeel binnen de regio",
+    "border_cells": "randcellen",
+    "border_residents": "inwoners van randcellen (hele cel)",
+    "border_residents_share_weighted": "inwoners van randcellen naar aandeel binnen de regio",
+    "border_cells_duplicate": "randcellen die al in het grid staan (weggelaten)",
 }
 _QUALITY_PREFIXES: Final[tuple[tuple[str, str, dict[str, str]], ...]] = (
     ("status_", "status", STATUS_LABELS),
@@ -154,6 +162,54 @@ def placement_label(placement: str) -> str:
 
 
 _MODEL = re.compile(r"(?P<kind>network|crowfly):(?P<mode>[a-z]+)(?::x(?P<factor>[0-9.]+))?")
+
+
+#: English source descriptions the loaders write → Dutch, for reports (pattern, replacement; first match wins).
+_SOURCE_DESCRIPTIONS_NL: Final[tuple[tuple[str, str], ...]] = (
+    (
+        r"Eurostat Census 2021 1 km population grid \(CBS figures\), residents at cell centres",
+        "Eurostat Census 2021, bevolkingsgrid van 1 km (cijfers van het CBS), inwoners op het middelpunt van hun cel",
+    ),
+    (
+        r"CBS vierkantstatistieken (\S+) m, residents at square centres",
+        r"CBS-vierkantstatistieken \1 m, inwoners op het middelpunt van hun vierkant",
+    ),
+    (
+        r"CBS population by four-digit postcode with age bands \(rounded to 5\)",
+        "CBS-bevolking per viercijferige postcode met leeftijdsgroepen (afgerond op 5)",
+    ),
+    (
+        r"CBS PC4 areas as population points \(one per postcode\)",
+        "CBS-postcodegebieden (PC4) als bevolkingspunten (één per postcode)",
+    ),
+    (r"CBS boundaries, layer (.+)", r"CBS-grenzen, laag \1"),
+    (r"library branches and service points \((.*)\)", r"bibliotheekvestigingen en servicepunten (\1)"),
+    (
+        r"OSM place points and buildings that could host a library \((\d{4})\)",
+        r"OSM-plaatspunten en gebouwen die een bibliotheek kunnen huisvesten (\1)",
+    ),
+    (r"OSM place points and buildings from a PBF extract", "OSM-plaatspunten en gebouwen uit een PBF-uittreksel"),
+    (r"candidate sites given by the user", "kandidaatlocaties van de gebruiker"),
+    (
+        r"unchecked OpenStreetMap library points \(no compiled list\)",
+        "ongecontroleerde OpenStreetMap-bibliotheekpunten (geen samengestelde lijst)",
+    ),
+)
+
+
+def source_description_nl(text: str) -> str:
+    """A loader's source description in Dutch (known English descriptions translated; others unchanged).
+
+    Examples
+    --------
+    >>> source_description_nl("CBS boundaries, layer gemeenten")
+    'CBS-grenzen, laag gemeenten'
+    """
+    for pattern, replacement in _SOURCE_DESCRIPTIONS_NL:
+        dutch, n = re.subn(pattern, replacement, text)
+        if n:
+            return dutch
+    return text
 
 
 def model_label_nl(label: str) -> str:
@@ -274,6 +330,18 @@ class Col:
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
     NEAREST_NAME: Final = "nearest_name"
+    # duty-of-care verdict (spreiding.analysis.verdict.province_overview)
+    VERDICT: Final = "verdict"
+    MEETS: Final = "meets"
+    TARGET_PCT: Final = "target_pct"
+    NEEDED: Final = "needed"
+    SHORT: Final = "short"
+    CLOSE: Final = "close"
+    LOW_CONFIDENCE: Final = "decided_by_low_confidence"
+    LOW_CONFIDENCE_COVERED: Final = "low_confidence_covered"
+    RESIDENTS_ELSEWHERE: Final = "residents_elsewhere"
+    UNCOVERED_PLACES: Final = "uncovered_places"
+    POPULATION_YEAR: Final = "population_year"
     # coverage by kern, wijk or buurt (spreiding.analysis.groups)
     CODE: Final = "code"
     KERN: Final = "kern"
@@ -369,6 +437,17 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
+    Col.VERDICT: "oordeel",
+    Col.MEETS: "voldoet",
+    Col.TARGET_PCT: "doel (%)",
+    Col.NEEDED: "nodig binnen norm (inwoners)",
+    Col.SHORT: "tekort (inwoners)",
+    Col.CLOSE: "krap (< 1 punt van doel)",
+    Col.LOW_CONFIDENCE: "hangt af van onzekere rij",
+    Col.LOW_CONFIDENCE_COVERED: "binnen norm dankzij onzekere rij (inwoners)",
+    Col.RESIDENTS_ELSEWHERE: "aangewezen op andere gemeente (inwoners)",
+    Col.UNCOVERED_PLACES: "kernen met inwoners buiten de norm",
+    Col.POPULATION_YEAR: "jaar bevolking",
     Col.CODE: "code",
     Col.KERN: "kern (id)",
     Col.KERN_NAME: "kern",
@@ -560,3 +639,24 @@ CELL_CHANGE_LABELS: Final[dict[str, str]] = {
     "empty": "geen inwoners",
 }
 """Class of a cell on the difference map (``spreiding.analysis.cells.cell_change``) → Dutch label."""
+
+# --------------------------------------------------------------------------- site advice
+
+CANDIDATE_KIND_LABELS: Final[dict[str, str]] = {
+    "city": "stad",
+    "town": "kleine stad",
+    "village": "dorp",
+    "hamlet": "gehucht",
+    "suburb": "wijk",
+    "quarter": "wijk",
+    "neighbourhood": "buurt",
+    "locality": "buurtschap",
+}
+"""Candidate-site kind (OSM place class) → Dutch label; building kinds are Dutch already."""
+CANDIDATE_SOURCE_LABELS: Final[dict[str, str]] = {
+    "osm_place": "dorp of stad (OSM)",
+    "osm_building": "gebouw (OSM)",
+    "user": "eigen bestand",
+}
+"""Candidate-site source → Dutch label."""
+__all__ += ["CANDIDATE_KIND_LABELS", "CANDIDATE_SOURCE_LABELS"]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spreiding.app.labels import COLUMN_LABELS, nl_dec
+from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, nl_dec
 from spreiding.app.workspace import Workspace
 from spreiding.data.config import DataPaths
 
@@ -204,11 +204,72 @@ def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
     app.button(key="opt_run").click().run()
     _ok(app)
     assert len(app.dataframe[0].value) == 1
-    assert any("exact (HiGHS)" in c.value for c in app.caption)
+    assert any("bewezen optimaal" in c.value for c in app.caption)
     app.text_input(key="norm_km").input("7,5").run()  # another norm: the old advice is not shown
     _ok(app)
     assert not app.dataframe
     assert any("opnieuw" in i.value for i in app.info)
+
+
+def test_optimise_relocation_closes_at_most_k_points_inside_the_region_by_name(app: AppTest) -> None:
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.text_input(key="norm_km").input("10").run()  # at 10 km some branches overlap
+    app.slider(key="opt_p").set_value(3).run()
+    app.checkbox(key="opt_close").check().run()
+    label = app.checkbox(key="opt_close").label
+    assert "3 nieuwe locaties en hoogstens 3 sluitingen binnen de provincie" in label
+    assert "bibliotheken over de grens blijven open" in label
+    app.number_input(key="opt_k").set_value(3).run()
+    app.button(key="opt_run").click().run()
+    _ok(app)
+    advice = app.session_state["opt_advice"][1]
+    facilities = _ws(app).facilities.set_index("id")
+    assert 1 <= len(advice.closed) <= 3 and len(advice.sites) <= 3
+    assert (facilities.loc[list(advice.closed), "region"] == "drenthe").all()  # none of the 41 outside rows
+    assert advice.kept_outside == int((facilities["region"] != "drenthe").sum() - 1)  # one outside row not counted
+    text = " ".join(w.value for w in app.warning)
+    names = facilities.loc[list(advice.closed), "name"].tolist()
+    assert all(n in text for n in names) and not any(i in text for i in advice.closed)
+    assert any("actieve scenario: Huidige situatie" in c.value for c in app.caption)
+    # the RESULT map: proposed points counted (drawn in the legend's "nieuw" colour, not faded), closures closed
+    payload = _ws(app).advice_map(advice, kind=app.selectbox(key="opt_kind").value)
+    drawn = {f["id"]: f for f in payload["facilities"]}
+    new = [drawn[f"new-{i}"] for i in advice.sites["id"]]
+    new_colour = next(x["color"] for x in payload["status_legend"] if x["label"] == STATUS_LABELS["new"])
+    assert new and all(f["counted"] and f["color"] == new_colour for f in new)
+    assert all(not drawn[i]["counted"] for i in advice.closed)
+
+
+def test_optimise_advice_starts_from_the_active_scenario(app: AppTest) -> None:
+    base = _ws(app).evaluate().total["covered"]
+    app.selectbox(key="edit_id").set_value("dr-001").run()
+    app.button(key="btn_close").click().run()  # close Gieten: Werkscenario 1 is active
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    assert any("actieve scenario: Werkscenario 1" in c.value for c in app.caption)
+    app.slider(key="opt_p").set_value(1).run()
+    app.button(key="opt_run").click().run()
+    _ok(app)
+    advice = app.session_state["opt_advice"][1]
+    assert advice.scenario == "Werkscenario 1"
+    assert (
+        advice.before["covered"] == pytest.approx(_ws(app).evaluate().total["covered"])
+        and advice.before["covered"] < base
+    )
+    saved = _ws(app).advice_scenario(advice, "met advies", kind="vestiging")
+    assert [e.action for e in saved.edits][:2] == ["close", "open"]  # the scenario's edit first, then the advice
+
+
+def test_optimise_lscp_target_slider_in_percent(app: AppTest) -> None:
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.selectbox(key="opt_model").set_value("lscp").run()
+    slider = app.slider(key="opt_target")
+    assert "%" in slider.label and slider.value == 95
+    slider.set_value(90).run()
+    app.button(key="opt_run").click().run()
+    _ok(app)
+    advice = app.session_state["opt_advice"][1]
+    assert advice.after["covered_pct"] >= 90.0 - 1e-6
+    assert any("bewezen optimaal" in c.value or "tijdslimiet" in c.value for c in app.caption)
 
 
 def test_data_page(app: AppTest) -> None:

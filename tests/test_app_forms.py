@@ -149,3 +149,16 @@ def test_navigation_keeps_the_chosen_municipality(app: AppTest) -> None:
     app.switch_page("spreiding/app/pages/gemeente.py").run()
     assert not app.exception
     assert app.selectbox(key="gem_name").value == "Emmen"
+
+
+@pytest.mark.data
+def test_navigation_keeps_the_optimisation_choices_without_warnings(app: AppTest) -> None:
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.slider(key="opt_p").set_value(5).run()
+    app.selectbox(key="opt_source").set_value("gebouwen").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    assert not app.exception
+    assert app.slider(key="opt_p").value == 5
+    assert app.selectbox(key="opt_source").value == "gebouwen"
+    assert not [w.value for w in app.warning if "Session State" in w.value]

@@ -275,3 +275,40 @@ def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
             page.get_by_text("Status: open", exact=True).wait_for(timeout=10_000)  # the choice's status, not stale
         finally:
             context.close()
+
+
+# scrollWidth of the page and the right edge of the widest element (JS)
+_WIDTH = """() => {
+  let right = 0;
+  document.querySelectorAll("body *").forEach((e) => { right = Math.max(right, e.getBoundingClientRect().right); });
+  return [document.documentElement.scrollWidth, Math.ceil(right)];
+}"""
+A4_PX = 794  # A4 width at 96 dpi
+A4_TEXT_PX = 680  # A4 minus the report's 15 mm margins on both sides
+
+
+def test_printed_report_fits_a4(real_data: DataPaths, tmp_path: Path) -> None:
+    """The Assen report and the province overview fit an A4 page: on screen at 794 px and printed (180 mm).
+
+    (Before this check the report was 814 px wide on screen and 732 px printed at 680 px.)
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from spreiding.cli.main import main
+
+    assert main(["report", "--all", "--out-dir", str(tmp_path), "--no-progress"]) == 0
+    files = sorted(tmp_path.glob("*_assen_*.html")) + sorted(tmp_path.glob("*zorgplichtoverzicht*.html"))
+    assert len(files) == 2
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            for path in files:
+                for width, media in ((A4_PX, "screen"), (A4_PX, "print"), (A4_TEXT_PX, "print")):
+                    page = browser.new_page(viewport={"width": width, "height": 1123})
+                    page.emulate_media(media=media)
+                    page.goto(path.as_uri())
+                    scroll, right = page.evaluate(_WIDTH)
+                    assert scroll <= width and right <= width, (path.name, media, width, scroll, right)
+                    assert "voldoet" in page.locator("body").inner_text()
+                    page.close()
+        finally:
+            browser.close()

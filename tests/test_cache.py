@@ -113,7 +113,7 @@ def test_file_digest_is_sha256_and_read_once_per_process(tmp_path, monkeypatch):
 
 
 def test_key_refuses_values_it_cannot_digest_canonically():
-    with pytest.raises(TypeError, match="cannot digest a object"):
+    with pytest.raises(TypeError, match="kan geen object verwerken"):
         _cache.cache_key(object())
 
 
@@ -139,7 +139,7 @@ def test_damaged_entry_is_ignored_with_a_warning(cache_folder, caplog):
     path.write_bytes(path.read_bytes()[:50])
     with caplog.at_level(logging.WARNING, logger="spreiding._cache"):
         assert _cache.load_arrays("thing", "k" * 32) is None
-    assert "ignoring damaged cache file" in caplog.text
+    assert "beschadigd cachebestand" in caplog.text
     _cache.save_arrays("thing", "k" * 32, {"a": np.arange(3)})
     np.testing.assert_array_equal(_cache.load_arrays("thing", "k" * 32)["a"], [0, 1, 2])
 
@@ -150,7 +150,7 @@ def test_unwritable_cache_folder_warns_and_carries_on(tmp_path, monkeypatch, cap
     monkeypatch.setenv("SPREIDING_CACHE_DIR", str(blocker / "cache"))  # not creatable, even as root
     with caplog.at_level(logging.WARNING, logger="spreiding._cache"):
         assert _cache.save_arrays("thing", "k" * 32, {"a": np.arange(3)}) is None
-    assert "could not write cache file" in caplog.text
+    assert "kan cachebestand" in caplog.text
     assert _cache.load_arrays("thing", "k" * 32) is None
     assert blocker.read_text() == "x"
 

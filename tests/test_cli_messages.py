@@ -103,6 +103,20 @@ CASES: list[tuple[str, list[str], tuple[str, ...], Callable[[pytest.MonkeyPatch]
         True,
     ),
     (
+        "negatief aantal sluitingen",
+        ["optimize", "--crowfly", "--p", "1", "--allow-close", "--max-closures", "-1", "--no-progress"],
+        ("--max-closures -1 kan niet", "Hoogstens k sluitingen"),
+        _nothing,
+        True,
+    ),
+    (
+        "doel boven 100 %",
+        ["optimize", "--crowfly", "--model", "lscp", "--target", "1.5", "--no-progress"],
+        ("doel 150,0 % kan niet", "--target"),
+        _nothing,
+        True,
+    ),
+    (
         "leeftijdsgewicht",
         ["optimize", "--crowfly", "--p", "1", "--age-weight", "x=y", "--no-progress"],
         ("kan leeftijdsgewicht 'x=y' niet lezen", "--age-weight pop_0_14=2"),

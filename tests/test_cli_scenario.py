@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 from pathlib import Path
 
@@ -270,3 +271,77 @@ def test_list_on_an_empty_store_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "leeg.sqlite"))
     assert main(["scenario", "list"]) == 0
     assert "geen scenario's opgeslagen" in capsys.readouterr().out
+
+
+@pytest.mark.data
+def test_optimize_allow_close_names_closures_inside_the_region(real_data, store_path: Path, capsys) -> None:
+    rc = main(
+        ["optimize", "--p", "2", "--allow-close", "--max-closures", "2", "--max-km", "10", "--crowfly", "--no-progress"]
+    )
+    assert rc == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith(("Sluit", "Geen sluitingen")))
+    assert "(hoogstens 2)" in line and "bibliotheken over de grens blijven open" in line
+    assert not re.search(r"\bdr-\d+|\bbu-\d+", line)  # names, not ids
+    closed = line.split(":", 1)[1].split(".")[0].split(", ") if line.startswith("Sluit") else []
+    facilities = pd.read_csv(real_data.libraries)
+    inside = set(facilities.loc[facilities["region"] == "drenthe", "name"])
+    assert len(closed) <= 2 and set(map(str.strip, closed)) <= inside
+    assert "bewezen optimaal" in out or "tijdslimiet" in out
+
+
+def _invented_list(tmp_path: Path) -> Path:
+    """Two INVENTED service points: x1 open, x2 closed."""
+    path = tmp_path / "lijst.csv"
+    path.write_text(
+        "id,name,kind,status,lon,lat\n"
+        "x1,Bieb Een (verzonnen),vestiging,open,6.56,52.99\n"
+        "x2,Bieb Twee (verzonnen),vestiging,closed,6.60,53.00\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        (["--close", "x2"], "'Bieb Twee (verzonnen)' (x2) kan niet dicht, het is al gesloten"),
+        (["--close", "x1", "--close", "x1"], "'Bieb Een (verzonnen)' (x1) kan niet dicht, het is al gesloten"),
+        (["--reopen", "x1"], "'Bieb Een (verzonnen)' (x1) is al open"),
+        (["--close", "zz"], "onbekend servicepunt 'zz'"),
+    ],
+)
+def test_create_refuses_edits_that_do_not_apply(
+    store_path: Path, tmp_path: Path, capsys, edits: list[str], message: str
+) -> None:
+    facilities = str(_invented_list(tmp_path))
+    assert main(["scenario", "create", "a", "--close", "x1", "--facilities", facilities]) == 0
+    capsys.readouterr()
+    before = _rows(store_path)
+    assert main(["scenario", "create", "b", *edits, "--facilities", facilities]) == 2
+    assert message in _one_line_error(capsys)
+    assert _rows(store_path) == before  # nothing stored
+
+
+def test_import_refuses_edits_that_do_not_apply(store_path: Path, tmp_path: Path, capsys) -> None:
+    facilities = str(_invented_list(tmp_path))
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"name": "s", "edits": [{"action": "close", "id": "x2"}]}), encoding="utf-8")
+    assert main(["scenario", "import", str(path), "--facilities", facilities]) == 2
+    assert "(x2) kan niet dicht" in _one_line_error(capsys)
+    assert not store_path.exists() or _rows(store_path) == []
+
+
+def test_create_without_a_list_warns_and_stores(store_path: Path, tmp_path: Path, monkeypatch, caplog) -> None:
+    from spreiding.cli import scenario as cli_scenario
+    from spreiding.errors import DataNotFoundError
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise DataNotFoundError("voorzieningenbestand niet gevonden")
+
+    monkeypatch.setattr("spreiding.data.facilities.load_facilities", missing)
+    with caplog.at_level(logging.WARNING, logger=cli_scenario.__name__):
+        assert main(["scenario", "create", "a", "--close", "x9"]) == 0
+    assert "niet gecontroleerd tegen de lijst (geef --facilities of --data-dir)" in caplog.text
+    assert [row[0] for row in _rows(store_path)] == ["a"]
+    assert main(["scenario", "create", "b", "--close", "x9", "--data-dir", str(tmp_path / "geen")]) == 2

@@ -130,7 +130,7 @@ def test_mismatch_keeps_existing_file_untouched(server: Server, data_dir: Path) 
     dest = data_dir / "roads.osm.pbf"
     dest.write_bytes(b"old good copy")
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", sha256="cd" * 32)
-    with pytest.raises(DownloadError, match="checksum mismatch"):
+    with pytest.raises(DownloadError, match=r"controlesom van .* klopt niet"):
         fetch([item], data_dir, force=True, progress=False)
     assert dest.read_bytes() == b"old good copy"
     assert not _leftovers(data_dir)
@@ -143,7 +143,7 @@ def test_404(server: Server, data_dir: Path) -> None:
         fetch([item], data_dir, progress=False)
     text = str(info.value)
     assert url in text and "404" in text
-    assert "check your internet connection or download it by hand into" in text
+    assert "controleer de internetverbinding" in text and "met de hand naar" in text
     assert str(data_dir / "cbs" / "x.zip") in text
     assert not _leftovers(data_dir)
 
@@ -153,7 +153,7 @@ def test_connection_refused(data_dir: Path) -> None:
     port = srv.server_address[1]
     srv.server_close()  # nothing listens on this port any more
     item = RemoteFile("gone", f"http://127.0.0.1:{port}/f.bin", "f.bin")
-    with pytest.raises(DownloadError, match="check your internet connection"):
+    with pytest.raises(DownloadError, match="controleer de internetverbinding"):
         fetch([item], data_dir, progress=False, timeout_s=5)
 
 
@@ -207,7 +207,7 @@ def test_md5_url(server: Server, data_dir: Path) -> None:
 
 def test_md5_mismatch(server: Server, data_dir: Path) -> None:
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", md5_url=server.url("bad.md5"))
-    with pytest.raises(DownloadError, match=r"md5 checksum mismatch .*expected 0{32}, got"):
+    with pytest.raises(DownloadError, match=r"md5-controlesom van .* klopt niet \(verwacht 0{32}, gekregen"):
         fetch([item], data_dir, progress=False)
     assert not (data_dir / "roads.osm.pbf").exists()
     assert not _leftovers(data_dir)
@@ -215,7 +215,7 @@ def test_md5_mismatch(server: Server, data_dir: Path) -> None:
 
 def test_md5_file_without_digest(server: Server, data_dir: Path) -> None:
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", md5_url=server.url("garbage.md5"))
-    with pytest.raises(DownloadError, match="holds no md5 digest"):
+    with pytest.raises(DownloadError, match="bevat geen md5-controlesom"):
         fetch([item], data_dir, progress=False)
 
 
@@ -233,7 +233,7 @@ def test_manual_entries_do_not_fail(server: Server, data_dir: Path, caplog: pyte
     with caplog.at_level(logging.WARNING, logger="spreiding.data.fetch"):
         paths = fetch([manual, item], data_dir, progress=False)
     assert paths == [data_dir / "roads.osm.pbf"]
-    assert "provide by hand" in caplog.text and "libs" in caplog.text
+    assert "met de hand aanleveren" in caplog.text and "libs" in caplog.text
     assert missing_manual([manual, item], data_dir) == [manual]
     (data_dir / "voorzieningen").mkdir()
     (data_dir / "voorzieningen" / "libs.csv").write_text("id\n", encoding="utf-8")
@@ -244,10 +244,10 @@ def test_manual_entries_do_not_fail(server: Server, data_dir: Path, caplog: pyte
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"dest": "/abs/x"}, "relative path"),
-        ({"dest": "../x"}, "relative path"),
+        ({"dest": "/abs/x"}, "relatief pad"),
+        ({"dest": "../x"}, "relatief pad"),
         ({"url": "ftp://x/y"}, "http"),
-        ({"sha256": "xyz"}, "64 hex"),
+        ({"sha256": "xyz"}, "64 hexadecimale"),
     ],
 )
 def test_remote_file_validation(kwargs: dict[str, str], match: str) -> None:
@@ -291,7 +291,7 @@ def test_fetch_region_uses_env_folder_and_reports_manual(
     monkeypatch.setenv("SPREIDING_DATA_DIR", str(tmp_path / "envdata"))
     with caplog.at_level(logging.WARNING, logger="spreiding.data.fetch"):
         assert fetch_region("drenthe", progress=False) == []
-    assert "still to provide by hand" in caplog.text
+    assert "nog met de hand aan te leveren" in caplog.text
     assert str(tmp_path / "envdata") in caplog.text
 
 
@@ -304,7 +304,7 @@ def test_manifest_from_a_json_path(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="bestaat niet"):
         load_manifest(tmp_path / "nope.json")
     path.write_text('{"region": "x"}')
-    with pytest.raises(ConfigError, match="'files' list"):
+    with pytest.raises(ConfigError, match="lijst 'files' ontbreekt"):
         load_manifest(path)
 
 

@@ -106,3 +106,16 @@ def test_leaflet_is_served_from_the_installed_package_not_copied() -> None:
 
     assert not hasattr(maps, "install_static_assets")
     assert (maps.leaflet_dir() / "leaflet.js").stat().st_size > 100_000
+
+
+def test_points_a_scenario_opens_are_drawn_as_new_in_the_legend_colour() -> None:
+    from spreiding.output.maps import STATUS_COLOURS
+    from spreiding.vocabulary import STATUS_LABELS
+
+    pop, near, fac = _fixture()
+    opened = fac.assign(scenario_edit=["open", ""])  # f1 opened by a scenario (an advice's proposed site)
+    payload = map_payload(pop, near, Norm(max_dist_m=5000.0), opened, counted_ids=["f1"])
+    first, second = payload["facilities"]
+    assert first["color"] == STATUS_COLOURS["new"] and first["status"] == STATUS_LABELS["new"] and first["counted"]
+    assert second["color"] == STATUS_COLOURS["closed"]  # other points keep their status colour
+    assert {"label": STATUS_LABELS["new"], "color": STATUS_COLOURS["new"]} in payload["status_legend"]

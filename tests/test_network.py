@@ -236,7 +236,7 @@ def test_unwritable_cache_folder_logs_and_carries_on(tmp_path, tiny_gpkg, builds
     monkeypatch.setenv("SPREIDING_CACHE_DIR", str(blocker / "cache"))  # mkdir fails, even as root
     with caplog.at_level(logging.WARNING, logger="spreiding"):
         net = _load_all(tiny_gpkg)
-    assert sum("could not write cache file" in r.getMessage() for r in caplog.records) == 4
+    assert sum("kan cachebestand" in r.getMessage() for r in caplog.records) == 4
     assert _dist(net, 3, 1) == pytest.approx(2700.0)
     assert builds == ONE_BUILD
 

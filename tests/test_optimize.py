@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import spreiding.siting.models as opt
+import spreiding.siting._solver as _solver
+import spreiding.siting.coverage as coverage
+import spreiding.siting.median as median
 from spreiding.errors import OptimizationError
 from spreiding.siting.models import greedy_lscp, greedy_mclp, greedy_p_median, lscp, mclp, p_median
 
@@ -79,14 +81,19 @@ def test_mclp_existing_stays_open_and_p_counts_new_sites() -> None:
     assert res.objective == pytest.approx(180.0)
 
 
-def test_mclp_allow_close_p_is_total_and_reports_closed() -> None:
-    # Sites 0 and 2 are open; allow closing with p=2 in total: {1, 2} (230) beats {0, 2} (180).
-    res = mclp(TINY_W, TINY_D, NORM, 2, existing=[0, 2], allow_close=True)
+def test_mclp_relocation_p_is_new_and_closes_the_redundant_site() -> None:
+    # Sites 0 and 2 are open; one new site and at most one closure: site 1 adds B (230 in all) and
+    # also covers A, so site 0 (A only) is redundant and closes; site 2 (the only one near C) stays.
+    res = mclp(TINY_W, TINY_D, NORM, 1, existing=[0, 2], allow_close=True)
     assert res.selected == (1, 2)
     assert res.new == (1,)
     assert res.closed == (0,)
-    greedy = greedy_mclp(TINY_W, TINY_D, NORM, 2, existing=[0, 2], allow_close=True)
+    assert res.objective == pytest.approx(230.0)
+    greedy = greedy_mclp(TINY_W, TINY_D, NORM, 1, existing=[0, 2], allow_close=True)
     assert greedy.closed == (0,)
+    # max_closures=0 or site 0 not closable (across the border): nothing closes
+    assert mclp(TINY_W, TINY_D, NORM, 1, existing=[0, 2], allow_close=True, max_closures=0).closed == ()
+    assert mclp(TINY_W, TINY_D, NORM, 1, existing=[0, 2], allow_close=True, closable=[2]).closed == ()
 
 
 def test_mclp_tie_prefers_existing_site_when_closing_allowed() -> None:
@@ -164,7 +171,7 @@ def test_lscp_existing_counts_in_objective() -> None:
 
 def test_lscp_unreachable_target_raises() -> None:
     # Coverable weight is 230/240 = 0.958; asking 0.99 cannot be met.
-    with pytest.raises(OptimizationError, match=r"lower target_share to <= 0\.958"):
+    with pytest.raises(OptimizationError, match=r"hoogstens 95,8 %"):
         lscp(TINY_W, TINY_D, NORM, target_share=0.99)
 
 
@@ -188,7 +195,7 @@ def test_p_median_max_dist_cuts_pairs() -> None:
     # With max 10 km, only site 1 (11 km) cannot serve D; D must go to site 0 (9 km).
     res = p_median(TINY_W, TINY_D, 1, max_dist_m=12_000.0)
     assert res.selected == (1,)
-    with pytest.raises(OptimizationError, match="infeasible"):
+    with pytest.raises(OptimizationError, match="geen oplossing"):
         p_median(TINY_W, TINY_D, 1, max_dist_m=10_000.0)  # no single site reaches all within 10 km
     # Two sites within 10 km: {0, 2} reaches everyone (A1 B8 C3 D9).
     assert p_median(TINY_W, TINY_D, 2, max_dist_m=10_000.0).selected == (0, 2)
@@ -197,7 +204,7 @@ def test_p_median_max_dist_cuts_pairs() -> None:
 def test_p_median_lost_demand_raises_with_count() -> None:
     d = TINY_D.copy()
     d[3] = INF
-    with pytest.raises(OptimizationError, match=r"1 demand points with weight \(rows 3\)"):
+    with pytest.raises(OptimizationError, match=r"1 inwonerspunten \(rijen 3\)"):
         p_median(TINY_W, d, 1)
     # ... unless it carries no weight
     w = TINY_W.copy()
@@ -211,22 +218,22 @@ def test_p_median_lost_demand_raises_with_count() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"weights": TINY_W[:3]}, "shape"),
-        ({"dist_m": TINY_D[:, 0]}, "shape"),
-        ({"weights": np.array([1.0, -2.0, 3.0, 4.0])}, "rows 1"),
-        ({"weights": np.array([1.0, np.nan, 3.0, 4.0])}, "finite"),
-        ({"weights": np.zeros(4)}, "all weights are zero"),
-        ({"dist_m": np.where(TINY_D > 10_000, np.nan, TINY_D)}, "NaN or negative values in rows 0, 2, 3"),
-        ({"dist_m": -TINY_D}, "negative"),
+        ({"weights": TINY_W[:3]}, "vorm"),
+        ({"dist_m": TINY_D[:, 0]}, "vorm"),
+        ({"weights": np.array([1.0, -2.0, 3.0, 4.0])}, "rijen 1"),
+        ({"weights": np.array([1.0, np.nan, 3.0, 4.0])}, "eindig"),
+        ({"weights": np.zeros(4)}, "alle gewichten zijn 0"),
+        ({"dist_m": np.where(TINY_D > 10_000, np.nan, TINY_D)}, "lege of negatieve waarden in rijen 0, 2, 3"),
+        ({"dist_m": -TINY_D}, "negatieve"),
         ({"p": 4}, "--p 4"),
         ({"p": -1}, "--p -1"),
         ({"p": 2.5}, "geheel aantal"),
         ({"p": 3, "existing": [0]}, "naast de 1 bestaande"),
-        ({"existing": [5]}, "outside 0..2"),
-        ({"existing": [1, 1]}, "more than once"),
-        ({"norm_m": -1.0}, "norm_m"),
-        ({"method": "magic"}, "method"),
-        ({"time_limit_s": 0}, "time_limit_s"),
+        ({"existing": [5]}, "buiten de kolommen 0..2"),
+        ({"existing": [1, 1]}, "meer dan eens"),
+        ({"norm_m": -1.0}, "--max-km"),
+        ({"method": "magic"}, "methode"),
+        ({"time_limit_s": 0}, "--time-limit"),
     ],
 )
 def test_bad_input_raises(kwargs: dict[str, object], pattern: str) -> None:
@@ -239,9 +246,9 @@ def test_bad_input_raises(kwargs: dict[str, object], pattern: str) -> None:
 def test_bad_input_p_median_and_lscp() -> None:
     with pytest.raises(OptimizationError, match="--p 5"):
         p_median(TINY_W, TINY_D, 5)
-    with pytest.raises(OptimizationError, match="max_dist_m"):
+    with pytest.raises(OptimizationError, match="grootste afstand"):
         p_median(TINY_W, TINY_D, 1, max_dist_m=0.0)
-    with pytest.raises(OptimizationError, match="target_share"):
+    with pytest.raises(OptimizationError, match="--target"):
         lscp(TINY_W, TINY_D, NORM, target_share=0.0)
 
 
@@ -249,8 +256,8 @@ def test_bad_input_p_median_and_lscp() -> None:
 
 
 def test_auto_falls_back_to_greedy_above_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(opt, "MILP_MAX_VARS", 3)
-    monkeypatch.setattr(opt, "PMEDIAN_MAX_ASSIGN_VARS", 3)
+    monkeypatch.setattr(coverage, "MILP_MAX_VARS", 3)
+    monkeypatch.setattr(median, "PMEDIAN_MAX_ASSIGN_VARS", 3)
     assert mclp(TINY_W, TINY_D, NORM, 1).method == "greedy"
     assert lscp(TINY_W, TINY_D, NORM).method == "greedy"
     assert p_median(TINY_W, TINY_D, 1).method == "greedy"
@@ -258,14 +265,14 @@ def test_auto_falls_back_to_greedy_above_threshold(monkeypatch: pytest.MonkeyPat
 
 
 def test_time_limit_status_and_gap_are_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_milp = opt.milp
+    real_milp = _solver.milp
 
     def fake_milp(**kwargs: object) -> SimpleNamespace:
         assert kwargs["options"]["time_limit"] == 7.0  # type: ignore[index]
         res = real_milp(**kwargs)
         return SimpleNamespace(x=res.x, status=1, mip_gap=0.25, message="Time limit reached")
 
-    monkeypatch.setattr(opt, "milp", fake_milp)
+    monkeypatch.setattr(_solver, "milp", fake_milp)
     res = mclp(TINY_W, TINY_D, NORM, 1, time_limit_s=7.0)
     assert res.status == "time_limit"
     assert res.mip_gap == 0.25
@@ -273,8 +280,8 @@ def test_time_limit_status_and_gap_are_reported(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_no_solution_in_time_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(opt, "milp", lambda **_: SimpleNamespace(x=None, status=1, mip_gap=None, message="t"))
-    with pytest.raises(OptimizationError, match="time_limit_s"):
+    monkeypatch.setattr(_solver, "milp", lambda **_: SimpleNamespace(x=None, status=1, mip_gap=None, message="t"))
+    with pytest.raises(OptimizationError, match="--time-limit"):
         p_median(TINY_W, TINY_D, 1)
 
 

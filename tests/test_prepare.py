@@ -398,7 +398,7 @@ def test_missing_downloads_are_skipped_with_a_warning(data_dir: Path, caplog: py
 def test_boundaries_unknown_municipality(tmp_path: Path) -> None:
     zip_path = make_wijkbuurtkaart(tmp_path)
     config = _config(municipalities=("Assen", "Hoogeveen", "Emmen"))
-    with pytest.raises(ConfigError, match=r"lacks the municipalities Emmen, Hoogeveen.*municipalities"):
+    with pytest.raises(ConfigError, match=r"ontbreken de gemeenten Emmen, Hoogeveen.*municipalities"):
         boundaries_from_wijkbuurtkaart(zip_path, config)
 
 
@@ -444,7 +444,7 @@ def test_zip_without_geopackage(tmp_path: Path) -> None:
     path = tmp_path / "empty.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "no data")
-    with pytest.raises(InvalidDataError, match=r"empty\.zip holds no GeoPackage or shapefile"):
+    with pytest.raises(InvalidDataError, match=r"empty\.zip bevat geen GeoPackage of shapefile"):
         boundaries_from_wijkbuurtkaart(path, _config())
 
 
@@ -501,7 +501,7 @@ def test_drenthe_region_config() -> None:
     [
         ({"municipalities": None}, "municipalities"),
         ({"prepare": {"boundaries": "nope", "population": "vk100", "osm": "osm"}}, "prepare.boundaries"),
-        ({"municipalities": []}, "lists no municipalities"),
+        ({"municipalities": []}, "noemt geen gemeenten"),
     ],
 )
 def test_region_config_errors(change: dict[str, Any], match: str) -> None:
@@ -546,7 +546,7 @@ def test_data_paths_fallbacks(tmp_path: Path) -> None:
 def test_derived_municipalities_need_a_province_column_or_layer(tmp_path: Path) -> None:
     """The docstring's file has no province column or layer: a list is the fallback, without one a clear error."""
     zip_path = make_wijkbuurtkaart(tmp_path)
-    with pytest.raises(MissingColumnsError, match=r"no province column.*list them under 'municipalities'"):
+    with pytest.raises(MissingColumnsError, match=r"geen provinciekolom.*zet ze onder 'municipalities'"):
         boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV22"))
     listed = boundaries_from_wijkbuurtkaart(zip_path, _config(province_code="PV22"))
     assert sorted(listed["gemeenten"]["gemeente"]) == MUNICIPALITIES
@@ -573,7 +573,7 @@ def test_derived_municipalities_by_province_column(tmp_path: Path) -> None:
     derived = boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV22"))
     assert sorted(derived["gemeenten"]["gemeente"]) == MUNICIPALITIES  # codes compare case-insensitively
     assert derived["buurgemeenten"]["gemeente"].tolist() == ["Groningen"]
-    with pytest.raises(ConfigError, match=r"no municipality of province PV29"):
+    with pytest.raises(ConfigError, match=r"geen gemeente van provincie PV29"):
         boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=(), province_code="PV29"))
-    with pytest.raises(ConfigError, match=r"puts the municipalities Groningen .* outside province PV22"):
+    with pytest.raises(ConfigError, match=r"liggen de gemeenten Groningen .* buiten provincie PV22"):
         boundaries_from_wijkbuurtkaart(zip_path, _config(municipalities=("Assen", "Groningen"), province_code="PV22"))

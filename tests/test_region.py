@@ -24,8 +24,11 @@ def car(real_data):
 
 @pytest.mark.data
 def test_region_inputs(region):
-    assert len(region.population) == 2073
-    assert region.residents == pytest.approx(495_692)
+    # the grid's 2,073 cells plus the 143 ring cells beside it (data README: about 4,566 residents share-weighted)
+    assert len(region.population) == 2073 + 143
+    assert region.border_cells == 143
+    assert region.residents == pytest.approx(495_692 + 4_566.328)
+    assert region.border_file is not None and region.border_file.name == "census2021_grid_1km_drenthe_rand.csv"
     assert len(region.facilities) == 93  # data README: 93 rows
     assert region.municipalities.municipality.nunique() == 12
     assert {s["kind"] for s in region.sources} >= {"population", "facilities"}

@@ -28,7 +28,7 @@ from spreiding.data.config import DataPaths
 from spreiding.errors import ConfigError, MissingColumnsError
 from spreiding.network.engine import DistanceModel
 from spreiding.output.report import IMPACT_COLUMNS, MAP_CREDIT, municipality_report, report_filename, uncovered_places
-from spreiding.vocabulary import COLUMN_LABELS, column_labels
+from spreiding.vocabulary import COLUMN_LABELS, column_label, column_labels
 
 from .conftest import points
 from .test_export import DAY, SCRIPT_NAME, tiny_analysis, tiny_facilities, tiny_population
@@ -263,3 +263,61 @@ def test_real_report_emmen_names_villages(real_data: DataPaths) -> None:
     assert "census2021_grid_1km_drenthe.csv" in html
     assert "Let op: afstanden zijn schattingen" in html
     assert len(re.findall(r'src="data:image/png;base64,', html)) == 2
+
+
+# --------------------------------------------------------------------------- verdict, method, Dutch text
+
+_SOURCES = [
+    {"kind": "population", "path": "/d/census_grid.csv", "rows": 4, "year": 2021, "description": "raster",
+     "quality": {"age_band_gap_residents": 3.0}},
+    {"kind": "facilities", "path": "/d/bieb_lijst.csv", "rows": 3, "year": 2025, "description": "lijst",
+     "quality": {"status_open": 2.0, "status_closed": 1.0}},
+]  # fmt: skip
+_FILE_NAME = re.compile(r"\b[\w-]+\.(csv|gpkg|pbf|osm|json|html)\b")
+
+
+def _people_text(html: str) -> str:
+    """What a reader sees: no style, no images, no verbatim data notes (quoted, marked English), no file names."""
+    text = re.sub(r"<style>.*?</style>|<img[^>]*>|<q class=\"data-note\"[^>]*>.*?</q>", "", html, flags=re.DOTALL)
+    return _FILE_NAME.sub("", re.sub(r"<[^>]+>", " ", text))
+
+
+def test_report_states_the_verdict_target_and_method() -> None:
+    html = report(sources=_SOURCES)
+    # Aadorp: 100 of 180 covered; needed ceil(0.95 * 180) = 171, short 71
+    assert "Aadorp voldoet niet" in html
+    assert "er ontbreken 71 inwoners" in html
+    assert "minstens 95 % van de inwoners binnen 5 km over de weg (auto)" in html
+    assert "Zo is gerekend" in html and "bevolkingscijfers van 2021" in html and "stand 2025" in html
+    assert "Peiljaar bevolking" in html
+    assert "Bedorp voldoet" in report(municipality="Bedorp")
+
+
+def test_report_headers_come_from_the_vocabulary_and_no_snake_case_reaches_the_reader() -> None:
+    analysis = dataclasses.replace(tiny_analysis(), model=DistanceModel("network", "car", source="roads.gpkg"))
+    html = report(analysis=analysis, impact=_closure(tiny_population(), tiny_facilities(), 1.3), sources=_SOURCES)
+    headers = re.findall(r"<th>([^<]*)</th>", html)
+    vocabulary = set(COLUMN_LABELS.values()) | {column_label(n, km=True) for n in COLUMN_LABELS}
+    fixed = {"onderdeel", "waarde", "inwoners buiten norm"}  # the sources table; the village table's weight
+    data_headers = [h for h in headers if h not in fixed and not h.istitle() and h[:1].islower()]
+    assert data_headers and set(data_headers) <= vocabulary, set(data_headers) - vocabulary
+    text = _people_text(html)
+    assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text)
+    assert "network:car" not in text and "[network" not in text
+    assert "status open = 2" in text and "verschil leeftijdsgroepen" in text
+
+
+def test_report_names_low_confidence_rows_with_their_notes() -> None:
+    facilities = tiny_facilities()
+    facilities["confidence"] = ["low", "high", "high"]
+    facilities["status_year"] = ["2018", "2024", "2015"]
+    facilities["notes"] = ["Status rests on a 2018 source only; status_year = that confirmation (invented)", "", ""]
+    from spreiding.study import analyse
+
+    analysis = analyse(tiny_population(), facilities, Norm(target_share=0.5), None, total_label="Klein")
+    html = report(analysis=analysis)
+    # 100 of 180 covered, needed 90: margin 10 < 100 residents nearest to the low-confidence f1
+    assert "Aadorp voldoet" in html and "Het oordeel hangt af van onzekere rijen" in html
+    assert "laatst bevestigd in 2018" in html and "Volledigheid van de voorzieningenlijst" in html
+    assert '<q class="data-note" lang="en">Status rests on a 2018 source only' in html
+    assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", _people_text(html))

@@ -126,14 +126,23 @@ def test_apply_does_not_mutate_and_errors() -> None:
     pd.testing.assert_frame_equal(fac, before)
     assert out.set_index("id").loc["f1", "status"] == "closed"
     assert len(out) == 4
-    with pytest.raises(ScenarioError, match="unknown service point 'zz'"):
+    with pytest.raises(ScenarioError, match="de wijziging 'sluiten' noemt een onbekend servicepunt 'zz'"):
         apply_scenario(fac, Scenario("s", edits=(close("zz"),)))
-    with pytest.raises(ScenarioError, match="cannot close 'f3'"):
+    with pytest.raises(ScenarioError, match=r"'Three' \(f3\) kan niet dicht, het is al gesloten"):
         apply_scenario(fac, Scenario("s", edits=(close("f3"),)))
-    with pytest.raises(ScenarioError, match="already open"):
+    with pytest.raises(ScenarioError, match=r"'One' \(f1\) is al open"):
         apply_scenario(fac, Scenario("s", edits=(reopen("f1"),)))
-    with pytest.raises(ScenarioError, match="exists"):
+    with pytest.raises(ScenarioError, match=r"id 'f1'.*bestaat al \('One' \(f1\)\)"):
         apply_scenario(fac, Scenario("s", edits=(open_site("N", "vestiging", 0, 0, id="f1"),)))
+
+
+@pytest.mark.parametrize(("name", "shown"), [(None, "'f3' kan niet dicht"), ("", "'f3' kan niet dicht")])
+def test_refusal_names_a_nameless_point_by_id(name: str | None, shown: str) -> None:
+    fac = line_facilities()
+    fac["name"] = fac["name"].astype(object)
+    fac.loc[fac["id"] == "f3", "name"] = name
+    with pytest.raises(ScenarioError, match=shown):
+        apply_scenario(fac, Scenario("s", edits=(close("f3"),)))
 
 
 def test_edit_validation_and_roundtrip() -> None:
@@ -188,7 +197,7 @@ def test_real_close_assen_and_full_recompute(real_region) -> None:
     assert assen["covered"] < assen["covered_base"]
     assert assen["lose_coverage"] > 0
     edited = counted_facilities(apply_scenario(real_region.facilities, res.scenario), norm)
-    full = nearest_facility(real_region.population, edited, network, mode="car").table
+    full = nearest_facility(context.points, edited, network, mode="car").table  # residents on street nodes
     np.testing.assert_allclose(res.nearest.table["dist_m"], full["dist_m"], rtol=1e-5, atol=0.5)
     np.testing.assert_allclose(res.nearest.table["time_s"], full["time_s"], rtol=1e-5, atol=0.5)
 

@@ -49,5 +49,7 @@ def test_far_open_and_move_both_warn(ctx, caplog, edit, key: str) -> None:
     with caplog.at_level(logging.WARNING, logger="spreiding.analysis.evaluation"):
         res = evaluate(ctx, Scenario("ver weg", edits=(edit,)), NORM)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == [f"new location(s) {key} lie too far from the road network and reach nobody"]
+    assert warnings == [
+        f"nieuwe plek(ken) {key} liggen te ver van het wegennet en bereiken niemand; kies een plek dichter bij een weg"
+    ]
     assert key in res.excluded

@@ -88,3 +88,47 @@ def test_candidates_off_the_network_are_reported_not_dropped() -> None:
     advice = suggest_sites(context, cands, Norm(name="1 km", max_dist_m=1000.0), p=1)
     assert advice.unreachable == ("far",)
     assert advice.sites["id"].tolist() == ["kC"]
+
+
+# Relocation (invented values): f1 "a" at x=0 inside the region, fb "grens" 500 m away across the border
+# (region "buiten"), both covering the 100 residents at x=0; one new site may open, one point may close.
+FAC_BORDER = points(
+    [(0, 0), (500, 0)],
+    id=["f1", "fb"],
+    name=["a", "grens"],
+    kind=["vestiging", "vestiging"],
+    status=["open", "open"],
+    municipality=["A", "A"],
+    region=["binnen", "buiten"],
+)
+
+
+def test_relocation_closes_inside_points_only_and_names_them() -> None:
+    from shapely.geometry import box
+
+    context = prepare_context(POP, FAC_BORDER, None, detour_factor=1.0, total_label="T")
+    advice = suggest_sites(context, CANDS, NORM, model="mclp", p=1, allow_close=True, outside_value="buiten")
+    assert advice.closed == ("f1",) and advice.closed_names == ("a",)  # fb across the border stays open
+    assert advice.kept_outside == 1 and advice.max_closures == 1
+    assert len(advice.sites) == 1 and advice.after["covered"] == advice.before["covered"] + 60.0
+    # the same border rule from the region's outline (fb at x=500 lies outside the box)
+    by_area = suggest_sites(
+        context, CANDS, NORM, model="mclp", p=1, allow_close=True, region_area=box(-1e3, -1e3, 300, 1e3)
+    )
+    assert by_area.closed == ("f1",)
+    # no limit on closures given -> k = p; k = 0 closes nothing
+    none = suggest_sites(context, CANDS, NORM, model="mclp", p=1, allow_close=True, max_closures=0)
+    assert none.closed == ()
+    scen = advice.to_scenario("verplaatsing")
+    assert sorted(e.action for e in scen.edits) == ["close", "open"]
+
+
+def test_lscp_with_closing_and_out_of_reach_points() -> None:
+    context = prepare_context(POP, FAC_BORDER, None, detour_factor=1.0, total_label="T")
+    near = CANDS.iloc[[0]]  # only k10: the 60 residents at x=20 km reach no site
+    advice = suggest_sites(
+        context, near, NORM, model="lscp", target_share=150 / 210, allow_close=True, outside_value="buiten"
+    )
+    assert advice.closed == ("f1",) and advice.sites["id"].tolist() == ["k10"]
+    assert advice.out_of_reach is not None and advice.out_of_reach["pop_total"].tolist() == [60.0]
+    assert advice.out_of_reach["dist_m"].tolist() == [10_000.0]

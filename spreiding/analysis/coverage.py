@@ -151,8 +151,9 @@ def coverage_table(
     dist, time = nearest.dist_m, nearest.time_s
     ok = covered_mask(nearest, norm, covered)
     codes, names = _group_codes(population, by)
-    per = group_stats(dist, time, weight, ok, codes, len(names))
-    tot = group_stats(dist, time, weight, ok, np.zeros(len(dist), np.int64), 1)
+    order = np.argsort(dist, kind="stable")  # one sort for the groups' and the total's quantiles
+    per = group_stats(dist, time, weight, ok, codes, len(names), order)
+    tot = group_stats(dist, time, weight, ok, np.zeros(len(dist), np.int64), 1, order)
     table = pd.DataFrame({by: names, **per})
     table = pd.concat([table, pd.DataFrame({by: [total_label], **tot})], ignore_index=True)
     model, placement = _labels(nearest, population)
@@ -165,8 +166,8 @@ def coverage_table(
     table = table.rename(columns={by: Col.CODE})
     table[Col.NAME] = [*details["name"], total_label]
     table[Col.MUNICIPALITY] = [*details["municipality"], total_label]
-    order = table.iloc[:-1].sort_values([Col.MUNICIPALITY, Col.NAME, Col.CODE], kind="stable").index
-    table = table.loc[[*order, table.index[-1]]].reset_index(drop=True)
+    rows = table.iloc[:-1].sort_values([Col.MUNICIPALITY, Col.NAME, Col.CODE], kind="stable").index
+    table = table.loc[[*rows, table.index[-1]]].reset_index(drop=True)
     return table.loc[:, [*GROUP_COLUMNS, *COVERAGE_COLUMNS]]
 
 

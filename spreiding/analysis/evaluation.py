@@ -24,7 +24,7 @@ from spreiding._validate import rows_text
 from spreiding.analysis.coverage import TOTAL_LABEL, coverage_by_age, coverage_table, uncovered_cells
 from spreiding.analysis.measures import covered_by_one, is_covered
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.placement import counted_facilities, population_points
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, counted_facilities, population_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -37,9 +37,10 @@ from spreiding.network.engine import (
     NearestResult,
     distance_matrix,
     nearest_facility,
+    snap_positions,
 )
 from spreiding.network.roads import RoadNetwork
-from spreiding.vocabulary import Col
+from spreiding.vocabulary import Col, fmt_int, fmt_km
 
 __all__ = [
     "CHANGE_BINS",
@@ -103,6 +104,9 @@ class ScenarioContext:
         Travel times kept in the matrix (new sites use the same cut-offs).
     max_snap_m, facility_max_snap_m
         Snap limits of the points and of the service points.
+    point_snap
+        The points' snap to the network (:func:`~spreiding.network.engine.snap_positions`), kept so a
+        new site does not snap every point again (``None`` for crow-fly).
     """
 
     points: gpd.GeoDataFrame
@@ -114,6 +118,7 @@ class ScenarioContext:
     cutoff_s: float = SCENARIO_CUTOFF_S
     max_snap_m: float = DEFAULT_POINT_SNAP_M
     facility_max_snap_m: float = DEFAULT_FACILITY_SNAP_M
+    point_snap: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def model(self) -> DistanceModel:
@@ -127,7 +132,7 @@ def prepare_context(
     network: RoadNetwork | None = None,
     *,
     mode: str = "car",
-    placement: str = "cell_centre",
+    placement: str | None = None,
     cutoff_m: float = DEFAULT_CUTOFF_M,
     cutoff_s: float = SCENARIO_CUTOFF_S,
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
@@ -150,7 +155,8 @@ def prepare_context(
     mode
         Travel mode (must match the network).
     placement
-        ``"cell_centre"`` or ``"street_nodes"``.
+        ``"street_nodes"`` or ``"cell_centre"``; ``None``: street nodes with a network, cell centres
+        without one.
     cutoff_m, cutoff_s
         Largest distance / travel time kept (use more than the norm;
         points beyond both have ``inf`` and count as unreachable).
@@ -161,9 +167,12 @@ def prepare_context(
     progress
         Show a progress bar.
     """
+    if placement is None:
+        placement = DEFAULT_PLACEMENT if network is not None else "cell_centre"
     points = population_points(population, placement, network)
     frame = facilities.copy()
     frame["id"] = frame["id"].astype(str)
+    snapped = snap_positions(points, network, max_snap_m) if network is not None else None
     matrix = distance_matrix(
         points,
         frame,
@@ -175,12 +184,19 @@ def prepare_context(
         max_snap_m=max_snap_m,
         facility_max_snap_m=facility_max_snap_m,
         progress=progress,
+        snapped_points=snapped,
     )
     if network is not None and not np.isfinite(matrix.dist_m).any(axis=1).all():
         far = int((~np.isfinite(matrix.dist_m).any(axis=1)).sum())
-        logger.warning("%d point(s) have no service point within %.0f m (any status); raise cutoff_m", far, cutoff_m)
+        logger.warning(
+            "%s bevolkingspunt(en) hebben geen servicepunt (welke status ook) binnen %s over de weg en tellen "
+            "als onbereikbaar; controleer of het wegennet (--network) en de voorzieningenlijst (--facilities) "
+            "bij de regio horen",
+            fmt_int(far),
+            fmt_km(cutoff_m, 0),
+        )
     return ScenarioContext(
-        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m
+        points, frame, matrix, network, detour_factor, total_label, cutoff_s, max_snap_m, facility_max_snap_m, snapped
     )
 
 
@@ -212,6 +228,7 @@ def site_matrix(
         max_snap_m=context.max_snap_m,
         facility_max_snap_m=context.facility_max_snap_m,
         progress=progress,
+        snapped_points=context.point_snap,
     )
 
 
@@ -229,7 +246,8 @@ def with_sites(
     extra = site_matrix(context, new[key_column], new.geometry)
     if extra.excluded:
         logger.warning(
-            "new location(s) %s lie too far from the road network and reach nobody", rows_text(extra.excluded)
+            "nieuwe plek(ken) %s liggen te ver van het wegennet en bereiken niemand; kies een plek dichter bij een weg",
+            rows_text(extra.excluded),
         )
     return replace(context, matrix=context.matrix.extend(extra))
 
@@ -244,7 +262,10 @@ def _nearest(context: ScenarioContext, counted: gpd.GeoDataFrame) -> NearestResu
     """Nearest counted point from the matrix, completed exactly beyond the cut-off, ids (not keys)."""
     keys = location_keys(counted)
     near = _beyond_cutoff(context, counted, keys, context.matrix.nearest(keys))
-    return near.with_ids(pd.Series(counted["id"].astype(str).to_numpy(), index=keys))
+    ids = counted["id"].astype(str).to_numpy()
+    if np.array_equal(keys, ids):  # no moved or new location: the keys are the ids
+        return near
+    return near.with_ids(pd.Series(ids, index=keys))
 
 
 def _beyond_cutoff(
@@ -261,7 +282,7 @@ def _beyond_cutoff(
         return near
     rows = np.flatnonzero(far)
     exact = exact_nearest(context, rows, keys, counted.geometry)
-    logger.info("%d point(s) beyond the matrix cut-off: searched exactly", rows.size)
+    logger.info("%d punt(en) voorbij de grens van de afstandsmatrix: exact gezocht", rows.size)
     return near.with_rows(rows, exact)
 
 
@@ -572,7 +593,11 @@ def evaluate(
     if not located.empty:
         context = with_sites(context, located)
     if counted.empty:
-        logger.warning("scenario %r leaves no counted service point", scenario.name)
+        logger.warning(
+            "in scenario %r blijft geen servicepunt over dat meetelt voor de norm; heropen een punt of neem meer "
+            "soorten mee in de norm (--kinds)",
+            scenario.name,
+        )
     near = _nearest(context, counted)
     covered = covered_points(context, counted, near, norm)
     table = coverage_table(context.points, near, norm, covered=covered, by=by, total_label=context.total_label)

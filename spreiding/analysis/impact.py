@@ -65,7 +65,7 @@ OPENING_COLUMNS = (
 
 def _context(evaluation: Evaluation) -> ScenarioContext:
     if evaluation.context is None:
-        msg = "this evaluation has no distance matrix; evaluate it through spreiding.Study"
+        msg = "deze doorrekening heeft geen afstandsmatrix; reken het scenario door via spreiding.Study"
         raise InvalidDataError(msg)
     return evaluation.context
 

@@ -103,16 +103,34 @@ def weighted_quantiles(
     >>> weighted_quantiles(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 2.0]), np.zeros(3, int), 1, 0.5).tolist()
     [2.0]
     """
-    order = np.lexsort((values, groups))
+    return _quantiles(values, weights, groups, n_groups, (q,))[0]
+
+
+def _quantiles(
+    values: np.ndarray,
+    weights: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    qs: tuple[float, ...],
+    value_order: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """:func:`weighted_quantiles` for several ``qs`` with one sort (``value_order``: a stable argsort of ``values``)."""
+    order = np.argsort(values, kind="stable") if value_order is None else value_order
+    if n_groups > 1:  # then stably by group: the order of np.lexsort((values, groups))
+        small = np.min_scalar_type(int(n_groups) - 1)  # few groups: a radix sort
+        order = order[np.argsort(np.asarray(groups)[order].astype(small), kind="stable")]
     v, w, g = values[order], weights[order], groups[order]
     cum = np.cumsum(w)
     totals = np.bincount(g, weights=w, minlength=n_groups)
     before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    target = before + q * totals
-    idx = np.searchsorted(cum, target - 1e-9 * np.maximum(totals, 1.0), side="left")
-    idx = np.clip(idx, 0, max(len(v) - 1, 0))
-    out = v[idx] if len(v) else np.full(n_groups, np.nan)
-    return np.where(totals > 0, out, np.nan)
+    result = []
+    for q in qs:
+        target = before + q * totals
+        idx = np.searchsorted(cum, target - 1e-9 * np.maximum(totals, 1.0), side="left")
+        idx = np.clip(idx, 0, max(len(v) - 1, 0))
+        out = v[idx] if len(v) else np.full(n_groups, np.nan)
+        result.append(np.where(totals > 0, out, np.nan))
+    return result
 
 
 def group_stats(
@@ -122,6 +140,7 @@ def group_stats(
     covered: np.ndarray,
     groups: np.ndarray,
     n_groups: int,
+    value_order: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Residents, covered, uncovered, unreachable and mean/median/p90 distance and mean time per group.
 
@@ -135,6 +154,8 @@ def group_stats(
         Coverage per point (from :func:`is_covered` / :func:`covered_by_one`).
     groups, n_groups
         Group code per point (0 .. n_groups-1).
+    value_order
+        ``np.argsort(dist_m, kind="stable")`` when already known (one sort for several calls).
     """
     finite = reachable(dist_m)
     wf = np.where(finite, weight, 0.0)
@@ -147,6 +168,9 @@ def group_stats(
     sum_t = np.bincount(groups, weights=np.where(tfin, time_s, 0.0) * tw, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * cov / residents
+    median, p90 = _quantiles(
+        np.asarray(dist_m, dtype=float), np.asarray(weight, dtype=float), groups, n_groups, (0.5, 0.9), value_order
+    )
     return {
         "residents": residents,
         "covered": cov,
@@ -154,7 +178,7 @@ def group_stats(
         "uncovered": residents - cov,
         "unreachable": residents - reach_w,
         "mean_dist_m": mean_distance(sum_d, reach_w),
-        "median_dist_m": weighted_quantiles(dist_m, weight, groups, n_groups, 0.5),
-        "p90_dist_m": weighted_quantiles(dist_m, weight, groups, n_groups, 0.9),
+        "median_dist_m": median,
+        "p90_dist_m": p90,
         "mean_time_s": mean_distance(sum_t, np.bincount(groups, weights=tw, minlength=n_groups)),
     }

@@ -13,13 +13,39 @@ from dataclasses import dataclass, field, replace
 from spreiding.data._plausible import check_norm_limits
 from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
-from spreiding.vocabulary import AGE_BAND_LABELS
+from spreiding.vocabulary import AGE_BAND_LABELS, fmt_dec
 
-__all__ = ["AGE_BANDS", "AGE_BAND_LABELS", "ALL_KINDS", "DEFAULT_KINDS", "PRESETS", "Norm", "get_preset"]
+__all__ = [
+    "AGE_BANDS",
+    "AGE_BAND_LABELS",
+    "ALL_KINDS",
+    "DEFAULT_KINDS",
+    "DEFAULT_TARGET_SHARE",
+    "PRESETS",
+    "Norm",
+    "get_preset",
+]
 
 AGE_BANDS: tuple[str, ...] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
 ALL_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging", "servicepunt"})
 DEFAULT_KINDS: frozenset[str] = frozenset({"vestiging", "kleine_vestiging"})
+DEFAULT_TARGET_SHARE = 0.95
+"""Share of the residents that must live within the norm (an example: the law names no number)."""
+
+
+def _check_target(name: str, share: object) -> None:
+    """Refuse a target share outside (0, 1] in Dutch."""
+    try:
+        value = float(share)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0.0 < value <= 1.0:  # also refuses nan
+        shown = f"{fmt_dec(100.0 * value, 1)} %" if value == value else repr(share)
+        msg = (
+            f"norm {name!r}: doel {shown} ligt niet boven 0 en ten hoogste 100 % (aandeel inwoners binnen de "
+            "norm); geef bijvoorbeeld 95 % (--target-pct 95)"
+        )
+        raise ConfigError(msg)
 
 
 @dataclass(frozen=True)
@@ -46,6 +72,10 @@ class Norm:
         ``None`` for all residents, or one of :data:`AGE_BANDS`.
     example
         ``True`` for presets: no legal number exists yet.
+    target_share
+        Share of the residents that must be covered for a municipality to
+        meet the norm (the *verdict*, :mod:`spreiding.analysis.verdict`);
+        above 0 and at most 1 (default 0.95).
     """
 
     name: str = "5 km over de weg"
@@ -55,6 +85,7 @@ class Norm:
     kinds: frozenset[str] = field(default=DEFAULT_KINDS)
     age_band: str | None = None
     example: bool = True
+    target_share: float = DEFAULT_TARGET_SHARE
 
     def __post_init__(self) -> None:
         get_mode(self.mode)  # raises ConfigError on an unknown mode
@@ -65,6 +96,8 @@ class Norm:
             bands = ", ".join(AGE_BANDS)
             msg = f"norm {self.name!r}: onbekende leeftijdsgroep {self.age_band!r}; kies uit {bands} (--age)"
             raise ConfigError(msg)
+        _check_target(self.name, self.target_share)
+        object.__setattr__(self, "target_share", float(self.target_share))
         if not self.kinds:
             kinds = ", ".join(sorted(ALL_KINDS))
             msg = f"norm {self.name!r} telt geen enkele soort voorziening; kies uit {kinds} (--kinds)"
@@ -85,8 +118,23 @@ class Norm:
         """Largest distance a graph search needs to explore for this norm (``inf`` if time-only)."""
         return float(self.max_dist_m) if self.max_dist_m is not None and self.max_time_s is None else float("inf")
 
+    @property
+    def target_text(self) -> str:
+        """The target share in Dutch, e.g. ``"95 %"`` or ``"97,5 %"``."""
+        return f"{fmt_dec(100.0 * self.target_share, 1).removesuffix(',0')} %"
+
     def describe(self) -> str:
-        """Return a one-line Dutch description, e.g. ``"5 km over de weg (auto)"``."""
+        """Return a one-line Dutch description with the target.
+
+        Examples
+        --------
+        >>> Norm().describe()
+        'minstens 95 % van de inwoners binnen 5 km over de weg (auto)'
+        """
+        return f"minstens {self.target_text} van de inwoners binnen {self.describe_limits()}"
+
+    def describe_limits(self) -> str:
+        """Return the limits only, e.g. ``"5 km over de weg (auto)"``."""
         parts = []
         if self.max_dist_m is not None:
             parts.append(f"{self.max_dist_m / 1000:g} km over de weg")
@@ -107,6 +155,8 @@ class Norm:
             parts.append(f"{self.max_time_s / 60:g}min")
         if self.age_band:
             parts.append(self.age_band.removeprefix("pop_"))
+        if self.target_share != DEFAULT_TARGET_SHARE:
+            parts.append(f"doel{100.0 * self.target_share:g}")
         return "-".join(parts).replace(".", "_")
 
     def with_(self, **changes: object) -> Norm:

@@ -4,6 +4,16 @@ A 1 km cell's residents do not live at its centre. :func:`place_on_streets`
 spreads each cell's residents evenly over the residential street nodes inside
 it (and keeps cells without such nodes at their centre); every result says
 which placement it used in its ``placement`` column.
+
+Street nodes are the default (:data:`DEFAULT_PLACEMENT`). With the region's
+municipal polygons, :func:`population_points` gives every street node's
+residents to the municipality the node lies in (not the cell centre's); a node
+outside every polygon goes to the nearest municipality within
+:data:`OUTSIDE_MAX_M`, and beyond that its residents are dropped and counted.
+Cells that straddle the region's border with their centre outside (the ring
+cells, column :data:`SHARE_COLUMN` < 1) so contribute the residents whose
+street nodes lie inside; at cell centres (or without polygons) they are
+weighted by their share inside the region.
 """
 
 from __future__ import annotations
@@ -18,17 +28,32 @@ import shapely
 
 from spreiding._validate import require_columns, require_unique, to_rd_new
 from spreiding.analysis.norm import Norm
+from spreiding.data.border import SHARE_COLUMN
 from spreiding.data.facilities import select_facilities
 from spreiding.data.population import POP_COLUMNS
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, MissingColumnsError
+from spreiding.vocabulary import fmt_int
 
 if TYPE_CHECKING:
     from spreiding.network.roads import RoadNetwork
 
-__all__ = ["PLACEMENTS", "counted_facilities", "place_on_streets", "population_points"]
+__all__ = [
+    "DEFAULT_PLACEMENT",
+    "OUTSIDE_MAX_M",
+    "PLACEMENTS",
+    "counted_facilities",
+    "place_on_streets",
+    "placement_notes",
+    "population_points",
+    "weight_by_share",
+]
 
 PLACEMENTS = ("cell_centre", "street_nodes")
+DEFAULT_PLACEMENT = "street_nodes"
+"""Residents on residential street nodes unless a caller asks for cell centres."""
+OUTSIDE_MAX_M = 250.0
+"""A street node outside every municipal polygon goes to the nearest one within this distance (m)."""
 
 logger = logging.getLogger(__name__)
 
@@ -174,31 +199,155 @@ def place_on_streets(
 
 
 def population_points(
-    population: gpd.GeoDataFrame, placement: str = "cell_centre", network: RoadNetwork | None = None
+    population: gpd.GeoDataFrame,
+    placement: str = DEFAULT_PLACEMENT,
+    network: RoadNetwork | None = None,
+    *,
+    areas: gpd.GeoDataFrame | None = None,
+    area_column: str = "municipality",
+    outside_max_m: float = OUTSIDE_MAX_M,
 ) -> gpd.GeoDataFrame:
-    """Residents' points: cell centres, or spread over residential street nodes.
+    """Residents' points: spread over residential street nodes (default), or cell centres.
 
     Parameters
     ----------
     population
-        Population cells.
+        Population cells; an optional :data:`SHARE_COLUMN` marks ring cells (share inside the region).
     placement
-        ``"cell_centre"`` or ``"street_nodes"`` (needs ``network``).
+        ``"street_nodes"`` (needs ``network``) or ``"cell_centre"``.
     network
         Road network whose residential street nodes receive the residents.
+    areas
+        The region's municipal polygons (``area_column`` labels). With street nodes, every node's
+        residents go to the polygon the node lies in, else to the nearest within ``outside_max_m``;
+        nodes farther out are dropped and counted (quality ``street_points_outside``,
+        ``residents_outside``, and a Dutch warning in ``attrs["source"]``). Without ``areas`` the
+        nodes keep their cell's municipality and ring cells are weighted by their share.
+    area_column
+        Label column of ``areas``.
+    outside_max_m
+        Largest distance (m) from a node outside every polygon to the nearest one.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The residents' points (a new frame whenever anything changes; the input is never mutated).
+        A frame without a ``cell_size_m`` column holds points, not cells, and keeps them.
     """
     if placement not in PLACEMENTS:
         msg = f"onbekende plaatsing {placement!r}; kies uit {', '.join(PLACEMENTS)} (--placement)"
         raise ConfigError(msg)
     if placement == "cell_centre":
-        return population
+        return weight_by_share(population)
     if network is None:
         msg = (
             "plaatsing street_nodes heeft een wegennet nodig; laat --crowfly weg (of geef --network) "
             "of kies --placement cell_centre"
         )
         raise ConfigError(msg)
-    return place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
+    if "cell_size_m" not in population.columns:  # points, not cells (e.g. hand-made points): kept where they are
+        return weight_by_share(population)
+    placed = place_on_streets(population, network.x, network.y, network.residential, fallback=network.in_lcc)
+    if areas is None:
+        return weight_by_share(placed)
+    return _streets_to_areas(placed, areas, area_column, outside_max_m)
+
+
+def weight_by_share(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Residents of ring cells weighted by their share inside the region (:data:`SHARE_COLUMN`).
+
+    Returns ``points`` itself when it has no share below 1, else a new frame whose
+    :data:`POP_COLUMNS` are multiplied by the share (which becomes 1, so weighting twice is harmless).
+    The weighting assumes residents spread evenly over the cell.
+    """
+    weighted, residents = _weighted(points)
+    if weighted is points:
+        return points
+    weighted.attrs["source"] = _with_quality(points, (("ring_residents_share_weighted", residents),), ())
+    return weighted
+
+
+def _weighted(points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, float]:
+    """(points with shares below 1 applied, the residents those rows keep); ``points`` itself when none."""
+    if SHARE_COLUMN not in points.columns:
+        return points, 0.0
+    share = points[SHARE_COLUMN].to_numpy(dtype="float64", na_value=1.0)
+    partial = share < 1.0
+    if not partial.any():
+        return points, 0.0
+    out = points.copy()
+    for col in POP_COLUMNS:
+        out[col] = out[col].to_numpy(dtype="float64", na_value=np.nan) * share
+    out[SHARE_COLUMN] = 1.0
+    return out, float(np.nansum(out["pop_total"].to_numpy(dtype="float64")[partial]))
+
+
+def _streets_to_areas(
+    placed: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, column: str, outside_max_m: float
+) -> gpd.GeoDataFrame:
+    """Street nodes to the area they lie in (nearest within ``outside_max_m``); farther ones dropped, counted.
+
+    A ring cell's street nodes carry its residents in full (those inside are kept); a ring cell
+    without a street node stays at its centre, weighted by its share.
+    """
+    from spreiding.data.boundaries import assign_municipality
+
+    street = (placed["placement"].astype("str") == "street_nodes").to_numpy()
+    at = np.flatnonzero(street)
+    labels = assign_municipality(placed[street], areas, column=column, outside="nearest", max_dist_m=outside_max_m)
+    inside = labels.notna().to_numpy()
+    keep = ~street
+    keep[at[inside]] = True
+    out = placed.copy()
+    if "municipality" in out.columns:
+        muni = out["municipality"].astype("object").to_numpy().copy()
+        muni[at[inside]] = labels.to_numpy()[inside]
+        out["municipality"] = pd.array(muni, dtype="str")
+    if SHARE_COLUMN in out.columns:
+        share = out[SHARE_COLUMN].to_numpy(dtype="float64", na_value=1.0).copy()
+        share[street] = 1.0
+        out[SHARE_COLUMN] = share
+    dropped_pop = float(np.nansum(out["pop_total"].to_numpy(dtype="float64")[~keep]))
+    n_dropped = int((~keep).sum())
+    out, ring_residents = _weighted(out.loc[keep].reset_index(drop=True))
+    warnings: tuple[str, ...] = ()
+    if n_dropped:
+        warnings = (
+            f"{fmt_int(dropped_pop)} inwoners op {fmt_int(n_dropped)} straatknopen buiten de gemeenten "
+            f"(verder dan {fmt_int(outside_max_m)} m van de dichtstbijzijnde) tellen niet mee",
+        )
+        logger.warning(
+            "%d street points (%.0f residents) lie outside every area by more than %g m: dropped",
+            n_dropped,
+            dropped_pop,
+            outside_max_m,
+        )
+    quality = (
+        ("street_points_outside", float(n_dropped)),
+        ("residents_outside", dropped_pop),
+        ("ring_residents_share_weighted", ring_residents),
+    )
+    out.attrs["source"] = _with_quality(placed, quality, warnings, rows=len(out))
+    return out
+
+
+def _with_quality(
+    frame: pd.DataFrame, quality: tuple[tuple[str, float], ...], warnings: tuple[str, ...], rows: int | None = None
+) -> dict[str, object]:
+    """``frame``'s source dict with extra quality pairs and warnings (a new dict)."""
+    info = dict(frame.attrs.get("source") or {})
+    info["quality"] = {**dict(info.get("quality") or {}), **dict(quality)}
+    info["warnings"] = [*list(info.get("warnings") or []), *warnings]
+    info["placement_warnings"] = [*list(info.get("placement_warnings") or []), *warnings]
+    if rows is not None:
+        info["rows"] = rows
+    return info
+
+
+def placement_notes(points: pd.DataFrame) -> list[str]:
+    """The Dutch warnings the placement added to ``points`` (e.g. residents dropped outside every area)."""
+    source = points.attrs.get("source")
+    return [str(w) for w in (source.get("placement_warnings") or [])] if isinstance(source, dict) else []
 
 
 def counted_facilities(facilities: gpd.GeoDataFrame, norm: Norm) -> gpd.GeoDataFrame:

@@ -29,6 +29,7 @@ from spreiding.analysis.norm import Norm
 from spreiding.data.facilities import KINDS
 from spreiding.data.regions import RegionLike, get_region
 from spreiding.errors import ScenarioError
+from spreiding.vocabulary import STATUS_LABELS
 
 __all__ = [
     "ACTIONS",
@@ -367,11 +368,33 @@ def _row_of(frame: pd.DataFrame, ident: str, edit: Edit, scenario: str) -> int:
     hits = np.flatnonzero(frame["id"].to_numpy(dtype=str) == ident)
     if hits.size == 0:
         msg = (
-            f"scenario {scenario!r}: {edit.action} refers to unknown service point {ident!r}; "
-            "use an id from the service-point list (see `spreiding scenario show` or the facilities file)"
+            f"scenario {scenario!r}: de wijziging {_ACTION_NL.get(edit.action, edit.action)!r} noemt een onbekend "
+            f"servicepunt {ident!r}; "
+            "gebruik een id uit de lijst met voorzieningen (zie `spreiding scenario show` of het "
+            "voorzieningenbestand, --facilities)"
         )
         raise ScenarioError(msg)
     return int(hits[0])
+
+
+_ACTION_NL = {
+    "close": "sluiten",
+    "open": "openen",
+    "reopen": "heropenen",
+    "move": "verplaatsen",
+    "retype": "soort wijzigen",
+}
+"""Edit action → Dutch verb, for messages."""
+
+
+def _point_label(frame: pd.DataFrame, label: Any) -> str:
+    """``'name' (id)`` of row ``label``, for messages; the id alone when the row has no name."""
+    ident = str(frame.at[label, "id"])
+    raw = frame.at[label, "name"] if "name" in frame.columns else None
+    name = "" if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+    if not name or name == ident:
+        return repr(ident)
+    return f"{name!r} ({ident})"
 
 
 def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoDataFrame:
@@ -404,7 +427,11 @@ def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoD
     for edit in scenario.edits:  # a handful of edits, not cells
         if edit.action == "open":
             if (out["id"] == edit.id).any():
-                msg = f"scenario {scenario.name!r}: open uses id {edit.id!r}, which exists; pick a new id"
+                existing = _point_label(out, out.index[out["id"] == edit.id][0])
+                msg = (
+                    f"scenario {scenario.name!r}: het nieuwe punt {edit.name!r} krijgt id {edit.id!r}, maar die id "
+                    f"bestaat al ({existing}); kies een nieuwe id"
+                )
                 raise ScenarioError(msg)
             row: dict[str, Any] = {c: pd.NA for c in out.columns if c != "geometry"}
             row.update(
@@ -424,10 +451,16 @@ def apply_scenario(facilities: gpd.GeoDataFrame, scenario: Scenario) -> gpd.GeoD
         label = out.index[pos]
         status = str(out.at[label, "status"])
         if edit.action == "close" and status != "open":
-            msg = f"scenario {scenario.name!r}: cannot close {edit.id!r}, its status is {status!r}; close an open point"
+            msg = (
+                f"scenario {scenario.name!r}: {_point_label(out, label)} kan niet dicht, het is al "
+                f"{STATUS_LABELS.get(status, status)}; sluit alleen een open punt"
+            )
             raise ScenarioError(msg)
         if edit.action == "reopen" and status == "open":
-            msg = f"scenario {scenario.name!r}: {edit.id!r} is already open; re-open only closed or planned rows"
+            msg = (
+                f"scenario {scenario.name!r}: {_point_label(out, label)} is al open; "
+                "heropen alleen een gesloten of gepland punt"
+            )
             raise ScenarioError(msg)
         if edit.action in ("close", "reopen"):
             out.at[label, "status"] = "closed" if edit.action == "close" else "open"
@@ -474,7 +507,8 @@ def library_examples(facilities: gpd.GeoDataFrame, region: RegionLike = None) ->
     planned: list[str] = []
     for rec in rows.loc[rows["status"] != "open"].to_dict("records"):  # a few rows
         status, year, notes = rec["status"], _clean(rec.get("status_year")), _clean(rec.get("notes"))
-        about = f"Uit de bibliotheekenlijst: {rec['id']} status {status}" + (f" ({year})" if year else "")
+        shown = STATUS_LABELS.get(status, status)
+        about = f"Uit de bibliotheekenlijst: {rec['id']} status {shown}" + (f" ({year})" if year else "")
         text = about + (f". {notes}" if notes else "")
         if status == "closed":
             out.append(Scenario(f"{rec['name']} weer open", text, (reopen(str(rec["id"])),)))

@@ -159,11 +159,11 @@ def _steps(conn: sqlite3.Connection, version: int, path: Path) -> None:
         conn.execute(_V1)
     if version < 2:
         _script(conn, _V1_TO_V2)
-        logger.info("scenario store %s migrated from v1 to v2", path)
+        logger.info("scenario-opslag %s omgezet van v1 naar v2", path)
     if version < 3:
         _script(conn, _V3)
         _script(conn, _V2_TO_V3)
-        logger.info("scenario store %s migrated from v2 to v3 (every row kept as version 1)", path)
+        logger.info("scenario-opslag %s omgezet van v2 naar v3 (elke rij bewaard als versie 1)", path)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -20,8 +20,7 @@ from spreiding.app.state import keep_choices, model_banner, sidebar, user_errors
 __all__ = ["ICON", "PAGES", "PAGES_DIR", "run"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-# Notes here are comments, not docstrings: `spreiding app` runs this file as the script, and Streamlit's "magic"
-# would print a bare string on every page.
+# Comments, not docstrings, below: Streamlit's "magic" would draw a bare string of this script on every page.
 # The page icon, served by the app itself (an emoji icon would be fetched from a font server).
 ICON = Path(__file__).resolve().parent / "icon.png"
 # File, title and menu icon per page (menu icons ship with Streamlit's frontend).
@@ -29,11 +28,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("kaart.py", "Kaart", ":material/map:"),
     ("vergelijken.py", "Vergelijken", ":material/compare:"),
     ("gemeente.py", "Gemeente", ":material/account_balance:"),
+    ("provincie.py", "Provincie", ":material/checklist:"),
     ("optimaliseren.py", "Optimaliseren", ":material/target:"),
-    ("data.py", "Data", ":material/description:"),
     ("verzorgingsgebied.py", "Verzorgingsgebied", ":material/hub:"),
+    ("data.py", "Data", ":material/description:"),
 )
 
+# Metrics and button labels wrap instead of ending in an ellipsis on a 1280 px screen.
 _CSS = """<style>
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] > div {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
@@ -41,7 +42,6 @@ _CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
 .stButton button p, .stDownloadButton button p, .stFormSubmitButton button p { white-space: normal; }
 </style>"""
-# Metrics and button labels wrap instead of ending in an ellipsis on a 1280 px screen.
 
 
 def run() -> None:

@@ -16,19 +16,21 @@ from typing import Any
 
 import streamlit as st
 
-from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, PRESETS, Norm
+from spreiding.analysis.norm import AGE_BANDS, ALL_KINDS, DEFAULT_KINDS, DEFAULT_TARGET_SHARE, PRESETS, Norm
+from spreiding.analysis.presets import preset_settings
 from spreiding.app.labels import AGE_LABELS, KIND_LABELS, MODE_LABELS, as_text, label_of
 from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
 from spreiding.vocabulary import fmt_dec, parse_number_nl
 
-__all__ = ["LIMIT_LABELS", "OWN", "norm_from_values", "norm_widgets", "preset_values", "speed_text"]
+__all__ = ["LIMIT_LABELS", "OWN", "norm_from_values", "norm_widgets", "preset_values", "speed_text", "with_target"]
 
 OWN = "eigen"
 """The preset selector's value once the user changed the norm."""
 
 LIMIT_LABELS: dict[str, str] = {"km": "afstand", "min": "reistijd", "both": "afstand én reistijd"}
 _DEFAULT_KM, _DEFAULT_MIN = "5", "15"
+_DEFAULT_TARGET = fmt_dec(100.0 * DEFAULT_TARGET_SHARE, 1).removesuffix(",0")
 _KEYS = ("norm_mode", "norm_limit", "norm_km", "norm_min", "norm_kinds", "norm_age")
 
 
@@ -75,7 +77,12 @@ def norm_from_values(values: Mapping[str, Any], preset: str) -> Norm:
     if preset in PRESETS and all(getattr(PRESETS[preset], k) == v for k, v in fields.items()):
         return PRESETS[preset]  # the same norm as the CLI's --norm <preset>
     norm = Norm(name="eigen norm", example=False, **fields)
-    return norm.with_(name=norm.describe())
+    return norm.with_(name=norm.describe_limits())
+
+
+def with_target(norm: Norm, text: object) -> Norm:
+    """The norm with the target share typed in % ("95", "97,5"); a Dutch message when it is no number."""
+    return norm.with_(target_share=parse_number_nl(str(text).strip() or "0") / 100.0)
 
 
 def speed_text(mode: str) -> str:
@@ -95,6 +102,7 @@ def _apply_preset() -> None:
     key = st.session_state.get("norm_preset")
     if key in PRESETS:
         st.session_state.update(preset_values(key))
+        st.session_state["placement"] = preset_settings(key).placement  # e.g. cbs-auto: residents on streets
 
 
 def _mark_own() -> None:
@@ -168,11 +176,17 @@ def norm_widgets(sb: Any) -> Norm | None:
         format_func=label_of(AGE_LABELS),
         on_change=_mark_own,
     )
+    st.session_state.setdefault("norm_target", _DEFAULT_TARGET)
+    sb.text_input(
+        "Doel: inwoners binnen de norm (%)",
+        key="norm_target",
+        help="Het aandeel inwoners dat binnen de norm moet wonen om te voldoen, bijvoorbeeld 95 of 97,5.",
+    )
     if not st.session_state["norm_kinds"]:
         sb.warning("Geen soort gekozen; vestigingen en kleine vestigingen tellen.")
     try:
         values = {k: st.session_state[k] for k in _KEYS}
-        norm = norm_from_values(values, st.session_state["norm_preset"])
+        norm = with_target(norm_from_values(values, st.session_state["norm_preset"]), st.session_state["norm_target"])
     except ConfigError as exc:
         sb.error(f"Norm klopt niet: {as_text(exc)}. De pagina's rekenen met de vorige geldige norm.")
         return None

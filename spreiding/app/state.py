@@ -20,6 +20,7 @@ import geopandas as gpd
 import streamlit as st
 
 from spreiding.analysis.norm import PRESETS
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.app.labels import COLOUR_LABELS, as_text, error_text, label_of
 from spreiding.app.norm_controls import norm_widgets
 from spreiding.app.workspace import Settings, StudyKey, Workspace
@@ -29,6 +30,7 @@ from spreiding.errors import DataNotFoundError, SpreidingError
 from spreiding.network.nearest import DistanceModel
 from spreiding.network.roads import RoadNetwork, load_network
 from spreiding.study import Study, StudySettings
+from spreiding.vocabulary import PLACEMENT_LABELS
 
 __all__ = [
     "KEPT_KEYS",
@@ -98,7 +100,18 @@ def _base_study(
     facilities = _facilities if _facilities is not None else region.facilities
     settings = StudySettings(mode=mode, placement=placement)
     places = _places(data_dir)  # residents' points carry their kern (map tooltips, exports)
-    study = Study(region.population, facilities, network, settings, total_label=region.name, places=places)
+    study = Study(
+        region.population,
+        facilities,
+        network,
+        settings,
+        total_label=region.name,
+        places=places,
+        municipalities=region.municipalities,  # residents on street nodes go to the municipality of their street
+        region_area=region.province.geometry.union_all(),  # site advice never closes points across the border
+        outside_value=region.spec.columns.outside_value,
+        sources=tuple(region.sources),
+    )
     study.prepare()  # the matrix is built once on the shared base (not above the size switch)
     return study
 
@@ -204,6 +217,13 @@ def sidebar(ws: Workspace) -> Settings:
     with sb.expander("Gegevensmap en afstandsmodel"):
         st.text_input("Gegevensmap (leeg = standaard)", key="data_dir", value=os.environ.get("SPREIDING_DATA_DIR", ""))
         st.checkbox("Hemelsbreed rekenen (schatting, geen wegennet)", key="crowfly")
+        st.radio(
+            "Inwoners plaatsen",
+            sorted(PLACEMENTS, key=lambda p: p != DEFAULT_PLACEMENT),
+            key="placement",
+            format_func=label_of(PLACEMENT_LABELS),
+            help="Op woonstraten (standaard) of op het middelpunt van hun cel; hemelsbreed altijd op het middelpunt.",
+        )
     upload = ss.get("upload_on", "")
     if upload and upload in ws.uploads:
         sb.info(f"Eigen voorzieningenbestand in gebruik: {as_text(ws.uploads[upload])} (zie Data).")
@@ -215,6 +235,7 @@ def sidebar(ws: Workspace) -> Settings:
         data_dir=data_dir,
         norm=norm,
         crowfly=bool(ss.get("crowfly", False)),
+        placement=ss.get("placement", DEFAULT_PLACEMENT),
         upload=upload,
         colour_by=ss.get("colour_by", "distance"),
         as_of=ss.get("as_of") or dt.date.today(),
@@ -235,6 +256,9 @@ KEPT_KEYS: tuple[str, ...] = (
     "opt_p",
     "opt_weights",
     "opt_close",
+    "opt_k",
+    "opt_kind",
+    "opt_time",
     "cmp_a",
     "cmp_b",
     "edit_kind",

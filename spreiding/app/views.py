@@ -18,6 +18,8 @@ from spreiding.analysis.cbs_compare import display_comparison
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
 from spreiding.network.nearest import DistanceModel
+from spreiding.siting.texts import solver_sentence
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS, CANDIDATE_SOURCE_LABELS
 
 __all__ = [
     "Headline",
@@ -36,6 +38,7 @@ __all__ = [
     "impact_view",
     "locations_view",
     "model_text",
+    "out_of_reach_view",
     "quality_warnings",
     "sites_view",
     "solver_text",
@@ -197,16 +200,24 @@ def advice_headline(advice: Any) -> Headline:
 
 
 def solver_text(advice: Any) -> str:
-    """How the optimiser solved it (exact or heuristic, status, gap, time)."""
-    res = advice.result
-    how = "exact (HiGHS)" if res.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
-    gap = f", gat {nl_dec(100 * res.mip_gap, 2)} %" if res.mip_gap is not None else ""
-    return f"Oplosser: {how}, status {res.status}{gap}, {nl_dec(res.solve_time_s)} s."
+    """How the optimiser solved it, in plain words ("bewezen optimaal", or how far from optimal at most)."""
+    return solver_sentence(advice.result)
 
 
 def sites_view(sites: pd.DataFrame) -> pd.DataFrame:
-    """Suggested sites for display."""
-    return display_table(sites, ("rank", "name", "kind", "municipality", "gain_covered", "cumulative_covered"))
+    """Suggested sites for display: Dutch headers, kinds and sources."""
+    shown = sites.assign(
+        kind=sites["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k)),
+        source=sites["source"].astype(str).map(lambda k: CANDIDATE_SOURCE_LABELS.get(k, k)),
+    )
+    cols = ("rank", "name", "kind", "source", "municipality", "gain_covered", "cumulative_covered")
+    return display_table(shown, cols)
+
+
+def out_of_reach_view(villages: pd.DataFrame) -> pd.DataFrame:
+    """Residents no site can bring within the norm, per village, for display."""
+    view = display_table(villages, ("place", "residents", "cells", "max_dist_m"))
+    return view.rename(columns={COLUMN_LABELS["max_dist_m"]: "afstand tot het dichtstbijzijnde punt (km)"})
 
 
 def sources_view(sources: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

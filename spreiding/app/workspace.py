@@ -29,31 +29,32 @@ from typing import Any, Protocol
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 from shapely.geometry import Point
 
-from spreiding._validate import to_rd_new
 from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
-from spreiding.analysis.cells import catchment_table
 from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
-from spreiding.analysis.placement import PLACEMENTS
+from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
+from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
+from spreiding.app._mapviews import MapViews
 from spreiding.data.cbs_stats import read_cbs_csv
 from spreiding.data.dates import facilities_as_of
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.output.export import analysis_tables, export_name
-from spreiding.output.maps import MapBase, catchment_payload, co_located, diff_payload, map_base, map_payload
+from spreiding.output.maps import map_payload
 from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
-from spreiding.vocabulary import KIND_LABELS, STATUS_LABELS
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -69,7 +70,6 @@ _MIME = {
 }
 _FORMAT_LABELS = {"csv": "CSV (dekking)", "xlsx": "Excel (met bronnen)", "gpkg": "GeoPackage"}
 _CANDIDATE_MATRICES = 2  # per workspace: one per candidate source
-_RECENT_PAYLOADS = 3  # map payloads kept per workspace (Kaart's, and Vergelijken's A and B)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class StudyKey:
     data_dir: str = ""
     mode: str = "car"
     crowfly: bool = False
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     upload: str = ""
     """Content digest of an uploaded service-point list ("" = the data folder's list)."""
     as_of: str = ""
@@ -99,7 +99,7 @@ class Settings:
     crowfly
         Crow-fly estimates instead of the road network.
     placement
-        ``cell_centre`` or ``street_nodes``.
+        ``street_nodes`` (default; crow-fly studies use cell centres) or ``cell_centre``.
     upload
         Digest of the uploaded service-point list in use ("" = none).
     colour_by
@@ -111,7 +111,7 @@ class Settings:
     data_dir: str = ""
     norm: Norm = field(default_factory=lambda: PRESETS["5km-auto"])
     crowfly: bool = False
-    placement: str = "cell_centre"
+    placement: str = DEFAULT_PLACEMENT
     upload: str = ""
     colour_by: str = "distance"
     as_of: dt.date = field(default_factory=dt.date.today)
@@ -181,6 +181,16 @@ def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: S
     return to_bytes(sheets, "xlsx", provenance=provenance)
 
 
+def _nearest_place(sites: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> list[str]:
+    """Name of the nearest OSM place of each site ("" without places)."""
+    if places is None or places.empty or "name" not in places:
+        return [""] * len(sites)
+    named = places.loc[places["name"].notna()].to_crs(sites.crs)
+    tree = cKDTree(np.column_stack([named.geometry.x.to_numpy(), named.geometry.y.to_numpy()]))
+    _, idx = tree.query(np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()]), k=1)
+    return [str(v) for v in named["name"].to_numpy()[idx]]
+
+
 def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     """A Dutch message for an edit that cannot apply to ``facilities`` (the scenario's list before it)."""
     row = facilities.loc[facilities["id"].astype(str) == edit.id]
@@ -198,7 +208,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     return f"{text} (Details: {detail})"
 
 
-class Workspace:
+class Workspace(MapViews):
     """One session's settings, scenarios and results on a private fork of the shared base Study.
 
     Parameters
@@ -501,6 +511,33 @@ class Workspace:
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
 
+    def verdict(self, municipality: str) -> Verdict:
+        """The duty-of-care verdict of a municipality in the active scenario (with its villages outside the norm)."""
+        ev = self.evaluate()
+        year = population_year(self.region.sources)
+        return municipality_verdict(ev, municipality, villages=self.villages(municipality), population_year=year)
+
+    def overview(self) -> pd.DataFrame:
+        """Every municipality with its verdict in the active scenario (:func:`province_overview`)."""
+        ev = self.evaluate()
+        names = [str(m) for m in ev.table["municipality"].iloc[:-1]]
+        villages = {m: self.villages(m) for m in names}
+        return province_overview(ev, villages=villages, population_year=population_year(self.region.sources))
+
+    def overview_download(self) -> Download:
+        """The province overview as a Dutch-Excel CSV (through the one writer, with provenance)."""
+        ev = self.evaluate()
+        scen = self.scenario().name
+        sources = list(self.region.sources)
+
+        def data() -> bytes:
+            table = self.overview().drop(columns=["meets"])
+            return to_bytes({"oordeel": table}, "csv-nl", provenance=Provenance.from_analysis(ev, sources))
+
+        label = None if scen == BASE_SCENARIO else scen
+        name = export_name("zorgplichtoverzicht", scenario=label, norm=ev.norm, ext="csv")
+        return Download("overview", "Overzicht (CSV voor Excel)", data, name, _MIME["csv"])
+
     def compare_cbs(self, data: bytes, file_name: str, metadata: bytes | None = None) -> CbsComparison:
         """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
 
@@ -538,12 +575,59 @@ class Workspace:
         return self._cand[source]
 
     def suggest_sites(self, source: str, **options: Any) -> Any:
-        """New sites among a candidate source (options: ``model``, ``p``, ``target_share``, ``allow_close``,
-        ``weights_by_age``, ``time_limit_s``); see :func:`spreiding.siting.advice.suggest_sites`."""
+        """New sites among a candidate source, computed on the ACTIVE scenario (``advice.scenario`` names it).
+
+        Options: ``model``, ``p``, ``target_share``, ``allow_close``, ``max_closures``, ``weights_by_age``,
+        ``time_limit_s``; see :func:`spreiding.siting.advice.suggest_sites`. Service points across the region's
+        border (outside the province outline, or marked so in the list) never close.
+        """
         cands = self._inputs.candidates(self._settings.data_dir, source)
+        region = self.region
+        spec = getattr(region, "spec", None)
         return self.study.suggest_sites(
-            self._settings.norm, cands, cand_matrix=self.candidate_matrix(source), **options
+            self._settings.norm,
+            cands,
+            cand_matrix=self.candidate_matrix(source),
+            scenario=self.scenario(),
+            region_area=region.province.geometry.union_all(),
+            outside_value=spec.columns.outside_value if spec is not None else None,
+            **options,
         )
+
+    def advice_scenario(self, advice: Any, name: str, *, kind: str) -> Scenario:
+        """The advice applied to the scenario it was computed on (its edits first), new points as ``kind``."""
+        base = self._scenarios.get(advice.scenario) if advice.scenario else None
+        return advice.to_scenario(name, kind=kind, base=base)
+
+    def advice_evaluation(self, advice: Any, *, kind: str) -> Evaluation:
+        """Coverage with the advice applied (new points as ``kind``), against the current situation."""
+        return self.study.evaluate(self._settings.norm, self.advice_scenario(advice, "advies", kind=kind))
+
+    def advice_map(self, advice: Any, *, kind: str, title: str = "") -> dict[str, Any]:
+        """The RESULT map: distances with the advice applied; proposed points drawn as counted new points."""
+        return self._payload(self.advice_evaluation(advice, kind=kind), title=title)
+
+    def advice_sites(self, advice: Any) -> pd.DataFrame:
+        """The proposed sites, every one named: a nameless building gets its kind and the nearest village."""
+        sites = advice.sites
+        places = self._inputs.places(self._settings.data_dir)
+        if sites.empty or "name" not in sites:
+            return sites
+        named = sites["name"].astype("string").str.strip().replace("", pd.NA).notna().to_numpy()
+        if named.all():
+            return sites
+        kind = sites["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k)).to_numpy()
+        near = _nearest_place(sites, places)
+        label = [f"{k} bij {v}" if v else f"{k} (naamloos)" for k, v in zip(kind, near, strict=True)]
+        return sites.assign(name=np.where(named, sites["name"].astype(str).to_numpy(), label))
+
+    def advice_out_of_reach(self, advice: Any) -> pd.DataFrame:
+        """Residents no site (existing or candidate) reaches within the norm, grouped by village, largest first."""
+        far = advice.out_of_reach
+        if far is None or far.empty:
+            return pd.DataFrame()
+        places = self._inputs.places(self._settings.data_dir)
+        return uncovered_places(far, places, weight_column=advice.norm.weight_column, facilities=self.facilities)
 
     # ------------------------------------------------------------------ outputs
 
@@ -569,16 +653,29 @@ class Workspace:
         """
         key = (self.result_key(name), self._settings.colour_by, scenario_points, selected, marker_xy, title,
                None if focus is None else tuple(sorted(focus.items())))  # fmt: skip
-        recent: OrderedDict[Any, dict[str, Any]] = self.__dict__.setdefault("_payloads", OrderedDict())
-        if key in recent:  # e.g. the run of a button click, before its edit applies; the two maps of Vergelijken
-            return recent[key]
-        ev = self.evaluate(name)
-        facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
-        payload = map_payload(
+
+        def make() -> dict[str, Any]:
+            ev = self.evaluate(name)
+            facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
+            return self._payload(ev, facilities, selected=selected, marker_xy=marker_xy, title=title, focus=focus)
+
+        return self._recent_payload(key, make)
+
+    def _payload(
+        self,
+        ev: Evaluation,
+        facilities: gpd.GeoDataFrame | None = None,
+        *,
+        selected: str | None = None,
+        marker_xy: tuple[float, float] | None = None,
+        title: str = "",
+        focus: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        return map_payload(
             ev.points,
             ev.nearest,
             ev.norm,
-            facilities,
+            ev.facilities if facilities is None else facilities,
             counted_ids=ev.counted["id"].astype(str).tolist(),
             covered=ev.covered,
             colour_by=self._settings.colour_by,
@@ -588,110 +685,6 @@ class Workspace:
             focus=focus,
             base=self._map_base(),
         )
-        recent[key] = payload
-        while len(recent) > _RECENT_PAYLOADS:
-            recent.popitem(last=False)
-        return payload
-
-    # ------------------------------------------------------------------ map pages (Kaart, Vergelijken, Verzorging)
-
-    def _places(self) -> gpd.GeoDataFrame | None:
-        return self._inputs.places(self._settings.data_dir)
-
-    def _map_base(self) -> MapBase:
-        """The layers every map of this data folder shares (cells, village names, outlines), built once."""
-        key = self._settings.data_dir
-        cached = getattr(self, "_map_base_cache", None)
-        if cached is None or cached[0] != key:
-            base = map_base(self.study.population, places=self._places(), municipalities=self.region.municipalities)
-            cached = (key, base)
-            self._map_base_cache = cached
-        return cached[1]
-
-    def diff_payload(self, a: str, b: str) -> dict[str, Any]:
-        """The difference map of scenario B against A: per cell longer / shorter / newly outside / newly inside."""
-        ev_a, ev_b = self.evaluate(a), self.evaluate(b)
-        return diff_payload(
-            ev_b.points,
-            (ev_a.nearest.dist_m, ev_a.covered),
-            (ev_b.nearest.dist_m, ev_b.covered),
-            ev_b.norm,
-            ev_b.facilities,
-            counted_ids=ev_b.counted["id"].astype(str).tolist(),
-            base=self._map_base(),
-        )
-
-    def catchments(self, name: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
-        """Residents per counted service point for whom it is the nearest (table) and the map coloured by it."""
-        ev = self.evaluate(name)
-        ids = np.asarray(pd.array(ev.nearest.nearest_id, dtype="string").fillna(""), dtype=object)
-        table = catchment_table(ev.points, ids, ev.nearest.dist_m, ev.covered, weight_column=ev.norm.weight_column)
-        info = pd.DataFrame(ev.counted.drop(columns=ev.counted.geometry.name))
-        info = info.assign(id=info["id"].astype(str)).loc[:, [c for c in ("id", "name", "kind", "municipality")
-                                                              if c in info.columns]]  # fmt: skip
-        table = table.merge(info, on="id", how="left")
-        payload = catchment_payload(
-            ev.points,
-            ev.nearest,
-            ev.norm,
-            ev.facilities,
-            counted_ids=ev.counted["id"].astype(str).tolist(),
-            base=self._map_base(),
-        )
-        return table, payload
-
-    def status_of(self, ident: str, name: str | None = None) -> str | None:
-        """A service point's status in a scenario (``None`` when the id is unknown)."""
-        fac = self.evaluate(name).facilities
-        row = fac.loc[fac["id"].astype(str) == str(ident), "status"]
-        return str(row.iloc[0]) if len(row) else None
-
-    def co_located(self, ident: str, name: str | None = None) -> list[str]:
-        """Ids of the service points on the same spot as ``ident`` on the map (itself first), see
-        :data:`~spreiding.output.maps.FACILITY_NEAR_M`."""
-        return co_located(self.evaluate(name).facilities, ident)
-
-    def edit_note(self, edit: Edit) -> str | None:
-        """Why ``edit`` cannot change coverage under the current norm (Dutch), or ``None`` when it can."""
-        norm = self._settings.norm
-        counted = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
-        kind = edit.kind
-        if kind is None and edit.action != "open":
-            fac = self.evaluate().facilities
-            row = fac.loc[fac["id"].astype(str) == edit.id, "kind"]
-            kind = str(row.iloc[0]) if len(row) else None
-        if kind is None or kind in norm.kinds:
-            return None
-        label = KIND_LABELS.get(kind, kind)
-        what = {"open": "Het nieuwe punt", "reopen": "Het heropende punt", "retype": "Het punt"}.get(
-            edit.action, "Dit punt"
-        )
-        return (
-            f"{what} is een {label}; onder deze norm tellen alleen {counted} mee. De dekking verandert daarom "
-            f"niet. Kies een soort die meetelt, of laat {label} meetellen in de norm (zijbalk)."
-        )
-
-    def search_places(self) -> dict[str, tuple[float, float]]:
-        """Villages, towns and service points by Dutch label → RD position, for the map's search box."""
-        out: dict[str, tuple[float, float]] = {}
-        fac = to_rd_new(self.evaluate().facilities, "service points")
-        for fid, fname, st, x, y in zip(
-            fac["id"].astype(str),
-            fac["name"].astype(str),
-            fac["status"].astype(str),
-            fac.geometry.x,
-            fac.geometry.y,
-            strict=True,
-        ):  # about 100 points
-            out[f"{fname} ({STATUS_LABELS.get(st, st)}, {fid})"] = (float(x), float(y))
-        places = self._places()
-        if places is not None and not places.empty:
-            rd = to_rd_new(places, "place points")
-            muni = rd["municipality"].astype(str) if "municipality" in rd.columns else pd.Series("", index=rd.index)
-            for pname, m, x, y in zip(rd["name"].astype(str), muni, rd.geometry.x, rd.geometry.y, strict=True):
-                label = f"{pname} (plaats, {m})" if m and m != "nan" else f"{pname} (plaats)"
-                out.setdefault(label, (float(x), float(y)))
-        return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
 
     def downloads(self, name: str | None = None, *, municipality: str | None = None) -> tuple[Download, ...]:
         """CSV, XLSX (with a sources sheet) and GeoPackage of a scenario, optionally one municipality.
@@ -723,7 +716,8 @@ class Workspace:
             ev,
             municipality,
             scenario_name=scen,
-            impact=self.closure_impact(),
+            impact=None if self.study.is_large else self.closure_impact(),
+            impact_omitted=self.study.is_large,  # the report says it is left out
             places=self._inputs.places(self._settings.data_dir),
             municipalities=region.municipalities,
             sources=region.sources,

@@ -25,6 +25,7 @@ __all__ = [
     "input_files",
     "load_inputs",
     "norm_from_args",
+    "placement_from_args",
     "study_from_args",
     "write_table",
 ]
@@ -43,9 +44,9 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--detour", type=float, default=1.3, help="detour factor for --crowfly (default 1.3)")
     g.add_argument(
         "--placement",
-        choices=["cell_centre", "street_nodes"],
-        default="cell_centre",
-        help="residents at cell centres or spread over residential street nodes",
+        choices=["street_nodes", "cell_centre"],
+        default=None,
+        help="residents spread over residential street nodes (default; cell centres with --crowfly) or at cell centres",
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
     g.add_argument(
@@ -70,6 +71,10 @@ def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus"],
         help="age band the norm is about",
     )
+    g.add_argument(
+        "--target-pct",
+        help="share of the residents that must live within the norm, in %% (default 95; '97,5' accepted)",
+    )
 
 
 def norm_from_args(args: argparse.Namespace) -> Norm:
@@ -87,10 +92,40 @@ def norm_from_args(args: argparse.Namespace) -> Norm:
         changes["kinds"] = frozenset(k.strip() for k in args.kinds.split(",") if k.strip())
     if args.age:
         changes["age_band"] = args.age
-    if changes:
-        norm = base.with_(**changes)
-        return norm.with_(name=norm.describe())
-    return base
+    norm = base.with_(**changes) if changes else base
+    if norm != base:  # options that only repeat the preset (e.g. --norm cbs-auto --mode car) keep its name
+        norm = norm.with_(name=norm.describe_limits())
+    return _with_target(norm, getattr(args, "target_pct", None))
+
+
+def _with_target(norm: Norm, text: str | None) -> Norm:
+    """The norm with ``--target-pct`` applied (a percentage; Dutch or English decimals)."""
+    if text is None:
+        return norm
+    from spreiding.vocabulary import parse_number_nl
+
+    return norm.with_(target_share=parse_number_nl(text) / 100.0)
+
+
+def placement_from_args(args: argparse.Namespace) -> str:
+    """The placement: ``--placement``, else the preset's (:mod:`spreiding.analysis.presets`).
+
+    Crow-fly runs have no streets: without ``--placement`` they use cell centres, and
+    ``--crowfly --placement street_nodes`` is refused with a Dutch message.
+    """
+    from spreiding.analysis.presets import preset_settings
+    from spreiding.errors import ConfigError
+
+    chosen = getattr(args, "placement", None)
+    if getattr(args, "crowfly", False):
+        if chosen == "street_nodes":
+            msg = (
+                "plaatsing street_nodes heeft een wegennet nodig; laat --crowfly weg (of geef --network) "
+                "of kies --placement cell_centre"
+            )
+            raise ConfigError(msg)
+        return "cell_centre"
+    return str(chosen or preset_settings(getattr(args, "norm", None)).placement)
 
 
 def input_files(args: argparse.Namespace) -> list[str]:
@@ -181,8 +216,9 @@ def study_from_args(args: argparse.Namespace, norm: Norm, *, by: str = "municipa
     """
     from spreiding.study import Study, StudySettings
 
+    placement = placement_from_args(args)
     region, network = load_inputs(args, norm.mode)
-    settings = StudySettings(mode=norm.mode, placement=args.placement, detour_factor=args.detour)
+    settings = StudySettings(mode=norm.mode, placement=placement, detour_factor=args.detour)
     groups = grouping_inputs(args, by, region.data_dir)
     return Study.from_region(region, network, settings, progress=not args.no_progress, **groups)
 

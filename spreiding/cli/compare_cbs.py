@@ -12,8 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, write_table
+from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, placement_from_args, write_table
 from spreiding.errors import DataNotFoundError
+from spreiding.vocabulary import PLACEMENT_LABELS
 
 __all__ = ["format_comparison", "register"]
 
@@ -49,12 +50,12 @@ def _cmd_compare_cbs(args: argparse.Namespace) -> int:
     cbs = load_cbs(args.cbs, args.cbs_metadata)
     region, network = load_inputs(args, CBS_NORM.mode)
     areas, notes = _areas(args, region.data_dir)
-    settings = StudySettings(mode=CBS_NORM.mode, placement=args.placement, detour_factor=args.detour)
+    settings = StudySettings(mode=CBS_NORM.mode, placement=placement_from_args(args), detour_factor=args.detour)
     study = Study.from_region(region, network, settings, progress=not args.no_progress, areas=areas)
     result = cbs_comparison(study, cbs, levels=("gemeente", *areas))
     year = f" ({cbs.year})" if cbs.year else ""
     print(f"Vergelijking met CBS Nabijheid voorzieningen{year}: {cbs.title} [{cbs.key}] uit {cbs.source}")
-    print(f"Norm: {CBS_NORM.name}; plaatsing inwoners: {result.placement}")
+    print(f"Norm: {CBS_NORM.name}; plaatsing inwoners: {PLACEMENT_LABELS.get(result.placement, result.placement)}")
     print(format_comparison(result.table))
     print("Verschillen in methode:")
     for note in (*result.notes, *notes):

@@ -27,7 +27,7 @@ from spreiding.cli._common import (
 )
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ConfigError
-from spreiding.vocabulary import Col, fmt_dec, fmt_int, fmt_km, fmt_pct
+from spreiding.vocabulary import PLACEMENT_LABELS, Col, fmt_dec, fmt_int, fmt_km, fmt_pct
 
 __all__ = ["day_text", "format_timeline", "register"]
 
@@ -111,7 +111,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
         raise ConfigError(msg)
     line = timeline(study, norm, end=args.as_of)
     print(f"Tijdlijn {day_text(line.start.isoformat())} tot {day_text(line.end.isoformat())}")
-    print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {study.model.label_nl}; plaatsing: {args.placement}")
+    placement = PLACEMENT_LABELS.get(study.settings.placement, study.settings.placement)
+    print(f"Norm: {norm.describe()}  [{norm.name}]; afstandsmodel: {study.model.label_nl}; plaatsing: {placement}")
     print(_INTRO)
     print(format_timeline(line, municipality=args.gemeente))
     if not args.crowfly:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from spreiding.cli import compare_cbs as compare_cbs_commands
 from spreiding.cli import history as history_command
+from spreiding.cli import report as report_commands
 from spreiding.cli import scenario as scenario_commands
 from spreiding.cli._common import (
     BY_CHOICES,
@@ -28,6 +29,7 @@ from spreiding.cli._common import (
 )
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
+from spreiding.vocabulary import PLACEMENT_LABELS
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
@@ -35,6 +37,8 @@ logger = logging.getLogger("spreiding")
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
+    from spreiding.analysis.placement import placement_notes
+
     check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
     by = BY_CHOICES[args.by]
@@ -45,8 +49,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
-    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {args.placement}")
+    placement = PLACEMENT_LABELS.get(result.placement, result.placement)
+    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {placement}")
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
+    for warning in placement_notes(result.points):
+        print(f"  let op: {warning}")
     print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
@@ -167,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
+    report_commands.register(sub)
     compare_cbs_commands.register(sub)
     history_command.register(sub)
     return parser

@@ -20,7 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from spreiding.analysis.scenario import Edit, Scenario, describe_edits, library_examples, open_site
+from spreiding.analysis.scenario import (
+    Edit,
+    Scenario,
+    apply_scenario,
+    describe_edits,
+    library_examples,
+    open_site,
+)
 from spreiding.analysis.scenario_io import lonlat_to_rd
 from spreiding.analysis.store import SaveResult, ScenarioStore, read_scenario_file, write_scenario_file
 from spreiding.cli._common import (
@@ -32,7 +39,17 @@ from spreiding.cli._common import (
     write_table,
 )
 from spreiding.data.sources import OSM_CREDIT
-from spreiding.errors import ScenarioError, StoreError
+from spreiding.errors import DataNotFoundError, ScenarioError, StoreError
+from spreiding.siting.texts import closing_text, solver_sentence
+from spreiding.vocabulary import (
+    CANDIDATE_KIND_LABELS,
+    CANDIDATE_SOURCE_LABELS,
+    COLUMN_LABELS,
+    fmt_dec,
+    fmt_int,
+    fmt_km,
+    fmt_pct,
+)
 
 __all__ = ["register"]
 
@@ -104,6 +121,28 @@ def _save(store: ScenarioStore, scen: Scenario, *, replace: bool) -> SaveResult:
     return result
 
 
+def _refuse_unappliable(args: argparse.Namespace, scen: Scenario) -> None:
+    """Refuse, before anything is stored, edits that do not apply to the service-point list (Dutch, exit 2).
+
+    Without ``--facilities`` the data folder's list is used; when there is none the scenario is stored
+    unchecked, with a warning (it is checked again when it is evaluated).
+    """
+    from spreiding.data.facilities import load_facilities
+
+    try:
+        facilities = load_facilities(args.facilities, data_dir=args.data_dir)
+    except DataNotFoundError:
+        if args.facilities is not None or args.data_dir is not None:
+            raise
+        logger.warning(
+            "geen voorzieningenlijst gevonden: scenario %r is niet gecontroleerd tegen de lijst "
+            "(geef --facilities of --data-dir)",
+            _short(scen.name),
+        )
+        return
+    apply_scenario(facilities, scen)
+
+
 def _cmd_create(args: argparse.Namespace) -> int:
     if args.from_file:
         scen = read_scenario_file(args.from_file, name=args.name)
@@ -113,6 +152,7 @@ def _cmd_create(args: argparse.Namespace) -> int:
             msg = "geen wijzigingen gegeven; gebruik --close, --reopen, --open, --move, --retype of --from-file"
             raise ScenarioError(msg)
         scen = Scenario(args.name, args.description or "", tuple(edits))
+    _refuse_unappliable(args, scen)
     store = _store(args)
     _save(store, scen, replace=args.replace)
     print(f"{len(scen.edits)} wijziging(en) in {store.path}")
@@ -129,10 +169,29 @@ def _cmd_list(args: argparse.Namespace) -> int:
         none = "geen bruikbare scenario's" if len(bad) else "geen scenario's opgeslagen"
         print(f"{none} (maak er een met `spreiding scenario create` of `scenario examples`)")
         return 0
-    good["name"] = good["name"].map(_short)
-    good["description"] = good["description"].map(_short)
-    print(good.to_string(index=False))
+    view = pd.DataFrame(
+        {
+            "naam": good["name"].map(_short),
+            "beschrijving": good["description"].map(_short),
+            "wijzigingen": _ints(good["n_edits"]),
+            "versie": _ints(good["version"]),
+            "versies": _ints(good["n_versions"]),
+            "aangemaakt": good["created_at"],
+            "bijgewerkt": good["updated_at"],
+        }
+    )
+    print(view.to_string(index=False))
     return 0
+
+
+def _ints(values: pd.Series) -> pd.Series:
+    """Whole numbers the Dutch way (``116.448``), for printed tables."""
+    return values.map(fmt_int)
+
+
+def _decs(values: pd.Series, digits: int) -> pd.Series:
+    """Decimals the Dutch way (``3,54``), for printed tables."""
+    return values.map(lambda v: fmt_dec(v, digits))
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -183,13 +242,13 @@ def _diff_view(diff: pd.DataFrame) -> str:
     view = pd.DataFrame(
         {
             "gemeente": diff["municipality"],
-            "inwoners": diff["residents"].round(0).astype("Int64"),
-            "binnen_norm_%_basis": diff["covered_pct_base"].round(1),
-            "binnen_norm_%": diff["covered_pct"].round(1),
-            "verlies": diff["lose_coverage"].round(0).astype("Int64"),
-            "winst": diff["gain_coverage"].round(0).astype("Int64"),
-            "gem_km_basis": (diff["mean_dist_m_base"] / 1000).round(2),
-            "gem_km": (diff["mean_dist_m"] / 1000).round(2),
+            "inwoners": _ints(diff["residents"]),
+            "binnen_norm_%_basis": _decs(diff["covered_pct_base"], 1),
+            "binnen_norm_%": _decs(diff["covered_pct"], 1),
+            "verlies": _ints(diff["lose_coverage"]),
+            "winst": _ints(diff["gain_coverage"]),
+            "gem_km_basis": _decs(diff["mean_dist_m_base"] / 1000, 2),
+            "gem_km": _decs(diff["mean_dist_m"] / 1000, 2),
         }
     )
     return view.to_string(index=False)
@@ -203,7 +262,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print(_diff_view(res.diff))
     hist = res.change_hist.loc[res.change_hist["municipality"] == res.total_label]
     print("Verandering van afstand (inwoners):")
-    print(hist.loc[hist["residents"] > 0, ["label", "residents"]].round(0).to_string(index=False))
+    shown = hist.loc[hist["residents"] > 0]
+    view = pd.DataFrame({"verandering": shown["label"], "inwoners": _ints(shown["residents"])})
+    print(view.to_string(index=False))
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:
@@ -225,7 +286,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             f"{b.scenario.name}_km": (b.diff["mean_dist_m"] / 1000).round(2),
         }
     )
-    print(table.to_string(index=False))
+    shown = table.copy()
+    for column in shown.columns[1:]:  # six columns, not cells
+        shown[column] = _decs(shown[column], 2 if column.endswith("_km") else 1)
+    print(shown.to_string(index=False))
     if args.out:
         print(f"geschreven: {write_table(table, args.out, layer='vergelijking', args=args, result=a)}")
     return 0
@@ -239,6 +303,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     scen = read_scenario_file(args.file, name=args.name)
+    _refuse_unappliable(args, scen)
     _save(_store(args), scen, replace=args.replace)
     print(f"geïmporteerd: {_short(scen.name)} ({len(scen.edits)} wijziging(en))")
     return 0
@@ -290,25 +355,30 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         p=args.p,
         target_share=args.target,
         allow_close=args.allow_close,
+        max_closures=args.max_closures,
         weights_by_age=weights,
         time_limit_s=args.time_limit,
         progress=not args.no_progress,
     )
-    r = advice.result
-    gap = f", gap {r.mip_gap:.2%}" if r.mip_gap is not None else ""
-    label = "exact (HiGHS)" if r.method == "milp" else "heuristiek (greedy), niet bewezen optimaal"
-    print(f"Norm: {norm.describe()}; model {r.model}: {label}, {r.status}{gap}, {r.solve_time_s:.2f} s")
+    print(f"Norm: {norm.describe()}; {solver_sentence(advice.result)}")
     print(f"{len(candidates)} kandidaten")
+    b, a = advice.before, advice.after
     print(
-        f"Binnen de norm: {advice.before['covered_pct']:.1f}% -> {advice.after['covered_pct']:.1f}%; "
-        f"gemiddeld {advice.before['mean_dist_m'] / 1000:.2f} -> {advice.after['mean_dist_m'] / 1000:.2f} km"
+        f"Binnen de norm: {fmt_pct(b['covered_pct'])} -> {fmt_pct(a['covered_pct'])}; "
+        f"gemiddeld {fmt_km(b['mean_dist_m'])} -> {fmt_km(a['mean_dist_m'])}"
     )
-    view = advice.sites.drop(columns="geometry")
-    print(view.round(0).to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
-    if advice.closed:
-        print(f"sluit: {', '.join(advice.closed)}")
+    view = pd.DataFrame(advice.sites.drop(columns="geometry")).round(0)
+    view["kind"] = view["kind"].astype(str).map(lambda k: CANDIDATE_KIND_LABELS.get(k, k))
+    view["source"] = view["source"].astype(str).map(lambda k: CANDIDATE_SOURCE_LABELS.get(k, k))
+    view = view.rename(columns=COLUMN_LABELS)
+    print(view.to_string(index=False) if not view.empty else "geen nieuwe locaties die iets toevoegen")
+    far_w = advice.out_of_reach[norm.weight_column].sum() if advice.out_of_reach is not None else 0.0
+    if far_w > 0:
+        print(f"{fmt_int(far_w)} inwoners wonen buiten de norm van elke kandidaatlocatie en bestaand punt")
+    if args.allow_close:
+        print(closing_text(advice))
     if advice.unreachable:
-        far = ", ".join(advice.unreachable)
+        far = ", ".join(f"{n} ({i})" for n, i in zip(advice.unreachable_names, advice.unreachable, strict=True))
         print(f"let op: {len(advice.unreachable)} kandidaat(en) te ver van het wegennet: {far}")
     if args.out:
         print(f"geschreven: {write_table(advice.sites, args.out, layer='locaties', args=args)}")
@@ -330,6 +400,12 @@ def _age_weight(text: str) -> tuple[str, float]:
 _REPLACE_HELP = "make this the current version of an existing name (the old versions stay)"
 
 
+def _list_options(p: argparse.ArgumentParser) -> None:
+    """The service-point list the edits are checked against (create, import)."""
+    p.add_argument("--data-dir")
+    p.add_argument("--facilities", help="service points file the edits must apply to (default: the library list)")
+
+
 def _edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--close", action="append", metavar="ID", help="close an open point")
     p.add_argument("--reopen", action="append", metavar="ID", help="open a closed or planned row of the list")
@@ -349,6 +425,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cr.add_argument("--description", default="")
     cr.add_argument("--from-file", help="read the scenario from .geojson or .json")
     cr.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
+    _list_options(cr)
     _edit_options(cr)
     cr.set_defaults(func=_cmd_create)
 
@@ -390,6 +467,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     im.add_argument("file")
     im.add_argument("--name", help="store it under this name")
     im.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
+    _list_options(im)
     im.set_defaults(func=_cmd_import)
 
     de = ssub.add_parser("delete", help="hide a scenario (its versions stay; see restore)")
@@ -404,14 +482,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     op = subparsers.add_parser("optimize", help="suggest sites (MCLP, LSCP, p-median)")
     op.add_argument("--model", choices=["mclp", "lscp", "p-median"], default="mclp")
-    op.add_argument("--p", type=int, help="number of new sites (all open sites with --allow-close)")
+    op.add_argument("--p", type=int, help="number of new sites")
     op.add_argument("--target", type=float, default=0.95, help="LSCP: share of residents to cover (default 0.95)")
     op.add_argument(
         "--candidates",
         default="osm",
         help="'osm' (the region's OSM places and buildings), an .osm.pbf, or a file with sites",
     )
-    op.add_argument("--allow-close", action="store_true", help="the model may close existing points")
+    op.add_argument(
+        "--allow-close",
+        action="store_true",
+        help="relocation: besides the p new sites, close at most --max-closures points inside the region "
+        "(points across the border stay open); with lscp: the fewest points inside the region",
+    )
+    op.add_argument(
+        "--max-closures", type=int, metavar="K", help="with --allow-close: most closures (default: --p; lscp: no limit)"
+    )
     op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
     op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")
     op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")

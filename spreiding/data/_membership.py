@@ -192,20 +192,22 @@ def select_members(
     else:
         layer = province_layer(others, zip_path)
         if layer is None and listed:
-            logger.warning("%s has no province column or layer; using the region file's municipality list", zip_path)
+            logger.warning(
+                "%s heeft geen provinciekolom of -laag; de gemeentelijst uit het regiobestand wordt gebruikt", zip_path
+            )
             return areas["gemeente"].isin(listed).to_numpy()
         if layer is None:
             msg = (
-                f"CBS wijk- en buurtkaart in {zip_path} has no province column ({', '.join(PROVINCE_CODE_COLUMNS)}, "
-                f"{', '.join(PROVINCE_NAME_COLUMNS)}) and no 'provincie' layer, so the municipalities of region "
-                f"{region.name!r} cannot be derived; list them under 'municipalities' in its region file"
+                f"CBS wijk- en buurtkaart in {zip_path} heeft geen provinciekolom ({', '.join(PROVINCE_CODE_COLUMNS)}, "
+                f"{', '.join(PROVINCE_NAME_COLUMNS)}) en geen laag 'provincie', dus de gemeenten van regio "
+                f"{region.name!r} zijn niet af te leiden; zet ze onder 'municipalities' in het regiobestand"
             )
             raise MissingColumnsError(msg)
         inside = members_by_layer(areas, layer[0], layer[1], code, name)
     if not inside.any():
         msg = (
-            f"CBS wijk- en buurtkaart in {zip_path} has no municipality of province {code} ({name}); "
-            f"check 'province_code' and 'province' in the region file of {region.name!r}"
+            f"CBS wijk- en buurtkaart in {zip_path} heeft geen gemeente van provincie {code} ({name}); "
+            f"controleer 'province_code' en 'province' in het regiobestand van {region.name!r}"
         )
         raise ConfigError(msg)
     return inside

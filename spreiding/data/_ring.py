@@ -141,7 +141,10 @@ def ring_extract(
             _merge(cuts, out)
     except (RuntimeError, OSError, ValueError) as exc:
         names = ", ".join(str(p) for p in paths)
-        msg = f"OSM extracts {names} cannot be merged ({exc}); download them again with `spreiding fetch --force`"
+        msg = (
+            f"de OSM-uitsneden {names} zijn niet samen te voegen ({exc}); "
+            "download ze opnieuw met `spreiding fetch --force`"
+        )
         raise InvalidDataError(msg) from exc
-    logger.info("ring extract: %d objects from %d extract(s) written to %s", kept, len(paths), out)
+    logger.info("ringuitsnede: %d objecten uit %d uitsnede(n) geschreven naar %s", kept, len(paths), out)
     return kept

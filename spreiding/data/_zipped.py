@@ -15,7 +15,7 @@ from spreiding.errors import CRSError, InvalidDataError
 
 __all__ = ["REFETCH", "first_column", "inner_vectors", "layer_fields", "list_layers", "read_layer"]
 
-REFETCH = "download it again with `spreiding fetch --force`"
+REFETCH = "download het opnieuw met `spreiding fetch --force`"
 """The fix named by every error about a damaged download."""
 
 
@@ -29,7 +29,7 @@ def inner_vectors(zip_path: Path, what: str) -> list[str]:
         with zipfile.ZipFile(zip_path) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError) as exc:
-        msg = f"{what} at {zip_path} is not a readable zip archive ({exc}); {REFETCH}"
+        msg = f"{what} in {zip_path} is geen leesbaar zip-archief ({exc}); {REFETCH}"
         raise InvalidDataError(msg) from exc
     gpkgs = sorted(n for n in names if n.lower().endswith(".gpkg"))
     shps = sorted(
@@ -37,7 +37,10 @@ def inner_vectors(zip_path: Path, what: str) -> list[str]:
         key=lambda n: (not PurePosixPath(n).name.lower().startswith("gemeente"), n),
     )
     if not gpkgs and not shps:
-        msg = f"{what} at {zip_path} holds no GeoPackage or shapefile; {REFETCH} or check the manifest's url"
+        msg = (
+            f"{what} in {zip_path} bevat geen GeoPackage of shapefile; {REFETCH} "
+            "of controleer de url in het regiobestand"
+        )
         raise InvalidDataError(msg)
     base = f"/vsizip/{zip_path.resolve().as_posix()}"
     return [f"{base}/{n}" for n in (*gpkgs, *shps)]
@@ -48,7 +51,7 @@ def list_layers(source: str, zip_path: Path, what: str) -> list[str]:
     try:
         return [str(name) for name in pyogrio.list_layers(source)[:, 0]]
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        msg = f"{what} in {zip_path} cannot be opened ({exc}); {REFETCH}"
+        msg = f"{what} in {zip_path} is niet te openen ({exc}); {REFETCH}"
         raise InvalidDataError(msg) from exc
 
 
@@ -67,9 +70,9 @@ def read_layer(source: str, zip_path: Path, what: str, **kwargs: Any) -> gpd.Geo
     try:
         frame = pyogrio.read_dataframe(source, **kwargs)
     except Exception as exc:
-        msg = f"{what} in {zip_path} cannot be read ({exc}); {REFETCH}"
+        msg = f"{what} in {zip_path} is niet te lezen ({exc}); {REFETCH}"
         raise InvalidDataError(msg) from exc
     if frame.crs is None:
-        msg = f"{what} in {zip_path} has no coordinate reference system; {REFETCH} (CBS files are EPSG:28992)"
+        msg = f"{what} in {zip_path} heeft geen coördinatenstelsel; {REFETCH} (CBS-bestanden zijn in EPSG:28992)"
         raise CRSError(msg)
     return to_rd_new(frame, what)

@@ -103,11 +103,14 @@ def _load_areas(
     file = require_file(Path(path) if path is not None else data_paths(data_dir, region).boundaries, what, _FETCH_FIX)
     raw = _read_vector(file, layer, what)
     require_columns(raw, [name_in], f"{what} ({file}, laag {layer})", "gebruik de CBS-indeling voor grenzen")
-    require_not_empty(raw, f"{what} ({file}, layer {layer})", "use a file with at least one area")
+    require_not_empty(raw, f"{what} ({file}, laag {layer})", "gebruik een bestand met minstens één gebied")
     frame = to_rd_new(raw, what)
     empty = frame.geometry.isna() | frame.geometry.is_empty
     if empty.any():
-        msg = f"{what} has rows without geometry: {rows_text(frame.loc[empty, name_in])}; fix or remove them"
+        msg = (
+            f"{what} heeft rijen zonder geometrie: {rows_text(frame.loc[empty, name_in])}; "
+            "herstel of verwijder die rijen in het bestand"
+        )
         raise InvalidDataError(msg)
     _check_in_netherlands(frame, what)
     names = frame[name_in].astype("str")
@@ -130,13 +133,13 @@ def _load_areas(
     )
     warnings: tuple[str, ...] = ()
     if "inwoners" not in frame.columns:
-        warnings = (f"layer {layer} has no 'inwoners' column; residents left empty",)
+        warnings = (f"laag {layer} heeft geen kolom 'inwoners'; het aantal inwoners blijft leeg",)
     info = SourceInfo(
         kind="boundaries",
         path=str(file),
         rows=len(out),
         year=_BOUNDARIES_YEAR if path is None else None,
-        description=f"CBS boundaries, layer {layer}",
+        description=f"CBS-grenzen, laag {layer}",
         quality=(("areas", float(len(out))),),
         warnings=warnings,
     )
@@ -283,13 +286,13 @@ def assign_municipality(
         Either frame has no CRS.
     """
     if outside not in ("nearest", "none"):
-        msg = f"outside must be 'nearest' or 'none', not {outside!r}"
+        msg = f"outside moet 'nearest' of 'none' zijn, niet {outside!r}"
         raise ConfigError(msg)
     if max_dist_m is not None and not (np.isfinite(max_dist_m) and max_dist_m >= 0):
-        msg = f"max_dist_m must be a finite number >= 0 or None, not {max_dist_m!r}"
+        msg = f"max_dist_m moet een eindig getal >= 0 of None zijn, niet {max_dist_m!r}"
         raise ConfigError(msg)
     require_columns(municipalities, [column], "gebiedentabel", f"geef vlakken met een kolom {column!r}")
-    pts = to_rd_new(gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs), "points")
+    pts = to_rd_new(gpd.GeoDataFrame(geometry=points.geometry.to_numpy(), crs=points.crs), "punten")
     areas = to_rd_new(
         gpd.GeoDataFrame(
             {"_label": municipalities[column].to_numpy()},
@@ -338,11 +341,11 @@ def study_area(province: gpd.GeoDataFrame, buffer_m: float = 15000.0) -> BaseGeo
         ``province`` has no (non-empty) geometry.
     """
     if not (np.isfinite(buffer_m) and buffer_m >= 0):
-        msg = f"buffer_m must be a finite number >= 0, not {buffer_m!r}"
+        msg = f"buffer_m moet een eindig getal >= 0 zijn, niet {buffer_m!r}"
         raise ConfigError(msg)
-    frame = to_rd_new(province, "province outline")
+    frame = to_rd_new(province, "provinciegrens")
     outline = frame.geometry.make_valid().union_all()
     if outline is None or outline.is_empty:
-        msg = "province outline has no geometry; load it with load_province()"
+        msg = "de provinciegrens heeft geen geometrie; controleer de laag provincie in het grenzenbestand"
         raise InvalidDataError(msg)
     return outline.buffer(buffer_m)

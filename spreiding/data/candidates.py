@@ -46,6 +46,7 @@ from spreiding.data.facilities import OnOutside, _points_from_table, _read_point
 from spreiding.data.regions import RegionLike, get_region
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import ConfigError, DataNotFoundError, DuplicateIdError, InvalidDataError
+from spreiding.vocabulary import fmt_int
 
 __all__ = [
     "BUILDING_KINDS",
@@ -166,7 +167,9 @@ def load_osm_candidates(
     """
     spec = get_region(region)
     p = Path(path) if path is not None else data_paths(data_dir, spec).osm_points
-    require_file(p, "OSM points GeoPackage", "pass a path or set SPREIDING_DATA_DIR to the data folder")
+    require_file(
+        p, "GeoPackage met OSM-punten", "geef het pad met --candidates of zet SPREIDING_DATA_DIR op de gegevensmap"
+    )
     places = _check_choice(place_classes, tuple(PBF_PLACE_CLASSES) + _EXTRA_PLACE_CLASSES, "plaatsklasse(n)")
     kinds = _check_choice(building_kinds, BUILDING_KINDS, "gebouwsoort(en)")
     parts: list[gpd.GeoDataFrame] = []
@@ -198,7 +201,7 @@ def load_osm_candidates(
         rows=len(frame),
         year=_OSM_YEAR,
         crs=RD_NEW,
-        description="OSM place points and buildings that could host a library (2021)",
+        description="OSM-plaatspunten en gebouwen die een bibliotheek kunnen huisvesten (2021)",
         quality=_quality(frame),
     )
     return attach_source(frame, info)
@@ -272,7 +275,7 @@ def candidates_from_pbf(
     """
     import osmium  # local import: only this reader needs it
 
-    p = require_file(Path(path), "OSM PBF file", "give the path of an .osm.pbf extract")
+    p = require_file(Path(path), "OSM-PBF-bestand", "geef met --candidates het pad van een .osm.pbf-uitsnede")
     tags = [("place", v) for v in PBF_PLACE_CLASSES] + [("amenity", v) for v in PBF_AMENITY_KINDS]
     rows: list[tuple[str, int, str | None, str, str, str]] = []
     node_xy: list[tuple[float, float]] = []
@@ -327,7 +330,10 @@ def candidates_from_pbf(
     frame = gpd.GeoDataFrame(table, geometry=list(geoms), crs="EPSG:4326").to_crs(RD_NEW)
     warnings: list[str] = []
     if skipped:
-        warnings.append(f"{skipped} way(s) without node locations in the extract were skipped")
+        warnings.append(
+            f"{fmt_int(skipped)} OSM-way(s) zonder knoopposities in de uitsnede overgeslagen "
+            "(download de uitsnede opnieuw met `spreiding fetch --force` als er veel ontbreken)"
+        )
     if area is not None and len(frame):
         shapely.prepare(area)
         frame = frame.loc[shapely.covers(area, frame.geometry.to_numpy())].reset_index(drop=True)
@@ -340,7 +346,7 @@ def candidates_from_pbf(
         path=str(p),
         rows=len(frame),
         crs=RD_NEW,
-        description="OSM place points and buildings from a PBF extract",
+        description="OSM-plaatspunten en gebouwen uit een PBF-uitsnede",
         quality=_quality(frame),
         warnings=tuple(warnings),
     )
@@ -392,8 +398,10 @@ def load_user_candidates(
     DataNotFoundError, MissingColumnsError, DuplicateIdError, InvalidDataError, CRSError, OutsideRegionError
         Naming the offending rows (ids or 1-based CSV line numbers).
     """
-    p = require_file(Path(path), "candidate sites file", "give the path of a CSV, GeoJSON or GeoPackage")
-    what = f"candidate sites file {p.name}"
+    p = require_file(
+        Path(path), "kandidatenbestand", "geef met --candidates het pad van een CSV-, GeoJSON- of GeoPackage-bestand"
+    )
+    what = f"kandidatenbestand {p.name}"
     table, line_offset = _read_point_table(p, what, layer=layer)
     require_columns(table, ["name"], what, "voeg een kolom name toe")
     data = table.copy()
@@ -432,7 +440,7 @@ def load_user_candidates(
         path=str(p),
         rows=len(frame),
         crs=RD_NEW,
-        description="candidate sites given by the user",
+        description="kandidaatlocaties van de gebruiker",
         quality=_quality(frame),
         warnings=tuple(warnings),
     )

@@ -113,7 +113,7 @@ def _select_outside(
     frame: gpd.GeoDataFrame, study_area: BaseGeometry | None, on_outside: OnOutside, what: str, names: list[str]
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     if on_outside not in ("error", "warn", "drop"):
-        msg = f"on_outside={on_outside!r} is not valid; use 'error', 'warn' or 'drop'"
+        msg = f"on_outside={on_outside!r} is ongeldig; kies 'error', 'warn' of 'drop'"
         raise ConfigError(msg)
     if study_area is None or len(frame) == 0:
         return frame, []
@@ -130,9 +130,9 @@ def _select_outside(
         )
         raise OutsideRegionError(msg)
     if on_outside == "drop":
-        logger.warning("%s: %s; dropped", what, text)
+        logger.warning("%s: %s; weggelaten", what, text)
         return frame.loc[inside].reset_index(drop=True), [text + " (weggelaten)"]
-    logger.warning("%s: %s; kept", what, text)
+    logger.warning("%s: %s; behouden", what, text)
     return frame, [text + " (behouden)"]
 
 
@@ -378,7 +378,7 @@ def load_facilities(
         rows=len(frame),
         year=_year(frame["status_year"]) if "status_year" in frame.columns else None,
         crs=RD_NEW,
-        description=f"library branches and service points ({raw.description})",
+        description=f"bibliotheekvestigingen en servicepunten ({raw.description})",
         quality=_quality(frame),
         warnings=(*raw.notes, *warnings),
     )
@@ -438,7 +438,7 @@ def select_facilities(
 
 def facilities_to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy in EPSG:4326 with ``lon``/``lat`` columns from the geometry (for maps)."""
-    out = to_rd_new(frame, "facilities").to_crs("EPSG:4326")
+    out = to_rd_new(frame, "voorzieningen").to_crs("EPSG:4326")
     out["lon"] = out.geometry.x
     out["lat"] = out.geometry.y
     out.attrs = dict(frame.attrs)

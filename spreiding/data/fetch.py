@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 from spreiding.data.config import ENV_VAR, user_data_dir
 from spreiding.data.regions import available_regions, read_manifest, read_region_json, region_file
 from spreiding.errors import ConfigError, DownloadError
+from spreiding.vocabulary import fmt_int
 
 __all__ = [
     "RemoteFile",
@@ -110,13 +111,21 @@ class RemoteFile:
     def __post_init__(self) -> None:
         dest = PurePosixPath(self.dest)
         if not self.dest or dest.is_absolute() or ".." in dest.parts or "\\" in self.dest:
-            msg = f"manifest entry {self.name!r} has dest {self.dest!r}; give a relative path such as 'osm/x.osm.pbf'"
+            msg = (
+                f"regiobestand: bestand {self.name!r} heeft dest {self.dest!r}; "
+                "geef een relatief pad binnen de datamap, zoals 'osm/x.osm.pbf'"
+            )
             raise ConfigError(msg)
         if not self.manual and not self.url.startswith(("http://", "https://")):
-            msg = f"manifest entry {self.name!r} has no http(s) url ({self.url!r}); give one or mark it manual"
+            msg = (
+                f"regiobestand: bestand {self.name!r} heeft geen http(s)-url ({self.url!r}); "
+                'geef een url of zet "manual": true (met de hand aanleveren)'
+            )
             raise ConfigError(msg)
         if self.sha256 is not None and not _SHA256_RE.match(self.sha256):
-            msg = f"manifest entry {self.name!r} has sha256 {self.sha256!r}; give 64 hex digits or null"
+            msg = (
+                f"regiobestand: bestand {self.name!r} heeft sha256 {self.sha256!r}; geef 64 hexadecimale tekens of null"
+            )
             raise ConfigError(msg)
 
     def path_in(self, data_dir: str | os.PathLike[str]) -> Path:
@@ -154,22 +163,25 @@ def load_manifest(
     raw = read_region_json(path)
     entries = raw.get("files")
     if not isinstance(entries, list):
-        msg = f"manifest {path} is not valid (no 'files' list); it needs a top-level 'files' list"
+        msg = f"regiobestand {path} is ongeldig: de lijst 'files' ontbreekt; zet bovenaan een sleutel 'files' (lijst)"
         raise ConfigError(msg)
     known = {f.name for f in fields(RemoteFile)}
     files: list[RemoteFile] = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            msg = f"manifest {path} entry {i} is not an object; give name, url and dest"
+            msg = f"regiobestand {path}, bestand {i} is geen object; geef name, url en dest"
             raise ConfigError(msg)
         unknown = sorted(set(entry) - known)
         if unknown:
-            msg = f"manifest {path} entry {i} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(known)}"
+            msg = (
+                f"regiobestand {path}, bestand {i} heeft onbekende sleutel(s) {', '.join(unknown)}; "
+                f"toegestaan: {', '.join(sorted(known))}"
+            )
             raise ConfigError(msg)
         try:
             files.append(RemoteFile(**{"url": "", **entry}))
         except TypeError as exc:
-            msg = f"manifest {path} entry {i} is incomplete ({exc}); every entry needs name and dest"
+            msg = f"regiobestand {path}, bestand {i} is onvolledig ({exc}); elk bestand heeft name en dest nodig"
             raise ConfigError(msg) from exc
     return tuple(f for f in files if include_optional or not f.optional)
 
@@ -201,7 +213,10 @@ def missing_manual(files: Iterable[RemoteFile], data_dir: str | os.PathLike[str]
 
 
 def _network_error(url: str, dest: Path, exc: BaseException) -> DownloadError:
-    msg = f"download of {url} failed ({exc}); check your internet connection or download it by hand into {dest}"
+    msg = (
+        f"downloaden van {url} mislukt ({exc}); controleer de internetverbinding en probeer `spreiding fetch` "
+        f"opnieuw, of download het bestand met de hand naar {dest}"
+    )
     return DownloadError(msg)
 
 
@@ -221,8 +236,9 @@ def _published_md5(item: RemoteFile, dest: Path, timeout_s: float) -> str:
     match = _MD5_RE.search(text)
     if not match:
         msg = (
-            f"checksum file {item.md5_url} of {item.name} holds no md5 digest ({text[:60]!r}); "
-            f"check your internet connection or download it by hand into {dest}"
+            f"controlebestand {item.md5_url} van {item.name} bevat geen md5-controlesom ({text[:60]!r}); "
+            f"controleer de internetverbinding en probeer `spreiding fetch` opnieuw, of download het bestand met "
+            f"de hand naar {dest}"
         )
         raise DownloadError(msg)
     return match.group(1).lower()
@@ -243,7 +259,10 @@ def _download(item: RemoteFile, dest: Path, check: tuple[str, str] | None, *, pr
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     except OSError as exc:
-        msg = f"cannot write into {dest.parent} ({exc}); set {ENV_VAR} to a writable data folder"
+        msg = (
+            f"kan niet schrijven in {dest.parent} ({exc}); geef een schrijfbare map met --data-dir "
+            f"of zet {ENV_VAR} op een schrijfbare gegevensmap"
+        )
         raise DownloadError(msg) from exc
     tmp = Path(tmp_name)
     digest = hashlib.new(check[0]) if check else None
@@ -269,23 +288,25 @@ def _download(item: RemoteFile, dest: Path, check: tuple[str, str] | None, *, pr
                 raise _network_error(item.url, dest, exc) from exc
         if total is not None and received != total:
             msg = (
-                f"download of {item.url} stopped after {received:,} of {total:,} bytes; check your internet "
-                f"connection or download it by hand into {dest}"
+                f"downloaden van {item.url} stopte na {fmt_int(received)} van {fmt_int(total)} bytes; controleer de "
+                f"internetverbinding en probeer `spreiding fetch` opnieuw, of download het bestand met de hand "
+                f"naar {dest}"
             )
             raise DownloadError(msg)
         if check is not None and digest is not None:
             got = digest.hexdigest()
             if got != check[1]:
                 msg = (
-                    f"{item.name}: {check[0]} checksum mismatch for {item.url} (expected {check[1]}, got {got}); "
-                    f"the download was discarded and {dest} left as it was; try again later or download it by hand"
+                    f"{item.name}: {check[0]}-controlesom van {item.url} klopt niet (verwacht {check[1]}, "
+                    f"gekregen {got}); de download is weggegooid en {dest} is ongewijzigd; probeer `spreiding fetch` "
+                    "later opnieuw of download het bestand met de hand"
                 )
                 raise DownloadError(msg)
         tmp.replace(dest)  # atomic within one folder (os.replace)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    logger.info("downloaded %s (%s bytes) to %s", item.name, f"{received:,}", dest)
+    logger.info("gedownload: %s (%s bytes) naar %s", item.name, fmt_int(received), dest)
 
 
 def fetch(
@@ -340,27 +361,37 @@ def fetch(
             if dest.exists():
                 present.append(dest)
             else:
-                logger.warning("provide by hand: %s -> %s (%s)", item.name, dest, item.note or item.description)
+                logger.warning(
+                    "met de hand aanleveren: %s -> %s; dit bestand heeft geen openbare download, zet het zelf op die "
+                    "plek (de opzet staat bij %r in het regiobestand)",
+                    item.name,
+                    dest,
+                    item.name,
+                )
             continue
         exists = dest.is_file()
         if exists and not force and item.sha256 is None and item.md5_url is None:
-            logger.info("%s already present at %s (no checksum to compare); skipped", item.name, dest)
+            logger.info("%s staat al in %s (geen controlesom om te vergelijken); overgeslagen", item.name, dest)
             present.append(dest)
             continue
         try:
             check = _expected(item, dest, timeout_s)
         except DownloadError:
             if exists and not force:
-                logger.warning("%s: cannot fetch its checksum; keeping the present file %s unverified", item.name, dest)
+                logger.warning(
+                    "%s: de controlesom is niet op te halen; het aanwezige bestand %s blijft staan, ongecontroleerd",
+                    item.name,
+                    dest,
+                )
                 present.append(dest)
                 continue
             raise
         if exists and not force:
             if check is None or file_digest(dest, check[0]) == check[1]:
-                logger.info("%s already present at %s with a matching checksum; skipped", item.name, dest)
+                logger.info("%s staat al in %s met een kloppende controlesom; overgeslagen", item.name, dest)
                 present.append(dest)
                 continue
-            logger.warning("%s at %s has a different checksum; downloading it again", item.name, dest)
+            logger.warning("%s in %s heeft een andere controlesom; het wordt opnieuw gedownload", item.name, dest)
         _download(item, dest, check, progress=progress, timeout_s=timeout_s)
         present.append(dest)
     return present
@@ -412,7 +443,7 @@ def fetch_region(
     root = Path(data_dir) if data_dir is not None else default_fetch_dir()
     paths = fetch(files, root, force=force, progress=progress, timeout_s=timeout_s)
     for item in missing_manual(files, root):
-        logger.warning("still to provide by hand: %s at %s", item.name, item.path_in(root))
+        logger.warning("nog met de hand aan te leveren: %s in %s", item.name, item.path_in(root))
     if prepare and "prepare" in read_manifest(region):
         from spreiding.data.prepare import prepare_region  # local import: prepare imports this module
 

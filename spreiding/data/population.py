@@ -334,7 +334,7 @@ def pc4_as_population(pc4: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- Eurostat census grid
 
 
-def _split_15_64(points: gpd.GeoDataFrame, pc4: gpd.GeoDataFrame, max_dist_m: float) -> tuple[np.ndarray, int]:
+def _split_15_64(points: gpd.GeoDataFrame, pc4: gpd.GeoDataFrame, max_dist_m: float | None) -> tuple[np.ndarray, int]:
     """Return (n, 3) shares of 15-24 / 25-44 / 45-64 from each point's PC4 area, and #cells on overall shares."""
     require_columns(pc4, ["postcode", "pop_15_24", "pop_25_44", "pop_45_64"], "PC4 frame", "load it with load_pc4()")
     counts = pc4[["pop_15_24", "pop_25_44", "pop_45_64"]].to_numpy(dtype="float64")
@@ -360,7 +360,7 @@ def load_census_grid(
     municipalities: gpd.GeoDataFrame | None = None,
     pc4: gpd.GeoDataFrame | None = None,
     secret_value: float = 2.0,
-    pc4_max_dist_m: float = 5000.0,
+    pc4_max_dist_m: float | None = 5000.0,
     region: RegionLike = None,
 ) -> gpd.GeoDataFrame:
     """Load the Eurostat Census 2021 1 km population grid (CSV).
@@ -385,7 +385,8 @@ def load_census_grid(
     secret_value
         Residents put in a cell whose total is confidential.
     pc4_max_dist_m
-        Largest distance (m) to a PC4 area for cells outside every area.
+        Largest distance (m) to a PC4 area for cells outside every area (``None``: the nearest
+        area at any distance, as for the ring cells outside the region).
     region
         Region whose files are the defaults (grid, PC4, boundaries); default:
         the default region.

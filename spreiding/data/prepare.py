@@ -78,6 +78,7 @@ from spreiding.data.boundaries import (
 )
 from spreiding.data.regions import RegionColumns, RegionFiles, get_region, read_manifest, region_from_mapping
 from spreiding.errors import ConfigError, InvalidDataError, MissingColumnsError
+from spreiding.vocabulary import fmt_int
 
 __all__ = [
     "OSM_LIBRARY_NOTE",
@@ -91,7 +92,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OSM_LIBRARY_NOTE = "unchecked OSM library point; may include non-public libraries"
+OSM_LIBRARY_NOTE = "ongecontroleerd OSM-bibliotheekpunt; mogelijk ook een niet-openbare bibliotheek"
 """``notes`` of every service point taken from OpenStreetMap by :func:`osm_libraries`."""
 
 _NAME_COLUMNS = ("gemeentenaam", "GM_NAAM")
@@ -172,11 +173,16 @@ class RegionConfig:
 
     def __post_init__(self) -> None:
         if not self.municipalities and not self.province_code:
-            msg = f"region {self.name!r} lists no municipalities and no province_code; add one of them to its manifest"
+            msg = (
+                f"regio {self.name!r} noemt geen gemeenten en geen province_code; zet een van beide in het regiobestand"
+            )
             raise ConfigError(msg)
         for value, label in ((self.ring_m, "ring_m"), (self.neighbour_m, "neighbour_m")):
             if not (np.isfinite(value) and value >= 0):
-                msg = f"region {self.name!r}: {label} must be a finite number >= 0, not {value!r}"
+                msg = (
+                    f"regio {self.name!r}: {label} moet een eindig getal >= 0 zijn, niet {value!r}; "
+                    "verbeter het regiobestand"
+                )
                 raise ConfigError(msg)
 
     @property
@@ -238,13 +244,13 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
     """
     raw = dict(region) if isinstance(region, Mapping) else read_manifest(region)
     name = str(raw.get("region", "")).strip()
-    where = f"manifest of region {name or region!r}"
+    where = f"regiobestand van regio {name or region!r}"
     raw_prep = raw.get("prepare")
     listed = raw.get("municipalities", [] if raw.get("province_code") else None)
     if not name or not raw.get("province") or not isinstance(listed, list) or not isinstance(raw_prep, Mapping):
         msg = (
-            f"{where} lacks 'region', 'province', 'municipalities' (a list) or 'province_code', or 'prepare'; "
-            "add them (see the region files in spreiding/data/regions/)"
+            f"{where} mist 'region', 'province', 'municipalities' (een lijst) of 'province_code', of 'prepare'; "
+            "vul ze aan (zie de regiobestanden in spreiding/data/regions/)"
         )
         raise ConfigError(msg)
     prep: dict[str, Any] = dict(raw_prep)
@@ -254,20 +260,20 @@ def load_region_config(region: str | os.PathLike[str] | Mapping[str, Any] | None
         entry = prep.get(key) if entry is None else entry
         if entry not in dests:
             msg = (
-                f"{where}: prepare.{key} = {entry!r} is not a file entry's name; "
-                f"use one of {', '.join(sorted(dests)) or '(none)'}"
+                f"{where}: prepare.{key} = {entry!r} is geen naam uit de lijst 'files'; "
+                f"gebruik een van {', '.join(sorted(dests)) or '(geen)'}"
             )
             raise ConfigError(msg)
         dest = dests[entry]
         if PurePosixPath(dest).is_absolute() or ".." in PurePosixPath(dest).parts:
-            msg = f"{where}: entry {entry!r} has dest {dest!r}; give a relative path"
+            msg = f"{where}: bestand {entry!r} heeft dest {dest!r}; geef een relatief pad binnen de datamap"
             raise ConfigError(msg)
         return dest
 
     spec = region_from_mapping(raw) if "data_files" in raw or "columns" in raw else None
     ring = prep.get("ring_osm", [])
     if not isinstance(ring, list):
-        msg = f"{where}: prepare.ring_osm must be a list of file entry names, not {ring!r}"
+        msg = f"{where}: prepare.ring_osm moet een lijst met namen uit 'files' zijn, niet {ring!r}"
         raise ConfigError(msg)
     code = raw.get("province_code")
     return RegionConfig(
@@ -364,8 +370,8 @@ def boundaries_from_wijkbuurtkaart(
     match = next(((src, n) for src, n in ordered if first_column(layer_fields(src, n), _NAME_COLUMNS)), None)
     if match is None:
         msg = (
-            f"{what} in {path} has no layer with a {' or '.join(_NAME_COLUMNS)} column "
-            f"(layers: {', '.join(n for _, n in found)}); {REFETCH} or check the manifest's url"
+            f"{what} in {path} heeft geen laag met een kolom {' of '.join(_NAME_COLUMNS)} "
+            f"(lagen: {', '.join(n for _, n in found)}); {REFETCH} of controleer de url in het regiobestand"
         )
         raise MissingColumnsError(msg)
     source, layer = match
@@ -376,7 +382,7 @@ def boundaries_from_wijkbuurtkaart(
     assert name_col is not None
     prov_cols = province_columns(fields, PROVINCE_CODE_COLUMNS, PROVINCE_NAME_COLUMNS)
     columns = [c for c in (name_col, res_col, water_col, *prov_cols) if c is not None]
-    raw = read_layer(source, path, f"{what} (layer {layer})", layer=layer, columns=columns)
+    raw = read_layer(source, path, f"{what} (laag {layer})", layer=layer, columns=columns)
     if water_col is not None:
         raw = raw.loc[raw[water_col].astype("str").str.strip().str.upper().eq("NEE").to_numpy()]
     names = raw[name_col].astype("str").str.strip()
@@ -404,16 +410,17 @@ def boundaries_from_wijkbuurtkaart(
     absent = sorted(wanted - set(areas["gemeente"]))
     if absent:
         msg = (
-            f"{what} in {path} lacks the municipalities {rows_text(absent)} of region {config.name!r}; "
-            f"check the 'municipalities' list in the region's manifest (names as CBS spells them in that year, "
-            "e.g. after a merger)"
+            f"in {what} in {path} ontbreken de gemeenten {rows_text(absent)} van regio {config.name!r}; "
+            "controleer de lijst 'municipalities' in het regiobestand (namen zoals CBS ze in dat jaar spelt, "
+            "bv. na een herindeling)"
         )
         raise ConfigError(msg)
     outside = sorted(wanted - set(areas.loc[inside, "gemeente"]))
     if outside:
         msg = (
-            f"{what} in {path} puts the municipalities {rows_text(outside)} of region {config.name!r}'s list outside "
-            f"province {config.province_code} ({config.province}); correct the region's 'municipalities' list"
+            f"volgens {what} in {path} liggen de gemeenten {rows_text(outside)} uit de lijst van regio "
+            f"{config.name!r} buiten provincie {config.province_code} ({config.province}); verbeter de lijst "
+            "'municipalities' in het regiobestand"
         )
         raise ConfigError(msg)
     municipalities = areas.loc[inside].sort_values("gemeente").reset_index(drop=True)
@@ -477,10 +484,10 @@ def vierkant_from_zip(
     found = [(src, n) for src in inner_vectors(path, what) for n in list_layers(src, path, what)]
     fits = [(src, n) for src, n in found if any(_VK_ID.match(f) for f in layer_fields(src, n))]
     if len(fits) != 1:
-        layers, matching = ", ".join(n for _, n in found) or "none", ", ".join(n for _, n in fits) or "none"
+        layers, matching = ", ".join(n for _, n in found) or "geen", ", ".join(n for _, n in fits) or "geen"
         msg = (
-            f"{what} in {path} needs exactly one layer with a crs28992res100m/crs28992res500m id column "
-            f"(layers: {layers}, matching: {matching}); {REFETCH}"
+            f"{what} in {path} moet precies één laag hebben met een id-kolom crs28992res100m/crs28992res500m "
+            f"(lagen: {layers}, passend: {matching}); {REFETCH}"
         )
         raise MissingColumnsError(msg)
     source, layer = fits[0]
@@ -490,14 +497,17 @@ def vierkant_from_zip(
     bbox: tuple[float, ...] = tuple(window.bounds)
     if layer_crs is not None and pyproj.CRS.from_user_input(layer_crs).to_epsg() != 28992:
         bbox = tuple(float(v) for v in gpd.GeoSeries([window], crs=RD_NEW).to_crs(layer_crs).total_bounds)
-    frame = read_layer(source, path, f"{what} (layer {layer})", layer=layer, bbox=bbox)
+    frame = read_layer(source, path, f"{what} (laag {layer})", layer=layer, bbox=bbox)
     shapely.prepare(province)
     keep = shapely.covers(province, frame.geometry.centroid.to_numpy())
     out = frame.loc[keep].reset_index(drop=True)
     if out.empty:
-        msg = f"{what} in {path} has no square whose centre lies in the province; {REFETCH} or check the manifest"
+        msg = (
+            f"{what} in {path} heeft geen vierkant met het middelpunt in de provincie; {REFETCH} "
+            "of controleer de url in het regiobestand"
+        )
         raise InvalidDataError(msg)
-    logger.info("%s: %d of %d squares read lie in the province", what, len(out), len(frame))
+    logger.info("%s: %d van %d gelezen vierkanten liggen in de provincie", what, len(out), len(frame))
     return out
 
 
@@ -603,16 +613,16 @@ def _step_boundaries(root: Path, config: RegionConfig, force: bool) -> Path | No
     src, out = _rel(root, config.boundaries_zip), _rel(root, config.boundaries_out)
     if not src.is_file():
         if out.is_file():
-            logger.info("boundaries: %s present (no download to rebuild it from)", out)
+            logger.info("grenzen: %s aanwezig (geen download om het opnieuw uit te maken)", out)
             return out
-        logger.warning("boundaries: cannot prepare %s: %s is missing; run `spreiding fetch`", out, src)
+        logger.warning("grenzen: kan %s niet maken: %s ontbreekt; voer `spreiding fetch` uit", out, src)
         return None
     if not force and _fresh(out, [src]):
-        logger.info("boundaries: %s is up to date; skipped", out)
+        logger.info("grenzen: %s is actueel; overgeslagen", out)
         return out
     layers = boundaries_from_wijkbuurtkaart(src, config)
     _write_layers(layers, out)
-    logger.info("boundaries: wrote %s", out)
+    logger.info("grenzen: %s geschreven", out)
     return out
 
 
@@ -620,21 +630,21 @@ def _step_population(root: Path, config: RegionConfig, boundaries: Path | None, 
     src, out = _rel(root, config.population_zip), _rel(root, config.population_out)
     if not src.is_file():
         if out.is_file():
-            logger.info("population: %s present (no download to rebuild it from)", out)
+            logger.info("bevolking: %s aanwezig (geen download om het opnieuw uit te maken)", out)
             return out
-        logger.info("population: %s is missing; %s not prepared", src, out)
+        logger.info("bevolking: %s ontbreekt; %s niet gemaakt", src, out)
         return None
     if boundaries is None:
-        logger.warning("population: cannot prepare %s without the boundaries; run `spreiding fetch`", out)
+        logger.warning("bevolking: kan %s niet maken zonder de grenzen; voer `spreiding fetch` uit", out)
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("population: %s is up to date; skipped", out)
+        logger.info("bevolking: %s is actueel; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     squares = vierkant_from_zip(src, outline, margin_m=config.ring_m)
     layer = f"{config.name}_vk"
     _write_layers({layer: squares}, out)
-    logger.info("population: wrote %s (%d squares)", out, len(squares))
+    logger.info("bevolking: %s geschreven (%d vierkanten)", out, len(squares))
     return out
 
 
@@ -658,20 +668,24 @@ def _step_ring(
     if not sources[0].is_file() or boundaries is None:
         if out.is_file():
             return out
-        logger.warning("roads: cannot prepare %s (needs %s and the boundaries); run `spreiding fetch`", out, sources[0])
+        logger.warning(
+            "wegen: kan %s niet maken (nodig: %s en de grenzen); voer `spreiding fetch` uit", out, sources[0]
+        )
         return None
     absent = [p for p in sources if not p.is_file()]
     if absent:
         logger.warning(
-            "roads: %s missing; the ring around %s lacks their roads", ", ".join(map(str, absent)), config.name
+            "wegen: %s ontbreekt; de ring rond %s mist die wegen; voer `spreiding fetch` uit",
+            ", ".join(map(str, absent)),
+            config.name,
         )
     if not force and _fresh(out, [*present, boundaries]):
-        logger.info("roads: %s is up to date; skipped", out)
+        logger.info("wegen: %s is actueel; overgeslagen", out)
         return out
     window = _study_window(boundaries, config.ring_m)
     with _atomic(out) as tmp:
         ring_extract(present, tmp, window, progress=progress)
-    logger.info("roads: wrote %s from %d extract(s)", out, len(present))
+    logger.info("wegen: %s geschreven uit %d uitsnede(n)", out, len(present))
     return out
 
 
@@ -683,19 +697,19 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
         _rel(root, config.osm_libraries_out),
     )
     if compiled.is_file():
-        logger.info("service points: the compiled list %s is present; no OSM fallback needed", compiled)
+        logger.info("voorzieningen: de samengestelde lijst %s is aanwezig; geen OSM-noodlijst nodig", compiled)
         return None
     if not src.is_file() or boundaries is None:
         if out.is_file():
             return out
         logger.warning(
-            "service points: cannot build the OSM fallback %s (needs %s and the boundaries); run `spreiding fetch`",
+            "voorzieningen: kan de OSM-noodlijst %s niet maken (nodig: %s en de grenzen); voer `spreiding fetch` uit",
             out,
             src,
         )
         return None
     if not force and _fresh(out, [src, boundaries]):
-        logger.info("service points: %s is up to date; skipped", out)
+        logger.info("voorzieningen: %s is actueel; overgeslagen", out)
         return out
     outline = shapely.make_valid(load_province(boundaries).geometry.union_all())
     has_neighbours = pyogrio.read_info(boundaries, layer="buurgemeenten")["features"] > 0  # none for the country
@@ -713,7 +727,12 @@ def _step_libraries(root: Path, config: RegionConfig, boundaries: Path | None, f
     with _atomic(out) as tmp:
         table.to_csv(tmp, index=False, float_format="%.7f")
     logger.warning(
-        "service points: no compiled list at %s; wrote %d unchecked OSM library points to %s", compiled, len(table), out
+        "voorzieningen: geen samengestelde lijst in %s; %s ongecontroleerde OSM-bibliotheekpunten geschreven naar %s "
+        "(zet een gecontroleerde lijst in %s of geef --facilities)",
+        compiled,
+        fmt_int(len(table)),
+        out,
+        compiled,
     )
     return out
 

@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 
 from spreiding.data._plausible import check_municipalities
+from spreiding.data.border import SHARE_COLUMN, load_border_cells, with_border_cells
 from spreiding.data.boundaries import load_municipalities, load_province, study_area
 from spreiding.data.config import DataPaths, resolve_data_dir
 from spreiding.data.facilities import load_facilities
@@ -49,6 +50,9 @@ class Region:
         What every loader read (see :mod:`spreiding.data.sources`).
     spec
         The region file's settings (file names, ring, column names, total label).
+    border_file
+        The ring-cell file that belongs beside the region's census grid (whether present or not;
+        read when present), or ``None`` when another population file is used.
     """
 
     name: str
@@ -59,6 +63,7 @@ class Region:
     province: gpd.GeoDataFrame
     sources: tuple[Mapping[str, Any], ...] = field(default=())
     spec: RegionSpec = field(default_factory=get_region)
+    border_file: Path | None = None
 
     @property
     def total_label(self) -> str:
@@ -67,8 +72,18 @@ class Region:
 
     @property
     def residents(self) -> float:
-        """Total residents."""
-        return float(self.population["pop_total"].sum())
+        """Total residents (ring cells weighted by their share inside the region)."""
+        pop = self.population["pop_total"].to_numpy(dtype="float64")
+        if SHARE_COLUMN in self.population.columns:
+            pop = pop * self.population[SHARE_COLUMN].to_numpy(dtype="float64", na_value=1.0)
+        return float(pop.sum())
+
+    @property
+    def border_cells(self) -> int:
+        """Ring cells in the population (0 when the ring-cell file is absent or not used)."""
+        if SHARE_COLUMN not in self.population.columns:
+            return 0
+        return int((self.population[SHARE_COLUMN].to_numpy(dtype="float64", na_value=1.0) < 1.0).sum())
 
 
 OSM_FALLBACK_WARNING = "bibliotheeklijst ontbreekt: ongecontroleerde OSM-bibliotheekpunten gebruikt"
@@ -86,13 +101,31 @@ def _population(path: Path | None, paths: DataPaths, municipalities: gpd.GeoData
     return load_cbs_vierkant(file, municipalities=municipalities)
 
 
+def _add_border_cells(
+    population: gpd.GeoDataFrame, paths: DataPaths, municipalities: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, Mapping[str, Any] | None]:
+    """The census cells plus the ring cells beside the grid when that file is present, and its source."""
+    if not paths.border_grid.is_file():
+        logger.warning(
+            "no ring-cell file at %s: cells across the border with their centre outside are missing", paths.border_grid
+        )
+        return population, None
+    pc4 = load_pc4(data_dir=paths.root, region=paths.spec) if paths.pc4.is_file() else None
+    border = load_border_cells(data_dir=paths.root, municipalities=municipalities, pc4=pc4, region=paths.spec)
+    return with_border_cells(population, border), source_of(border)
+
+
 def _mark_fallback(facilities: gpd.GeoDataFrame) -> None:
     """Add the OSM-fallback warning to the SourceInfo of a frame ``load_region`` itself loaded."""
     info = dict(source_of(facilities) or {})
     info["warnings"] = [*info.get("warnings", []), OSM_FALLBACK_WARNING]
-    info["description"] = "unchecked OpenStreetMap library points (no compiled list)"
+    info["description"] = "ongecontroleerde OpenStreetMap-bibliotheekpunten (geen samengestelde lijst)"
     facilities.attrs["source"] = info
-    logger.warning("facilities: %s (%s)", OSM_FALLBACK_WARNING, info.get("path", ""))
+    logger.warning(
+        "bibliotheekvestigingen: %s (%s); zet een gecontroleerde lijst in de gegevensmap of geef --facilities",
+        OSM_FALLBACK_WARNING,
+        info.get("path", ""),
+    )
 
 
 def load_region(
@@ -150,6 +183,10 @@ def load_region(
     check_municipalities(spec.municipalities, municipalities["municipality"], boundaries, region_file)
     province = load_province(data_dir=root, region=spec)
     population = _population(Path(population_path) if population_path else None, paths, municipalities)
+    grid = population_path is None and paths.population == paths.population_grid
+    border_source = None
+    if grid:
+        population, border_source = _add_border_cells(population, paths, municipalities)
     area = study_area(province, buffer_m=spec.ring_m)
     fallback = facilities_path is None and paths.libraries_are_fallback
     facilities = load_facilities(
@@ -158,5 +195,7 @@ def load_region(
     if fallback:
         _mark_fallback(facilities)
     sources = tuple(s for s in (source_of(f) for f in (population, facilities, municipalities)) if s)
+    sources = sources[:1] + ((border_source,) if border_source else ()) + sources[1:]
     label = name if name is not None else spec.name
-    return Region(label, root, population, facilities, municipalities, province, sources, spec)
+    border_file = paths.border_grid if grid else None
+    return Region(label, root, population, facilities, municipalities, province, sources, spec, border_file)

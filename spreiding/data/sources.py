@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from spreiding.vocabulary import OSM_CREDIT
+from spreiding.vocabulary import OSM_CREDIT, SOURCE_KIND_LABELS, fmt_int
 
 __all__ = ["OSM_CREDIT", "SourceInfo", "attach_source", "source_of"]
 
@@ -66,8 +66,9 @@ class SourceInfo:
 
     def summary(self) -> str:
         """Return a one-line summary for logs and the CLI."""
-        year = f", year {self.year}" if self.year else ""
-        return f"{self.kind}: {self.path} ({self.rows:,} rows{year}, {self.crs})"
+        year = f", jaar {self.year}" if self.year else ""
+        kind = SOURCE_KIND_LABELS.get(self.kind, self.kind)
+        return f"{kind}: {self.path} ({fmt_int(self.rows)} rijen{year}, {self.crs})"
 
 
 def attach_source(frame: pd.DataFrame, info: SourceInfo) -> pd.DataFrame:
@@ -76,9 +77,9 @@ def attach_source(frame: pd.DataFrame, info: SourceInfo) -> pd.DataFrame:
     Only call this on a frame the loader created itself (never on a caller's).
     """
     frame.attrs["source"] = info.as_dict()
-    logger.info("read %s", info.summary())
+    logger.info("gelezen: %s", info.summary())
     for warning in info.warnings:
-        logger.warning("%s: %s", info.kind, warning)
+        logger.warning("%s: %s", SOURCE_KIND_LABELS.get(info.kind, info.kind), warning)
     return frame
 
 

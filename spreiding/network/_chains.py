@@ -37,6 +37,11 @@ and offsets (below 2**53) the results are bit-identical, as the tests check.
 Everything is vectorised: chains are found as connected components, their
 order along the chain with one unweighted multi-source search, and the
 cumulative along-chain distances with grouped cumulative sums.
+
+Searches then run on the contracted graph without its dead-end trees
+(``ChainGraph.search``; exact, see :mod:`spreiding.network._trees`): a core
+node in a tree costs its root's cost plus its depth, and pairs of a source
+and a query in one tree add the tree path (:func:`local_pairs`).
 """
 
 from __future__ import annotations
@@ -45,11 +50,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-__all__ = ["ChainGraph", "build_chains", "min_csr", "nearest_sources", "source_columns"]
+from spreiding.network._trees import Trees, join_equal, prune_trees, tree_path_costs
+
+__all__ = [
+    "ChainGraph",
+    "build_chains",
+    "chain_entries",
+    "local_pairs",
+    "min_csr",
+    "nearest_sources",
+    "query_anchors",
+    "same_chain_costs",
+    "search_entries",
+    "source_columns",
+]
 
 
 def min_csr(
@@ -81,7 +98,10 @@ class ChainGraph:
     (``x -> u``), ``to_w`` (``x -> w``), ``inf`` where the chain is one-way
     the other way. ``fc`` / ``gc`` are the cumulative forward / backward
     step sums used for two nodes of one chain. Per chain: ``u``, ``w`` (core
-    indices of its ends), ``fwd_ok``, ``bwd_ok``.
+    indices of its ends), ``fwd_ok``, ``bwd_ok``. Per core node, the dead-end
+    trees of the contracted graph (:class:`~spreiding.network._trees.Trees`):
+    ``search`` is the graph searches run on, ``kept`` a core node's index in
+    it (``-1`` in a tree), ``root``, ``depth``, ``parent``, ``hops``.
     """
 
     graph: sparse.csr_matrix
@@ -98,11 +118,27 @@ class ChainGraph:
     w: np.ndarray
     fwd_ok: np.ndarray
     bwd_ok: np.ndarray
+    search: sparse.csr_matrix
+    kept: np.ndarray
+    root: np.ndarray
+    depth: np.ndarray
+    parent: np.ndarray
+    hops: np.ndarray
 
     @property
     def n_core(self) -> int:
         """Nodes of the contracted graph."""
         return int(self.graph.shape[0])
+
+    @property
+    def n_search(self) -> int:
+        """Nodes of the search graph (the contracted graph without its dead-end trees)."""
+        return int(self.search.shape[0])
+
+    @property
+    def trees(self) -> Trees:
+        """The dead-end trees of the contracted graph (see :mod:`._trees`)."""
+        return Trees(self.search, self.kept, self.root, self.depth, self.parent, self.hops)
 
 
 def _pair_weights(graph: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -221,7 +257,14 @@ def build_chains(graph: sparse.csr_matrix) -> ChainGraph:
     cols = [core_index[coo.col[cc]], core_index[w[fwd_ok]], core_index[u[bwd_ok]]]
     wts = [coo.data[cc], f_tot[fwd_ok], g_tot[bwd_ok]]
     contracted = min_csr(np.concatenate(rows), np.concatenate(cols), np.concatenate(wts), core_nodes.size)
+    trees = prune_trees(contracted)
     return ChainGraph(
+        search=trees.search,
+        kept=trees.kept,
+        root=trees.root,
+        depth=trees.depth,
+        parent=trees.parent,
+        hops=trees.hops,
         graph=contracted,
         core_index=core_index,
         chain=chain,
@@ -234,7 +277,7 @@ def build_chains(graph: sparse.csr_matrix) -> ChainGraph:
     )
 
 
-def _entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def chain_entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Where each source enters the contracted graph: (source, core node, cost) triples."""
     core = cg.core_index[nodes]
     on_chain = core < 0
@@ -250,15 +293,46 @@ def _entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.
     return s[ok], c[ok], d[ok]
 
 
+def search_entries(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each source enters the search graph: (source, search-graph node, cost); trees enter at their root."""
+    s, c, d = chain_entries(cg, nodes, offset)
+    return s, cg.kept[cg.root[c]], d + cg.depth[c]
+
+
+def query_anchors(cg: ChainGraph, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Core nodes a query is reached through: (query position, core node, cost from it to the query)."""
+    core = cg.core_index[queries]
+    on_chain = core < 0
+    q = np.arange(queries.size)
+    u, w = _chain_ends(cg, queries)
+    parts = [
+        (q[~on_chain], core[~on_chain], np.zeros(int((~on_chain).sum()))),
+        (q[on_chain], u[on_chain], cg.from_u[queries[on_chain]]),
+        (q[on_chain], w[on_chain], cg.from_w[queries[on_chain]]),
+    ]
+    a, c, x = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    ok = np.isfinite(x)
+    return a[ok], c[ok], x[ok]
+
+
+def local_pairs(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Costs the search graph does not carry: (source, query, cost) on one chain or inside one dead-end tree."""
+    chain_s, chain_q, chain_c = same_chain_costs(cg, nodes, offset, queries)
+    tree_s, tree_q, tree_c = tree_path_costs(cg.trees, chain_entries(cg, nodes, offset), query_anchors(cg, queries))
+    return np.concatenate([chain_s, tree_s]), np.concatenate([chain_q, tree_q]), np.concatenate([chain_c, tree_c])
+
+
 def _augmented(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray) -> sparse.csr_matrix:
-    """The contracted graph plus one virtual node per source (rows ``n_core + i``).
+    """The search graph plus one virtual node per source (rows ``n_search + i``).
 
     Entry costs are stored as they are, zeros included: the CSR is built from
     its arrays (no ``eliminate_zeros``), and csgraph treats an explicit 0 as
     an arc of weight 0.
     """
-    graph, nc, k = cg.graph, cg.n_core, nodes.size
-    s, c, d = _entries(cg, nodes, offset)
+    graph, nc, k = cg.search, cg.n_search, nodes.size
+    s, c, d = search_entries(cg, nodes, offset)
     order = np.argsort(s, kind="stable")
     s, c, d = s[order], c[order], d[order]
     counts = np.bincount(s, minlength=k)
@@ -277,35 +351,40 @@ def _chain_ends(cg: ChainGraph, queries: np.ndarray) -> tuple[np.ndarray, np.nda
     return cg.u[ch], cg.w[ch]
 
 
-def _via_ends(cg: ChainGraph, core_dist: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cost at query nodes from core-node costs (last axis), and which end (0 own/u, 1 w) gave it."""
+def _at_core(cg: ChainGraph, search_dist: np.ndarray, core: np.ndarray) -> np.ndarray:
+    """Costs at core nodes from search-graph costs (last axis): a tree node costs its root's plus its depth."""
+    return search_dist[..., cg.kept[cg.root[core]]] + cg.depth[core]
+
+
+def _via_ends(cg: ChainGraph, search_dist: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cost at query nodes from search-graph costs (last axis), and which end (0 own/u, 1 w) gave it."""
     core = cg.core_index[queries]
     on_chain = core < 0
-    own = core_dist[..., np.maximum(core, 0)]
+    own = _at_core(cg, search_dist, np.maximum(core, 0))
     u, w = _chain_ends(cg, queries)
-    via_u = core_dist[..., u] + cg.from_u[queries]
-    via_w = core_dist[..., w] + cg.from_w[queries]
+    via_u = _at_core(cg, search_dist, u) + cg.from_u[queries]
+    via_w = _at_core(cg, search_dist, w) + cg.from_w[queries]
     chained = np.minimum(via_u, via_w)
     cost = np.where(on_chain, chained, own)
     end = np.where(on_chain & (via_w < via_u), 1, 0)
     return cost, end
 
 
-def _same_chain(cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray) -> pd.DataFrame:
-    """Direct along-chain costs for every (source, query) pair on one chain."""
-    src = pd.DataFrame({"s": np.arange(nodes.size), "chain": cg.chain[nodes]})
-    qry = pd.DataFrame({"q": np.arange(queries.size), "chain": cg.chain[queries]})
-    pairs = src[src.chain >= 0].merge(qry[qry.chain >= 0], on="chain")
-    if pairs.empty:
-        return pairs.assign(cost=np.zeros(0))
-    s, q = pairs["s"].to_numpy(), pairs["q"].to_numpy()
+def same_chain_costs(
+    cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direct along-chain costs (source position, query position, cost) for every pair on one chain."""
+    src = np.flatnonzero(cg.chain[nodes] >= 0)
+    qry = np.flatnonzero(cg.chain[queries] >= 0)
+    i, j = join_equal(cg.chain[nodes[src]], cg.chain[queries[qry]])
+    s, q = src[i], qry[j]
     y, x = nodes[s], queries[q]
-    ch = pairs["chain"].to_numpy()
+    ch = cg.chain[y]
     py, px = cg.pos[y], cg.pos[x]
     forward = np.where(cg.fwd_ok[ch], cg.fc[x] - cg.fc[y], np.inf)
     backward = np.where(cg.bwd_ok[ch], cg.gc[y] - cg.gc[x], np.inf)
     along = np.where(px > py, forward, np.where(px < py, backward, 0.0))
-    return pairs.assign(cost=offset[s] + along)
+    return s.astype(np.int64), q.astype(np.int64), offset[s] + along
 
 
 def nearest_sources(
@@ -338,7 +417,7 @@ def nearest_sources(
     which = np.full(queries.size, -1, np.int64)
     if nodes.size == 0 or queries.size == 0:
         return cost, which
-    nc = cg.n_core
+    nc = cg.n_search
     aug = _augmented(cg, nodes, offset)
     dist, _, src = csgraph.dijkstra(
         aug, directed=True, indices=nc + np.arange(nodes.size), min_only=True, return_predecessors=True, limit=limit
@@ -347,13 +426,15 @@ def nearest_sources(
     core = cg.core_index[queries]
     u, w = _chain_ends(cg, queries)
     via = np.where(core >= 0, np.maximum(core, 0), np.where(end == 1, w, u))
-    core_src = src[via]
+    core_src = src[cg.kept[cg.root[via]]]
     cost = core_cost
     which = np.where(np.isfinite(cost) & (core_src >= nc), core_src - nc, -1)
-    direct = _same_chain(cg, nodes, offset, queries)
-    if not direct.empty:
-        best = direct.sort_values("cost").drop_duplicates("q")
-        q, c, s = best["q"].to_numpy(), best["cost"].to_numpy(), best["s"].to_numpy()
+    ds, dq, dc = local_pairs(cg, nodes, offset, queries)
+    if dq.size:
+        order = np.lexsort((dc, dq))
+        first = np.ones(order.size, bool)
+        first[1:] = dq[order][1:] != dq[order][:-1]
+        q, c, s = dq[order][first], dc[order][first], ds[order][first]
         better = c < cost[q]
         cost[q[better]] = c[better]
         which[q[better]] = s[better]
@@ -367,16 +448,14 @@ def source_columns(
     cg: ChainGraph, nodes: np.ndarray, offset: np.ndarray, queries: np.ndarray, limit: float, batch: int
 ) -> Iterator[np.ndarray]:
     """Cost from every source to every query node, yielded in blocks of ``batch`` sources (``(b, queries)``)."""
-    nc = cg.n_core
+    nc = cg.n_search
     aug = _augmented(cg, nodes, offset)
-    direct = _same_chain(cg, nodes, offset, queries)
+    ds, dq, dc = local_pairs(cg, nodes, offset, queries)
     for lo in range(0, nodes.size, batch):  # a few blocks of sources, not a loop over nodes
         ids = np.arange(lo, min(lo + batch, nodes.size))
         dist = csgraph.dijkstra(aug, directed=True, indices=nc + ids, limit=limit)
         block, _ = _via_ends(cg, dist[:, :nc], queries)
-        part = direct[(direct["s"] >= lo) & (direct["s"] < lo + ids.size)]
-        if not part.empty:
-            r, q, c = part["s"].to_numpy() - lo, part["q"].to_numpy(), part["cost"].to_numpy()
-            np.minimum.at(block, (r, q), c)
+        part = (ds >= lo) & (ds < lo + ids.size)
+        np.minimum.at(block, (ds[part] - lo, dq[part]), dc[part])
         block[block > limit] = np.inf
         yield block

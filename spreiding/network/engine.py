@@ -23,11 +23,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from spreiding._progress import progress_bar
@@ -35,6 +37,17 @@ from spreiding._validate import require_columns, rows_text, to_rd_new
 from spreiding.data._plausible import check_snap_share
 from spreiding.errors import ConfigError, InvalidDataError, UnreachableError
 from spreiding.network._chains import ChainGraph, nearest_sources, source_columns
+from spreiding.network._local import (
+    concat_columns,
+    from_dense,
+    local_columns,
+    make_grid,
+    select_columns,
+    sparse_nearest,
+    to_dense,
+    to_sparse,
+)
+from spreiding.network._ranked import Ranked, merge_ranked, nearest_columns, rank_columns
 from spreiding.network.modes import Mode, get_mode
 from spreiding.network.nearest import DistanceModel, NearestResult
 from spreiding.network.roads import RoadNetwork
@@ -45,6 +58,8 @@ __all__ = [
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_FACILITY_SNAP_M",
     "DEFAULT_POINT_SNAP_M",
+    "SPARSE_MAX_DISC_SHARE",
+    "SPARSE_MIN_CORE_NODES",
     "DistanceMatrix",
     "DistanceModel",
     "NearestResult",
@@ -52,6 +67,7 @@ __all__ = [
     "facility_snaps",
     "nearest_facility",
     "snap_points",
+    "snap_positions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,6 +84,10 @@ DEFAULT_CUTOFF_S = 1200.0
 """Largest travel time kept in a distance matrix when times need their own search (cars)."""
 _CROWFLY_KMH = {"car": 45.0, "bike": 15.0, "walk": 5.0}
 _BATCH = 16
+SPARSE_MIN_CORE_NODES = 600_000
+"""Contracted nodes from which ``storage="auto"`` searches locally and stores sparse (measured crossover)."""
+SPARSE_MAX_DISC_SHARE = 0.25
+"""Largest share of the network's extent the cut-off disc may cover for ``storage="auto"`` to go sparse."""
 
 
 def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:
@@ -124,6 +144,16 @@ def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
     node = np.asarray(pos, dtype=np.int64)
     node[snap_m > max_snap_m] = -1
     return _Snapped(node, np.asarray(snap_m, dtype=float))
+
+
+def snap_positions(points: gpd.GeoDataFrame, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The points' snap to the search graph: (position in ``network.lcc_nodes`` or -1, straight leg in m).
+
+    Refuses a network that does not cover the points (as every distance function does).
+    """
+    pts = _snap(_xy(points, "population points"), network, max_snap_m)
+    _check_covered(points, pts, network, max_snap_m)
+    return pts.node, pts.snap_m
 
 
 def snap_points(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -203,9 +233,11 @@ def _check_covered(points: gpd.GeoDataFrame, pts: _Snapped, network: RoadNetwork
     check_snap_share(pts.node >= 0, max_snap_m, network.source, area)
 
 
-def _ids_at(ids: np.ndarray, which: np.ndarray) -> pd.Series:
-    out = pd.Series(ids[np.maximum(which, 0)] if ids.size else np.full(which.shape, ""), dtype="string")
-    return out.where(which >= 0)
+def _ids_at(ids: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """``ids[which]`` as strings (object array), missing where ``which`` < 0 (labels converted once, not per point)."""
+    labels = pd.array(np.asarray(ids, dtype=object), dtype="string").to_numpy()
+    labels = np.append(labels, np.array([pd.NA], dtype=object))
+    return labels[np.where(np.asarray(which) >= 0, which, -1)]
 
 
 def nearest_facility(
@@ -293,8 +325,8 @@ def nearest_facility(
         points.index,
         dist,
         time,
-        _ids_at(ids, which).to_numpy(),
-        _ids_at(ids, which_t).to_numpy(),
+        _ids_at(ids, which),
+        _ids_at(ids, which_t),
         snap_m,
         snapped,
         model,
@@ -314,14 +346,26 @@ class DistanceMatrix:
     takes the minimum over the columns of the service points that are open,
     with no new graph search.
 
+    The values are stored dense (a ``float32`` array, points × service
+    points) or sparse (a ``scipy.sparse.csc_array`` holding only the entries
+    within the cut-off, explicit zeros included; a missing entry is ``inf``);
+    :func:`distance_matrix` chooses (see its ``storage``). :meth:`nearest`,
+    :meth:`subset` and :meth:`extend` work on either form without densifying.
+    ``dist_m`` / ``time_s`` are the documented boundary to dense arrays: on a
+    sparse matrix the first access builds the dense array (points × service
+    points × 4 bytes) and keeps it.
+
     Attributes
     ----------
     point_index
         Index of the points frame (row order).
     facility_ids
         Service-point id per column.
-    dist_m, time_s
-        ``float32`` arrays of shape (points, service points).
+    dist_store
+        Distances in metres, dense ``float32`` array or sparse ``csc_array``.
+    time_store
+        Travel times in seconds in the same forms, or ``None`` when times
+        follow from the distances at ``speed_mps`` (``NaN`` when that is ``None``).
     point_snap_m
         Snap leg of every point.
     point_snapped
@@ -332,22 +376,57 @@ class DistanceMatrix:
         Largest distance kept.
     excluded
         Ids of service points too far from the road network (their columns are ``inf``).
+    speed_mps
+        Constant speed giving times from distances when ``time_store`` is ``None``.
     """
 
     point_index: pd.Index
     facility_ids: np.ndarray
-    dist_m: np.ndarray
-    time_s: np.ndarray
+    dist_store: np.ndarray | sparse.csc_array
+    time_store: np.ndarray | sparse.csc_array | None
     point_snap_m: np.ndarray
     point_snapped: np.ndarray
     model: DistanceModel
     cutoff_m: float
     excluded: tuple[str, ...] = field(default=())
+    speed_mps: float | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
         """(points, service points)."""
-        return (int(self.dist_m.shape[0]), int(self.dist_m.shape[1]))
+        return (int(self.dist_store.shape[0]), int(self.dist_store.shape[1]))
+
+    @property
+    def is_sparse(self) -> bool:
+        """Whether the values are stored sparse (only the entries within the cut-off)."""
+        return sparse.issparse(self.dist_store)
+
+    @property
+    def entries(self) -> int:
+        """Number of finite distances (the entries within the cut-off)."""
+        if isinstance(self.dist_store, np.ndarray):
+            return int(np.isfinite(self.dist_store).sum())
+        return int(self.dist_store.nnz)
+
+    def has_entry(self) -> np.ndarray:
+        """Per point, whether any service point lies within the cut-off (without building a dense array)."""
+        if isinstance(self.dist_store, np.ndarray):
+            return np.asarray(np.isfinite(self.dist_store).any(axis=1), dtype=bool)
+        out = np.zeros(self.shape[0], bool)
+        out[self.dist_store.indices] = True
+        return out
+
+    @cached_property
+    def dist_m(self) -> np.ndarray:
+        """Distances as a dense ``float32`` array (built once from a sparse store)."""
+        return _dense(self.dist_store)
+
+    @cached_property
+    def time_s(self) -> np.ndarray:
+        """Travel times as a dense ``float32`` array (built once from a sparse or derived store)."""
+        if self.time_store is None:
+            return self.dist_m / np.float32(self.speed_mps or np.nan)
+        return _dense(self.time_store)
 
     def columns(self, ids: Sequence[str] | np.ndarray) -> np.ndarray:
         """Column positions of service-point ids; unknown ids raise InvalidDataError."""
@@ -358,6 +437,25 @@ class DistanceMatrix:
             msg = f"service point(s) {rows_text(missing)} are not in the distance matrix; add them with extend()"
             raise InvalidDataError(msg)
         return pos
+
+    def _best(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(dist, its column, time, its column) per point over ``cols`` (column -1 where not finite)."""
+        n = self.shape[0]
+        if sparse.issparse(self.dist_store):
+            dist32, arg_d = sparse_nearest(self.dist_store, cols)
+            if self.time_store is None:
+                time32, arg_t = dist32 / np.float32(self.speed_mps or np.nan), arg_d
+            else:
+                time32, arg_t = _best_of(self.time_store, cols)
+            dist, time = dist32.astype(float), time32.astype(float)
+        else:
+            d = self.dist_store[:, cols]
+            t = d / np.float32(self.speed_mps or np.nan) if self.time_store is None else self.time_store[:, cols]
+            arg_d = np.argmin(d, axis=1)
+            arg_t = np.argmin(t, axis=1)
+            dist = d[np.arange(n), arg_d].astype(float)
+            time = t[np.arange(n), arg_t].astype(float)
+        return dist, np.where(np.isfinite(dist), arg_d, -1), time, np.where(np.isfinite(time), arg_t, -1)
 
     def nearest(self, ids: Sequence[str] | np.ndarray | None = None) -> NearestResult:
         """Nearest service point among ``ids`` (all columns when ``None``) for every point.
@@ -370,20 +468,18 @@ class DistanceMatrix:
         if cols.size == 0:
             dist = np.full(n, np.inf)
             time = np.full(n, np.inf)
-            nid = tid = np.full(n, None, dtype=object)
+            nid = tid = np.full(n, pd.NA, dtype=object)
         else:
-            d = self.dist_m[:, cols]
-            t = self.time_s[:, cols]
-            arg_d = np.argmin(d, axis=1)
-            arg_t = np.argmin(t, axis=1)
-            dist = d[np.arange(n), arg_d].astype(float)
-            time = t[np.arange(n), arg_t].astype(float)
-            sub_ids = self.facility_ids[cols]
-            nid = _ids_at(sub_ids, np.where(np.isfinite(dist), arg_d, -1)).to_numpy()
-            tid = _ids_at(sub_ids, np.where(np.isfinite(time), arg_t, -1)).to_numpy()
+            if isinstance(self.dist_store, np.ndarray):  # dense: each row's nearest columns ranked once
+                dist, arg_d, time, arg_t = self._best_ranked(cols)
+                nid, tid = _ids_at(self.facility_ids, arg_d), _ids_at(self.facility_ids, arg_t)
+            else:
+                dist, arg_d, time, arg_t = self._best(cols)
+                sub_ids = self.facility_ids[cols]
+                nid, tid = _ids_at(sub_ids, arg_d), _ids_at(sub_ids, arg_t)
         chosen = set(self.facility_ids[cols].tolist())
         excluded = tuple(e for e in self.excluded if e in chosen)
-        return NearestResult(
+        return NearestResult.of_ids(
             self.point_index, dist, time, nid, tid, self.point_snap_m, self.point_snapped, self.model, excluded
         )
 
@@ -392,18 +488,51 @@ class DistanceMatrix:
         if not self.point_index.equals(other.point_index) or other.model != self.model:
             msg = "distance matrices differ in points or model; compute them on the same points and network"
             raise InvalidDataError(msg)
-        keep = ~np.isin(self.facility_ids, other.facility_ids)
-        return DistanceMatrix(
+        kept = ~np.isin(self.facility_ids, other.facility_ids)
+        keep = np.flatnonzero(kept)
+        mine, theirs = _times(self), _times(other)
+        same_speed = self.speed_mps == other.speed_mps and mine is None and theirs is None
+        out = DistanceMatrix(
             point_index=self.point_index,
             facility_ids=np.concatenate([self.facility_ids[keep], other.facility_ids]),
-            dist_m=np.hstack([self.dist_m[:, keep], other.dist_m]),
-            time_s=np.hstack([self.time_s[:, keep], other.time_s]),
+            dist_store=_hstack(_take(self.dist_store, keep), other.dist_store),
+            time_store=None if same_speed else _hstack(_take(_times(self, True), keep), _times(other, True)),
             point_snap_m=self.point_snap_m,
             point_snapped=self.point_snapped,
             model=self.model,
             cutoff_m=min(self.cutoff_m, other.cutoff_m),
             excluded=tuple(sorted(set(self.excluded) | set(other.excluded))),
+            speed_mps=self.speed_mps if same_speed else None,
         )
+        for name, values in (("ranked_dist", out.dist_store), ("ranked_time", out.time_store)):
+            same_metric = name == "ranked_dist" or self.time_store is not None
+            if name in self.__dict__ and same_metric and isinstance(values, np.ndarray):  # update, not re-sort
+                out.__dict__[name] = merge_ranked(self.__dict__[name], kept, values)
+        return out
+
+    @cached_property
+    def ranked_dist(self) -> Ranked:
+        """The nearest columns of every row by distance, dense matrices (see :mod:`spreiding.network._ranked`)."""
+        return rank_columns(_dense(self.dist_store))
+
+    @cached_property
+    def ranked_time(self) -> Ranked:
+        """The nearest columns of every row by travel time, dense matrices with stored times."""
+        return rank_columns(_dense(self.time_store if self.time_store is not None else self.dist_store))
+
+    def _best_ranked(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`_best` on a dense matrix through the rankings; columns index the whole matrix."""
+        rows = np.arange(self.shape[0])
+        dist_store = _dense(self.dist_store)
+        arg_d = nearest_columns(dist_store, self.ranked_dist, cols)
+        dist = dist_store[rows, arg_d].astype(float)
+        if self.time_store is None:
+            time, arg_t = dist / (self.speed_mps or np.nan), arg_d
+        else:
+            time_store = _dense(self.time_store)
+            arg_t = nearest_columns(time_store, self.ranked_time, cols)
+            time = time_store[rows, arg_t].astype(float)
+        return dist, np.where(np.isfinite(dist), arg_d, -1), time, np.where(np.isfinite(time), arg_t, -1)
 
     def subset(self, ids: Sequence[str] | np.ndarray) -> DistanceMatrix:
         """Return a matrix with only the columns of ``ids``."""
@@ -411,14 +540,50 @@ class DistanceMatrix:
         return DistanceMatrix(
             self.point_index,
             self.facility_ids[cols],
-            self.dist_m[:, cols],
-            self.time_s[:, cols],
+            _take(self.dist_store, cols),
+            None if self.time_store is None else _take(self.time_store, cols),
             self.point_snap_m,
             self.point_snapped,
             self.model,
             self.cutoff_m,
             tuple(e for e in self.excluded if e in set(self.facility_ids[cols])),
+            self.speed_mps,
         )
+
+
+def _dense(store: np.ndarray | sparse.csc_array) -> np.ndarray:
+    return to_dense(store) if sparse.issparse(store) else store
+
+
+def _best_of(store: np.ndarray | sparse.csc_array, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if sparse.issparse(store):
+        return sparse_nearest(store, cols)
+    t = store[:, cols]
+    arg = np.argmin(t, axis=1)
+    return t[np.arange(t.shape[0]), arg], arg
+
+
+def _take(store: np.ndarray | sparse.csc_array, cols: np.ndarray) -> np.ndarray | sparse.csc_array:
+    return select_columns(store, cols) if sparse.issparse(store) else store[:, cols]
+
+
+def _times(matrix: DistanceMatrix, derive: bool = False) -> np.ndarray | sparse.csc_array | None:
+    """The matrix's time store; with ``derive``, times from distances when they are not stored."""
+    if matrix.time_store is not None or not derive:
+        return matrix.time_store
+    if isinstance(matrix.dist_store, np.ndarray):
+        return matrix.dist_store / np.float32(matrix.speed_mps or np.nan)
+    store = matrix.dist_store.copy()
+    store.data = store.data / np.float32(matrix.speed_mps or np.nan)
+    return store
+
+
+def _hstack(left: np.ndarray | sparse.csc_array, right: np.ndarray | sparse.csc_array) -> np.ndarray | sparse.csc_array:
+    """Columns side by side; sparse when either side is (a dense side keeps its finite entries)."""
+    if not sparse.issparse(left) and not sparse.issparse(right):
+        return np.hstack([left, right])
+    as_sparse = [s if sparse.issparse(s) else from_dense(s) for s in (left, right)]
+    return concat_columns(as_sparse[0], as_sparse[1])
 
 
 def _network_columns(
@@ -446,6 +611,66 @@ def _network_columns(
     return out
 
 
+def _max_speed_mps(network: RoadNetwork) -> float | None:
+    """Largest length / time over the arcs (bounds how far a time cut-off reaches), ``None`` if unknown."""
+    lm, ts = network.length_m, network.time_s
+    aligned = lm.nnz == ts.nnz and np.array_equal(lm.indptr, ts.indptr) and np.array_equal(lm.indices, ts.indices)
+    if not aligned or lm.nnz == 0 or not (ts.data > 0).all():
+        return None
+    return float(np.max(lm.data / ts.data))
+
+
+def _storage(storage: str, network: RoadNetwork, chains: ChainGraph, limit: float, scale: float | None) -> bool:
+    """Whether to search locally and store sparse (see :data:`SPARSE_MIN_CORE_NODES`)."""
+    if storage not in ("auto", "dense", "sparse"):
+        msg = f"opslag {storage!r} bestaat niet; kies 'auto', 'dense' of 'sparse'"
+        raise ConfigError(msg)
+    if storage == "dense" or not np.isfinite(limit) or scale is None:
+        if storage == "sparse":
+            msg = "een ijle afstandsmatrix heeft een eindige grens nodig; geef cutoff_m (en cutoff_s) een getal"
+            raise ConfigError(msg)
+        return False
+    if storage == "sparse":
+        return True
+    xy = np.column_stack([network.x[network.lcc_nodes], network.y[network.lcc_nodes]])
+    area = float(np.prod(xy.max(axis=0) - xy.min(axis=0))) if len(xy) else 0.0
+    disc = np.pi * (limit * scale) ** 2
+    return chains.n_search >= SPARSE_MIN_CORE_NODES and disc <= SPARSE_MAX_DISC_SHARE * area
+
+
+def _sparse_columns(
+    network: RoadNetwork, chains: ChainGraph, fac: _Snapped, pts: _Snapped, leg_scale: float, limit: float, scale: float
+) -> sparse.csc_array:
+    """Points × service points within ``limit``, searched near each service point (see :mod:`._local`)."""
+    used = np.flatnonzero(fac.node >= 0)
+    ok = np.flatnonzero(pts.node >= 0)
+    shape = (pts.node.shape[0], fac.node.shape[0])
+    if used.size == 0 or ok.size == 0:
+        return to_sparse(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64), used, shape)
+    lcc_x, lcc_y = network.x[network.lcc_nodes], network.y[network.lcc_nodes]
+    core_full = np.flatnonzero(chains.core_index >= 0)[chains.kept >= 0]  # the search graph's nodes
+    q = pts.node[ok]
+    grid = make_grid(
+        chains,
+        np.column_stack([lcc_x[core_full], lcc_y[core_full]]),
+        np.column_stack([lcc_x[q], lcc_y[q]]),
+        limit * scale,
+    )
+    nodes = fac.node[used]
+    rows, data, counts = local_columns(
+        chains,
+        grid,
+        np.column_stack([lcc_x[nodes], lcc_y[nodes]]),
+        nodes,
+        fac.snap_m[used] * leg_scale,
+        q,
+        pts.snap_m[ok] * leg_scale,
+        limit,
+        scale,
+    )
+    return to_sparse(ok[rows], data, counts, used, shape)
+
+
 def distance_matrix(
     points: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
@@ -459,6 +684,8 @@ def distance_matrix(
     detour_factor: float = DEFAULT_DETOUR_FACTOR,
     with_time: bool = True,
     progress: bool = False,
+    storage: str = "auto",
+    snapped_points: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> DistanceMatrix:
     """Points × service points distances (and times), cut off at ``cutoff_m``.
 
@@ -476,9 +703,19 @@ def distance_matrix(
         (cars); for constant-speed modes times follow from distances.
     with_time
         Compute travel times too (a second set of searches for cars;
-        otherwise times follow from the constant speed).
+        otherwise times follow from the constant speed, or are ``NaN``).
     progress
-        Show a progress bar.
+        Show a progress bar (dense searches).
+    storage
+        ``"dense"``: whole-graph searches into a points × service points
+        array; ``"sparse"``: each service point searched only inside the
+        straight-line disc of the cut-off, only the entries within it stored
+        (:mod:`spreiding.network._local`); ``"auto"`` (default): sparse on
+        networks of at least :data:`SPARSE_MIN_CORE_NODES` contracted nodes
+        whose cut-off disc covers at most :data:`SPARSE_MAX_DISC_SHARE` of
+        the network's extent, where it is faster. Both give the same values.
+    snapped_points
+        The points' :func:`snap_positions` when already known (a new site then snaps only itself).
 
     Returns
     -------
@@ -490,11 +727,13 @@ def distance_matrix(
         As in :func:`nearest_facility`.
     """
     model = _model(network, mode, detour_factor)
-    pxy = _xy(points, "population points")
     ids = _ids(facilities)
     fxy = _xy(facilities, "service points")
     excluded: tuple[str, ...] = ()
+    speed: float | None = None
+    time: np.ndarray | sparse.csc_array | None
     if network is None:
+        pxy = _xy(points, "population points")
         diff = pxy[:, None, :] - fxy[None, :, :]
         dist = (np.hypot(diff[..., 0], diff[..., 1]) * detour_factor).astype(np.float32)
         dist[dist > cutoff_m] = np.inf
@@ -503,25 +742,42 @@ def distance_matrix(
         snap = np.zeros(len(pxy))
         snapped = np.ones(len(pxy), bool)
     else:
-        pts = _snap(pxy, network, max_snap_m)
-        _check_covered(points, pts, network, max_snap_m)
+        pts = _Snapped(*(snapped_points or snap_positions(points, network, max_snap_m)))
         fac = _snap(fxy, network, facility_max_snap_m)
         excluded = tuple(ids[fac.node < 0])
-        dist = _network_columns(network.chains_length, fac, pts, 1.0, cutoff_m, progress)
-        speed_c = network.constant_speed_mps
-        if speed_c is not None or not with_time:
-            time = dist / np.float32(speed_c or np.nan)
+        dist = _columns(network, network.chains_length, fac, pts, (1.0, cutoff_m, 1.0), storage, progress)
+        speed = network.constant_speed_mps
+        if speed is not None or not with_time:
+            time = None
         else:
-            time = _network_columns(network.chains_time, fac, pts, 3.6 / network.mode.connector_kmh, cutoff_s, progress)
+            legs = (3.6 / network.mode.connector_kmh, cutoff_s, _max_speed_mps(network))
+            time = _columns(network, network.chains_time, fac, pts, legs, storage, progress)
         snap, snapped = pts.snap_m, pts.node >= 0
     return DistanceMatrix(
         point_index=points.index,
         facility_ids=ids,
-        dist_m=dist,
-        time_s=time.astype(np.float32),
+        dist_store=dist,
+        time_store=time,
         point_snap_m=snap,
         point_snapped=snapped,
         model=model,
         cutoff_m=float(cutoff_m),
         excluded=excluded,
+        speed_mps=speed,
     )
+
+
+def _columns(
+    network: RoadNetwork,
+    chains: ChainGraph,
+    fac: _Snapped,
+    pts: _Snapped,
+    legs: tuple[float, float, float | None],
+    storage: str,
+    progress: bool,
+) -> np.ndarray | sparse.csc_array:
+    """One metric's columns, dense or sparse; ``legs`` = (leg cost per metre, cut-off, metres per cost unit)."""
+    leg_scale, limit, scale = legs
+    if _storage(storage, network, chains, limit, scale):
+        return _sparse_columns(network, chains, fac, pts, leg_scale, limit, float(scale or 1.0))
+    return _network_columns(chains, fac, pts, leg_scale, limit, progress)

@@ -68,7 +68,17 @@ class DistanceModel:
 
 
 def _ids(values: np.ndarray | pd.Series | list[object]) -> np.ndarray:
-    return pd.array(np.asarray(values, dtype=object), dtype="string").to_numpy()
+    """Ids as strings with ``pd.NA`` for missing (object array); the few distinct ids are converted once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    labels = pd.array(np.asarray(uniques, dtype=object), dtype="string").to_numpy()
+    return np.append(labels, np.array([pd.NA], dtype=object))[codes]
+
+
+def _mapped(values: np.ndarray, mapping: pd.Series) -> np.ndarray:
+    """``values`` mapped through ``mapping`` as :func:`_ids` (missing when absent), each distinct value once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    labels = _ids(pd.Series(uniques, dtype=object).map(mapping).to_numpy(dtype=object))
+    return np.append(labels, np.array([pd.NA], dtype=object))[codes]
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +121,39 @@ class NearestResult:
     snapped: np.ndarray
     model: DistanceModel
     excluded: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of_ids(
+        cls,
+        index: pd.Index,
+        dist_m: np.ndarray,
+        time_s: np.ndarray,
+        nearest_id: np.ndarray,
+        nearest_time_id: np.ndarray,
+        snap_m: np.ndarray,
+        snapped: np.ndarray,
+        model: DistanceModel,
+        excluded: tuple[str, ...] = (),
+    ) -> NearestResult:
+        """Like the constructor, for id arrays that are already strings with ``pd.NA`` for missing.
+
+        Skips converting the ids point by point (see :func:`_ids`).
+        """
+        out = cls.__new__(cls)
+        values = {
+            "index": index,
+            "dist_m": np.asarray(dist_m, dtype=float),
+            "time_s": np.asarray(time_s, dtype=float),
+            "nearest_id": nearest_id,
+            "nearest_time_id": nearest_time_id,
+            "snap_m": np.asarray(snap_m, dtype=float),
+            "snapped": np.asarray(snapped, dtype=bool),
+            "model": model,
+            "excluded": excluded,
+        }
+        for name, value in values.items():
+            object.__setattr__(out, name, value)
+        return out
 
     def __post_init__(self) -> None:
         for name in ("dist_m", "time_s", "snap_m"):
@@ -177,8 +220,8 @@ class NearestResult:
 
     def with_ids(self, mapping: pd.Series) -> NearestResult:
         """A copy with the service-point ids mapped (e.g. location keys → ids)."""
-        ids = {n: pd.Series(getattr(self, n)).map(mapping).to_numpy() for n in ("nearest_id", "nearest_time_id")}
-        return NearestResult(
+        ids = {n: _mapped(getattr(self, n), mapping) for n in ("nearest_id", "nearest_time_id")}
+        return NearestResult.of_ids(
             self.index,
             self.dist_m,
             self.time_s,

@@ -43,6 +43,7 @@ from tqdm.auto import tqdm
 from spreiding._validate import require_file
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import InvalidDataError
+from spreiding.vocabulary import fmt_int
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -371,7 +372,7 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
     pieces = _split_ways(buf)
     if len(pieces.u) == 0:
         msg = (
-            f"OSM-bestand {p} heeft wegen maar geen enkele met knoopposities ({pieces.missing_refs:,} "
+            f"OSM-bestand {p} heeft wegen maar geen enkele met knoopposities ({fmt_int(pieces.missing_refs)} "
             "knoopverwijzingen ontbreken); download de uitsnede opnieuw met `spreiding fetch --force`"
         )
         raise InvalidDataError(msg)
@@ -381,15 +382,15 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
     warnings: tuple[str, ...] = ()
     if pieces.missing_refs:
         warnings = (
-            f"{pieces.missing_refs:,} way-node references have no location in the file (ways cut at the "
-            "extract border); the road pieces next to them were dropped",
+            f"{fmt_int(pieces.missing_refs)} knoopverwijzingen van wegen hebben geen positie in het bestand "
+            "(wegen afgesneden aan de rand van de uitsnede); de wegstukken ernaast zijn weggelaten",
         )
     info = SourceInfo(
         kind="network",
         path=str(p),
         rows=len(edges),
         year=_year_of(timestamp),
-        description="OpenStreetMap roads (all highway ways), split at junctions",
+        description="OpenStreetMap-wegen (alle highway-ways), gesplitst op kruisingen",
         quality=(
             ("ways", float(len(buf.counts))),
             ("graph_nodes", float(len(nodes))),
@@ -399,5 +400,5 @@ def read_osm_roads(path: str | Path, *, progress: bool = True) -> tuple[pd.DataF
         warnings=warnings,
     )
     attach_source(edges, info)
-    logger.debug("read %d nodes and %d edges from %s", len(nodes), len(edges), p)
+    logger.debug("%d knopen en %d wegstukken gelezen uit %s", len(nodes), len(edges), p)
     return nodes, edges

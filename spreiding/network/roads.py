@@ -47,6 +47,7 @@ from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import InvalidDataError, NetworkError
 from spreiding.network._chains import ChainGraph, build_chains, min_csr
 from spreiding.network.modes import Mode, get_mode
+from spreiding.vocabulary import fmt_dec, fmt_int
 
 __all__ = ["BUILD_VERSION", "RESIDENTIAL_CLASSES", "RoadNetwork", "build_network", "load_network", "read_road_tables"]
 
@@ -54,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 BUILD_VERSION = "2"  # bump when the cached structures change in a way the build code's source does not show
 _NETWORK_CODE = (Path(__file__), Path(__file__).with_name("osm.py"))
-_CHAINS_CODE = Path(__file__).with_name("_chains.py")
+_CHAINS_CODE = (Path(__file__).with_name("_chains.py"), Path(__file__).with_name("_trees.py"))
 _MIN_EDGE_M = 0.01  # csgraph ignores zero weights; keep coincident nodes connected
 RESIDENTIAL_CLASSES = frozenset({"residential", "living_street"})
 _ACCESS_COLUMNS = ("access", "motor_vehicle", "motorcar", "bicycle", "foot")
@@ -167,8 +168,9 @@ class RoadNetwork:
         used = (np.diff(self.length_m.indptr) > 0) | (np.diff(self.reverse_length_m.indptr) > 0)
         share = self.in_lcc.sum() / max(int(used.sum()), 1) * 100
         return (
-            f"{self.mode.name} network from {self.source}: {int(used.sum()):,} usable nodes, {self.n_arcs:,} arcs, "
-            f"{share:.2f}% of usable nodes in the largest strongly connected component"
+            f"wegennet ({self.mode.label_nl}) uit {self.source}: {fmt_int(int(used.sum()))} bruikbare knopen, "
+            f"{fmt_int(self.n_arcs)} wegstukken, {fmt_dec(share, 2)}% van de bruikbare knopen in de grootste "
+            "sterk samenhangende component"
         )
 
 
@@ -272,7 +274,7 @@ def read_road_tables(path: str | os.PathLike[str], *, progress: bool = True) -> 
             path=str(p),
             rows=len(edges),
             crs="EPSG:28992",
-            description="road network, osmnx GeoPackage layout (OpenStreetMap)",
+            description="wegennet, osmnx-GeoPackage (OpenStreetMap)",
         ),
     )
     return nodes, edges
@@ -334,7 +336,11 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
     v = node_index.get_indexer(edges["v"].to_numpy(np.int64))
     dangling = (u < 0) | (v < 0)
     if dangling.any():
-        logger.warning("%d edges refer to nodes that are not in the nodes table; they are left out", dangling.sum())
+        logger.warning(
+            "%s wegstukken verwijzen naar knopen die niet in de knopentabel staan; ze zijn weggelaten "
+            "(maak het wegennetbestand opnieuw als het er veel zijn)",
+            fmt_int(int(dangling.sum())),
+        )
     use = _usable(edges, mode) & ~dangling
     length = edges["length_m"].to_numpy(float)[use]
     check_edge_lengths(length, source or "(onbekend)", mode.label_nl)
@@ -367,7 +373,7 @@ def build_network(nodes: pd.DataFrame, edges: pd.DataFrame, mode: str | Mode, *,
         residential=residential,
         source=source,
     )
-    logger.info("built %s", network.describe())
+    logger.info("gebouwd: %s", network.describe())
     return network
 
 
@@ -403,7 +409,7 @@ def _put(arrays: dict[str, np.ndarray], name: str, value: object) -> None:
     elif isinstance(value, bool | int | float | np.generic):
         arrays[f"{name}.scalar"] = np.asarray(value)
     else:
-        msg = f"cannot cache a {type(value).__name__} ({name})"
+        msg = f"kan een {type(value).__name__} ({name}) niet in de cache bewaren"
         raise TypeError(msg)
 
 
@@ -454,7 +460,7 @@ class _TreeUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _TREE_GLOBALS:
-            msg = f"unexpected {module}.{name} in a cached KD-tree"
+            msg = f"onverwacht {module}.{name} in een KD-boom uit de cache"
             raise pickle.UnpicklingError(msg)
         return super().find_class(module, name)
 
@@ -467,7 +473,7 @@ def _tree_arrays(tree: cKDTree) -> dict[str, np.ndarray]:
 def _tree(arrays: Mapping[str, np.ndarray]) -> cKDTree:
     tree = _TreeUnpickler(io.BytesIO(arrays["pickle"].tobytes())).load()
     if not isinstance(tree, cKDTree):
-        msg = f"cached KD-tree holds a {type(tree).__name__}"
+        msg = f"de KD-boom uit de cache bevat een {type(tree).__name__}"
         raise TypeError(msg)
     return tree
 
@@ -496,12 +502,12 @@ def _cached(network: RoadNetwork, what: str, entry: _Entry, build: Callable[[], 
         try:
             return entry.from_arrays(arrays)
         except Exception as exc:  # a damaged entry is rebuilt, never trusted
-            logger.warning("ignoring damaged cache %s-%s (%s); rebuilding", name, key, exc)
+            logger.warning("beschadigde cache %s-%s genegeerd (%s); wordt opnieuw gemaakt", name, key, exc)
     value = build()
     try:
         stored = entry.to_arrays(value)
     except TypeError as exc:  # a field type the cache does not know: carry on uncached
-        logger.warning("%s of the %s network is not cached: %s", what, network.mode.name, exc)
+        logger.warning("%s van het wegennet (%s) niet in de cache bewaard: %s", what, network.mode.label_nl, exc)
         return value
     _cache.save_arrays(name, key, stored)
     return value
@@ -554,10 +560,10 @@ def load_network(
     if arrays is not None:
         try:
             network = _network(arrays, mode=mode, source=str(p), cache_key=key)
-            logger.info("loaded cached %s", network.describe())
+            logger.info("uit de cache: %s", network.describe())
             return network
         except Exception as exc:  # a damaged entry is rebuilt, never trusted
-            logger.warning("ignoring damaged network cache %s-%s (%s); rebuilding", name, key, exc)
+            logger.warning("beschadigde wegennetcache %s-%s genegeerd (%s); wordt opnieuw gemaakt", name, key, exc)
     with steps(f"wegennet ({mode.label_nl})", 2, progress=progress) as bar:
         nodes, edges = read_road_tables(p, progress=progress)
         advance(bar, "gelezen")

@@ -296,5 +296,5 @@ def export_analysis(
         jobs += [({kind: table}, name(kind, "csv")) for kind, table in tables.items()]
     jobs += [(tables, name("dekking", ext)) for ext in ("xlsx", "gpkg") if ext in formats]
     written = [write_tables(t, path, provenance=provenance, force=force) for t, path in jobs]
-    logger.info("exported %d file(s) to %s", len(written), folder)
+    logger.info("%d bestand(en) geëxporteerd naar %s", len(written), folder)
     return written

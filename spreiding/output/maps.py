@@ -338,6 +338,9 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
     fac = to_rd_new(facilities[["id", "name", "kind", "status", facilities.geometry.name]], "service points")
     ids = fac["id"].astype(str).to_numpy()
     status = fac["status"].astype(str).to_numpy()
+    if "scenario_edit" in facilities:  # points a scenario opens are drawn as "new (scenario)", the legend's colour
+        opened = facilities["scenario_edit"].astype(str).str.startswith("open").to_numpy() & (status == "open")
+        status = np.where(opened, "new", status)
     counted = np.isin(ids, list(counted_ids))
     order = _draw_order(status, counted)
     names, kinds = fac["name"].astype(str).to_numpy()[order], fac["kind"].astype(str).to_numpy()[order]

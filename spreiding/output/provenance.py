@@ -68,7 +68,7 @@ def file_sha256(path: str | Path) -> str | None:
             _hash_cache[key] = digest.hexdigest()
         return _hash_cache[key]
     except OSError as exc:
-        logger.info("cannot hash %s: %s", p, exc)
+        logger.info("kan geen controlesom maken van %s: %s", p, exc)
         return None
 
 
@@ -173,7 +173,7 @@ def _norm_parts(norm: Norm | str | None) -> tuple[str | None, bool, tuple[str, .
     if norm is None or isinstance(norm, str):
         return norm, False, ()
     text = norm.describe()
-    if norm.name and norm.name != text:
+    if norm.name and norm.name not in (text, norm.describe_limits()):
         text = f"{text} — {norm.name}"
     return text, bool(norm.example), tuple(sorted(norm.kinds))
 
@@ -279,6 +279,11 @@ class Provenance:
             "placement": placement,
             "excluded": excluded,
         }
+        points = getattr(analysis, "points", None)
+        if points is not None:  # e.g. residents on street nodes outside every municipality, dropped
+            from spreiding.analysis.placement import placement_notes
+
+            changes["notes"] = (*placement_notes(points), *changes.get("notes", ()))
         return cls.collect(**(args | changes))
 
     def rows(self) -> list[tuple[str, str]]:

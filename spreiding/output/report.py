@@ -16,7 +16,6 @@ from data or users is HTML-escaped.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -28,14 +27,25 @@ import pandas as pd
 from spreiding._validate import require_columns, to_rd_new
 from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen, kern_points
 from spreiding.analysis.norm import Norm
+from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year
 from spreiding.errors import ConfigError
 from spreiding.output._figures import boundary as municipality_boundary
 from spreiding.output._figures import distance_histogram, map_image
 from spreiding.output.export import export_name
 from spreiding.output.provenance import EXAMPLE_NORM_NOTE, Provenance
+from spreiding.output.report_html import (
+    document,
+    esc,
+    finite,
+    km_cell,
+    method_section,
+    missing,
+    plain_value,
+    table_html,
+    verdict_section,
+)
 from spreiding.vocabulary import (
     KIND_LABELS,
-    MISSING,
     Col,
     column_label,
     column_labels,
@@ -78,85 +88,6 @@ IMPACT_COLUMNS: tuple[str, ...] = (
 _TOP_IMPACT = 10
 _TOP_PLACES = 25
 _MAP_LABELS = 6
-
-_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-* { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #222; max-width: 190mm;
-       margin: 0 auto; padding: 12px; font-size: 10.5pt; line-height: 1.4; }
-h1 { font-size: 19pt; margin: 0 0 2px 0; color: #08306b; }
-h2 { font-size: 13.5pt; color: #08306b; border-bottom: 2px solid #c6dbef; padding-bottom: 2px; margin-top: 22px; }
-.subtitle { font-size: 11pt; color: #555; margin: 0 0 10px 0; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 10px 0; page-break-inside: auto; }
-tr { page-break-inside: avoid; }
-th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eef3f8; font-weight: bold; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.meta th { width: 28%; }
-.warning { border: 2px solid #d94801; background: #fff5eb; padding: 8px 10px; margin: 10px 0; }
-.note { color: #555; font-size: 9pt; }
-.kpis { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
-.kpi { flex: 1 1 30%; border: 1px solid #c6dbef; background: #f7fbff; padding: 6px 8px; }
-.kpi .value { font-size: 15pt; font-weight: bold; color: #08306b; }
-.kpi .label { font-size: 9pt; color: #555; }
-figure { margin: 8px 0; page-break-inside: avoid; }
-figure img { width: 100%; height: auto; border: 1px solid #ddd; }
-figcaption { font-size: 9pt; color: #555; }
-section { page-break-inside: auto; }
-footer { margin-top: 24px; font-size: 8.5pt; color: #777; border-top: 1px solid #ddd; padding-top: 4px; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  .page-break { page-break-before: always; break-before: page; }
-  h2 { page-break-after: avoid; break-after: avoid; }
-  .no-print { display: none; }
-  .warning, .kpi { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _finite(value: object) -> bool:
-    try:
-        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
-def _missing(value: object) -> bool:
-    """Whether a table cell is empty (None, NA, NaN)."""
-    try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):  # list-like cells
-        return False
-
-
-def _km(value_m: object, digits: int = 1) -> str:
-    """Metres as a km number without unit (the header says km): ``2868.6`` → ``"2,9"``; ``inf`` → onbereikbaar."""
-    try:
-        km = float(value_m) / 1000.0  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return MISSING
-    return fmt_dec(km, digits, infinite="onbereikbaar")
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()) -> str:
-    """HTML table; every header and cell is escaped here."""
-    nums = set(numeric)
-    head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(f'<td class="num">{_esc(c)}</td>' if i in nums else f"<td>{_esc(c)}</td>" for i, c in enumerate(r))
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
 
 # --------------------------------------------------------------------------- data
 
@@ -262,7 +193,8 @@ def uncovered_places(
 
 def _heading(analysis: Analysis, municipality: str, scenario_name: str, generated: dt.date) -> str:
     norm = analysis.norm
-    norm_text = f"{norm.describe()} — {norm.name}" if norm.name and norm.name != norm.describe() else norm.describe()
+    plain = (norm.describe(), norm.describe_limits(), "")
+    norm_text = norm.describe() if norm.name in plain else f"{norm.describe()} — {norm.name}"
     rows = [
         ("Gemeente", municipality),
         ("Scenario", scenario_name),
@@ -271,9 +203,9 @@ def _heading(analysis: Analysis, municipality: str, scenario_name: str, generate
         ("Afstandsmodel", model_label_nl(analysis.model.label)),
         ("Datum", generated.strftime("%d-%m-%Y")),
     ]
-    meta = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
+    meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     parts = [
-        f"<h1>Bibliotheekvoorziening {_esc(municipality)}</h1>",
+        f"<h1>Bibliotheekvoorziening {esc(municipality)}</h1>",
         '<p class="subtitle">Rapport zorgplicht (Wsob): bereikbaarheid van een volwaardige bibliotheek</p>',
         f'<table class="meta">{meta}</table>',
     ]
@@ -285,7 +217,7 @@ def _heading(analysis: Analysis, municipality: str, scenario_name: str, generate
     if analysis.model.is_estimate:
         parts.append(
             '<div class="warning"><strong>Let op: afstanden zijn schattingen.</strong> Dit rapport gebruikt '
-            f"{_esc(model_label_nl(analysis.model.label))}: de afstand in rechte lijn maal een omwegfactor, niet de "
+            f"{esc(model_label_nl(analysis.model.label))}: de afstand in rechte lijn maal een omwegfactor, niet de "
             "route over de weg. Afstanden kunnen per plek honderden meters tot kilometers afwijken. "
             "Laad het wegennet voor afstanden over de weg.</div>"
         )
@@ -305,12 +237,12 @@ def _kpis(row: pd.Series, total: pd.Series, total_label: str) -> str:
         (km(row[Col.P90_DIST_M]), "90 % woont binnen"),
     ]
     body = "".join(
-        f'<div class="kpi"><div class="value">{_esc(v)}</div><div class="label">{_esc(lab)}</div></div>'
+        f'<div class="kpi"><div class="value">{esc(v)}</div><div class="label">{esc(lab)}</div></div>'
         for v, lab in items
     )
     text = f'<section><h2>Kerncijfers</h2><div class="kpis">{body}</div>'
-    if _finite(row[Col.UNREACHABLE]) and float(row[Col.UNREACHABLE]) > 0:
-        lost = _esc(fmt_int(row[Col.UNREACHABLE]))
+    if finite(row[Col.UNREACHABLE]) and float(row[Col.UNREACHABLE]) > 0:
+        lost = esc(fmt_int(row[Col.UNREACHABLE]))
         text += f'<p class="note">{lost} inwoners kunnen geen meetellende vestiging bereiken.</p>'
     return text + "</section>"
 
@@ -322,11 +254,13 @@ def _age_section(analysis: Analysis, municipality: str) -> str:
     by_age = analysis.by_age
     part = by_age.loc[by_age[Col.MUNICIPALITY].astype("string") == municipality, list(_AGE_COLUMNS)]
     rows = [
-        [label, fmt_int(residents), fmt_int(covered), fmt_dec(pct, 1), _km(dist)]
+        [label, fmt_int(residents), fmt_int(covered), fmt_dec(pct, 1), km_cell(dist)]
         for label, residents, covered, pct, dist in part.itertuples(index=False, name=None)
     ]
     headers = column_labels(_AGE_COLUMNS, km=True)
-    return "<section><h2>Dekking per leeftijdsgroep</h2>" + _table(headers, rows, numeric=(1, 2, 3, 4)) + "</section>"
+    return (
+        "<section><h2>Dekking per leeftijdsgroep</h2>" + table_html(headers, rows, numeric=(1, 2, 3, 4)) + "</section>"
+    )
 
 
 def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) -> str:
@@ -338,8 +272,8 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
             r.place,
             fmt_int(r.residents),
             fmt_int(r.cells),
-            _km(r.mean_dist_m) if _finite(r.mean_dist_m) else "onbereikbaar",
-            _km(r.max_dist_m),
+            km_cell(r.mean_dist_m) if finite(r.mean_dist_m) else "onbereikbaar",
+            km_cell(r.max_dist_m),
             r.nearest_name,
         ]
         for r in table.head(_TOP_PLACES).itertuples(index=False)
@@ -359,18 +293,18 @@ def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) ->
     more = f" Getoond: de {_TOP_PLACES} grootste van {fmt_int(len(table))}." if len(table) > _TOP_PLACES else ""
     return (
         f"<section>{title}"
-        + _table(headers, rows, numeric=(1, 2, 3, 4))
-        + f'<p class="note">{_esc(note + more)}</p></section>'
+        + table_html(headers, rows, numeric=(1, 2, 3, 4))
+        + f'<p class="note">{esc(note + more)}</p></section>'
     )
 
 
 def _impact_cell(column: str, value: object) -> str:
     if column == Col.KIND:
-        return "" if _missing(value) else KIND_LABELS.get(str(value), str(value))
+        return "" if missing(value) else KIND_LABELS.get(str(value), str(value))
     if column in (Col.ID, Col.NAME):
-        return "" if _missing(value) else str(value)
+        return "" if missing(value) else str(value)
     if column.endswith("_m"):
-        return _km(value, 2)
+        return km_cell(value, 2)
     if column.endswith("_pct"):
         return fmt_dec(value, 1)
     return fmt_int(value)
@@ -400,8 +334,8 @@ def _impact_section(impact: pd.DataFrame, municipality: str) -> str:
     ]
     numeric = [i for i, c in enumerate(columns) if c not in (Col.ID, Col.NAME, Col.KIND)]
     note = f"Wat er gebeurt als één vestiging sluit ({scope}; top {_TOP_IMPACT})."
-    table = _table(column_labels(columns, km=True), rows, numeric)
-    return f'<section>{title}<p class="note">{_esc(note)}</p>' + table + "</section>"
+    table = table_html(column_labels(columns, km=True), rows, numeric)
+    return f'<section>{title}<p class="note">{esc(note)}</p>' + table + "</section>"
 
 
 def _sources_section(analysis: Analysis, provenance: Provenance, pts: gpd.GeoDataFrame) -> str:
@@ -420,8 +354,9 @@ def _sources_section(analysis: Analysis, provenance: Provenance, pts: gpd.GeoDat
     )
     if not provenance.data_files:
         notes.append("Geen bronbestanden meegegeven.")
-    table = _table(["onderdeel", "waarde"], provenance.rows())
-    items = "".join(f"<li>{_esc(n)}</li>" for n in notes)
+    rows = [(k, plain_value(v)) for k, v in provenance.rows()]
+    table = table_html(["onderdeel", "waarde"], rows, css_class="wide")
+    items = "".join(f"<li>{esc(n)}</li>" for n in notes)
     return f'<section><h2>Bronnen en datakwaliteit</h2>{table}<ul class="note">{items}</ul></section>'
 
 
@@ -434,11 +369,13 @@ def municipality_report(
     *,
     scenario_name: str = "basis",
     impact: pd.DataFrame | None = None,
+    impact_omitted: bool = False,
     places: gpd.GeoDataFrame | None = None,
     municipalities: gpd.GeoDataFrame | None = None,
     sources: Sequence[Mapping[str, Any]] = (),
     generated: dt.date | None = None,
     provenance: Provenance | None = None,
+    verdict: Verdict | None = None,
 ) -> str:
     """One self-contained, printable HTML duty-of-care report for a municipality.
 
@@ -456,6 +393,8 @@ def municipality_report(
         :data:`IMPACT_COLUMNS`, Dutch headers from
         :data:`spreiding.vocabulary.COLUMN_LABELS`), restricted to the
         municipality's branches when it has any.
+    impact_omitted
+        The ranking was left out on purpose (a list above the matrix size switch): the report says so.
     places
         OSM place points (layer ``kernen`` of the OSM points GeoPackage) to
         name villages with residents outside the norm.
@@ -470,6 +409,9 @@ def municipality_report(
         What the sources section says (default:
         :meth:`Provenance.from_analysis` with ``sources``: tool version,
         commit, data files with years and SHA-256, norm, model, placement).
+    verdict
+        The municipality's verdict (default: :func:`~spreiding.analysis.verdict.municipality_verdict` with the
+        villages of this report and the population year of ``sources``).
 
     Returns
     -------
@@ -513,8 +455,12 @@ def municipality_report(
     map_png = map_image(analysis, pts, covered, reachable, boundary, labels) if len(pts) else ""
     weight_label = "inwoners" if weight_col == "pop_total" else f"inwoners {analysis.norm.describe().split(', ')[-1]}"
     total_label = str(total["municipality"])
+    verdict = verdict or municipality_verdict(
+        analysis, municipality, villages=place_table, population_year=population_year(sources)
+    )
     body = [
         _heading(analysis, municipality, scenario_name, day),
+        verdict_section(verdict),
         _kpis(row, total, total_label),
         _age_section(analysis, municipality),
         _places_section(place_table, places is not None, weight_label),
@@ -526,31 +472,39 @@ def municipality_report(
         body.append(
             '<section class="page-break"><h2>Verdeling van de afstand</h2>'
             f'<figure><img src="{histogram}" alt="Histogram: inwoners naar afstand tot de dichtstbijzijnde vestiging">'
-            f"<figcaption>{_esc(caption + extra)}"
+            f"<figcaption>{esc(caption + extra)}"
             "</figcaption></figure></section>"
         )
     if impact is not None and len(impact):
         body.append(_impact_section(impact, municipality))
+    elif impact_omitted:
+        body.append(
+            "<section><h2>Gevolgen van sluiting per vestiging</h2><p>Niet berekend: de rangorde rekent met een "
+            "afstandsmatrix en de voorzieningenlijst van deze analyse is daarvoor te groot. Beperk de lijst "
+            "(bijvoorbeeld tot de bibliotheken) voor deze tabel.</p></section>"
+        )
     if map_png:
         body.append(
             '<section class="page-break"><h2>Kaart</h2>'
-            f'<figure><img src="{map_png}" alt="Kaart van {_esc(municipality)}: cellen binnen en buiten de norm">'
-            f"<figcaption>{_esc(MAP_CREDIT)}</figcaption></figure></section>"
+            f'<figure><img src="{map_png}" alt="Kaart van {esc(municipality)}: cellen binnen en buiten de norm">'
+            f"<figcaption>{esc(MAP_CREDIT)}</figcaption></figure></section>"
         )
+    model = analysis.model
+    body.append(
+        method_section(
+            analysis.norm, model.label, analysis.placement, sources, network_source=model.source, as_of=prov.as_of
+        )
+    )
     body.append(_sources_section(analysis, prov, pts))
     commit = f", commit {prov.commit[:12]}{prov.commit[40:]}" if prov.commit else ""
     footer = (
         f"Gemaakt met spreiding {prov.tool_version}{commit} op {day:%d-%m-%Y} · scenario {scenario_name} · "
         f"afstanden {model_label_nl(analysis.model.label)}"
     )
-    body.append(f"<footer>{_esc(footer)}</footer>")
-    title = _esc(f"Zorgplichtrapport bibliotheek {municipality} ({scenario_name})")
+    body.append(f"<footer>{esc(footer)}</footer>")
+    title = f"Zorgplichtrapport bibliotheek {municipality} ({scenario_name})"
     logger.info("built report for %s (%s, %s)", municipality, scenario_name, analysis.model.label)
-    return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
-        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+    return document(title, body)
 
 
 def report_filename(

@@ -57,6 +57,7 @@ __all__ = [
     "strip_formula_guard",
     "table_for_export",
     "to_bytes",
+    "write_report",
     "write_tables",
 ]
 
@@ -232,7 +233,11 @@ def _xlsx_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> b
 
     names = _sheet_names([*tables, SOURCES_NAME])
     if names[-1] != SOURCES_NAME:
-        logger.warning("a sheet named %r was given; the sources sheet is written as %r", SOURCES_NAME, names[-1])
+        logger.warning(
+            "er is al een tabel met de naam %r; het bronnenblad heet daarom %r (geef de tabel een andere naam)",
+            SOURCES_NAME,
+            names[-1],
+        )
     frames = [table_for_export(t) for t in tables.values()] + [sources_frame(provenance)]
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
@@ -279,7 +284,7 @@ def _gpkg_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> b
             try:
                 pyogrio.write_dataframe(_gpkg_layer(frame, raw_name), path, layer=name, driver="GPKG")
             except Exception as exc:  # pyogrio/GDAL raise many types; one bad layer must not stop the rest
-                logger.warning("GeoPackage layer %r skipped: %s", raw_name, exc)
+                logger.warning("GeoPackage-laag %r overgeslagen: %s; kies .xlsx of .csv voor deze tabel", raw_name, exc)
                 continue
             written.append(name)
         if not written:
@@ -507,5 +512,31 @@ def write_tables(
     if kind == "csv":
         _atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
     _atomic_write(p, data)
-    logger.info("wrote %s (%s, %d table(s))", p, kind, len(tables))
+    logger.info("geschreven: %s (%s, %d tabel(len))", p, kind, len(tables))
+    return p
+
+
+def write_report(
+    document: str,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write a finished HTML report (:mod:`spreiding.output.report`) to ``path`` (UTF-8, atomically).
+
+    The path is checked as for :func:`write_tables` (``.html`` only; no
+    overwrite without ``force``; never an input file; the folder must exist).
+
+    Raises
+    ------
+    ConfigError
+        See :func:`check_output_path`; also for another extension than ``.html``.
+    """
+    if Path(path).suffix.lower() != ".html":
+        msg = f"een rapport is een HTML-bestand; geef {Path(path).name} de extensie .html"
+        raise ConfigError(msg)
+    p = check_output_path(path, force=force, inputs=inputs)
+    _atomic_write(p, document.encode("utf-8"))
+    logger.info("wrote report %s", p)
     return p

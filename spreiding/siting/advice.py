@@ -1,7 +1,8 @@
 """Site suggestions: where new service points (e.g. in an MFA) help most.
 
 Builds the points × candidates matrix, joins it to the counted open service
-points (fixed columns, optionally allowed to close) and runs
+points (fixed columns; with ``allow_close`` those inside the region may
+close: relocation, see :mod:`spreiding.siting.relocation`) and runs
 :func:`spreiding.siting.models.mclp`, :func:`~spreiding.siting.models.lscp` or
 :func:`~spreiding.siting.models.p_median`. The advice can be saved as a
 :class:`~spreiding.analysis.scenario.Scenario`.
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from spreiding._validate import rows_text
 from spreiding.analysis.evaluation import ScenarioContext, location_keys, site_matrix, with_sites
@@ -26,8 +29,9 @@ from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, close, n
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.siting.models import OptimizeResult, lscp, mclp, p_median
+from spreiding.vocabulary import fmt_pct
 
-__all__ = ["MODELS", "SiteAdvice", "age_weights", "candidate_matrix", "suggest_sites"]
+__all__ = ["MODELS", "SiteAdvice", "age_weights", "candidate_matrix", "closable_mask", "suggest_sites"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,23 @@ class SiteAdvice:
     unreachable
         Candidate ids too far from the road network to serve anyone
         (reported, never silently dropped).
+    closed_names
+        Names of the closed points, in the order of ``closed``.
+    unreachable_names
+        Names of the ``unreachable`` candidates (the id where a candidate has no name).
+    kept_outside
+        Number of counted points across the region's border (never closed).
+    max_closures
+        Most closures allowed (``None`` without ``allow_close`` or without a limit).
+    out_of_reach
+        Residents' points with weight that no site (existing or candidate)
+        reaches within the norm, with ``dist_m`` and ``nearest_id`` of the
+        nearest site (:func:`spreiding.output.report.uncovered_places` groups
+        them by village).
+    scenario
+        Name of the scenario the advice starts from (``None``: the base).
+    allow_close
+        Whether the model could close points inside the region.
     """
 
     result: OptimizeResult
@@ -105,10 +126,27 @@ class SiteAdvice:
     after: Mapping[str, float]
     norm: Norm
     unreachable: tuple[str, ...] = ()
+    closed_names: tuple[str, ...] = ()
+    unreachable_names: tuple[str, ...] = ()
+    kept_outside: int = 0
+    max_closures: int | None = None
+    out_of_reach: gpd.GeoDataFrame | None = None
+    scenario: str | None = None
+    allow_close: bool = False
 
-    def to_scenario(self, name: str, *, kind: str = "kleine_vestiging", description: str | None = None) -> Scenario:
-        """The advice as a scenario: open every suggested site (as ``kind``), close the closed points."""
-        edits: list[Edit] = []
+    def to_scenario(
+        self,
+        name: str,
+        *,
+        kind: str = "kleine_vestiging",
+        description: str | None = None,
+        base: Scenario | None = None,
+    ) -> Scenario:
+        """The advice as a scenario: open every suggested site (as ``kind``), close the closed points.
+
+        With ``base`` (the scenario the advice started from) its edits come first.
+        """
+        edits: list[Edit] = list(base.edits) if base is not None else []
         for row in self.sites.itertuples():  # a handful of sites
             host = f"{row.name} ({row.kind})" if isinstance(row.name, str) and row.name else str(row.kind)
             label = row.name if isinstance(row.name, str) and row.name else f"Locatie {row.id}"
@@ -116,7 +154,7 @@ class SiteAdvice:
         edits += [close(i) for i in self.closed]
         text = description or (
             f"Advies {self.result.model} ({self.result.method}) voor {self.norm.describe()}: "
-            f"{self.before['covered_pct']:.1f}% -> {self.after['covered_pct']:.1f}% binnen de norm"
+            f"{fmt_pct(self.before['covered_pct'])} -> {fmt_pct(self.after['covered_pct'])} binnen de norm"
         )
         return Scenario(name, text, tuple(edits), norm_to_dict(self.norm))
 
@@ -131,6 +169,108 @@ def _summary(dist: np.ndarray, time: np.ndarray, cols: np.ndarray, w: np.ndarray
     return {"covered": covered, "covered_pct": 100.0 * covered / total if total else float("nan"), "mean_dist_m": mean}
 
 
+def closable_mask(
+    facilities: pd.DataFrame,
+    region_area: BaseGeometry | None = None,
+    *,
+    outside_value: str | None = None,
+    region_column: str = "region",
+) -> np.ndarray:
+    """Which service points lie inside the region and may therefore close in an advice.
+
+    A point may close when it lies in ``region_area`` (when given) and its
+    ``region_column`` is not ``outside_value`` (when given). Points across the
+    border always stay open: residents on this side count on them.
+    """
+    inside = np.ones(len(facilities), dtype=bool)
+    if region_area is not None:
+        shapely.prepare(region_area)
+        inside &= shapely.covers(region_area, facilities.geometry.to_numpy())
+    if outside_value is not None and region_column in facilities:
+        inside &= (facilities[region_column].astype("string") != outside_value).fillna(True).to_numpy(bool)
+    return inside
+
+
+def _order_sites(
+    dist: np.ndarray, time: np.ndarray, kept: np.ndarray, new: list[int], w: np.ndarray, norm: Norm
+) -> tuple[list[int], list[float], list[float]]:
+    """The new sites in order of marginal covered residents (greedy over the few chosen sites)."""
+    order: list[int] = []
+    gains: list[float] = []
+    cumulative: list[float] = []
+    current = kept
+    base_cov = _summary(dist, time, current, w, norm)["covered"]
+    remaining = list(new)
+    while remaining:
+        scores = [_summary(dist, time, np.append(current, c), w, norm)["covered"] for c in remaining]
+        best = int(np.argmax(scores))
+        order.append(remaining.pop(best))
+        gains.append(scores[best] - base_cov)
+        base_cov = scores[best]
+        cumulative.append(base_cov)
+        current = np.append(current, order[-1])
+    return order, gains, cumulative
+
+
+def _sites_frame(
+    candidates: gpd.GeoDataFrame, id_col: str, cols: list[int], gains: list[float], cumulative: list[float]
+) -> gpd.GeoDataFrame:
+    rows = candidates.iloc[cols]
+    return gpd.GeoDataFrame(
+        {
+            "rank": np.arange(1, len(cols) + 1),
+            "id": rows[id_col].astype(str).to_numpy(),
+            "name": rows["name"].to_numpy() if "name" in rows else None,
+            "kind": rows["kind"].to_numpy() if "kind" in rows else None,
+            "source": rows["source"].to_numpy() if "source" in rows else None,
+            "municipality": rows["municipality"].to_numpy() if "municipality" in rows else None,
+            "gain_covered": np.asarray(gains, float),
+            "cumulative_covered": np.asarray(cumulative, float),
+        },
+        geometry=rows.geometry.to_numpy(),
+        crs=candidates.crs,
+    )
+
+
+def _out_of_reach(
+    points: gpd.GeoDataFrame, eff: np.ndarray, limit: float, dist: np.ndarray, ids: np.ndarray, w: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Points with weight that no column reaches within the norm, with the nearest site's distance and id."""
+    never = (w > 0) & ~(eff <= limit).any(axis=1)
+    sub = dist[never]
+    out = points.loc[never].copy()
+    nearest = np.argmin(np.where(np.isfinite(sub), sub, np.finfo(float).max), axis=1)
+    out["dist_m"] = sub.min(axis=1, initial=np.inf)
+    out["nearest_id"] = pd.Series(ids[nearest], index=out.index, dtype="object").where(np.isfinite(out["dist_m"]))
+    return out
+
+
+def _names_of(candidates: gpd.GeoDataFrame, id_col: str, ids: list[str]) -> tuple[str, ...]:
+    """Candidate names for ids (kind and id where a candidate has no name)."""
+    rows = candidates.set_index(candidates[id_col].astype(str))
+    out = []
+    for i in ids:  # the few candidates off the road network
+        name = rows.at[i, "name"] if "name" in rows else None
+        kind = rows.at[i, "kind"] if "kind" in rows else ""
+        out.append(str(name) if isinstance(name, str) and name.strip() else f"{kind} zonder naam")
+    return tuple(out)
+
+
+def _check_request(model: str, p: int | None, norm: Norm, context: ScenarioContext, empty: bool) -> None:
+    if model not in MODELS:
+        msg = f"onbekend model {model!r}; kies met --model uit {', '.join(MODELS)}"
+        raise ConfigError(msg)
+    if model != "lscp" and p is None:
+        msg = f"model {model} heeft een aantal locaties nodig; geef dat met --p"
+        raise ConfigError(msg)
+    if norm.mode != context.model.mode:
+        msg = f"de norm geldt voor {norm.mode!r}, de afstanden voor {context.model.mode!r}; kies één reiswijze (--mode)"
+        raise ConfigError(msg)
+    if empty:
+        msg = "geen kandidaatlocaties; gebruik --candidates osm of geef met --candidates een bestand met locaties"
+        raise InvalidDataError(msg)
+
+
 def suggest_sites(
     context: ScenarioContext,
     candidates: gpd.GeoDataFrame,
@@ -140,6 +280,9 @@ def suggest_sites(
     p: int | None = None,
     target_share: float = 0.95,
     allow_close: bool = False,
+    max_closures: int | None = None,
+    region_area: BaseGeometry | None = None,
+    outside_value: str | None = None,
     weights_by_age: Mapping[str, float] | None = None,
     cand_matrix: DistanceMatrix | None = None,
     time_limit_s: float = 60.0,
@@ -161,11 +304,19 @@ def suggest_sites(
         ``"mclp"`` (needs ``p``), ``"lscp"`` (uses ``target_share``) or
         ``"p-median"`` (needs ``p``).
     p
-        New sites (or all open sites with ``allow_close``).
+        New sites (an upper bound).
     target_share
-        LSCP: share of coverable weight to cover.
+        LSCP: share of the residents to cover.
     allow_close
-        Let MCLP / p-median close existing points.
+        Relocation: MCLP / p-median open ``p`` new sites and close at most
+        ``max_closures`` points inside the region that the new ones make
+        redundant; LSCP finds the fewest points inside the region (kept +
+        new) that reach the target. Points across the border never close.
+    max_closures
+        Most closures (default ``p``; LSCP: no limit).
+    region_area, outside_value
+        The region's outline and the ``region`` value of points across the
+        border (:func:`closable_mask`); ``None``: not used.
     weights_by_age
         Extra weight per age band (see :func:`age_weights`).
     cand_matrix
@@ -179,26 +330,14 @@ def suggest_sites(
     -------
     SiteAdvice
     """
-    if model not in MODELS:
-        msg = f"onbekend model {model!r}; kies met --model uit {', '.join(MODELS)}"
-        raise ConfigError(msg)
-    if model != "lscp" and p is None:
-        msg = f"model {model} heeft een aantal locaties nodig; geef dat met --p"
-        raise ConfigError(msg)
-    if norm.mode != context.model.mode:
-        msg = f"de norm geldt voor {norm.mode!r}, de afstanden voor {context.model.mode!r}; kies één reiswijze (--mode)"
-        raise ConfigError(msg)
-    if candidates.empty:
-        msg = "geen kandidaatlocaties; gebruik --candidates osm of geef met --candidates een bestand met locaties"
-        raise InvalidDataError(msg)
+    _check_request(model, p, norm, context, candidates.empty)
     cm = cand_matrix if cand_matrix is not None else candidate_matrix(context, candidates, progress=progress)
     edited = context.facilities if scenario is None else apply_scenario(context.facilities, scenario)
     existing = counted_facilities(edited, norm)
     if "location_key" in existing and (existing["location_key"] != existing["id"]).any():
         context = with_sites(context, existing.loc[existing["location_key"] != existing["id"]])
     ex_ids = existing["id"].astype(str).to_numpy()
-    keys = location_keys(existing)
-    ecols = context.matrix.columns(keys)
+    ecols = context.matrix.columns(location_keys(existing))
     id_col = "candidate_id" if "candidate_id" in candidates else "id"
     cand_ids = candidates[id_col].astype(str).to_numpy()
     ccols = cm.columns(cand_ids)
@@ -207,49 +346,37 @@ def suggest_sites(
     eff, limit = _effective(dist, time, norm)
     w_opt = age_weights(context.points, weights_by_age, norm.weight_column)
     k = len(ex_ids)
-    fixed = np.arange(k)
-    opts = {"time_limit_s": time_limit_s, "method": method, "progress": progress}
+    inside = closable_mask(existing, region_area, outside_value=outside_value)
+    closing = {
+        "allow_close": allow_close,
+        "closable": np.flatnonzero(inside),
+        "max_closures": max_closures if max_closures is not None or model == "lscp" else p,
+    }
+    opts = {"time_limit_s": time_limit_s, "method": method, "progress": progress, **closing}
     if model == "mclp":
-        res = mclp(w_opt, eff, limit, int(p or 0), existing=fixed, allow_close=allow_close, **opts)  # type: ignore[arg-type]
+        res = mclp(w_opt, eff, limit, int(p or 0), existing=np.arange(k), **opts)  # type: ignore[arg-type]
     elif model == "lscp":
-        res = lscp(w_opt, eff, limit, target_share=target_share, existing=fixed, **opts)  # type: ignore[arg-type]
+        res = lscp(w_opt, eff, limit, target_share=target_share, existing=np.arange(k), **opts)  # type: ignore[arg-type]
     else:
-        res = p_median(w_opt, dist, int(p or 0), existing=fixed, allow_close=allow_close, **opts)  # type: ignore[arg-type]
+        res = p_median(w_opt, dist, int(p or 0), existing=np.arange(k), **opts)  # type: ignore[arg-type]
     w = context.points[norm.weight_column].to_numpy(float)
     kept = np.array([c for c in res.selected if c < k], dtype=int)
-    new = [c for c in res.new if c >= k]
-    before = _summary(dist, time, fixed, w, norm)
-    # order the new sites by marginal covered residents (greedy over the few chosen sites)
-    order: list[int] = []
-    gains: list[float] = []
-    cumulative: list[float] = []
-    current = kept
-    base_cov = _summary(dist, time, current, w, norm)["covered"]
-    remaining = list(new)
-    while remaining:
-        scores = [_summary(dist, time, np.append(current, c), w, norm)["covered"] for c in remaining]
-        best = int(np.argmax(scores))
-        order.append(remaining.pop(best))
-        gains.append(scores[best] - base_cov)
-        base_cov = scores[best]
-        cumulative.append(base_cov)
-        current = np.append(current, order[-1])
-    after = _summary(dist, time, np.asarray(res.selected, dtype=int), w, norm)
-    rows = candidates.iloc[[c - k for c in order]]
-    sites = gpd.GeoDataFrame(
-        {
-            "rank": np.arange(1, len(order) + 1),
-            "id": rows[id_col].astype(str).to_numpy(),
-            "name": rows["name"].to_numpy() if "name" in rows else None,
-            "kind": rows["kind"].to_numpy() if "kind" in rows else None,
-            "source": rows["source"].to_numpy() if "source" in rows else None,
-            "municipality": rows["municipality"].to_numpy() if "municipality" in rows else None,
-            "gain_covered": np.asarray(gains, float),
-            "cumulative_covered": np.asarray(cumulative, float),
-        },
-        geometry=rows.geometry.to_numpy(),
-        crs=candidates.crs,
+    order, gains, cumulative = _order_sites(dist, time, kept, [c for c in res.new if c >= k], w, norm)
+    names = existing["name"].astype(str).to_numpy() if "name" in existing else ex_ids
+    excluded = set(cm.excluded)
+    return SiteAdvice(
+        result=res,
+        sites=_sites_frame(candidates, id_col, [c - k for c in order], gains, cumulative),
+        closed=tuple(str(ex_ids[c]) for c in res.closed),
+        before=_summary(dist, time, np.arange(k), w, norm),
+        after=_summary(dist, time, np.asarray(res.selected, dtype=int), w, norm),
+        norm=norm,
+        unreachable=tuple(i for i in cand_ids if i in excluded),
+        closed_names=tuple(str(names[c]) for c in res.closed),
+        unreachable_names=_names_of(candidates, id_col, [i for i in cand_ids if i in excluded]),
+        kept_outside=int((~inside).sum()),
+        max_closures=closing["max_closures"] if allow_close else None,  # type: ignore[arg-type]
+        out_of_reach=_out_of_reach(context.points, eff, limit, dist, np.concatenate([ex_ids, cand_ids]), w),
+        scenario=None if scenario is None else scenario.name,
+        allow_close=allow_close,
     )
-    closed = tuple(str(ex_ids[c]) for c in res.closed)
-    unreachable = tuple(i for i in cand_ids if i in set(cm.excluded))
-    return SiteAdvice(res, sites, closed, before, after, norm, unreachable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from spreiding.analysis.placement import placement_notes
 from spreiding.app.labels import as_text, nl_int
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.uploads import MAX_UPLOAD_MB, upload_error_nl
@@ -36,10 +37,21 @@ def _overview(ws: Workspace, settings: Settings) -> None:
     c2.metric("Inwoners", nl_int(region.residents))
     c3.metric("Voorzieningen (alle statussen)", len(fac))
     c4.metric("Gemeenten", len(region.municipalities))
+    if region.border_file is not None and not region.border_file.exists():
+        st.info(
+            "Geen randcellen: cellen die over de grens van de regio liggen met hun middelpunt erbuiten, "
+            f"tellen niet mee (bestand ontbreekt: {as_text(region.border_file)})."
+        )
+    elif region.border_cells:
+        st.caption(
+            f"Waarvan {nl_int(region.border_cells)} randcellen over de grens van de regio "
+            "(alleen het deel binnen de regio telt)."
+        )
     st.dataframe(counts_view(fac), hide_index=True, key="data_counts")
     st.subheader("Waarschuwingen over de kwaliteit")
     network = ws.study.network
-    for w in quality_warnings(region.sources, fac, None if network is None else network.source):
+    notes = placement_notes(ws.study.points)
+    for w in [*quality_warnings(region.sources, fac, None if network is None else network.source), *notes]:
         st.markdown(f"- {as_text(w)}")  # warnings quote names from the data
     locations = locations_view(fac)
     if locations is not None:

@@ -11,6 +11,7 @@ from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import age_view, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.output._figures import BAR_LABEL, BAR_VALUE, distance_bars
+from spreiding.vocabulary import fmt_int
 
 __all__ = ["render"]
 
@@ -27,6 +28,29 @@ def _report(ws: Workspace, muni: str, cols: list) -> None:  # type: ignore[type-
         )
         with st.expander("Rapport bekijken (afdrukbaar)"):
             st.iframe(rep[1], height=800)
+
+
+def _verdict(ws: Workspace, muni: str) -> None:
+    """The verdict box: voldoet / voldoet niet, target, short, flags, villages and the list's uncertain rows."""
+    v = ws.verdict(muni)
+    with st.container(border=True, key="gem_verdict"):
+        colour = "green" if v.meets else "red"
+        st.markdown(f"### :{colour}[{as_text(v.municipality)} {v.label}]")
+        st.markdown(as_text(v.sentence()))
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Doel", v.target_text)
+        c2.metric("Tekort (inwoners)", fmt_int(v.short))
+        c3.metric("Via andere gemeente", fmt_int(v.residents_elsewhere))
+        c4.metric("Bevolking (jaar)", str(v.population_year or "onbekend"))
+        for flag in v.flags():
+            st.markdown(f"- {as_text(flag)}")
+        if v.villages:
+            shown = ", ".join(f"{p} ({fmt_int(n)})" for p, n in v.villages[:10])
+            st.markdown(f"**Kernen met inwoners buiten de norm** (grootste eerst): {as_text(shown)}")
+        for w in v.low_confidence_rows:  # list completeness, next to the figures it affects
+            st.warning(f"Volledigheid voorzieningenlijst: {as_text(w.text())}.", icon="⚠️")
+            if w.notes:
+                st.markdown(f"*Toelichting in de lijst (Engels):* {as_text(w.notes)}")
 
 
 def _figures(ws: Workspace, settings: Settings, muni: str) -> None:
@@ -52,6 +76,7 @@ def render(ws: Workspace, settings: Settings) -> None:
         names = sorted(ws.region.municipalities["municipality"].astype(str))
     muni = st.selectbox("Gemeente", names, key="gem_name")
     with user_errors():
+        _verdict(ws, muni)
         _figures(ws, settings, muni)
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
         st.dataframe(impact_view(ws.closure_impact(), muni).round(1), hide_index=True, key="gem_impact")
