@@ -115,7 +115,8 @@ def test_points_a_scenario_opens_are_drawn_as_new_in_the_legend_colour() -> None
     pop, near, fac = _fixture()
     opened = fac.assign(scenario_edit=["open", ""])  # f1 opened by a scenario (an advice's proposed site)
     payload = map_payload(pop, near, Norm(max_dist_m=5000.0), opened, counted_ids=["f1"])
-    first, second = payload["facilities"]
+    drawn = {f["id"]: f for f in payload["facilities"]}  # counted points are drawn last (on top)
+    first, second = drawn["f1"], drawn["f2"]
     assert first["color"] == STATUS_COLOURS["new"] and first["status"] == STATUS_LABELS["new"] and first["counted"]
     assert second["color"] == STATUS_COLOURS["closed"]  # other points keep their status colour
     assert {"label": STATUS_LABELS["new"], "color": STATUS_COLOURS["new"]} in payload["status_legend"]
