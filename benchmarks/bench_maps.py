@@ -80,8 +80,9 @@ def main() -> None:
             ws.apply_edit(Edit("close", next(ids)))
             ws.evaluate()
 
+        picks = iter(fac["id"].astype(str).tolist())  # another highlighted point each time: no cached payload
         figures = {
-            "payload": _ms(ws.map_payload),
+            "payload": _ms(lambda ws=ws, picks=picks: ws.map_payload(selected=next(picks))),
             "edit": _ms(edit),
             "diff": _ms(lambda ws=ws: ws.diff_payload(BASE_SCENARIO, ws.active)),
             "catchments": _ms(ws.catchments),
