@@ -94,6 +94,8 @@ def _first_view(page: Any, url: str) -> float:
 
 
 def _reopen(page: Any) -> None:
+    reopen = page.get_by_role("button", name="Heropenen").or_(page.get_by_role("button", name="Ongedaan maken"))
+    reopen.first.wait_for(timeout=30_000)  # the page may still be drawing the actions after the figures changed
     for name in ("Heropenen", "Ongedaan maken"):
         button = page.get_by_role("button", name=name)
         if button.count():
@@ -103,7 +105,7 @@ def _reopen(page: Any) -> None:
 
 
 def _type_km(page: Any, value: str) -> None:
-    field = page.get_by_label("Redelijke afstand over de weg (km)")
+    field = page.get_by_role("textbox", name="Redelijke afstand over de weg (km)")
     field.fill(value)
     field.press("Enter")
 

@@ -25,6 +25,7 @@ from typing import Final
 
 __all__ = [
     "AGE_BAND_LABELS",
+    "CELL_CHANGE_LABELS",
     "COLUMN_LABELS",
     "COVERAGE_STATE_LABELS",
     "DATA_CREDIT",
@@ -626,6 +627,18 @@ def parse_number_nl(text: str | float | int) -> float:
     msg = f"'{raw}' is geen getal; schrijf bijvoorbeeld 7,5 of 1.234,5"
     raise ConfigError(msg)
 
+
+# --------------------------------------------------------------------------- difference maps
+
+CELL_CHANGE_LABELS: Final[dict[str, str]] = {
+    "newly_outside": "nieuw buiten de norm",
+    "newly_inside": "nieuw binnen de norm",
+    "longer": "langere afstand",
+    "shorter": "kortere afstand",
+    "same": "gelijk (± 0,1 km)",
+    "empty": "geen inwoners",
+}
+"""Class of a cell on the difference map (``spreiding.analysis.cells.cell_change``) → Dutch label."""
 
 # --------------------------------------------------------------------------- site advice
 

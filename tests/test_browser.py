@@ -204,9 +204,7 @@ def test_readable_at_1280_px_and_nothing_fetched_from_elsewhere(app_url: str, tm
             elsewhere: list[str] = []
             page.on(
                 "request",
-                lambda r: (
-                    elsewhere.append(r.url) if not r.url.startswith(_LOCAL) else None
-                ),
+                lambda r: elsewhere.append(r.url) if not r.url.startswith(_LOCAL) else None,
             )
             page.goto(app_url, wait_until="domcontentloaded")
             page.locator('[data-testid="stMetricValue"]').first.wait_for(state="visible", timeout=90_000)
@@ -217,6 +215,64 @@ def test_readable_at_1280_px_and_nothing_fetched_from_elsewhere(app_url: str, tm
             icon = page.locator('link[rel~="icon"]').first.get_attribute("href") or ""
             assert "gstatic" not in icon, icon
             assert elsewhere == [], elsewhere
+        finally:
+            context.close()
+
+
+_METRIC = '[data-testid="stMetricValue"]'
+
+
+def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
+    """Kaart: village labels drawn; close Gieten, the difference map on Vergelijken shows the loss; back on Kaart
+    the closed branch offers "Heropenen" and reopening restores the figures."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            page = context.new_page()
+            page.goto(app_url, wait_until="domcontentloaded")
+            frame = page.frame_locator('iframe[title*="spreiding_map"]')
+            frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=90_000)
+            labels = frame.locator(".spreiding-place")
+            labels.first.wait_for(state="attached", timeout=30_000)
+            assert labels.count() >= 10, labels.count()  # towns at the region's zoom, offline
+            assert "Assen" in frame.locator(".leaflet-marker-pane").inner_text()
+            base = page.locator(_METRIC).first.inner_text()
+            page.get_by_role("button", name="Sluiten").click()
+            page.get_by_role("button", name="Heropenen").wait_for(timeout=30_000)
+            closed = page.locator(_METRIC).first.inner_text()
+            assert closed != base
+            # Vergelijken (same session): A = current situation, B = the working scenario; the difference map
+            page.get_by_role("link", name="Vergelijken").click()
+            maps = page.locator('iframe[title*="spreiding_map"]')
+            maps.nth(2).wait_for(state="visible", timeout=60_000)
+            diff = page.frame_locator('iframe[title*="spreiding_map"] >> nth=2')
+            diff.locator("path.spreiding-cell").first.wait_for(state="attached", timeout=60_000)
+            assert "nieuw buiten de norm" in diff.locator(".spreiding-legend").inner_text()
+            red = diff.locator('path.spreiding-cell[fill="#b2182b"]').count()  # CHANGE_COLOURS["newly_outside"]
+            assert red > 0, red
+            box = maps.nth(2).bounding_box()
+            assert box is not None and box["width"] > 900 and box["height"] > 500, box
+            page.screenshot(path=str(artifacts / "vergelijken.png"))
+            maps.nth(2).scroll_into_view_if_needed()
+            page.screenshot(path=str(artifacts / "verschilkaart.png"))
+            # back to Kaart: reopen the closed branch, the figures return
+            page.get_by_role("link", name="Kaart").click()
+            page.get_by_role("button", name="Heropenen").click()
+            page.get_by_role("button", name="Sluiten").wait_for(timeout=30_000)
+            page.wait_for_function(
+                "(v) => document.querySelector('[data-testid=stMetricValue]').innerText === v", arg=base, timeout=30_000
+            )
+            page.screenshot(path=str(artifacts / "kaart_heropend.png"), full_page=True)
+            page.get_by_text("Status: open", exact=True).wait_for(timeout=10_000)  # the choice's status, not stale
         finally:
             context.close()
 

@@ -156,6 +156,7 @@ def test_map_tooltips_name_the_kern() -> None:
     study = _study(places=_places())
     ev = study.evaluate(NORM)
     payload = map_payload(ev.points, ev.nearest, NORM, ev.facilities, covered=ev.covered, tiles=None)
-    assert payload["cells"]["k"] == ["Adorp", "Adorp", "Ddorp"]
+    assert [tip.split(" · ")[0] for tip in payload["cells"]["tip"]] == ["Adorp", "Adorp", "Ddorp"]
     without = _study().evaluate(NORM)
-    assert "k" not in map_payload(without.points, without.nearest, NORM, without.facilities, tiles=None)["cells"]
+    tips = map_payload(without.points, without.nearest, NORM, without.facilities, tiles=None)["cells"]["tip"]
+    assert all(t.split(" · ")[0].endswith(" km") or t.startswith("niet bereikbaar") for t in tips)  # no kern

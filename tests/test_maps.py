@@ -63,7 +63,7 @@ def test_names_and_ids_are_data_and_escaped_where_html_is_built() -> None:
     assert "O'Brien & Zn" in names  # data, not markup: a click sends back exactly the id it was given
     odd = fac.assign(id=["o'b", "c&d"][: len(fac)])
     ids = [f["id"] for f in map_payload(pop, near, Norm(max_dist_m=5000.0), odd)["facilities"]]
-    assert ids == odd["id"].tolist()  # ids with ' and & come back unchanged (no HTML entities)
+    assert sorted(ids) == sorted(odd["id"].tolist())  # ids with ' and & come back unchanged (no HTML entities)
     html = map_html(payload)
     assert "<script>alert(1)</script>" not in html  # the JSON cannot close the script element
     assert "<\\/script>" in html
@@ -77,8 +77,10 @@ def test_payload_colours_and_coverage() -> None:
     assert cells["cov"] == [1, 0]
     assert cells["km"] == [1.0, 6.0]
     assert cells["pop"] == [100, 50]
-    assert [f["counted"] for f in payload["facilities"]] == [True, False]
-    assert payload["facilities"][1]["status"] == "gesloten"
+    drawn = {f["id"]: f for f in payload["facilities"]}  # counted points are drawn last (on top)
+    assert [f["id"] for f in payload["facilities"]] == ["f2", "f1"]
+    assert {i: f["counted"] for i, f in drawn.items()} == {"f1": True, "f2": False}
+    assert drawn["f2"]["status"] == "gesloten"
     # cells are ~1 km squares: north - south about 0.009 degrees
     assert 0.008 < cells["n"][0] - cells["s"][0] < 0.01
     with pytest.raises(ConfigError, match="colour_by"):
@@ -113,7 +115,8 @@ def test_points_a_scenario_opens_are_drawn_as_new_in_the_legend_colour() -> None
     pop, near, fac = _fixture()
     opened = fac.assign(scenario_edit=["open", ""])  # f1 opened by a scenario (an advice's proposed site)
     payload = map_payload(pop, near, Norm(max_dist_m=5000.0), opened, counted_ids=["f1"])
-    first, second = payload["facilities"]
+    drawn = {f["id"]: f for f in payload["facilities"]}  # counted points are drawn last (on top)
+    first, second = drawn["f1"], drawn["f2"]
     assert first["color"] == STATUS_COLOURS["new"] and first["status"] == STATUS_LABELS["new"] and first["counted"]
     assert second["color"] == STATUS_COLOURS["closed"]  # other points keep their status colour
     assert {"label": STATUS_LABELS["new"], "color": STATUS_COLOURS["new"]} in payload["status_legend"]

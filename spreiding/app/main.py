@@ -30,6 +30,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("gemeente.py", "Gemeente", ":material/account_balance:"),
     ("provincie.py", "Provincie", ":material/checklist:"),
     ("optimaliseren.py", "Optimaliseren", ":material/target:"),
+    ("verzorgingsgebied.py", "Verzorgingsgebied", ":material/hub:"),
     ("data.py", "Data", ":material/description:"),
 )
 

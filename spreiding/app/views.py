@@ -25,11 +25,13 @@ __all__ = [
     "Headline",
     "advice_headline",
     "age_view",
+    "catchment_view",
     "cbs_view",
-    "change_chart",
+    "comparison_columns",
     "comparison_view",
     "counts_view",
     "coverage_view",
+    "dutch_style",
     "excluded_text",
     "facility_choices",
     "headline",
@@ -118,19 +120,48 @@ def age_view(by_age: pd.DataFrame, municipality: str) -> pd.DataFrame:
     return display_table(rows, ("age_label", *_COVERAGE[1:]))
 
 
+_COMPARISON = (
+    "municipality", "covered_pct_delta", "lose_coverage", "gain_coverage", "covered_pct_a", "covered_pct_b",
+    "mean_dist_m_delta", "mean_dist_m_a", "mean_dist_m_b", "residents",
+)  # fmt: skip
+"""The key columns first (gemeente, change, who loses / gains), so they show without scrolling sideways."""
+
+
 def comparison_view(diff: pd.DataFrame) -> pd.DataFrame:
-    """Scenario B against A per municipality (from :meth:`Workspace.compare`) for display."""
-    cols = (
-        "municipality", "residents", "covered_pct_a", "covered_pct_b", "covered_pct_delta", "mean_dist_m_a",
-        "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage",
-    )  # fmt: skip
-    return display_table(diff, cols)
+    """Scenario B against A per municipality (from :meth:`Workspace.compare`) for display, key columns first."""
+    return display_table(diff, _COMPARISON)
 
 
-def change_chart(hist: pd.DataFrame, total_label: str) -> pd.Series:
-    """Residents per bin of distance change, for the region's total (labels in order)."""
-    part = hist.loc[hist["municipality"] == total_label] if (hist["municipality"] == total_label).any() else hist
-    return part.groupby("label", sort=False)["residents"].sum()
+def comparison_columns(view: pd.DataFrame) -> dict[str, Any]:
+    """Narrow columns, the first (municipality or name) pinned and wider (numbers: :func:`dutch_style`)."""
+    import streamlit as st
+
+    return {
+        col: st.column_config.Column(col, pinned=True, width="medium")
+        if col == view.columns[0]
+        else st.column_config.Column(col, width="small")
+        for col in view.columns
+    }
+
+
+def dutch_style(view: pd.DataFrame) -> Any:
+    """A display table with Dutch numbers (``116.448``; ``3,54``; percentages with one decimal) as a Styler;
+    the values stay numbers (sorting works)."""
+    styler = view.style
+    for col in view.columns:
+        if pd.api.types.is_integer_dtype(view[col]):
+            styler = styler.format(thousands=".", na_rep="–", subset=[col])
+        elif pd.api.types.is_float_dtype(view[col]):
+            digits = 1 if "%" in str(col) else 2
+            styler = styler.format(precision=digits, decimal=",", thousands=".", na_rep="–", subset=[col])
+    return styler
+
+
+def catchment_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Residents per service point for whom it is the nearest (:meth:`Workspace.catchments`) for display."""
+    cols = ("name", "residents_nearest", "covered", "mean_dist_m", "municipality", "kind")  # the figures first
+    view = display_table(table, cols)
+    return view.rename(columns={COLUMN_LABELS["covered"]: "waarvan binnen de norm"})
 
 
 def impact_view(impact: pd.DataFrame, municipality: str) -> pd.DataFrame:
@@ -145,10 +176,13 @@ def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
     return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
 
 
-def facility_choices(facilities: pd.DataFrame) -> dict[str, str]:
-    """Service-point id → "name (status)" for a choice list."""
+def facility_choices(facilities: pd.DataFrame, *, with_status: bool = True) -> dict[str, str]:
+    """Service-point id → "name (status)" (or the name alone) for a choice list."""
+    names = facilities["name"].astype(str)
+    if not with_status:
+        return dict(zip(facilities["id"].astype(str), names, strict=True))
     status = facilities["status"].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
-    labels = (f"{n} ({s})" for n, s in zip(facilities["name"].astype(str), status, strict=True))
+    labels = (f"{n} ({s})" for n, s in zip(names, status, strict=True))
     return dict(zip(facilities["id"].astype(str), labels, strict=True))
 
 

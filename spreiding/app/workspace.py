@@ -42,6 +42,7 @@ from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
+from spreiding.app._mapviews import MapViews
 from spreiding.data.cbs_stats import read_cbs_csv
 from spreiding.data.dates import facilities_as_of
 from spreiding.data.region import Region
@@ -207,7 +208,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     return f"{text} (Details: {detail})"
 
 
-class Workspace:
+class Workspace(MapViews):
     """One session's settings, scenarios and results on a private fork of the shared base Study.
 
     Parameters
@@ -642,15 +643,23 @@ class Workspace:
         selected: str | None = None,
         marker_xy: tuple[float, float] | None = None,
         title: str = "",
+        focus: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Map data of a scenario (cells, its service points, municipality outlines).
+        """Map data of a scenario (cells, its service points, municipality outlines, village names).
 
         ``scenario_points`` draws that scenario's service points over the
-        scenario's distances (e.g. an advice's proposed sites over today's distances).
+        scenario's distances (e.g. an advice's proposed sites over today's distances);
+        ``focus`` (``x``, ``y``, ``key``) centres the view, see :meth:`search_places`.
         """
-        ev = self.evaluate(name)
-        facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
-        return self._payload(ev, facilities, selected=selected, marker_xy=marker_xy, title=title)
+        key = (self.result_key(name), self._settings.colour_by, scenario_points, selected, marker_xy, title,
+               None if focus is None else tuple(sorted(focus.items())))  # fmt: skip
+
+        def make() -> dict[str, Any]:
+            ev = self.evaluate(name)
+            facilities = ev.facilities if scenario_points is None else apply_scenario(self.facilities, scenario_points)
+            return self._payload(ev, facilities, selected=selected, marker_xy=marker_xy, title=title, focus=focus)
+
+        return self._recent_payload(key, make)
 
     def _payload(
         self,
@@ -660,6 +669,7 @@ class Workspace:
         selected: str | None = None,
         marker_xy: tuple[float, float] | None = None,
         title: str = "",
+        focus: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         return map_payload(
             ev.points,
@@ -668,11 +678,12 @@ class Workspace:
             ev.facilities if facilities is None else facilities,
             counted_ids=ev.counted["id"].astype(str).tolist(),
             covered=ev.covered,
-            municipalities=self.region.municipalities,
             colour_by=self._settings.colour_by,
             selected=selected,
             marker_xy=marker_xy,
             title=title,
+            focus=focus,
+            base=self._map_base(),
         )
 
     def downloads(self, name: str | None = None, *, municipality: str | None = None) -> tuple[Download, ...]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from spreiding._validate import to_rd_new
@@ -20,11 +22,101 @@ if TYPE_CHECKING:
 
     from spreiding.study import Analysis
 
-__all__ = ["COLOURS", "boundary", "distance_histogram", "map_image", "png"]
+__all__ = [
+    "BAR_LABEL",
+    "BAR_VALUE",
+    "COLOURS",
+    "UNCHANGED_BIN",
+    "ChangeBars",
+    "boundary",
+    "change_bars",
+    "distance_bars",
+    "distance_histogram",
+    "map_image",
+    "png",
+]
 
 logger = logging.getLogger(__name__)
 
 COLOURS = {"covered": "#3182bd", "uncovered": "#e6550d", "unreachable": "#636363"}
+
+
+UNCHANGED_BIN = "same"
+"""Code of the ``± 0,1 km`` bin of the distance-change histogram, shown apart from the bars."""
+BAR_LABEL = "klasse"
+BAR_VALUE = "inwoners"
+
+
+@dataclass(frozen=True)
+class ChangeBars:
+    """The distance-change chart: bars in numeric order and the unchanged residents shown apart.
+
+    Attributes
+    ----------
+    bars
+        Columns ``klasse`` (an ordered categorical, most shorter first) and ``inwoners``; without the unchanged bin.
+    unchanged
+        Residents whose distance changes by at most 0,1 km.
+    unchanged_share
+        Their share of all residents (0–1; 0 without residents).
+    """
+
+    bars: pd.DataFrame
+    unchanged: float
+    unchanged_share: float
+
+    @property
+    def text(self) -> str:
+        """Dutch line for above the chart."""
+        return (
+            f"Gelijk gebleven (± 0,1 km): {fmt_int(self.unchanged)} inwoners "
+            f"({fmt_dec(100.0 * self.unchanged_share, 1)} %); de staven tonen de overige inwoners."
+        )
+
+
+def _ordered(labels: list[str], values: np.ndarray) -> pd.DataFrame:
+    """Bars whose order is their data order (an ordered categorical: charts cannot sort them by name)."""
+    return pd.DataFrame(
+        {BAR_LABEL: pd.Categorical(labels, categories=labels, ordered=True), BAR_VALUE: np.round(values, 0)}
+    )
+
+
+def change_bars(hist: pd.DataFrame, total_label: str) -> ChangeBars:
+    """Chart data of a distance-change histogram (:func:`spreiding.analysis.evaluation.distance_change_histogram`):
+    the region total's bins from most shorter to most longer, then reachability changes; the unchanged bin apart.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"municipality": ["R"] * 3, "bin": ["lt_-2km", "same", "gt_5km"],
+    ...                   "label": ["< -2 km", "± 0,1 km", "> 5 km"], "residents": [10.0, 80.0, 10.0]})
+    >>> c = change_bars(h, "R")
+    >>> list(c.bars["klasse"]), c.unchanged, c.unchanged_share
+    (['< -2 km', '> 5 km'], 80.0, 0.8)
+    """
+    total = hist["municipality"].astype(str) == total_label
+    part = hist.loc[total] if total.any() else hist
+    sums = part.groupby(["bin", "label"], sort=False)["residents"].sum().reset_index()  # keeps the bins' order
+    same = sums["bin"] == UNCHANGED_BIN
+    unchanged = float(sums.loc[same, "residents"].sum())
+    everyone = float(sums["residents"].sum())
+    rest = sums.loc[~same]
+    share = unchanged / everyone if everyone > 0 else 0.0
+    return ChangeBars(_ordered(rest["label"].astype(str).tolist(), rest["residents"].to_numpy(float)), unchanged, share)
+
+
+def distance_bars(distribution: pd.Series) -> pd.DataFrame:
+    """Chart data of a distance distribution (:func:`spreiding.analysis.coverage.distance_distribution`) in its
+    numeric order (``0–1 km``, ``1–2 km``, ..., ``> 20 km``, ``onbereikbaar``), never alphabetical; decimal
+    commas in the labels.
+
+    Examples
+    --------
+    >>> d = pd.Series([5.0, 3.0, 1.0], index=["0–1 km", "1–2 km", "10–15 km"])
+    >>> distance_bars(d)["klasse"].cat.categories.tolist()
+    ['0–1 km', '1–2 km', '10–15 km']
+    """
+    labels = [str(i).replace(".", ",") for i in distribution.index]  # "7.5–10 km" → "7,5–10 km"
+    return _ordered(labels, distribution.to_numpy(float))
 
 
 def _short(value: float) -> str:

@@ -24,6 +24,7 @@ import html
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +32,41 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
+from scipy.spatial import cKDTree
 
 from spreiding._validate import require_columns, to_rd_new
+from spreiding.analysis.cells import CELL_CHANGE_CLASSES, cell_change, cell_codes, cell_main_nearest, cell_summary
 from spreiding.analysis.coverage import covered_mask
+from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col
+from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col, fmt_dec
 
 __all__ = [
+    "CHANGE_COLOURS",
     "COMPONENT_DIR",
     "DIST_BINS_M",
     "DIST_COLOURS",
+    "FACILITY_NEAR_M",
     "KIND_LABELS",
     "OSM_CREDIT",
     "STATUS_COLOURS",
     "STATUS_LABELS",
     "TILE_URL",
+    "MapBase",
+    "catchment_payload",
+    "cell_kernen",
     "click_to_rd",
+    "co_located",
+    "diff_payload",
     "distance_classes",
     "leaflet_dir",
+    "map_base",
     "map_component",
     "map_html",
     "map_payload",
+    "place_labels",
 ]
 
 logger = logging.getLogger(__name__)
@@ -78,6 +91,8 @@ _KIND_RADIUS = {"vestiging": 8, "kleine_vestiging": 6, "servicepunt": 5}
 _TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 _DECIMALS = 5  # about 1 m
+_PLACE_RANK = {"city": 0, "town": 0, "village": 1, "hamlet": 2}  # the kernen classes (analysis.kernen)
+"""Label layer: which OSM place classes, and from which zoom they show (0 always, 1 from 10, 2 from 12)."""
 
 
 def leaflet_dir() -> Path:
@@ -101,27 +116,158 @@ def _legend_distance() -> list[dict[str, str]]:
     items = []
     lower = 0.0
     for upper, colour in zip(DIST_BINS_M, DIST_COLOURS, strict=True):
-        label = f"{lower / 1000:g}–{upper / 1000:g} km" if np.isfinite(upper) else f"meer dan {lower / 1000:g} km"
+        lo, hi = _km_label(lower), _km_label(upper)
+        label = f"{lo}–{hi} km" if np.isfinite(upper) else f"meer dan {lo} km"
         items.append({"label": label, "color": colour})
         lower = upper
     items.append({"label": "niet bereikbaar", "color": _UNREACHABLE_COLOUR})
     return items
 
 
+def _km_label(dist_m: float) -> str:
+    """``2500`` → ``"2,5"``, ``5000`` → ``"5"`` (Dutch decimal comma)."""
+    km = dist_m / 1000.0
+    return fmt_dec(km, 0 if float(km).is_integer() else 1) if np.isfinite(km) else ""
+
+
 def _round(values: np.ndarray) -> list[float]:
     return list(np.round(np.asarray(values, dtype=float), _DECIMALS).tolist())
 
 
-def _cells(
-    population: gpd.GeoDataFrame, nearest: NearestResult, covered: np.ndarray, weight_column: str, colour_by: str
-) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
-    pop = to_rd_new(population, "population")
-    x = pop.geometry.x.to_numpy()
-    y = pop.geometry.y.to_numpy()
-    half = (pop["cell_size_m"].to_numpy(dtype=float) if "cell_size_m" in pop else np.full(len(pop), 1000.0)) / 2.0
+def _cell_frame(population: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The drawn cells: ``cells`` when given, else the points themselves when each is its own cell."""
+    if cells is not None:
+        return to_rd_new(cells, "population cells")
+    ids = population["cell_id"].astype(str) if "cell_id" in population.columns else None
+    if ids is not None and ids.duplicated().any():
+        msg = "de inwoners staan op straatpunten: geef de bevolkingscellen mee (cells=) om per cel te tekenen"
+        raise ConfigError(msg)
+    return to_rd_new(population, "population")
+
+
+def _cell_ids(cells: gpd.GeoDataFrame) -> list[str]:
+    return cells["cell_id"].astype(str).tolist() if "cell_id" in cells.columns else [str(i) for i in cells.index]
+
+
+def _boxes(cells: gpd.GeoDataFrame) -> dict[str, list[Any]]:
+    """South/west/north/east (WGS84) of each cell's square."""
+    x = cells.geometry.x.to_numpy()
+    y = cells.geometry.y.to_numpy()
+    size = cells["cell_size_m"].to_numpy(dtype=float) if "cell_size_m" in cells else np.full(len(cells), 1000.0)
+    half = np.where(np.isfinite(size) & (size > 0), size, 1000.0) / 2.0
     west, south = _TO_WGS84.transform(x - half, y - half)
     east, north = _TO_WGS84.transform(x + half, y + half)
-    dist = nearest.dist_m
+    return {"s": _round(south), "w": _round(west), "n": _round(north), "e": _round(east)}
+
+
+def cell_kernen(cells: gpd.GeoDataFrame, places: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Name of each cell's kern (:func:`spreiding.analysis.kernen.assign_kernen`, the one definition of a
+    village: the nearest place point of the cell's own municipality); empty strings without place points."""
+    if places is None or places.empty or cells.empty:
+        return np.full(len(cells), "", dtype=object)
+    names = assign_kernen(cells, places)["kern_name"].fillna("")
+    return names.astype(str).to_numpy(dtype=object)
+
+
+def _points_kern(points: gpd.GeoDataFrame, cell_ids: list[str]) -> np.ndarray:
+    """Per cell, the kern its residents' points carry (``kern_name``; the most populous point's), else ""."""
+    out = np.full(len(cell_ids), "", dtype=object)
+    if Col.KERN_NAME not in points.columns:
+        return out
+    weight = points["pop_total"].to_numpy(float) if "pop_total" in points.columns else np.ones(len(points))
+    frame = pd.DataFrame(
+        {
+            "cell": cell_codes(points, cell_ids),
+            "w": weight,
+            "kern": points[Col.KERN_NAME].astype("string").fillna("").to_numpy(dtype=object),
+        }
+    )
+    top = frame.loc[frame["cell"] >= 0].sort_values("w", ascending=False, kind="stable").drop_duplicates("cell")
+    out[top["cell"].to_numpy(np.int64)] = top["kern"].to_numpy(dtype=object)
+    return out
+
+
+def _named_places(places: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    if places is None or places.empty or "name" not in places.columns:
+        return None
+    rd = to_rd_new(places, "place points")
+    keep = rd["name"].notna().to_numpy() & (rd.geom_type == "Point").to_numpy()
+    if "place_class" in rd.columns:
+        keep &= rd["place_class"].isin(KERN_CLASSES).to_numpy()
+    return rd.loc[keep] if keep.any() else None
+
+
+def place_labels(places: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
+    """Village and town names for the map's label layer (``rank`` 0 city/town, 1 village, 2 hamlet)."""
+    named = _named_places(places)
+    if named is None:
+        return []
+    lon, lat = _TO_WGS84.transform(named.geometry.x.to_numpy(), named.geometry.y.to_numpy())
+    ranks = named["place_class"].map(_PLACE_RANK).fillna(1) if "place_class" in named else pd.Series(1, named.index)
+    return [
+        {"name": str(name), "lat": round(float(la), 4), "lon": round(float(lo), 4), "rank": int(rank)}
+        for name, la, lo, rank in zip(named["name"], lat, lon, ranks, strict=True)
+    ]  # about 400 places, not cells
+
+
+@dataclass(frozen=True, eq=False)
+class MapBase:
+    """What every map of one study shares, computed once (:func:`map_base`): the drawn cells' ids and squares,
+    the village nearest to each cell, the label layer and the municipality outlines."""
+
+    cell_ids: list[str]
+    boxes: dict[str, list[Any]]
+    place: np.ndarray
+    labels: list[dict[str, Any]]
+    outlines: list[list[list[float]]]
+
+
+def map_base(
+    population: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+) -> MapBase:
+    """The shared layers of a study's maps (pass it as ``base=`` to the payload functions to skip rebuilding).
+
+    Parameters as in :func:`map_payload`.
+    """
+    drawn = _cell_frame(population, cells)
+    ids = _cell_ids(drawn)
+    kern = cell_kernen(drawn, places) if places is not None else _points_kern(population, ids)
+    return MapBase(ids, _boxes(drawn), kern, place_labels(places), _outlines(municipalities))
+
+
+def _tips(place: np.ndarray, parts: list[np.ndarray]) -> list[str]:
+    head = np.where(place == "", "", place.astype(str) + " · ")
+    body = parts[0].astype(object)
+    for part in parts[1:]:
+        body = body + " · " + part.astype(object)
+    return (head + body).tolist()
+
+
+def _dec1(values: np.ndarray) -> np.ndarray:
+    """``3.54`` → ``"3,5"`` for a whole array (vectorised; finite values)."""
+    return np.char.replace(np.char.mod("%.1f", np.asarray(values, float)), ".", ",").astype(object)
+
+
+def _int_nl(values: np.ndarray) -> np.ndarray:
+    """``12345.6`` → ``"12.346"`` for a whole array (vectorised; below a million)."""
+    v = np.rint(np.nan_to_num(np.asarray(values, float))).astype(np.int64)
+    thousands = np.char.mod("%d", v // 1000)
+    rest = np.char.zfill(np.char.mod("%d", v % 1000), 3)
+    return np.where(v >= 1000, np.char.add(np.char.add(thousands, "."), rest), np.char.mod("%d", v)).astype(object)
+
+
+def _km_text(dist_m: np.ndarray) -> np.ndarray:
+    d = np.asarray(dist_m, float)
+    return np.where(np.isfinite(d), _dec1(np.where(np.isfinite(d), d, 0.0) / 1000.0), "")
+
+
+def _cells(base: MapBase, summary: pd.DataFrame, colour_by: str) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    dist = summary["mean_dist_m"].to_numpy(dtype=float)
+    share = summary["covered_share"].to_numpy(dtype=float)
+    covered = share >= 0.5
     if colour_by == "covered":
         colours = np.where(covered, _COVERED_COLOURS[1], _COVERED_COLOURS[0])
         legend = [
@@ -134,40 +280,80 @@ def _cells(
         colours = palette[np.where(cls < 0, len(DIST_COLOURS), cls)]
         legend = _legend_distance()
     km = np.where(np.isfinite(dist), np.round(dist / 1000.0, 1), -1.0)
-    cells: dict[str, list[Any]] = {
-        "s": _round(south),
-        "w": _round(west),
-        "n": _round(north),
-        "e": _round(east),
+    residents = summary["residents"].to_numpy(dtype=float)
+    dist_text = np.where(np.isfinite(dist), _km_text(dist) + " km", "niet bereikbaar")
+    whole = (share >= 1.0) | (share <= 0.0)
+    norm_text = np.where(
+        whole,
+        np.where(covered, "binnen de norm", "buiten de norm"),
+        np.char.mod("%d", np.rint(100.0 * share).astype(np.int64)).astype(object) + " % binnen de norm",
+    )
+    out: dict[str, list[Any]] = {
+        **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.asarray(km, dtype=float).tolist(),
-        "pop": np.rint(pop[weight_column].to_numpy(dtype=float)).astype(int).tolist(),
+        "pop": np.rint(residents).astype(int).tolist(),
         "cov": np.asarray(covered, dtype=int).tolist(),
+        "tip": _tips(base.place, [dist_text, _int_nl(residents) + " inw.", norm_text]),
     }
-    if Col.KERN_NAME in pop.columns:  # the kern of each point (spreiding.analysis.kernen), shown in the tooltip
-        cells["k"] = [html.escape(str(k)) if pd.notna(k) else "" for k in pop[Col.KERN_NAME]]
-    return cells, legend
+    return out, legend
+
+
+FACILITY_NEAR_M = 1000.0
+"""Service points closer than this are "on the same spot" for the map (they overlap at the region's zoom)."""
+
+
+def _neighbours(x: np.ndarray, y: np.ndarray, radius_m: float) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, of points within ``radius_m`` of each other."""
+    if len(x) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = cKDTree(np.column_stack([x, y])).query_pairs(radius_m, output_type="ndarray")
+    return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def co_located(facilities: gpd.GeoDataFrame, ident: str, radius_m: float = FACILITY_NEAR_M) -> list[str]:
+    """Ids of the service points within ``radius_m`` of point ``ident`` (itself first; ``[]`` when unknown)."""
+    if facilities.empty:
+        return []
+    fac = to_rd_new(facilities, "service points")
+    ids = fac["id"].astype(str).to_numpy()
+    hit = np.flatnonzero(ids == str(ident))
+    if not hit.size:
+        return []
+    x, y = fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy()
+    near = np.hypot(x - x[hit[0]], y - y[hit[0]]) <= radius_m
+    near[hit[0]] = False
+    return [str(ident), *ids[near].tolist()]
+
+
+def _draw_order(status: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Open counted points are drawn last (on top), closed and planned ones first."""
+    return np.argsort(np.where(counted, 2, np.where(status == "open", 1, 0)), kind="stable")
 
 
 def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: str | None) -> list[dict[str, Any]]:
     if facilities.empty:
         return []
     require_columns(facilities, ["id", "name", "kind", "status"], "service points", "load them with load_facilities()")
-    fac = to_rd_new(facilities, "service points")
-    lon, lat = _TO_WGS84.transform(fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
-    status_col = fac["status"].astype(str)
-    if "scenario_edit" in fac:  # points a scenario opens are drawn as "new (scenario)", the legend's colour
-        opened = fac["scenario_edit"].astype(str).str.startswith("open") & (status_col == "open")
-        status_col = status_col.where(~opened, "new")
+    fac = to_rd_new(facilities[["id", "name", "kind", "status", facilities.geometry.name]], "service points")
+    ids = fac["id"].astype(str).to_numpy()
+    status = fac["status"].astype(str).to_numpy()
+    if "scenario_edit" in facilities:  # points a scenario opens are drawn as "new (scenario)", the legend's colour
+        opened = facilities["scenario_edit"].astype(str).str.startswith("open").to_numpy() & (status == "open")
+        status = np.where(opened, "new", status)
+    counted = np.isin(ids, list(counted_ids))
+    order = _draw_order(status, counted)
+    names, kinds = fac["name"].astype(str).to_numpy()[order], fac["kind"].astype(str).to_numpy()[order]
+    ids, status, counted = ids[order], status[order], counted[order]
+    x, y = fac.geometry.x.to_numpy()[order], fac.geometry.y.to_numpy()[order]
+    pairs = _neighbours(x, y, FACILITY_NEAR_M)
+    here = 1 + np.bincount(pairs.ravel(), minlength=len(ids))
+    below = np.zeros(len(ids), dtype=bool)
+    below[pairs[:, 0]] = True  # a neighbour is drawn after (over) this point
+    lon, lat = _TO_WGS84.transform(x, y)
     out = []
-    for fid, name, kind, status, la, lo in zip(
-        fac["id"].astype(str),
-        fac["name"].astype(str),
-        fac["kind"].astype(str),
-        status_col,
-        lat,
-        lon,
-        strict=True,
+    for k, (fid, name, kind, st) in enumerate(
+        zip(ids, names, kinds, status, strict=True)
     ):  # one row per service point (about 100), not per cell
         out.append(
             {
@@ -175,13 +361,16 @@ def _facilities(facilities: gpd.GeoDataFrame, counted_ids: set[str], selected: s
                 "id": fid,
                 "name": name,
                 "kind": KIND_LABELS.get(kind, kind),
-                "status": STATUS_LABELS.get(status, status),
-                "lat": round(float(la), _DECIMALS),
-                "lon": round(float(lo), _DECIMALS),
-                "color": STATUS_COLOURS.get(status, "#444444"),
+                "status": STATUS_LABELS.get(st, st),
+                "lat": round(float(lat[k]), _DECIMALS),
+                "lon": round(float(lon[k]), _DECIMALS),
+                "color": STATUS_COLOURS.get(st, "#444444"),
                 "r": _KIND_RADIUS.get(kind, 6),
-                "counted": fid in counted_ids,
+                "counted": bool(counted[k]),
                 "selected": fid == selected,
+                "here": int(here[k]),
+                # the count badge goes on the point drawn last among its neighbours (the one on top)
+                "badge": int(here[k]) if here[k] > 1 and not below[k] else 0,
             }
         )
     return out
@@ -199,6 +388,54 @@ def _outlines(municipalities: gpd.GeoDataFrame | None, tolerance_m: float = 150.
     return lines
 
 
+def _latlon(xy: tuple[float, float]) -> dict[str, float]:
+    lon, lat = _TO_WGS84.transform(float(xy[0]), float(xy[1]))
+    return {"lat": round(float(lat), _DECIMALS), "lon": round(float(lon), _DECIMALS)}
+
+
+def _bounds(cells: Mapping[str, list[Any]]) -> list[list[float]]:
+    if cells["s"]:
+        return [[min(cells["s"]), min(cells["w"])], [max(cells["n"]), max(cells["e"])]]
+    return [[52.6, 6.1], [53.2, 7.1]]
+
+
+def _frame(
+    cells: dict[str, list[Any]],
+    legend: list[dict[str, str]],
+    legend_title: str,
+    facilities: list[dict[str, Any]],
+    *,
+    base: MapBase,
+    marker_xy: tuple[float, float] | None,
+    focus: Mapping[str, Any] | None,
+    tiles: str | None,
+) -> dict[str, Any]:
+    """The payload around the cell layer: markers, outlines, labels, legend, view."""
+    status_legend = [
+        {"label": STATUS_LABELS[s], "color": STATUS_COLOURS[s]} for s in ("open", "closed", "planned", "new")
+    ]
+    return {
+        "cells": cells,
+        "legend": legend,
+        "legend_title": html.escape(legend_title),
+        "status_legend": status_legend,
+        "facilities": facilities,
+        "outlines": base.outlines,
+        "places": base.labels,
+        "marker": None if marker_xy is None else _latlon(marker_xy),
+        "focus": None
+        if focus is None
+        else {
+            **_latlon((focus["x"], focus["y"])),
+            "zoom": int(focus.get("zoom", 12)),
+            "key": str(focus.get("key", "")),
+        },
+        "bounds": _bounds(cells),
+        "tiles": tiles,
+        "credit": OSM_CREDIT,
+    }
+
+
 def map_payload(
     population: gpd.GeoDataFrame,
     nearest: NearestResult,
@@ -213,15 +450,19 @@ def map_payload(
     tiles: str | None = TILE_URL,
     title: str = "",
     covered: np.ndarray | None = None,
+    cells: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    focus: Mapping[str, Any] | None = None,
+    base: MapBase | None = None,
 ) -> dict[str, Any]:
     """Build the compact map data for the renderer (JSON-serialisable).
 
     Parameters
     ----------
     population
-        Population cells (points at cell centres, ``cell_size_m``), EPSG:28992.
+        Residents' points (cell centres, or street points with ``cell_id``), EPSG:28992.
     nearest
-        Distances per cell (index = ``population.index``), see
+        Distances per point (index = ``population.index``), see
         :func:`spreiding.network.engine.nearest_facility`.
     norm
         The norm (decides covered / not covered and the weight column).
@@ -232,7 +473,8 @@ def map_payload(
     municipalities
         Municipality polygons, drawn as outlines (also without tiles).
     colour_by
-        ``"distance"`` or ``"covered"``.
+        ``"distance"`` (the person-weighted mean distance of the cell's residents) or ``"covered"`` (most of
+        the cell's residents within the norm or not).
     selected
         Id of a highlighted service point.
     marker_xy
@@ -241,6 +483,17 @@ def map_payload(
         Tile URL template, or ``None`` for a plain background.
     title
         Text shown above the legend.
+    covered
+        Coverage per point (default: decided from ``nearest`` by the norm).
+    cells
+        The population cells to draw (``cell_id``, ``cell_size_m``, centre points); required when the points
+        are street points, else the points are the cells.
+    places
+        OSM place points (``name``, ``place_class``): the label layer and the village in each cell's tooltip.
+    focus
+        ``{"x", "y"}`` (EPSG:28992), optional ``zoom`` and ``key``: centre the view there (once per key).
+    base
+        The shared layers from :func:`map_base` (then ``cells``, ``places`` and ``municipalities`` are not read).
 
     Returns
     -------
@@ -253,35 +506,165 @@ def map_payload(
         msg = "population and distances have different rows; compute distances for this population frame"
         raise ConfigError(msg)
     ok = covered_mask(nearest, norm, covered)
-    cells, legend = _cells(population, nearest, ok, norm.weight_column, colour_by)
+    base = base or map_base(population, cells, places, municipalities)
+    summary = cell_summary(
+        population, np.asarray(nearest.dist_m, float), ok, base.cell_ids, weight_column=norm.weight_column
+    )
+    layer, legend = _cells(base, summary, colour_by)
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
-    fac = _facilities(facilities, counted, selected)
-    marker = None
-    if marker_xy is not None:
-        lon, lat = _TO_WGS84.transform(float(marker_xy[0]), float(marker_xy[1]))
-        marker = {"lat": round(float(lat), _DECIMALS), "lon": round(float(lon), _DECIMALS)}
-    if cells["s"]:
-        bounds = [[min(cells["s"]), min(cells["w"])], [max(cells["n"]), max(cells["e"])]]
-    else:
-        bounds = [[52.6, 6.1], [53.2, 7.1]]
-    status_legend = [
-        {"label": STATUS_LABELS[s], "color": STATUS_COLOURS[s]} for s in ("open", "closed", "planned", "new")
-    ]
-    return {
-        "cells": cells,
-        "legend": legend,
-        "legend_title": html.escape(
-            title
-            or ("Afstand tot dichtstbijzijnde voorziening" if colour_by == "distance" else f"Norm: {norm.describe()}")
-        ),
-        "status_legend": status_legend,
-        "facilities": fac,
-        "outlines": _outlines(municipalities),
-        "marker": marker,
-        "bounds": bounds,
-        "tiles": tiles,
-        "credit": OSM_CREDIT,
+    title = title or (
+        "Afstand tot dichtstbijzijnde voorziening" if colour_by == "distance" else f"Norm: {norm.describe()}"
+    )
+    return _frame(
+        layer, legend, title, _facilities(facilities, counted, selected), base=base, marker_xy=marker_xy,
+        focus=focus, tiles=tiles,
+    )  # fmt: skip
+
+
+CHANGE_COLOURS: dict[str, str] = {
+    "newly_outside": "#b2182b",
+    "newly_inside": "#1a9850",
+    "longer": "#f4a582",
+    "shorter": "#92c5de",
+    "same": "#e0e0e0",
+    "empty": "#ffffff",
+}
+"""Colour of each :data:`~spreiding.analysis.cells.CELL_CHANGE_CLASSES` class on the difference map."""
+
+
+def _signed_km(delta_m: np.ndarray) -> np.ndarray:
+    d = np.asarray(delta_m, float)
+    finite = np.isfinite(d)
+    text = np.where(d >= 0, "+", "") + _km_text(np.where(finite, d, 0.0)) + " km"
+    return np.where(finite, text, np.where(d > 0, "niet meer bereikbaar", "weer bereikbaar")).astype(object)
+
+
+def _share_text(share: np.ndarray, what: str) -> np.ndarray:
+    pct = np.char.mod("%d", np.rint(100.0 * np.asarray(share, float)).astype(np.int64)).astype(object)
+    return np.where(np.asarray(share) > 0, pct + f" % {what}", "").astype(object)
+
+
+def diff_payload(
+    population: gpd.GeoDataFrame,
+    a: tuple[np.ndarray, np.ndarray],
+    b: tuple[np.ndarray, np.ndarray],
+    norm: Norm,
+    facilities: gpd.GeoDataFrame,
+    *,
+    cells: gpd.GeoDataFrame | None = None,
+    counted_ids: Sequence[str] | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    tiles: str | None = TILE_URL,
+    title: str = "Verschil B − A per cel",
+    base: MapBase | None = None,
+) -> dict[str, Any]:
+    """The difference map: each cell coloured by how scenario B changes its residents' distance against A.
+
+    Classes (:func:`spreiding.analysis.cells.cell_change`): newly outside the norm, newly inside, longer,
+    shorter, unchanged (± 0,1 km). ``a`` and ``b`` are ``(dist_m, covered)`` per point; ``facilities`` are
+    B's service points. Other parameters as in :func:`map_payload`.
+    """
+    base = base or map_base(population, cells, places, municipalities)
+    change = cell_change(population, a, b, base.cell_ids, weight_column=norm.weight_column)
+    kind = change["change"].to_numpy(dtype=object)
+    colours = change["change"].map(CHANGE_COLOURS).to_numpy(dtype=object)
+    ma, mb = change["mean_dist_m_a"].to_numpy(float), change["mean_dist_m_b"].to_numpy(float)
+    dist = np.where(
+        np.isfinite(ma) | np.isfinite(mb),
+        "A "
+        + np.where(np.isfinite(ma), _km_text(ma), "–")
+        + " → B "
+        + np.where(np.isfinite(mb), _km_text(mb), "–")
+        + " km ("
+        + _signed_km(change["mean_dist_m_delta"].to_numpy(float))
+        + ")",
+        "niet bereikbaar",
+    ).astype(object)
+    crossing = (
+        _share_text(change["newly_outside_share"].to_numpy(), "nieuw buiten de norm")
+        + np.where((change["newly_outside_share"] > 0) & (change["newly_inside_share"] > 0), ", ", "")
+        + _share_text(change["newly_inside_share"].to_numpy(), "nieuw binnen de norm")
+    )
+    parts = [dist, _int_nl(change["residents"].to_numpy()) + " inw."]
+    tips = np.asarray(_tips(base.place, parts), dtype=object)
+    tips = np.where(crossing != "", tips + " · " + crossing, tips)
+    layer = {
+        **base.boxes,
+        "c": [str(c) for c in colours],
+        "km": np.where(np.isfinite(mb), np.round(mb / 1000.0, 1), -1.0).tolist(),
+        "pop": np.rint(change["residents"].to_numpy(float)).astype(int).tolist(),
+        "cov": np.isin(kind, ["newly_inside"]).astype(int).tolist(),
+        "tip": tips.tolist(),
+        "change": kind.tolist(),
     }
+    legend = [{"label": CELL_CHANGE_LABELS[k], "color": CHANGE_COLOURS[k]} for k in CELL_CHANGE_CLASSES[:-1]]
+    counted = set(map(str, counted_ids)) if counted_ids is not None else set()
+    return _frame(
+        layer, legend, title, _facilities(facilities, counted, None), base=base, marker_xy=None, focus=None,
+        tiles=tiles,
+    )  # fmt: skip
+
+
+_CATCHMENT_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
+)  # fmt: skip
+
+
+def catchment_payload(
+    population: gpd.GeoDataFrame,
+    nearest: NearestResult,
+    norm: Norm,
+    facilities: gpd.GeoDataFrame,
+    *,
+    cells: gpd.GeoDataFrame | None = None,
+    counted_ids: Sequence[str] | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    tiles: str | None = TILE_URL,
+    base: MapBase | None = None,
+) -> dict[str, Any]:
+    """The *verzorgingsgebied* map: each cell coloured by the nearest counted service point of most of its
+    residents (neighbouring areas get different colours from a 16-colour palette, by the points' order)."""
+    base = base or map_base(population, cells, places, municipalities)
+    ids = np.asarray(pd.array(nearest.nearest_id, dtype="string").fillna(""), dtype=object)
+    main = cell_main_nearest(population, ids, base.cell_ids, weight_column=norm.weight_column)
+    fac = to_rd_new(facilities, "service points") if not facilities.empty else facilities
+    fac_ids = fac["id"].astype(str).to_numpy() if len(fac) else np.asarray([], dtype=str)
+    order = np.argsort(fac.geometry.x.to_numpy() * 7 + fac.geometry.y.to_numpy()) if len(fac) else np.asarray([])
+    rank = pd.Series(np.arange(len(fac_ids)), index=fac_ids[order.astype(int)]) if len(fac) else pd.Series(dtype=int)
+    pos = pd.Index(rank.index).get_indexer(main)
+    palette = np.asarray(_CATCHMENT_PALETTE, dtype=object)
+    colours = np.where(pos >= 0, palette[rank.to_numpy()[np.maximum(pos, 0)] % len(palette)], _UNREACHABLE_COLOUR)
+    names = dict(zip(fac_ids, fac["name"].astype(str), strict=True)) if len(fac) else {}
+    main_name = pd.Series(main, dtype=object).map(names).fillna("").to_numpy(dtype=object)
+    summary = cell_summary(
+        population, np.asarray(nearest.dist_m, float), covered_mask(nearest, norm), base.cell_ids,
+        weight_column=norm.weight_column,
+    )  # fmt: skip
+    dist = summary["mean_dist_m"].to_numpy(float)
+    near_text = np.where(main_name != "", "dichtstbij: " + main_name.astype(str), "geen bereikbare vestiging")
+    dist_text = np.where(np.isfinite(dist), _km_text(dist) + " km", "niet bereikbaar")
+    layer = {
+        **base.boxes,
+        "c": [str(c) for c in colours],
+        "km": np.where(np.isfinite(dist), np.round(dist / 1000.0, 1), -1.0).tolist(),
+        "pop": np.rint(summary["residents"].to_numpy(float)).astype(int).tolist(),
+        "cov": (summary["covered_share"].to_numpy() >= 0.5).astype(int).tolist(),
+        "tip": _tips(base.place, [near_text.astype(object), dist_text.astype(object),
+                             _int_nl(summary["residents"].to_numpy()) + " inw."]),
+        "nearest": main.tolist(),
+    }  # fmt: skip
+    legend = [
+        {"label": "kleur: dichtstbijzijnde meetellende vestiging (zie de tabel)", "color": _CATCHMENT_PALETTE[0]},
+        {"label": "geen vestiging bereikbaar", "color": _UNREACHABLE_COLOUR},
+    ]
+    counted = set(map(str, counted_ids)) if counted_ids is not None else set()
+    return _frame(
+        layer, legend, "Verzorgingsgebieden", _facilities(facilities, counted, None), base=base, marker_xy=None,
+        focus=None, tiles=tiles,
+    )  # fmt: skip
 
 
 def _renderer_js() -> str:

@@ -10,6 +10,7 @@ from spreiding.app.pages._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import age_view, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
+from spreiding.output._figures import BAR_LABEL, BAR_VALUE, distance_bars
 from spreiding.vocabulary import fmt_int
 
 __all__ = ["render"]
@@ -80,7 +81,7 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
         st.dataframe(impact_view(ws.closure_impact(), muni).round(1), hide_index=True, key="gem_impact")
         st.subheader("Afstandsverdeling")
-        st.bar_chart(ws.distribution(muni).round(0), y_label="inwoners")
+        st.bar_chart(distance_bars(ws.distribution(muni)), x=BAR_LABEL, y=BAR_VALUE, sort=False, y_label="inwoners")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
         st.dataframe(villages_view(ws.villages(muni)), hide_index=True, key="gem_uncovered")

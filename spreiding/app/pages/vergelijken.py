@@ -1,4 +1,4 @@
-"""Vergelijken: two scenarios side by side; the differences are B against A directly."""
+"""Vergelijken: two scenarios side by side, the difference map; the differences are B against A directly."""
 
 from __future__ import annotations
 
@@ -6,11 +6,21 @@ import streamlit as st
 
 from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import change_chart, comparison_view, headline
+from spreiding.app.views import comparison_columns, comparison_view, dutch_style, headline
 from spreiding.app.workspace import Settings, Workspace
+from spreiding.output._figures import BAR_LABEL, BAR_VALUE, change_bars
 from spreiding.output.maps import map_component
 
 __all__ = ["render"]
+
+
+def _side_by_side(ws: Workspace, names: tuple[str, str]) -> None:
+    cols = st.columns(2)
+    for col, name, key in zip(cols, names, ("cmp_map_a", "cmp_map_b"), strict=True):
+        with col:
+            map_component(ws.map_payload(name), key=key, height_px=520)
+            head = headline(ws.evaluate(name), with_delta=False)
+            st.metric(f"{as_text(name)}: binnen de norm", head.covered_pct if head else "-")
 
 
 def render(ws: Workspace, settings: Settings) -> None:
@@ -22,18 +32,26 @@ def render(ws: Workspace, settings: Settings) -> None:
     name_b = c2.selectbox("Scenario B", names, index=len(names) - 1, key="cmp_b")
     with user_errors():
         diff, hist = ws.compare(name_a, name_b)
-        for col, name, key in ((c1, name_a, "cmp_map_a"), (c2, name_b, "cmp_map_b")):
-            with col:
-                map_component(ws.map_payload(name), key=key, height_px=420)
-                head = headline(ws.evaluate(name), with_delta=False)
-                st.metric(f"{as_text(name)}: binnen de norm", head.covered_pct if head else "-")
+        _side_by_side(ws, (name_a, name_b))
+        st.subheader(f"Verschilkaart: {as_text(name_b)} (B) ten opzichte van {as_text(name_a)} (A)")
+        st.caption(
+            "Per cel: de gemiddelde afstand van de inwoners (gewogen naar inwoners) in B min die in A. Rood: "
+            "inwoners komen buiten de norm; groen: inwoners komen binnen de norm; oranje / blauw: langere / kortere "
+            "afstand (meer dan 0,1 km); grijs: gelijk. Beweeg over een cel voor de cijfers."
+        )
+        map_component(ws.diff_payload(name_a, name_b), key="cmp_map_diff", height_px=640)
     st.caption("Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL).")
     st.subheader(f"Verschillen per gemeente: {as_text(name_b)} (B) ten opzichte van {as_text(name_a)} (A)")
     st.caption("Verliezen / winnen dekking: inwoners die van A naar B buiten / binnen de norm komen.")
-    st.dataframe(comparison_view(diff), hide_index=True, key="cmp_table")
+    view = comparison_view(diff)
+    st.dataframe(dutch_style(view), hide_index=True, key="cmp_table", column_config=comparison_columns(view))
     total = ws.study.total_label
     st.subheader(f"Verandering van afstand van A naar B ({as_text(total)})")
-    st.bar_chart(change_chart(hist, total), x_label="verandering van afstand (B − A)", y_label="inwoners")
+    bars = change_bars(hist, total)
+    st.markdown(bars.text)
+    st.bar_chart(
+        bars.bars, x=BAR_LABEL, y=BAR_VALUE, sort=False, x_label="verandering van afstand (B − A)", y_label="inwoners"
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 (function (global) {
   "use strict";
   var state = { map: null, layers: null, tiles: null, fitted: "", plain: false, legend: null, legendOpen: true,
-    bounds: null, touched: false, cells: null, cellRects: [], cellSig: "" };
+    bounds: null, touched: false, cells: null, cellRects: [], cellSig: "", places: null, focusKey: "" };
+  var PLACE_ZOOM = [0, 10, 12];  /* rank 0 (city, town) always; villages from zoom 10; hamlets from 12 */
   var LEGEND_WIDTH_PX = 150;
 
   function esc(text) {
@@ -62,6 +63,7 @@
   }
 
   function cellTip(c, i) {
+    if (c.tip) { return esc(c.tip[i]); }
     return (c.km[i] < 0 ? "niet bereikbaar" : c.km[i] + " km") + " · " + c.pop[i] + " inw." +
       (c.cov[i] ? " · binnen de norm" : " · buiten de norm") + (c.k && c.k[i] ? " · " + c.k[i] : "");
   }
@@ -73,7 +75,7 @@
     if (state.cells && state.cellSig === sig) {
       for (var j = 0; j < n; j++) {
         var r = state.cellRects[j];
-        r.setStyle({ fillColor: c.c[j] });
+        r.setStyle({ fillColor: c.c[j], fillOpacity: c.c[j] === "#ffffff" ? 0 : 0.6 });
         r.setTooltipContent(cellTip(c, j));
       }
       return;
@@ -83,7 +85,7 @@
     var rects = [];
     for (var i = 0; i < n; i++) {
       var rect = L.rectangle([[c.s[i], c.w[i]], [c.n[i], c.e[i]]], {
-        stroke: false, fillColor: c.c[i], fillOpacity: 0.6, className: "spreiding-cell"
+        stroke: false, fillColor: c.c[i], fillOpacity: c.c[i] === "#ffffff" ? 0 : 0.6, className: "spreiding-cell"
       });
       rect.bindTooltip(cellTip(c, i));
       cells.addLayer(rect);
@@ -102,19 +104,28 @@
     payload.outlines.forEach(function (line) {
       group.addLayer(L.polyline(line, { color: "#333", weight: 1, opacity: 0.7, interactive: false }));
     });
+    var scale = map.getZoom() < 9 ? 0.7 : 1;  /* smaller markers on a small (side-by-side) map */
     payload.facilities.forEach(function (f) {
       var m = L.circleMarker([f.lat, f.lon], {
-        radius: f.r + (f.selected ? 4 : 0), color: f.selected ? "#ffd400" : "#ffffff",
+        radius: f.r * scale + (f.selected ? 4 : 0), color: f.selected ? "#ffd400" : "#ffffff",
         weight: f.selected ? 4 : 1.5, fillColor: f.color, fillOpacity: f.counted ? 0.95 : 0.35,
         className: "spreiding-facility"
       });
-      m.bindPopup("<b>" + esc(f.name) + "</b><br>" + esc(f.kind) + ", " + esc(f.status) + "<br><small>" + esc(f.id) +
-        "</small>");
+      var here = f.here > 1 ? "<br>" + f.here + " punten op deze plek" : "";
+      m.bindTooltip("<b>" + esc(f.name) + "</b> (" + esc(f.status) + ")<br>" + esc(f.kind) + here + '<br><small style="color:#666">' + esc(f.id) + "</small>",
+        { direction: "top", className: "spreiding-facility-tip" });
       m.on("click", function (ev) {
         L.DomEvent.stopPropagation(ev);
         if (onEvent) { onEvent({ type: "select", id: f.id }); }
       });
       group.addLayer(m);
+      if (f.badge > 1) {  /* a count badge on the top marker of points that overlap at this zoom */
+        group.addLayer(L.marker([f.lat, f.lon], { interactive: false, keyboard: false, icon: L.divIcon({
+          className: "spreiding-badge", iconSize: [16, 16], iconAnchor: [-4, 18],
+          html: '<span style="display:inline-block;min-width:14px;height:14px;border-radius:7px;background:#222;' +
+            'color:#fff;font:bold 10px/14px sans-serif;text-align:center">' + f.badge + "</span>"
+        }) }));
+      }
     });
     if (payload.marker) {
       group.addLayer(L.circleMarker([payload.marker.lat, payload.marker.lon], {
@@ -124,6 +135,36 @@
     }
     group.addTo(map);
     state.layers = group;
+  }
+
+  /* village and town names, offline (OSM place points); smaller places appear when zoomed in */
+  function drawPlaces(map, places) {
+    if (state.places) { map.removeLayer(state.places); state.places = null; }
+    if (!places || !places.length) { return; }
+    var layers = [L.layerGroup(), L.layerGroup(), L.layerGroup()];
+    places.forEach(function (p) {
+      var big = p.rank === 0;
+      layers[Math.min(p.rank, 2)].addLayer(L.marker([p.lat, p.lon], { interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "spreiding-place", iconSize: null, iconAnchor: [0, 0],
+          html: '<span style="position:relative;left:-50%;white-space:nowrap;font:' + (big ? "bold 12px" : "11px") +
+            ' sans-serif;color:#3b3b3b;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff">' + esc(p.name) +
+            "</span>" }) }));
+    });
+    var all = L.layerGroup();
+    function update() {
+      var z = map.getZoom();
+      layers.forEach(function (layer, rank) {
+        var want = z >= PLACE_ZOOM[rank];
+        if (want && !all.hasLayer(layer)) { all.addLayer(layer); }
+        if (!want && all.hasLayer(layer)) { all.removeLayer(layer); }
+      });
+    }
+    update();
+    if (!state.placesHooked) { map.on("zoomend", function () { if (state.placesUpdate) { state.placesUpdate(); } }); }
+    state.placesHooked = true;
+    state.placesUpdate = update;
+    all.addTo(map);
+    state.places = all;
   }
 
   /* fit the region with room on the right for the legend (top right), so it hides no cell */
@@ -137,7 +178,7 @@
   function render(el, payload, onEvent, fitKey) {
     var map = state.map;
     if (!map) {
-      map = L.map(el, { zoomControl: true, attributionControl: true });
+      map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });  /* fits narrow maps too */
       state.map = map;
       map.attributionControl.setPrefix(false);
       map.attributionControl.addAttribution(payload.credit);
@@ -173,6 +214,13 @@
       state.fitted = "k:" + key;
     }
     draw(map, payload, onEvent);
+    var placeSig = (payload.places || []).length;
+    if (!state.places || state.placeSig !== placeSig) { drawPlaces(map, payload.places); state.placeSig = placeSig; }
+    if (payload.focus && payload.focus.key !== state.focusKey) {  /* the search box centres the map once per choice */
+      state.focusKey = payload.focus.key;
+      state.touched = true;
+      map.setView([payload.focus.lat, payload.focus.lon], payload.focus.zoom);
+    }
     return map;
   }
 
