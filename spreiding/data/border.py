@@ -161,5 +161,5 @@ def with_border_cells(cells: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> gpd.
     info["quality"] = {**dict(info.get("quality") or {}), "border_cells_duplicate": float((~new).sum())}
     out.attrs["source"] = info
     if (~new).any():
-        logger.warning("%d ring cells are already region cells: left out", int((~new).sum()))
+        logger.warning("%d randcellen zijn al cellen van de regio en tellen één keer mee", int((~new).sum()))
     return out
