@@ -11,14 +11,17 @@ error messages before they are printed. Sub-parsers inherit the class
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
-__all__ = ["DutchParser", "dutch_error"]
+__all__ = ["DutchLogFormatter", "DutchParser", "dutch_error"]
 
 _USAGE = "gebruik: "
+
+_LEVELS = {"DEBUG": "debug", "INFO": "info", "WARNING": "waarschuwing", "ERROR": "fout", "CRITICAL": "ernstig"}
 
 _METAVARS = {
     "age_weight": "GROEP=FACTOR",
@@ -83,6 +86,15 @@ def dutch_error(message: str) -> str:
     return message
 
 
+class DutchLogFormatter(logging.Formatter):
+    """Log lines as ``waarschuwing spreiding.x: ...``: the level in Dutch, without renaming levels process-wide."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        """The record with its level name in Dutch (the record itself is left unchanged)."""
+        level = _LEVELS.get(record.levelname, record.levelname.lower())
+        return f"{level} {record.name}: {record.message}"
+
+
 class _DutchFormatter(argparse.HelpFormatter):
     """Help formatter with a Dutch usage prefix and Dutch placeholders."""
 
@@ -104,14 +116,14 @@ class DutchParser(argparse.ArgumentParser):
 
     Parameters
     ----------
-    *args, **kwargs
-        As for :class:`argparse.ArgumentParser`; ``add_help`` adds the Dutch
+    add_help, **kwargs
+        As for :class:`argparse.ArgumentParser` (by keyword); ``add_help`` adds the Dutch
         ``-h/--help`` and ``formatter_class`` defaults to the Dutch formatter.
     """
 
-    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _DutchFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(add_help=False, **kwargs)
         self._positionals.title = "argumenten"
         self._optionals.title = "opties"
         if add_help:

@@ -27,7 +27,7 @@ from spreiding.cli._common import (
     study_from_args,
     write_table,
 )
-from spreiding.cli._parser import DutchParser
+from spreiding.cli._parser import DutchLogFormatter, DutchParser
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
 from spreiding.vocabulary import PLACEMENT_LABELS
@@ -194,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(DutchLogFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         return int(args.func(args) or 0)
     except SpreidingError as exc:

@@ -88,7 +88,9 @@ def _places(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
     from spreiding.data.wijkbuurt import load_places
 
     if not data_paths(args.data_dir).osm_points.is_file():
-        logger.warning("no OSM place points: villages are named by cell")
+        logger.warning(
+            "geen OSM-plaatspunten in de gegevensmap: dorpen heten naar hun cel; draai `spreiding fetch` voor de kernen"
+        )
         return None
     return load_places(args.data_dir)
 
