@@ -192,7 +192,7 @@ def place_on_streets(
         path=str(base_info.get("path", "")) if isinstance(base_info, dict) else "",
         rows=len(result),
         year=base_info.get("year") if isinstance(base_info, dict) else None,
-        description="residents spread over residential street nodes (else other road nodes) inside each cell",
+        description="inwoners verdeeld over de knopen van woonstraten (anders andere wegknopen) binnen elke cel",
         quality=(
             ("cells_on_streets", float((counts > 0).sum())),
             ("cells_at_centre", float(len(lonely))),

@@ -280,7 +280,7 @@ def load_pc4(
         path=str(file),
         rows=len(out),
         year=_year_from_name(file) if path is not None else 2022,
-        description="CBS population by four-digit postcode with age bands (rounded to 5)",
+        description="CBS-bevolking per viercijferige postcode met leeftijdsgroepen (afgerond op 5)",
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("imputed_residents", imp_total),
@@ -329,7 +329,7 @@ def pc4_as_population(pc4: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         path=str(base.get("path", "")),
         rows=len(out),
         year=base.get("year"),
-        description="CBS PC4 areas as population points (one per postcode)",
+        description="CBS-postcodegebieden (PC4) als bevolkingspunten (één per postcode)",
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("cells_without_municipality", float(out["municipality"].isna().sum())),
@@ -510,7 +510,10 @@ def load_census_grid(
         path=str(file),
         rows=len(out),
         year=2021,
-        description="Eurostat Census 2021 1 km population grid (CBS figures), residents at cell centres",
+        description=(
+            "Eurostat Census 2021, bevolkingsgrid van 1 km (cijfers van het CBS), "
+            "inwoners op het middelpunt van hun cel"
+        ),
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("imputed_residents", imp_total),
@@ -635,7 +638,7 @@ def load_cbs_vierkant(
         path=str(file),
         rows=len(out),
         year=_year_from_name(file),
-        description=f"CBS vierkantstatistieken {size_m:g} m, residents at square centres",
+        description=f"CBS-vierkantstatistieken {size_m:g} m, inwoners op het middelpunt van hun vierkant",
         quality=(
             ("secret_cells", float(imputed[keep].sum())),
             ("secret_codes", float(secret.sum())),
