@@ -319,3 +319,29 @@ def test_region_descriptions_are_dutch(path: Path) -> None:
     texts = _described(json.loads(path.read_text(encoding="utf-8")))
     assert len(texts) >= 5
     assert [t for t in texts if ENGLISH.search(t) or REGION_ENGLISH.search(t)] == []
+
+
+def test_the_terminal_table_has_dutch_headers_and_numbers() -> None:
+    """``spreiding coverage`` prints the table with the vocabulary's headers and Dutch numbers (invented values)."""
+    import pandas as pd
+
+    from spreiding.cli._common import format_table
+
+    table = pd.DataFrame(
+        {
+            "municipality": ["Aadorp", "Regio"],
+            "residents": [12345.4, 12345.4],
+            "covered": [11000.0, 11000.0],
+            "covered_pct": [89.1, 89.1],
+            "mean_dist_m": [3540.0, float("inf")],
+            "mean_time_s": [270.0, 270.0],
+            "distance_model": ["network:car", "network:car"],
+        }
+    )
+    text = format_table(table)
+    header = text.splitlines()[0]
+    assert "gemeente" in header and "inwoners" in header and "gemiddelde afstand (km)" in header
+    assert "gemiddelde reistijd (min)" in header and "network:car" not in text
+    assert "12.345" in text and "89,1" in text and "3,54" in text and "4,5" in text and "–" in text
+    assert "municipality" not in text and "mean_dist" not in text
+    assert table["mean_dist_m"].iloc[0] == 3540.0  # the caller's frame is left unchanged

@@ -175,19 +175,25 @@ def write_table(
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The table as text for the terminal (km, minutes, rounded)."""
-    view = table.copy()
-    for col in view.columns:
-        if col.endswith("_dist_m"):
-            view[col.replace("_dist_m", "_km")] = (view.pop(col) / 1000).round(2)
+    """The table as text for the terminal: Dutch headers and Dutch numbers (km, minutes, rounded)."""
+    from spreiding.vocabulary import column_label, fmt_dec, fmt_int
+
+    view = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        values = table[col]
+        if col in ("distance_model", "placement", "norm"):
+            continue
+        if str(col).endswith("_dist_m"):
+            view[column_label(col, km=True)] = (values / 1000).map(lambda km: fmt_dec(km, 2))
         elif col == "mean_time_s":
-            view["mean_min"] = (view.pop(col) / 60).round(1)
-    for col in ("residents", "covered", "uncovered", "unreachable"):
-        if col in view:
-            view[col] = view[col].round(0).astype("Int64")
-    if "covered_pct" in view:
-        view["covered_pct"] = view["covered_pct"].round(1)
-    return view.drop(columns=[c for c in ("distance_model", "placement", "norm") if c in view]).to_string(index=False)
+            view[column_label(col).replace("(s)", "(min)")] = (values / 60).map(fmt_dec)
+        elif col in ("residents", "covered", "uncovered", "unreachable"):
+            view[column_label(col)] = values.map(fmt_int)
+        elif col == "covered_pct":
+            view[column_label(col)] = values.map(fmt_dec)
+        else:
+            view[column_label(col)] = values
+    return view.to_string(index=False)
 
 
 def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:

@@ -30,7 +30,7 @@ from spreiding.cli._common import (
 from spreiding.cli._parser import DutchLogFormatter, DutchParser
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
-from spreiding.vocabulary import PLACEMENT_LABELS
+from spreiding.vocabulary import KIND_LABELS, PLACEMENT_LABELS
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
@@ -57,7 +57,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     for warning in placement_notes(result.points):
         print(f"  let op: {warning}")
-    print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
+    kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
+    print(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
     print(format_table(table))
