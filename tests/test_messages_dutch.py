@@ -46,6 +46,7 @@ CHECKED = (
     "spreiding/cli/report.py",
     "spreiding/cli/scenario.py",
     "spreiding/data/_membership.py",
+    "spreiding/data/_plausible.py",
     "spreiding/data/_points.py",
     "spreiding/data/_ring.py",
     "spreiding/data/_tables.py",
@@ -53,6 +54,7 @@ CHECKED = (
     "spreiding/data/border.py",
     "spreiding/data/boundaries.py",
     "spreiding/data/candidates.py",
+    "spreiding/data/config.py",
     "spreiding/data/cbs_stats.py",
     "spreiding/data/dates.py",
     "spreiding/data/facilities.py",
@@ -88,6 +90,7 @@ CHECKED = (
     "spreiding/siting/result.py",
     "spreiding/siting/texts.py",
     "spreiding/study.py",
+    "spreiding/vocabulary.py",
 )
 """Modules whose messages are checked (the data → network → analysis → siting → output path and the CLI)."""
 
