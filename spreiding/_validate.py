@@ -61,12 +61,15 @@ def to_rd_new(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     try:
         return frame.to_crs(RD_NEW)
     except Exception as exc:  # pyproj raises several types
-        msg = f"{what} cannot be reprojected from {frame.crs} to EPSG:28992 ({exc}); give data in a known CRS"
+        msg = (
+            f"{what} kan niet worden omgezet van {frame.crs} naar EPSG:28992 ({exc}); "
+            "geef gegevens in een bekend coördinatenstelsel (bv. EPSG:28992 of EPSG:4326)"
+        )
         raise CRSError(msg) from exc
 
 
 def require_not_empty(frame: pd.DataFrame, what: str, fix: str) -> None:
     """Raise InvalidDataError when ``frame`` has no rows."""
     if len(frame) == 0:
-        msg = f"{what} has no rows; {fix}"
+        msg = f"{what} heeft geen rijen; {fix}"
         raise InvalidDataError(msg)

@@ -148,7 +148,7 @@ class StudySettings:
             )
             raise ConfigError(msg)
         if self.matrix_max_sites < 0:
-            msg = f"matrix_max_sites must be zero or more, got {self.matrix_max_sites!r}"
+            msg = f"matrixgrens {self.matrix_max_sites!r} kan niet; geef matrix_max_sites in de instellingen 0 of meer"
             raise ConfigError(msg)
 
 
@@ -292,7 +292,7 @@ class Study:
         """
         placement = self.settings.placement
         if self.network is None and placement == "street_nodes":
-            logger.info("no road network (crow-fly): residents at cell centres")
+            logger.info("geen wegennet (hemelsbreed): inwoners in het midden van hun cel")
             placement = "cell_centre"
         points = population_points(self.population, placement, self.network, areas=self.municipalities)
         return with_groups(points, places=self.places, areas=self.areas)
@@ -339,7 +339,7 @@ class Study:
             return False
         if _two_limits(norm):
             logger.warning(
-                "norm %r has two limits: its scenarios need the matrix of %d points x %d service points (slow)",
+                "norm %r heeft twee grenzen: de scenario's vragen de matrix van %d punten x %d voorzieningen (traag)",
                 norm.name,
                 len(self.points),
                 len(self.facilities),
@@ -433,7 +433,11 @@ class Study:
         """The base of a one-limit norm by one multi-source search (no matrix needed)."""
         counted = counted_facilities(self.facilities, norm)
         if counted.empty:
-            logger.warning("no open service points of kinds %s count under norm %r", sorted(norm.kinds), norm.name)
+            logger.warning(
+                "geen open voorzieningen van de soorten %s tellen mee onder norm %r; kies andere soorten (--kinds)",
+                sorted(norm.kinds),
+                norm.name,
+            )
             if not self.is_large:  # the matrix route's "everyone unreachable" (with the points' real snap legs)
                 return evaluate(self.context, BASE, norm, by=by)
         return self._search_evaluation(BASE, norm, self.facilities, counted, by, None)
@@ -447,7 +451,7 @@ class Study:
         edited = apply_scenario(self.facilities, scenario)
         counted = counted_facilities(edited, norm)
         if counted.empty:
-            logger.warning("scenario %r leaves no counted service point", scenario.name)
+            logger.warning("scenario %r laat geen voorziening over die meetelt", scenario.name)
         return self._search_evaluation(scenario, norm, edited, counted, by, base)
 
     def _search_evaluation(
@@ -464,7 +468,9 @@ class Study:
         table = coverage_table(self.points, near, norm, covered=covered, by=by, total_label=self.total_label)
         unreachable = float(table["unreachable"].iloc[-1])
         if unreachable > 0:
-            logger.warning("%.0f residents cannot reach a counted service point (%s)", unreachable, near.model.label)
+            logger.warning(
+                "%.0f inwoners kunnen geen voorziening bereiken die meetelt (%s)", unreachable, near.model.label
+            )
         return Evaluation(
             scenario, norm, near.model, self.points, edited, counted, near, covered, table,
             None, base, by, self.total_label,

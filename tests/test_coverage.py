@@ -87,10 +87,10 @@ def test_uncovered_cells_and_errors():
     un = uncovered_cells(pop, near, Norm(max_dist_m=5000.0))
     assert un.cell_id.tolist() == ["b", "d"]
     assert un.reachable.tolist() == [True, False]
-    with pytest.raises(InvalidDataError, match="different rows"):
+    with pytest.raises(InvalidDataError, match="verschillende rijen"):
         coverage_table(pop.iloc[:2], near, Norm())
     bad = pop.assign(pop_total=[1.0, -5.0, 1.0, 1.0])
-    with pytest.raises(InvalidDataError, match="negative"):
+    with pytest.raises(InvalidDataError, match="negatieve"):
         coverage_table(bad, near, Norm())
 
 

@@ -105,7 +105,7 @@ def test_matrix_equals_nearest_and_reuses_columns(car):
     both = m.extend(extra)
     assert both.shape == (5, 4)
     assert both.nearest().table["dist_m"].iloc[1] == pytest.approx(0.0, abs=0.01)
-    with pytest.raises(InvalidDataError, match="not in the distance matrix"):
+    with pytest.raises(InvalidDataError, match="niet in de afstandsmatrix"):
         m.nearest(["nope"])
 
 

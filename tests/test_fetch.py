@@ -228,12 +228,13 @@ def test_present_file_kept_when_md5_unreachable(server: Server, data_dir: Path) 
 
 
 def test_manual_entries_do_not_fail(server: Server, data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    manual = RemoteFile("libs", "", "voorzieningen/libs.csv", manual=True, note="compile it by hand")
+    manual = RemoteFile("libs", "", "voorzieningen/libs.csv", manual=True, note="stel de lijst zelf samen")  # invented
     item = RemoteFile("roads", server.url("roads.osm.pbf"), "roads.osm.pbf", sha256=SHA)
     with caplog.at_level(logging.WARNING, logger="spreiding.data.fetch"):
         paths = fetch([manual, item], data_dir, progress=False)
     assert paths == [data_dir / "roads.osm.pbf"]
     assert "met de hand aanleveren" in caplog.text and "libs" in caplog.text
+    assert "stel de lijst zelf samen" in caplog.text  # the region file's note says how to get it
     assert missing_manual([manual, item], data_dir) == [manual]
     (data_dir / "voorzieningen").mkdir()
     (data_dir / "voorzieningen" / "libs.csv").write_text("id\n", encoding="utf-8")

@@ -158,7 +158,7 @@ def test_vk_missing_columns_and_ids(tmp_path: Path) -> None:
 def test_vk_corrupt_and_absent(tmp_path: Path) -> None:
     path = tmp_path / "garbage.gpkg"
     path.write_bytes(bytes(range(256)) * 20)
-    with pytest.raises(InvalidDataError, match="not a readable GeoPackage"):
+    with pytest.raises(InvalidDataError, match="geen leesbare GeoPackage"):
         load_cbs_vierkant(path)
     with pytest.raises(DataNotFoundError):
         load_cbs_vierkant(tmp_path / "absent.gpkg")
@@ -186,7 +186,7 @@ def test_vk_layer_choice(tmp_path: Path) -> None:
     path = tmp_path / "two.gpkg"
     _vk_frame().to_file(path, layer="a", driver="GPKG")
     _vk_frame().to_file(path, layer="b", driver="GPKG")
-    with pytest.raises(ConfigError, match="layer="):
+    with pytest.raises(ConfigError, match="meerdere lagen"):
         load_cbs_vierkant(path)
     assert len(load_cbs_vierkant(path, layer="b")) == 6
     with pytest.raises(InvalidDataError, match="geen laag 'c'"):
@@ -255,7 +255,7 @@ def test_census_grid_without_pc4_leaves_bands_empty(tmp_path: Path) -> None:
 def test_census_grid_bad_input(tmp_path: Path) -> None:
     path = tmp_path / "grid.csv"
     path.write_text(CSV_HEAD + "CRS3035RES1000mN32840E4076000x,100,20,40,40,0,0,0,0\n")
-    with pytest.raises(InvalidDataError, match="malformed GRD_ID"):
+    with pytest.raises(InvalidDataError, match="onleesbare GRD_ID"):
         load_census_grid(path, data_dir=tmp_path)
     path.write_text("GRD_ID,T\nCRS3035RES1000mN3284000E4076000,5\n")
     with pytest.raises(MissingColumnsError, match="Y_LT15"):

@@ -217,7 +217,7 @@ def test_report_impact_top_ten_sorted() -> None:
 
 def test_report_impact_refuses_a_table_that_is_not_closure_impact() -> None:
     invented = pd.DataFrame({"id": ["f1"], "name": ["x"], "residents_losing": [80.0]})
-    with pytest.raises(MissingColumnsError, match=r"covered_loss.*closure_impact"):
+    with pytest.raises(MissingColumnsError, match=r"covered_loss.*geef de tabel met gevolgen van sluiting"):
         report(impact=invented)
 
 

@@ -65,10 +65,10 @@ GROUP_COLUMNS = (Col.CODE, Col.NAME)
 
 def _check(population: pd.DataFrame, nearest: NearestResult) -> None:
     if not isinstance(nearest, NearestResult):
-        msg = "distances must be a NearestResult; compute them with nearest_facility() or a Study"
+        msg = "de afstanden zijn geen uitkomst van de afstandsberekening; bereken ze met spreiding (Study)"
         raise InvalidDataError(msg)
     if not population.index.equals(nearest.index):
-        msg = "population and distance result have different rows; compute distances for this population frame"
+        msg = "bevolking en afstanden hebben verschillende rijen; bereken de afstanden voor deze bevolking opnieuw"
         raise InvalidDataError(msg)
 
 
@@ -85,8 +85,8 @@ def covered_mask(nearest: NearestResult, norm: Norm, covered: np.ndarray | None 
         return np.asarray(covered, dtype=bool)
     if norm.max_dist_m is not None and norm.max_time_s is not None:
         msg = (
-            f"norm {norm.describe()!r} has a distance and a time limit: whether one service point meets both needs "
-            "the distance matrix; evaluate it through spreiding.Study"
+            f"norm {norm.describe()!r} heeft een afstands- en een tijdgrens: of één voorziening aan beide voldoet, "
+            "vraagt de afstandsmatrix; reken deze norm door met een Study (de CLI en de app doen dat)"
         )
         raise ConfigError(msg)
     return is_covered(norm, nearest.dist_m, nearest.time_s)
@@ -146,7 +146,10 @@ def coverage_table(
     require_columns(population, [weight_col], "bevolking", "laad die met een bevolkingslader van spreiding")
     weight = population[weight_col].to_numpy(float)
     if np.isnan(weight).any() or (weight < 0).any():
-        msg = f"population column {weight_col} has missing or negative values; impute or drop those cells first"
+        msg = (
+            f"bevolkingskolom {weight_col} heeft lege of negatieve waarden; "
+            "vul die cellen aan (bv. geheime cellen schatten) of laat ze weg"
+        )
         raise InvalidDataError(msg)
     dist, time = nearest.dist_m, nearest.time_s
     ok = covered_mask(nearest, norm, covered)

@@ -145,8 +145,8 @@ def assign_kernen(points: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> pd.Data
     if (~lifted).any():
         _, idx[~lifted] = cKDTree(_xy(kernen)).query(xy[~lifted], k=1)
         logger.info(
-            "kernen: %d points without a municipality that has place points went to the nearest kern of any "
-            "municipality",
+            "kernen: %d punten in een gemeente zonder plaatspunten kregen de dichtstbijzijnde kern van een "
+            "willekeurige gemeente",
             int((~lifted).sum()),
         )
     out["kern"] = pd.array(kernen["kern"].to_numpy()[idx], dtype="string")

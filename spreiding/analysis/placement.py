@@ -109,21 +109,25 @@ def place_on_streets(
     res = np.asarray(residential)
     if x.ndim != 1 or x.shape != y.shape or res.shape != x.shape or res.dtype != bool:
         msg = (
-            f"node_x, node_y and residential must be 1-D arrays of equal length and residential boolean "
-            f"(got shapes {x.shape}, {y.shape}, {res.shape}, dtype {res.dtype})"
+            f"de straatknopen van het wegennet kloppen niet: x, y en woonstraat hebben vormen {x.shape}, {y.shape}, "
+            f"{res.shape} (type {res.dtype}); verwacht drie even lange reeksen, woonstraat ja/nee; "
+            "lees het wegennet opnieuw in (--network)"
         )
         raise ConfigError(msg)
-    frame = to_rd_new(population, "population")
+    frame = to_rd_new(population, "bevolking")
     require_unique(frame["cell_id"].astype("str"), "bevolking")
     if cell_size_m is not None:
         if not (np.isfinite(cell_size_m) and cell_size_m > 0):
-            msg = f"cell_size_m must be a positive number, not {cell_size_m!r}"
+            msg = f"celgrootte {cell_size_m!r} m kan niet; geef een getal groter dan 0"
             raise ConfigError(msg)
         sizes = np.full(len(frame), float(cell_size_m))
     elif "cell_size_m" in frame.columns:
         sizes = frame["cell_size_m"].to_numpy(dtype="float64", na_value=np.nan)
     else:
-        msg = "population has no cell_size_m column; pass cell_size_m="
+        msg = (
+            "bevolking heeft geen kolom cell_size_m (celgrootte); "
+            "lees het bestand met spreiding (--population) of geef de celgrootte"
+        )
         raise MissingColumnsError(msg)
     cx = shapely.get_x(frame.geometry.to_numpy())
     cy = shapely.get_y(frame.geometry.to_numpy())
@@ -131,7 +135,10 @@ def place_on_streets(
     half = np.where(sized, sizes / 2.0, 0.0)
     extra = np.zeros_like(res) if fallback is None else np.asarray(fallback, dtype=bool)
     if extra.shape != res.shape:
-        msg = f"fallback must be a boolean array as long as residential ({res.shape}), got {extra.shape}"
+        msg = (
+            f"de reservelijst van straatknopen heeft vorm {extra.shape}, de woonstraten {res.shape}; "
+            "geef voor elke knoop ja/nee"
+        )
         raise ConfigError(msg)
     node_idx = np.flatnonzero((res | extra) & np.isfinite(x) & np.isfinite(y))
     cell_of_node = np.full(len(node_idx), -1, dtype=np.int64)
@@ -185,7 +192,7 @@ def place_on_streets(
         path=str(base_info.get("path", "")) if isinstance(base_info, dict) else "",
         rows=len(result),
         year=base_info.get("year") if isinstance(base_info, dict) else None,
-        description="residents spread over residential street nodes (else other road nodes) inside each cell",
+        description="inwoners verdeeld over de knopen van woonstraten (anders andere wegknopen) binnen elke cel",
         quality=(
             ("cells_on_streets", float((counts > 0).sum())),
             ("cells_at_centre", float(len(lonely))),
@@ -193,7 +200,10 @@ def place_on_streets(
         ),
     )
     logger.info(
-        "placed %d cells on %d street nodes; %d cells kept at their centre", (counts > 0).sum(), n_pairs, len(lonely)
+        "%d cellen over %d straatknopen verdeeld; %d cellen in hun midden gehouden",
+        (counts > 0).sum(),
+        n_pairs,
+        len(lonely),
     )
     return attach_source(result, info)  # type: ignore[return-value]
 
@@ -317,7 +327,7 @@ def _streets_to_areas(
             f"(verder dan {fmt_int(outside_max_m)} m van de dichtstbijzijnde) tellen niet mee",
         )
         logger.warning(
-            "%d street points (%.0f residents) lie outside every area by more than %g m: dropped",
+            "%d straatknopen (%.0f inwoners) liggen meer dan %g m buiten elk gebied en tellen niet mee",
             n_dropped,
             dropped_pop,
             outside_max_m,

@@ -273,7 +273,7 @@ def timeline(
         tables.append(table)
         records += step
         evaluations.append(ev)
-    logger.info("timeline %s..%s: %d steps", start, last, len(sets))
+    logger.info("tijdlijn %s..%s: %d stappen", start, last, len(sets))
     changes = pd.DataFrame.from_records(records, columns=_CHANGE_COLUMNS)
     periods = {t[Col.DATE].iloc[0]: t[Col.PERIOD].iloc[0] for t in tables}
     changes.insert(1, Col.PERIOD, changes[Col.DATE].map(periods).fillna(""))

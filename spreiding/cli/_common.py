@@ -33,26 +33,27 @@ __all__ = [
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """Options that choose the input files."""
-    g = parser.add_argument_group("data")
-    g.add_argument("--data-dir", help="data folder (default: $SPREIDING_DATA_DIR, data/, ../shared/data)")
+    g = parser.add_argument_group("gegevens")
+    g.add_argument("--data-dir", help="gegevensmap (standaard: $SPREIDING_DATA_DIR, data/, ../shared/data)")
     g.add_argument(
-        "--population", help="population file (Eurostat grid CSV, CBS vk100/vk500 GeoPackage, PC4 GeoPackage)"
+        "--population", help="bevolkingsbestand (Eurostat-raster CSV, CBS vk100/vk500 GeoPackage, PC4 GeoPackage)"
     )
-    g.add_argument("--facilities", help="service points file (CSV, GeoJSON, GeoPackage)")
-    g.add_argument("--network", help="road network file (.gpkg osmnx layout, .osm.pbf, .osm)")
-    g.add_argument("--crowfly", action="store_true", help="no road network: crow-fly distance x detour factor")
-    g.add_argument("--detour", type=float, default=1.3, help="detour factor for --crowfly (default 1.3)")
+    g.add_argument("--facilities", help="bestand met voorzieningen (CSV, GeoJSON, GeoPackage)")
+    g.add_argument("--network", help="wegennet (.gpkg in osmnx-indeling, .osm.pbf, .osm)")
+    g.add_argument("--crowfly", action="store_true", help="zonder wegennet: hemelsbrede afstand x omwegfactor")
+    g.add_argument("--detour", type=float, default=1.3, help="omwegfactor bij --crowfly (standaard 1.3)")
     g.add_argument(
         "--placement",
         choices=["street_nodes", "cell_centre"],
         default=None,
-        help="residents spread over residential street nodes (default; cell centres with --crowfly) or at cell centres",
+        help="street_nodes: inwoners verdeeld over de knopen van woonstraten (standaard; celmiddens bij --crowfly);"
+        " cell_centre: inwoners in het midden van hun cel",
     )
-    g.add_argument("--no-progress", action="store_true", help="no progress bars")
+    g.add_argument("--no-progress", action="store_true", help="geen voortgangsbalken")
     g.add_argument(
         "--as-of",
-        metavar="YYYY-MM-DD",
-        help="peildatum: the service points open on that date (open_from/open_until; default today)",
+        metavar="JJJJ-MM-DD",
+        help="peildatum: de voorzieningen die op die dag open zijn (open_from/open_until; standaard vandaag)",
     )
 
 
@@ -60,20 +61,26 @@ def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
     """Options that define the norm."""
     from spreiding.analysis.norm import PRESETS
 
-    g = parser.add_argument_group("norm (no legal number exists: presets are examples)")
-    g.add_argument("--norm", choices=sorted(PRESETS), help="preset norm")
-    g.add_argument("--mode", choices=["car", "bike", "walk", "auto", "fiets", "lopen"], help="travel mode")
-    g.add_argument("--max-km", type=float, help="largest distance over the road in km")
-    g.add_argument("--max-min", type=float, help="largest travel time in minutes")
-    g.add_argument("--kinds", help="comma-separated kinds that count (vestiging,kleine_vestiging,servicepunt)")
+    g = parser.add_argument_group("norm (de wet noemt geen getal: voorbeeldnormen zijn voorbeelden)")
+    g.add_argument("--norm", choices=sorted(PRESETS), help="voorbeeldnorm (een vaste set keuzes)")
+    g.add_argument(
+        "--mode",
+        choices=["car", "bike", "walk", "auto", "fiets", "lopen"],
+        help="reiswijze: car/auto, bike/fiets of walk/lopen",
+    )
+    g.add_argument("--max-km", type=float, help="grootste afstand over de weg in km")
+    g.add_argument("--max-min", type=float, help="grootste reistijd in minuten")
+    g.add_argument(
+        "--kinds", help="soorten die meetellen, gescheiden door komma's (vestiging,kleine_vestiging,servicepunt)"
+    )
     g.add_argument(
         "--age",
         choices=["pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus"],
-        help="age band the norm is about",
+        help="leeftijdsgroep waarover de norm gaat (pop_0_14 = 0-14 jaar, ..., pop_65plus = 65+)",
     )
     g.add_argument(
         "--target-pct",
-        help="share of the residents that must live within the norm, in %% (default 95; '97,5' accepted)",
+        help="aandeel inwoners dat binnen de norm moet wonen, in %% (standaard 95; '97,5' mag)",
     )
 
 
@@ -168,19 +175,25 @@ def write_table(
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The table as text for the terminal (km, minutes, rounded)."""
-    view = table.copy()
-    for col in view.columns:
-        if col.endswith("_dist_m"):
-            view[col.replace("_dist_m", "_km")] = (view.pop(col) / 1000).round(2)
+    """The table as text for the terminal: Dutch headers and Dutch numbers (km, minutes, rounded)."""
+    from spreiding.vocabulary import column_label, fmt_dec, fmt_int
+
+    view = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        values = table[col]
+        if col in ("distance_model", "placement", "norm"):
+            continue
+        if str(col).endswith("_dist_m"):
+            view[column_label(col, km=True)] = (values / 1000).map(lambda km: fmt_dec(km, 2))
         elif col == "mean_time_s":
-            view["mean_min"] = (view.pop(col) / 60).round(1)
-    for col in ("residents", "covered", "uncovered", "unreachable"):
-        if col in view:
-            view[col] = view[col].round(0).astype("Int64")
-    if "covered_pct" in view:
-        view["covered_pct"] = view["covered_pct"].round(1)
-    return view.drop(columns=[c for c in ("distance_model", "placement", "norm") if c in view]).to_string(index=False)
+            view[column_label(col).replace("(s)", "(min)")] = (values / 60).map(fmt_dec)
+        elif col in ("residents", "covered", "uncovered", "unreachable"):
+            view[column_label(col)] = values.map(fmt_int)
+        elif col == "covered_pct":
+            view[column_label(col)] = values.map(fmt_dec)
+        else:
+            view[column_label(col)] = values
+    return view.to_string(index=False)
 
 
 def load_inputs(args: argparse.Namespace, norm_mode: str) -> tuple[Any, Any]:

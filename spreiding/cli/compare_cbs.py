@@ -70,11 +70,15 @@ def _cmd_compare_cbs(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``compare-cbs`` to the sub-command parsers."""
-    p = sub.add_parser("compare-cbs", help="mean car distance to a library next to CBS's published figure")
-    p.add_argument("--cbs", required=True, help="CBS CSV download of Nabijheid voorzieningen, or a table id (85231NED)")
-    p.add_argument("--cbs-metadata", help="JSON with the table's DataProperties (finds the distance column)")
-    p.add_argument("--areas", help="wijk/buurt polygons (default: the data folder's CBS wijk- en buurtkaart)")
-    p.add_argument("--out", help="write the comparison (.csv, .xlsx or .gpkg)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p = sub.add_parser(
+        "compare-cbs", help="gemiddelde afstand met de auto tot een bibliotheek naast het gepubliceerde CBS-cijfer"
+    )
+    p.add_argument(
+        "--cbs", required=True, help="CSV-download van CBS Nabijheid voorzieningen, of een tabelnummer (85231NED)"
+    )
+    p.add_argument("--cbs-metadata", help="JSON met de DataProperties van de tabel (wijst de afstandskolom aan)")
+    p.add_argument("--areas", help="wijk- of buurtgrenzen (standaard: de CBS wijk- en buurtkaart in de gegevensmap)")
+    p.add_argument("--out", help="schrijf de vergelijking (.csv, .xlsx of .gpkg)")
+    p.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
     add_data_arguments(p)
     p.set_defaults(func=_cmd_compare_cbs, placement="street_nodes")

@@ -137,10 +137,12 @@ def _write(line: Timeline, args: argparse.Namespace, sources: tuple) -> object: 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``history`` to the ``spreiding`` command."""
-    hi = subparsers.add_parser("history", help="coverage at every change of the open service points, 2015 to today")
+    hi = subparsers.add_parser(
+        "history", help="dekking bij elke verandering van de open voorzieningen, 2015 tot vandaag"
+    )
     add_norm_arguments(hi)
     add_data_arguments(hi)
-    hi.add_argument("--gemeente", help="one municipality: its steps and rows only")
-    hi.add_argument("--out", help="write the timeline (.csv: one row per step and municipality; .xlsx, .gpkg)")
-    hi.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    hi.add_argument("--gemeente", help="één gemeente: alleen haar stappen en rijen")
+    hi.add_argument("--out", help="schrijf de tijdlijn (.csv: één rij per stap en gemeente; .xlsx, .gpkg)")
+    hi.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
     hi.set_defaults(func=_cmd_history)

@@ -27,13 +27,16 @@ from spreiding.cli._common import (
     study_from_args,
     write_table,
 )
+from spreiding.cli._parser import DutchLogFormatter, DutchParser
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
-from spreiding.vocabulary import PLACEMENT_LABELS
+from spreiding.vocabulary import KIND_LABELS, PLACEMENT_LABELS
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
 logger = logging.getLogger("spreiding")
+
+_DESCRIPTION = "Spreiding van bibliotheken en de zorgplicht: dekking, scenario's, advies en rapporten."
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
@@ -54,7 +57,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     for warning in placement_notes(result.points):
         print(f"  let op: {warning}")
-    print(f"Voorzieningen die tellen: {len(result.counted)} (open, soorten {', '.join(sorted(norm.kinds))})")
+    kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
+    print(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
     print(format_table(table))
@@ -100,11 +104,13 @@ def _ensure_default_data(data_dir: str | None) -> None:
     missing = data_paths(data_dir).missing()
     if not missing:
         return
-    logger.warning("data folder lacks %s; trying `spreiding fetch` once", ", ".join(p.name for p in missing))
+    logger.warning(
+        "de gegevensmap mist %s; `spreiding fetch` wordt één keer geprobeerd", ", ".join(p.name for p in missing)
+    )
     try:
         fetch_region(None, data_dir)
     except SpreidingError as exc:
-        logger.warning("could not fetch the default region (%s); the app will show what is missing", exc)
+        logger.warning("de standaardregio kon niet worden opgehaald (%s); de app toont wat ontbreekt", exc)
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
@@ -121,56 +127,60 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``spreiding`` command."""
-    parser = argparse.ArgumentParser(prog="spreiding", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = DutchParser(prog="spreiding", description=_DESCRIPTION)
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="meer logregels (-vv: nog meer)")
+    sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="OPDRACHT")
 
-    cov = sub.add_parser("coverage", help="duty-of-care coverage per municipality")
+    cov = sub.add_parser("coverage", help="dekking van de zorgplicht per gemeente")
     add_norm_arguments(cov)
     add_data_arguments(cov)
-    cov.add_argument("--by-age", action="store_true", help="one row per municipality and age band")
-    cov.add_argument("--out", help="write the table (.csv, .xlsx or .gpkg)")
-    cov.add_argument("--uncovered-out", help="write the uncovered cells (.gpkg or .csv)")
-    cov.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    cov.add_argument("--by-age", action="store_true", help="één rij per gemeente en leeftijdsgroep")
+    cov.add_argument("--out", help="schrijf de tabel naar een bestand (.csv, .xlsx of .gpkg)")
+    cov.add_argument("--uncovered-out", help="schrijf de cellen buiten de norm (.gpkg of .csv)")
+    cov.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
     cov.add_argument(
-        "--by", choices=list(BY_CHOICES), default="gemeente", help="one row per gemeente (default), kern, wijk or buurt"
+        "--by",
+        choices=list(BY_CHOICES),
+        default="gemeente",
+        help="één rij per gemeente (standaard), kern, wijk of buurt",
     )
     cov.add_argument(
-        "--areas", help="wijk/buurt polygons for --by wijk|buurt (default: the data folder's CBS wijk- en buurtkaart)"
+        "--areas",
+        help="wijk- of buurtgrenzen voor --by wijk|buurt (standaard: de CBS wijk- en buurtkaart in de gegevensmap)",
     )
     cov.set_defaults(func=_cmd_coverage)
 
     from spreiding.data.regions import available_regions
 
     regions = ", ".join(available_regions())
-    fe = sub.add_parser("fetch", help="download a region's data and prepare it (needs internet)")
-    fe.add_argument("--data-dir", help="where to put it (default: $SPREIDING_DATA_DIR or data/)")
+    fe = sub.add_parser("fetch", help="download de gegevens van een regio en bereid ze voor (internet nodig)")
+    fe.add_argument("--data-dir", help="doelmap (standaard: $SPREIDING_DATA_DIR of data/)")
     fe.add_argument(
         "--region",
         default=None,
-        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+        help=f"regio: {regions}, of het pad van een regiobestand (standaard: $SPREIDING_REGION of drenthe)",
     )
-    fe.add_argument("--force", action="store_true", help="download again even when present")
-    fe.add_argument("--all", action="store_true", help="also the optional files (500 m grid, PC4, EU grid)")
-    fe.add_argument("--no-progress", action="store_true")
+    fe.add_argument("--force", action="store_true", help="download opnieuw, ook als het bestand er al is")
+    fe.add_argument("--all", action="store_true", help="ook de optionele bestanden (500m-raster, PC4, EU-raster)")
+    fe.add_argument("--no-progress", action="store_true", help="geen voortgangsbalken")
     fe.set_defaults(func=_cmd_fetch)
 
-    pr = sub.add_parser("prepare", help="derive a region's files from its downloads again (no internet needed)")
-    pr.add_argument("--data-dir", help="the folder `spreiding fetch` filled (default: $SPREIDING_DATA_DIR or data/)")
+    pr = sub.add_parser("prepare", help="maak de bestanden van een regio opnieuw uit de downloads (zonder internet)")
+    pr.add_argument("--data-dir", help="de map die `spreiding fetch` vulde (standaard: $SPREIDING_DATA_DIR of data/)")
     pr.add_argument(
         "--region",
         default=None,
-        help=f"region: {regions}, or a region file path (default: $SPREIDING_REGION or drenthe)",
+        help=f"regio: {regions}, of het pad van een regiobestand (standaard: $SPREIDING_REGION of drenthe)",
     )
-    pr.add_argument("--force", action="store_true", help="rebuild even when up to date")
-    pr.add_argument("--no-progress", action="store_true")
+    pr.add_argument("--force", action="store_true", help="bouw opnieuw, ook als alles bijgewerkt is")
+    pr.add_argument("--no-progress", action="store_true", help="geen voortgangsbalken")
     pr.set_defaults(func=_cmd_prepare)
 
-    app = sub.add_parser("app", help="start the Streamlit app")
-    app.add_argument("--data-dir")
-    app.add_argument("--port", type=int, default=8501)
-    app.add_argument("--address", help="address to listen on (default: Streamlit's, all interfaces)")
-    app.add_argument("--headless", action="store_true", help="ignored: the app never opens a browser itself")
+    app = sub.add_parser("app", help="start de app in de browser")
+    app.add_argument("--data-dir", help="gegevensmap (standaard: $SPREIDING_DATA_DIR, data/, ../shared/data)")
+    app.add_argument("--port", type=int, default=8501, help="poort van de app (standaard 8501)")
+    app.add_argument("--address", help="adres waarop de app luistert (standaard: alle netwerkkaarten)")
+    app.add_argument("--headless", action="store_true", help="genegeerd: de app opent zelf nooit een browser")
     app.set_defaults(func=_cmd_app)
 
     scenario_commands.register(sub)
@@ -185,7 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(DutchLogFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         return int(args.func(args) or 0)
     except SpreidingError as exc:

@@ -88,7 +88,9 @@ def _places(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
     from spreiding.data.wijkbuurt import load_places
 
     if not data_paths(args.data_dir).osm_points.is_file():
-        logger.warning("no OSM place points: villages are named by cell")
+        logger.warning(
+            "geen OSM-plaatspunten in de gegevensmap: dorpen heten naar hun cel; draai `spreiding fetch` voor de kernen"
+        )
         return None
     return load_places(args.data_dir)
 
@@ -166,15 +168,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``report`` to the ``spreiding`` command."""
-    rp = subparsers.add_parser("report", help="printable duty-of-care report (HTML, A4) per municipality")
+    rp = subparsers.add_parser("report", help="afdrukbaar zorgplichtrapport (HTML, A4) per gemeente")
     which = rp.add_mutually_exclusive_group(required=True)
-    which.add_argument("--gemeente", help="one municipality (name as in the region file)")
-    which.add_argument("--all", action="store_true", help="every municipality plus the province overview")
-    rp.add_argument("--out", help="the report file (.html) for --gemeente")
-    rp.add_argument("--out-dir", help="folder for --all (must exist; default: the current folder)")
-    rp.add_argument("--scenario", help="a stored scenario (default: the current situation)")
-    rp.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the user data folder)")
-    rp.add_argument("--force", action="store_true", help="overwrite existing report files")
+    which.add_argument("--gemeente", help="één gemeente (de naam zoals in het regiobestand)")
+    which.add_argument("--all", action="store_true", help="elke gemeente plus het overzicht van de provincie")
+    rp.add_argument("--out", help="het rapportbestand (.html) bij --gemeente")
+    rp.add_argument("--out-dir", help="map voor --all (moet bestaan; standaard: de huidige map)")
+    rp.add_argument("--scenario", help="een opgeslagen scenario (standaard: de huidige situatie)")
+    rp.add_argument(
+        "--store", help="bestand met opgeslagen scenario's (standaard: $SPREIDING_STORE of de gebruikersgegevensmap)"
+    )
+    rp.add_argument("--force", action="store_true", help="overschrijf bestaande rapportbestanden")
     add_norm_arguments(rp)
     add_data_arguments(rp)
     rp.set_defaults(func=_cmd_report)

@@ -397,114 +397,137 @@ def _age_weight(text: str) -> tuple[str, float]:
         raise ScenarioError(msg) from exc
 
 
-_REPLACE_HELP = "make this the current version of an existing name (the old versions stay)"
+_REPLACE_HELP = "maak dit de huidige versie van een bestaande naam (de oude versies blijven bewaard)"
+
+_DATA_DIR_HELP = "gegevensmap (standaard: $SPREIDING_DATA_DIR, data/, ../shared/data)"
 
 
 def _list_options(p: argparse.ArgumentParser) -> None:
     """The service-point list the edits are checked against (create, import)."""
-    p.add_argument("--data-dir")
-    p.add_argument("--facilities", help="service points file the edits must apply to (default: the library list)")
+    p.add_argument("--data-dir", help=_DATA_DIR_HELP)
+    p.add_argument(
+        "--facilities", help="bestand met voorzieningen waarop de wijzigingen slaan (standaard: de bibliotheeklijst)"
+    )
 
 
 def _edit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--close", action="append", metavar="ID", help="close an open point")
-    p.add_argument("--reopen", action="append", metavar="ID", help="open a closed or planned row of the list")
-    p.add_argument("--open", action="append", metavar="'name;kind;lon;lat[;host]'", help="open a new point")
-    p.add_argument("--move", action="append", metavar="'ID;lon;lat'", help="move a point")
-    p.add_argument("--retype", action="append", metavar="'ID;kind[;host]'", help="change a point's kind")
+    p.add_argument("--close", action="append", metavar="ID", help="sluit een open punt")
+    p.add_argument("--reopen", action="append", metavar="ID", help="open een gesloten of gepland punt van de lijst")
+    p.add_argument("--open", action="append", metavar="'naam;soort;lon;lat[;gastheer]'", help="open een nieuw punt")
+    p.add_argument("--move", action="append", metavar="'ID;lon;lat'", help="verplaats een punt")
+    p.add_argument("--retype", action="append", metavar="'ID;soort[;gastheer]'", help="verander de soort van een punt")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``scenario`` and ``optimize`` to the ``spreiding`` command."""
-    sc = subparsers.add_parser("scenario", help="what-if scenarios (close, open, move, retype)")
-    sc.add_argument("--store", help="scenario store file (default: $SPREIDING_STORE or the user data folder)")
-    ssub = sc.add_subparsers(dest="scenario_command", required=True)
+    sc = subparsers.add_parser("scenario", help="wat-als-scenario's (sluiten, openen, verplaatsen, soort wijzigen)")
+    sc.add_argument(
+        "--store", help="bestand met opgeslagen scenario's (standaard: $SPREIDING_STORE of de gebruikersgegevensmap)"
+    )
+    ssub = sc.add_subparsers(dest="scenario_command", required=True, title="opdrachten", metavar="OPDRACHT")
 
-    cr = ssub.add_parser("create", help="create a scenario")
-    cr.add_argument("name")
-    cr.add_argument("--description", default="")
-    cr.add_argument("--from-file", help="read the scenario from .geojson or .json")
+    cr = ssub.add_parser("create", help="maak een scenario")
+    cr.add_argument("name", metavar="NAAM", help="naam van het scenario")
+    cr.add_argument("--description", default="", help="beschrijving van het scenario")
+    cr.add_argument("--from-file", help="lees het scenario uit .geojson of .json")
     cr.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     _list_options(cr)
     _edit_options(cr)
     cr.set_defaults(func=_cmd_create)
 
-    ssub.add_parser("list", help="stored scenarios (damaged ones as warnings)").set_defaults(func=_cmd_list)
-    hi = ssub.add_parser("history", help="every stored version of a scenario")
-    hi.add_argument("name")
+    ssub.add_parser("list", help="opgeslagen scenario's (beschadigde als waarschuwing)").set_defaults(func=_cmd_list)
+    hi = ssub.add_parser("history", help="alle opgeslagen versies van een scenario")
+    hi.add_argument("name", metavar="NAAM", help="naam van het scenario")
     hi.set_defaults(func=_cmd_history)
-    rs = ssub.add_parser("restore", help="make an earlier version current again (also after delete)")
-    rs.add_argument("name")
-    rs.add_argument("version", type=int)
+    rs = ssub.add_parser("restore", help="maak een eerdere versie weer de huidige (ook na delete)")
+    rs.add_argument("name", metavar="NAAM", help="naam van het scenario")
+    rs.add_argument("version", type=int, metavar="VERSIE", help="versienummer (zie history)")
     rs.set_defaults(func=_cmd_restore)
-    sh = ssub.add_parser("show", help="a scenario's edits")
-    sh.add_argument("name")
+    sh = ssub.add_parser("show", help="de wijzigingen van een scenario")
+    sh.add_argument("name", metavar="NAAM", help="naam van het scenario")
     sh.set_defaults(func=_cmd_show)
 
-    ev = ssub.add_parser("evaluate", help="coverage of a scenario against the base")
-    ev.add_argument("name")
-    ev.add_argument("--out", help="write the difference table (.csv, .xlsx, .gpkg)")
-    ev.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    ev = ssub.add_parser("evaluate", help="dekking van een scenario naast de huidige situatie")
+    ev.add_argument("name", metavar="NAAM", help="naam van het scenario")
+    ev.add_argument("--out", help="schrijf de verschiltabel (.csv, .xlsx, .gpkg)")
+    ev.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
     add_norm_arguments(ev)
     add_data_arguments(ev)
     ev.set_defaults(func=_cmd_evaluate)
 
-    cm = ssub.add_parser("compare", help="two scenarios side by side")
-    cm.add_argument("a")
-    cm.add_argument("b")
-    cm.add_argument("--out", help="write the table (.csv, .xlsx, .gpkg)")
-    cm.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    cm = ssub.add_parser("compare", help="twee scenario's naast elkaar")
+    cm.add_argument("a", metavar="A", help="eerste scenario")
+    cm.add_argument("b", metavar="B", help="tweede scenario")
+    cm.add_argument("--out", help="schrijf de tabel (.csv, .xlsx, .gpkg)")
+    cm.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
     add_norm_arguments(cm)
     add_data_arguments(cm)
     cm.set_defaults(func=_cmd_compare)
 
-    ex = ssub.add_parser("export", help="write a scenario as .geojson or .json")
-    ex.add_argument("name")
-    ex.add_argument("file")
+    ex = ssub.add_parser("export", help="schrijf een scenario als .geojson of .json")
+    ex.add_argument("name", metavar="NAAM", help="naam van het scenario")
+    ex.add_argument("file", metavar="BESTAND", help="doelbestand (.geojson of .json)")
     ex.set_defaults(func=_cmd_export)
 
-    im = ssub.add_parser("import", help="read a scenario from .geojson or .json")
-    im.add_argument("file")
-    im.add_argument("--name", help="store it under this name")
+    im = ssub.add_parser("import", help="lees een scenario uit .geojson of .json")
+    im.add_argument("file", metavar="BESTAND", help="het bestand (.geojson of .json)")
+    im.add_argument("--name", help="sla het op onder deze naam")
     im.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     _list_options(im)
     im.set_defaults(func=_cmd_import)
 
-    de = ssub.add_parser("delete", help="hide a scenario (its versions stay; see restore)")
-    de.add_argument("name")
+    de = ssub.add_parser("delete", help="verberg een scenario (de versies blijven; zie restore)")
+    de.add_argument("name", metavar="NAAM", help="naam van het scenario")
     de.set_defaults(func=_cmd_delete)
 
-    eg = ssub.add_parser("examples", help="store the library list's closed and planned rows as scenarios")
-    eg.add_argument("--data-dir")
-    eg.add_argument("--facilities", help="service points file (default: the library list)")
+    eg = ssub.add_parser(
+        "examples", help="sla de gesloten en geplande punten van de bibliotheeklijst op als scenario's"
+    )
+    eg.add_argument("--data-dir", help=_DATA_DIR_HELP)
+    eg.add_argument("--facilities", help="bestand met voorzieningen (standaard: de bibliotheeklijst)")
     eg.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
     eg.set_defaults(func=_cmd_examples)
 
-    op = subparsers.add_parser("optimize", help="suggest sites (MCLP, LSCP, p-median)")
-    op.add_argument("--model", choices=["mclp", "lscp", "p-median"], default="mclp")
-    op.add_argument("--p", type=int, help="number of new sites")
-    op.add_argument("--target", type=float, default=0.95, help="LSCP: share of residents to cover (default 0.95)")
+    op = subparsers.add_parser("optimize", help="stel locaties voor (MCLP, LSCP, p-median)")
+    op.add_argument(
+        "--model",
+        choices=["mclp", "lscp", "p-median"],
+        default="mclp",
+        help="mclp: zoveel mogelijk inwoners binnen de norm (standaard); lscp: zo weinig mogelijk locaties"
+        " voor het doel; p-median: de kleinste gemiddelde afstand",
+    )
+    op.add_argument("--p", type=int, help="aantal nieuwe locaties")
+    op.add_argument(
+        "--target", type=float, default=0.95, help="lscp: aandeel inwoners binnen de norm (standaard 0.95 = 95 %%)"
+    )
     op.add_argument(
         "--candidates",
         default="osm",
-        help="'osm' (the region's OSM places and buildings), an .osm.pbf, or a file with sites",
+        help="'osm' (de plaatsen en gebouwen van de regio uit OSM), een .osm.pbf of een bestand met locaties",
     )
     op.add_argument(
         "--allow-close",
         action="store_true",
-        help="relocation: besides the p new sites, close at most --max-closures points inside the region "
-        "(points across the border stay open); with lscp: the fewest points inside the region",
+        help="verplaatsen: naast de p nieuwe locaties hoogstens --max-closures punten binnen de regio sluiten "
+        "(punten over de grens blijven open); bij lscp: zo weinig mogelijk punten binnen de regio",
     )
     op.add_argument(
-        "--max-closures", type=int, metavar="K", help="with --allow-close: most closures (default: --p; lscp: no limit)"
+        "--max-closures",
+        type=int,
+        metavar="K",
+        help="bij --allow-close: hoogstens zoveel sluitingen (standaard: --p; lscp: geen grens)",
     )
-    op.add_argument("--age-weight", action="append", metavar="BAND=FACTOR", help="e.g. pop_0_14=2")
-    op.add_argument("--time-limit", type=float, default=60.0, help="solver time limit in seconds")
-    op.add_argument("--out", help="write the suggested sites (.csv, .gpkg)")
-    op.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    op.add_argument("--save-as", help="store the advice as a scenario with this name")
+    op.add_argument(
+        "--age-weight", action="append", metavar="GROEP=FACTOR", help="gewicht van een leeftijdsgroep, bv. pop_0_14=2"
+    )
+    op.add_argument(
+        "--time-limit", type=float, default=60.0, help="rekentijd van de oplosser in seconden (standaard 60)"
+    )
+    op.add_argument("--out", help="schrijf de voorgestelde locaties (.csv, .gpkg)")
+    op.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
+    op.add_argument("--save-as", help="sla het advies op als scenario met deze naam")
     op.add_argument("--replace", action="store_true", help=_REPLACE_HELP)
-    op.add_argument("--store", help="scenario store file")
+    op.add_argument("--store", help="bestand met opgeslagen scenario's")
     add_norm_arguments(op)
     add_data_arguments(op)
     op.set_defaults(func=_cmd_optimize)

@@ -110,8 +110,8 @@ def load_border_cells(
         rows=len(out),
         year=base.get("year"),
         description=(
-            "census cells straddling the region's border with their centre outside: on street nodes the "
-            f"residents whose nodes lie inside count, at cell centres the residents x {column}"
+            "censuscellen op de grens van de regio met hun midden erbuiten: bij straatknopen tellen de "
+            f"inwoners van de knopen binnen de regio, bij celmiddens de inwoners x {column}"
         ),
         quality=(
             ("border_cells", float(len(out))),
@@ -161,5 +161,5 @@ def with_border_cells(cells: gpd.GeoDataFrame, border: gpd.GeoDataFrame) -> gpd.
     info["quality"] = {**dict(info.get("quality") or {}), "border_cells_duplicate": float((~new).sum())}
     out.attrs["source"] = info
     if (~new).any():
-        logger.warning("%d ring cells are already region cells: left out", int((~new).sum()))
+        logger.warning("%d randcellen zijn al cellen van de regio en tellen één keer mee", int((~new).sum()))
     return out

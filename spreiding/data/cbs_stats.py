@@ -232,7 +232,7 @@ def _from_raw(
     frame = _regions(raw, names)
     frame["cbs_dist_m"] = dist_km * 1000.0
     if missing:
-        logger.info("CBS %s: %d regions without a published value (secret or empty)", source, missing)
+        logger.info("CBS %s: %d gebieden zonder gepubliceerde waarde (geheim of leeg)", source, missing)
     return CbsDistances(frame, key, title, source, year, missing)
 
 

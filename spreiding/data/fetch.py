@@ -363,10 +363,11 @@ def fetch(
             else:
                 logger.warning(
                     "met de hand aanleveren: %s -> %s; dit bestand heeft geen openbare download, zet het zelf op die "
-                    "plek (de opzet staat bij %r in het regiobestand)",
+                    "plek (de opzet staat bij %r in het regiobestand)%s",
                     item.name,
                     dest,
                     item.name,
+                    f". {item.note}" if item.note else "",
                 )
             continue
         exists = dest.is_file()

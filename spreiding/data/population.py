@@ -97,7 +97,11 @@ def _decode_cbs(
         numeric = pd.to_numeric(frame[col], errors="coerce")
         bad_text = numeric.isna() & frame[col].notna()
         if bad_text.any():
-            msg = f"{what}: column {col} has non-numbers in cells {rows_text(ids[bad_text.to_numpy()])}; fix the file"
+            msg = (
+                f"{what}: kolom {col} heeft tekst in plaats van getallen in cellen "
+                f"{rows_text(ids[bad_text.to_numpy()])}; "
+                "verbeter het bestand"
+            )
             raise InvalidDataError(msg)
         values[:, j] = numeric.to_numpy(dtype="float64", na_value=np.nan)
     secret = values == SECRET_CODE
@@ -107,8 +111,8 @@ def _decode_cbs(
         rows, cols = np.nonzero(other)
         bad = ", ".join(f"{ids.iloc[r]}:{columns[c]}={values[r, c]:g}" for r, c in zip(rows[:8], cols[:8], strict=True))
         msg = (
-            f"{what} has negative values that are not CBS codes ({SECRET_CODE} secret, {MISSING_CODE} missing): "
-            f"{bad}{' ...' if len(rows) > 8 else ''}; correct the file"
+            f"{what} heeft negatieve waarden die geen CBS-codes zijn ({SECRET_CODE} geheim, {MISSING_CODE} onbekend): "
+            f"{bad}{' ...' if len(rows) > 8 else ''}; verbeter het bestand"
         )
         raise InvalidDataError(msg)
     values[secret | missing] = np.nan
@@ -147,7 +151,10 @@ def _impute(
 
 def _check_secret_value(secret_value: float) -> None:
     if not (np.isfinite(secret_value) and 0 < secret_value < 5):
-        msg = f"secret_value must be a number between 0 and 5 (CBS secret means 1-4 residents), not {secret_value!r}"
+        msg = (
+            f"waarde voor geheime cellen {secret_value!r} kan niet; geef een getal tussen 0 en 5 "
+            "(CBS-geheim betekent 1 tot 4 inwoners)"
+        )
         raise ConfigError(msg)
 
 
@@ -194,7 +201,7 @@ def _municipalities_for(
             warnings.append(f"geen gemeentegrenzen in {path}; de gemeente blijft leeg")
     if municipalities is None:
         if not default:
-            warnings.append("no municipalities given; municipality left empty")
+            warnings.append("geen gemeenten opgegeven; de gemeente blijft leeg")
         return pd.Series(np.nan, index=points.index, dtype="str"), warnings
     return assign_municipality(points, municipalities, column="municipality", outside="nearest"), warnings
 
@@ -246,10 +253,10 @@ def load_pc4(
     _check_secret_value(secret_value)
     default = data_paths(data_dir, region).pc4
     file = require_file(Path(path) if path is not None else default, "PC4-bevolking", _FETCH_FIX)
-    what = f"PC4 population ({file})"
+    what = f"PC4-bevolking ({file})"
     raw = _read_vector(file, layer, what)
-    require_columns(raw, ["postcode", "inwoners", *_PC4_BANDS], what, "use CBS's PC4 layout")
-    require_not_empty(raw, what, "use a file with at least one postcode")
+    require_columns(raw, ["postcode", "inwoners", *_PC4_BANDS], what, "gebruik de PC4-indeling van CBS")
+    require_not_empty(raw, what, "gebruik een bestand met minstens één postcode")
     frame = to_rd_new(raw, what)
     _check_in_netherlands(frame, what)
     ids = frame["postcode"].astype("str").str.strip()
@@ -273,7 +280,7 @@ def load_pc4(
         path=str(file),
         rows=len(out),
         year=_year_from_name(file) if path is not None else 2022,
-        description="CBS population by four-digit postcode with age bands (rounded to 5)",
+        description="CBS-bevolking per viercijferige postcode met leeftijdsgroepen (afgerond op 5)",
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("imputed_residents", imp_total),
@@ -300,10 +307,10 @@ def pc4_as_population(pc4: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         each area (``representative_point``), ``cell_size_m`` NaN and
         ``placement`` ``"pc4_point"``.
     """
-    require_columns(pc4, ["postcode", *POP_COLUMNS], "PC4 frame", "load it with load_pc4()")
+    require_columns(pc4, ["postcode", *POP_COLUMNS], "PC4-tabel", "lees het PC4-bestand met spreiding (--population)")
     frame = to_rd_new(pc4, "PC4 frame")
     ids = frame["postcode"].astype("str")
-    require_unique(ids, "PC4 frame")
+    require_unique(ids, "PC4-tabel")
     points = frame.geometry.representative_point().to_numpy()
     imputed = frame["imputed"].to_numpy(dtype=bool) if "imputed" in frame.columns else np.zeros(len(frame), bool)
     muni = frame["municipality"] if "municipality" in frame.columns else None
@@ -322,7 +329,7 @@ def pc4_as_population(pc4: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         path=str(base.get("path", "")),
         rows=len(out),
         year=base.get("year"),
-        description="CBS PC4 areas as population points (one per postcode)",
+        description="CBS-postcodegebieden (PC4) als bevolkingspunten (één per postcode)",
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("cells_without_municipality", float(out["municipality"].isna().sum())),
@@ -336,11 +343,19 @@ def pc4_as_population(pc4: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _split_15_64(points: gpd.GeoDataFrame, pc4: gpd.GeoDataFrame, max_dist_m: float | None) -> tuple[np.ndarray, int]:
     """Return (n, 3) shares of 15-24 / 25-44 / 45-64 from each point's PC4 area, and #cells on overall shares."""
-    require_columns(pc4, ["postcode", "pop_15_24", "pop_25_44", "pop_45_64"], "PC4 frame", "load it with load_pc4()")
+    require_columns(
+        pc4,
+        ["postcode", "pop_15_24", "pop_25_44", "pop_45_64"],
+        "PC4-tabel",
+        "lees het PC4-bestand met spreiding (--population)",
+    )
     counts = pc4[["pop_15_24", "pop_25_44", "pop_45_64"]].to_numpy(dtype="float64")
     overall = counts.sum(axis=0)
     if not overall.sum() > 0:
-        msg = "PC4 frame has no residents aged 15-64; the census 15-64 band cannot be split - use another PC4 file"
+        msg = (
+            "PC4-tabel heeft geen inwoners van 15-64 jaar; de groep 15-64 kan niet worden verdeeld: "
+            "gebruik een ander PC4-bestand"
+        )
         raise InvalidDataError(msg)
     sums = counts.sum(axis=1, keepdims=True)
     shares = np.where(sums > 0, counts / np.where(sums > 0, sums, 1.0), overall / overall.sum())
@@ -419,22 +434,24 @@ def load_census_grid(
     file = require_file(
         Path(path) if path is not None else paths.population_grid, "bevolkingsgrid (census)", _FETCH_FIX
     )
-    what = f"census population grid ({file})"
+    what = f"bevolkingsgrid census ({file})"
     try:
         raw = pd.read_csv(file)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        msg = f"{what} is not a readable CSV ({exc}); download it again"
+        msg = f"{what} is geen leesbare CSV ({exc}); download het bestand opnieuw (spreiding fetch --force)"
         raise InvalidDataError(msg) from exc
-    require_columns(raw, ["GRD_ID", "T", "Y_LT15", "Y_1564", "Y_GE65"], what, "use the Eurostat Census 2021 grid CSV")
-    require_not_empty(raw, what, "use a grid with at least one populated cell")
+    require_columns(
+        raw, ["GRD_ID", "T", "Y_LT15", "Y_1564", "Y_GE65"], what, "gebruik de Eurostat Census 2021 rastertabel (CSV)"
+    )
+    require_not_empty(raw, what, "gebruik een raster met minstens één bewoonde cel")
     ids = raw["GRD_ID"].astype("str").str.strip()
     require_unique(ids, what)
     parts = ids.str.extract(_GRID_ID)
     bad = parts.isna().any(axis=1).to_numpy()
     if bad.any():
         msg = (
-            f"{what} has malformed GRD_ID values {rows_text(ids.to_numpy()[bad])}; "
-            "expected e.g. CRS3035RES1000mN3284000E4076000"
+            f"{what} heeft onleesbare GRD_ID-waarden {rows_text(ids.to_numpy()[bad])}; "
+            "een GRD_ID ziet eruit als CRS3035RES1000mN3284000E4076000"
         )
         raise InvalidDataError(msg)
     size = parts[0].astype("float64").to_numpy()
@@ -446,7 +463,10 @@ def load_census_grid(
     values = np.column_stack([pd.to_numeric(raw[c], errors="coerce").to_numpy(dtype="float64") for c in cols])
     text = np.column_stack([(pd.to_numeric(raw[c], errors="coerce").isna() & raw[c].notna()).to_numpy() for c in cols])
     if text.any():
-        msg = f"{what} has non-numbers in cells {rows_text(ids.to_numpy()[text.any(axis=1)])}; fix the file"
+        msg = (
+            f"{what} heeft tekst in plaats van getallen in cellen {rows_text(ids.to_numpy()[text.any(axis=1)])}; "
+            "verbeter het bestand"
+        )
         raise InvalidDataError(msg)
     confidential = np.isnan(values) | (values < 0)
     values[confidential] = np.nan
@@ -466,7 +486,10 @@ def load_census_grid(
     outside_pc4 = 0
     if pc4 is None:
         shares = np.full((len(points), 3), np.nan)
-        warnings.append(f"no PC4 data at {paths.pc4}: ages 15-24, 25-44 and 45-64 left empty (only 15-64 known)")
+        warnings.append(
+            f"geen PC4-gegevens in {paths.pc4}: leeftijden 15-24, 25-44 en 45-64 blijven leeg (alleen 15-64 bekend); "
+            "haal ze met spreiding fetch --all"
+        )
     else:
         shares, outside_pc4 = _split_15_64(points, pc4, pc4_max_dist_m)
     pop = np.column_stack([total, bands3[:, 0], bands3[:, [1]] * shares, bands3[:, 2]])
@@ -487,7 +510,10 @@ def load_census_grid(
         path=str(file),
         rows=len(out),
         year=2021,
-        description="Eurostat Census 2021 1 km population grid (CBS figures), residents at cell centres",
+        description=(
+            "Eurostat Census 2021, bevolkingsgrid van 1 km (cijfers van het CBS), "
+            "inwoners op het middelpunt van hun cel"
+        ),
         quality=(
             ("secret_cells", float(imputed.sum())),
             ("imputed_residents", imp_total),
@@ -510,7 +536,7 @@ def _pick_vk_layer(file: Path, layer: str | None, what: str) -> str:
     try:
         layers = [str(name) for name in pyogrio.list_layers(file)[:, 0]]
     except Exception as exc:
-        msg = f"{what} is not a readable GeoPackage ({exc}); download it again from CBS"
+        msg = f"{what} is geen leesbare GeoPackage ({exc}); download het bestand opnieuw van CBS"
         raise InvalidDataError(msg) from exc
     if layer is not None:
         return layer
@@ -518,7 +544,7 @@ def _pick_vk_layer(file: Path, layer: str | None, what: str) -> str:
         return layers[0]
     fits = [name for name in layers if any(_VK_ID.match(f) for f in pyogrio.read_info(file, layer=name)["fields"])]
     if len(fits) != 1:
-        msg = f"{what} has several layers ({', '.join(layers)}); pass layer= with the one to read"
+        msg = f"{what} heeft meerdere lagen ({', '.join(layers)}); geef een bestand met één laag vierkanten"
         raise ConfigError(msg)
     return fits[0]
 
@@ -575,14 +601,18 @@ def load_cbs_vierkant(
     raw = _read_vector(file, name, what)
     id_cols = [c for c in raw.columns if _VK_ID.match(str(c))]
     if len(id_cols) != 1:
-        msg = f"{what} needs one id column crs28992res100m or crs28992res500m (found: {id_cols or 'none'})"
+        msg = (
+            f"{what} heeft precies één id-kolom crs28992res100m of crs28992res500m nodig "
+            f"(gevonden: {id_cols or 'geen'}); "
+            "gebruik de vk100/vk500-GeoPackage van CBS"
+        )
         raise MissingColumnsError(msg)
     id_col = str(id_cols[0])
     match = _VK_ID.match(id_col)
     assert match is not None
     size_m = float(match.group(1))
-    require_columns(raw, ["aantal_inwoners", *_VK_BANDS], what, "use CBS's vierkantstatistieken layout")
-    require_not_empty(raw, what, "use a file with at least one square")
+    require_columns(raw, ["aantal_inwoners", *_VK_BANDS], what, "gebruik de indeling van de CBS-vierkantstatistieken")
+    require_not_empty(raw, what, "gebruik een bestand met minstens één vierkant")
     frame = to_rd_new(raw, what)
     _check_in_netherlands(frame, what)
     ids = frame[id_col].astype("str")
@@ -608,7 +638,7 @@ def load_cbs_vierkant(
         path=str(file),
         rows=len(out),
         year=_year_from_name(file),
-        description=f"CBS vierkantstatistieken {size_m:g} m, residents at square centres",
+        description=f"CBS-vierkantstatistieken {size_m:g} m, inwoners op het middelpunt van hun vierkant",
         quality=(
             ("secret_cells", float(imputed[keep].sum())),
             ("secret_codes", float(secret.sum())),
@@ -641,7 +671,9 @@ def population_summary(pop: pd.DataFrame) -> pd.DataFrame:
         ``cells`` (distinct ``cell_id``) and the :data:`POP_COLUMNS` sums,
         sorted by municipality.
     """
-    require_columns(pop, ["cell_id", "municipality", *POP_COLUMNS], "population", "load it with a spreiding loader")
+    require_columns(
+        pop, ["cell_id", "municipality", *POP_COLUMNS], "bevolking", "lees het bestand met spreiding (--population)"
+    )
     table = pd.DataFrame(
         {
             "municipality": pop["municipality"].astype("str").where(pop["municipality"].notna(), "(none)").to_numpy(),

@@ -107,7 +107,9 @@ def _add_border_cells(
     """The census cells plus the ring cells beside the grid when that file is present, and its source."""
     if not paths.border_grid.is_file():
         logger.warning(
-            "no ring-cell file at %s: cells across the border with their centre outside are missing", paths.border_grid
+            "geen randcellenbestand in %s: cellen over de grens met hun midden buiten de regio ontbreken; "
+            "maak het met `spreiding prepare`",
+            paths.border_grid,
         )
         return population, None
     pc4 = load_pc4(data_dir=paths.root, region=paths.spec) if paths.pc4.is_file() else None

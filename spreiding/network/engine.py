@@ -108,13 +108,16 @@ def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: 
 def _xy(frame: gpd.GeoDataFrame, what: str) -> np.ndarray:
     """Point coordinates in EPSG:28992 as an (n, 2) array (reprojecting a copy when needed)."""
     if not isinstance(frame, gpd.GeoDataFrame):
-        msg = f"{what} must be a GeoDataFrame with point geometry, got {type(frame).__name__}"
+        msg = f"{what} heeft geen puntgeometrie ({type(frame).__name__}); lees het bestand met spreiding in"
         raise InvalidDataError(msg)
     rd = to_rd_new(frame, what) if frame.crs is None or frame.crs.to_epsg() != 28992 else frame
     geom = rd.geometry
     bad = geom.is_empty | geom.isna() | (geom.geom_type != "Point")
     if bad.any():
-        msg = f"{what} has rows without a point geometry: {rows_text(rd.index[bad.to_numpy()])}; fix or drop them"
+        msg = (
+            f"{what} heeft rijen zonder punt als geometrie: {rows_text(rd.index[bad.to_numpy()])}; "
+            "verbeter of verwijder die rijen"
+        )
         raise InvalidDataError(msg)
     return np.column_stack([geom.x.to_numpy(float), geom.y.to_numpy(float)])
 
@@ -151,7 +154,7 @@ def snap_positions(points: gpd.GeoDataFrame, network: RoadNetwork, max_snap_m: f
 
     Refuses a network that does not cover the points (as every distance function does).
     """
-    pts = _snap(_xy(points, "population points"), network, max_snap_m)
+    pts = _snap(_xy(points, "inwonerspunten"), network, max_snap_m)
     _check_covered(points, pts, network, max_snap_m)
     return pts.node, pts.snap_m
 
@@ -191,7 +194,7 @@ def facility_snaps(
         ``id``, ``snap_m`` and ``used`` (whether the snap is within the limit).
     """
     ids = _ids(facilities)
-    snapped = _snap(_xy(facilities, "service points"), network, max_snap_m)
+    snapped = _snap(_xy(facilities, "voorzieningen"), network, max_snap_m)
     return pd.DataFrame({"id": ids, "snap_m": snapped.snap_m, "used": snapped.node >= 0}, index=facilities.index)
 
 
@@ -290,9 +293,9 @@ def nearest_facility(
         network: it is the network of another area.
     """
     model = _model(network, mode, detour_factor)
-    pxy = _xy(points, "population points")
+    pxy = _xy(points, "inwonerspunten")
     ids = _ids(facilities)
-    fxy = _xy(facilities, "service points")
+    fxy = _xy(facilities, "voorzieningen")
     excluded: list[dict[str, object]] = []
     if network is None:
         dist, which = _crowfly_nearest(pxy, fxy, detour_factor, limit_m)
@@ -308,7 +311,7 @@ def nearest_facility(
         if far.any():
             excluded = [{"id": i, "snap_m": float(s)} for i, s in zip(ids[far], fac.snap_m[far], strict=True)]
             logger.warning(
-                "%d service point(s) lie more than %.0f m from the %s network and are left out: %s",
+                "%d voorziening(en) liggen meer dan %.0f m van het wegennet (%s) en tellen niet mee: %s",
                 far.sum(),
                 facility_max_snap_m,
                 model.mode,
@@ -334,7 +337,7 @@ def nearest_facility(
     )
     unreachable = int((~np.isfinite(dist)).sum())
     if unreachable and not np.isfinite(limit_m):
-        logger.warning("%d point(s) cannot reach any service point (%s)", unreachable, model.label)
+        logger.warning("%d punt(en) kunnen geen enkele voorziening bereiken (%s)", unreachable, model.label)
     return result
 
 
@@ -434,7 +437,10 @@ class DistanceMatrix:
         pos = lookup.get_indexer(pd.Index(np.asarray(ids, dtype=str)))
         if (pos < 0).any():
             missing = np.asarray(ids, dtype=str)[pos < 0]
-            msg = f"service point(s) {rows_text(missing)} are not in the distance matrix; add them with extend()"
+            msg = (
+                f"voorziening(en) {rows_text(missing)} staan niet in de afstandsmatrix; "
+                "reken de matrix opnieuw met deze punten"
+            )
             raise InvalidDataError(msg)
         return pos
 
@@ -486,7 +492,10 @@ class DistanceMatrix:
     def extend(self, other: DistanceMatrix) -> DistanceMatrix:
         """Return a matrix with the columns of ``other`` (same points) added or replaced."""
         if not self.point_index.equals(other.point_index) or other.model != self.model:
-            msg = "distance matrices differ in points or model; compute them on the same points and network"
+            msg = (
+                "de afstandsmatrices verschillen in punten of afstandsmodel; "
+                "reken ze op dezelfde punten en hetzelfde wegennet"
+            )
             raise InvalidDataError(msg)
         kept = ~np.isin(self.facility_ids, other.facility_ids)
         keep = np.flatnonzero(kept)
@@ -728,12 +737,12 @@ def distance_matrix(
     """
     model = _model(network, mode, detour_factor)
     ids = _ids(facilities)
-    fxy = _xy(facilities, "service points")
+    fxy = _xy(facilities, "voorzieningen")
     excluded: tuple[str, ...] = ()
     speed: float | None = None
     time: np.ndarray | sparse.csc_array | None
     if network is None:
-        pxy = _xy(points, "population points")
+        pxy = _xy(points, "inwonerspunten")
         diff = pxy[:, None, :] - fxy[None, :, :]
         dist = (np.hypot(diff[..., 0], diff[..., 1]) * detour_factor).astype(np.float32)
         dist[dist > cutoff_m] = np.inf

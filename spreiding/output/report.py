@@ -97,7 +97,7 @@ def _municipality_rows(analysis: Analysis, municipality: str) -> tuple[pd.Series
     names = table["municipality"].astype("string")
     known = [str(m) for m in names.iloc[:-1]]
     if municipality not in known:
-        msg = f"municipality {municipality!r} is not in this analysis; use one of: {', '.join(known)}"
+        msg = f"gemeente {municipality!r} staat niet in deze uitkomst; kies uit: {', '.join(known)}"
         raise ConfigError(msg)
     return table.loc[names == municipality].iloc[0], table.iloc[-1]
 
@@ -141,7 +141,9 @@ def uncovered_places(
         ``nearest_id``, ``nearest_name`` (branch nearest to the group's most
         populous cell), sorted by residents, largest first.
     """
-    require_columns(uncovered, [weight_column, "dist_m"], "uncovered cells", "use uncovered_cells()")
+    require_columns(
+        uncovered, [weight_column, "dist_m"], "cellen buiten de norm", "geef de cellen buiten de norm van spreiding"
+    )
     columns = ["place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_id", "nearest_name"]
     if uncovered.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
@@ -315,8 +317,8 @@ def _impact_section(impact: pd.DataFrame, municipality: str) -> str:
     require_columns(
         impact,
         [Col.ID, Col.COVERED_LOSS],
-        "closure impact",
-        "pass the output of spreiding.analysis.impact.closure_impact",
+        "gevolgen van sluiting",
+        "geef de tabel met gevolgen van sluiting van spreiding",
     )
     title = "<h2>Vestigingen die het zwaarst wegen</h2>"
     frame = pd.DataFrame(impact)

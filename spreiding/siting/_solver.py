@@ -32,7 +32,9 @@ def _auto(case: _Case, size: int, limit: int, nnz: int) -> str:
         return case.method
     if size <= limit and nnz <= MILP_MAX_NONZEROS:
         return "milp"
-    logger.info("%s model has %d variables, %d non-zeros; using the greedy heuristic", case.model, size, nnz)
+    logger.info(
+        "%s-model heeft %d variabelen en %d niet-nullen: de snelle benadering (greedy) rekent", case.model, size, nnz
+    )
     return "greedy"
 
 
@@ -75,5 +77,10 @@ def _solve(
         raise OptimizationError(msg)
     status = "optimal" if res.status == 0 else "time_limit"
     if status == "time_limit":
-        logger.warning("%s stopped at the time limit (%.1f s); MIP gap %s", case.model, case.time_limit_s, gap_f)
+        logger.warning(
+            "%s stopte bij de rekentijd (%.1f s), niet bewezen optimaal (MIP-gat %s); geef meer tijd met --time-limit",
+            case.model,
+            case.time_limit_s,
+            gap_f,
+        )
     return np.asarray(res.x), status, gap_f

@@ -46,7 +46,7 @@ def candidate_matrix(
     matrix = site_matrix(context, candidates[id_col], candidates.geometry, progress=progress)
     if matrix.excluded:
         logger.warning(
-            "%d candidate site(s) lie too far from the road network and can serve nobody: %s",
+            "%d kandidaatlocatie(s) liggen te ver van het wegennet en bedienen niemand: %s",
             len(matrix.excluded),
             rows_text(matrix.excluded),
         )

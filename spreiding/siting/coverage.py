@@ -175,11 +175,11 @@ def _mclp_milp(case: _Case, cover: sparse.csr_array) -> tuple[np.ndarray, str, f
     lb = np.zeros(m)
     lb[case.fixed] = 1.0
     if keep.size == 0:
-        logger.info("mclp: nothing left to cover beyond the fixed sites")
+        logger.info("mclp: de vaste punten dekken al alles wat te dekken is")
         return case.fixed.copy(), "optimal", 0.0
     g, group_w = _aggregate(cover, case.w, keep)
     k = group_w.size
-    logger.info("mclp: %d demand rows -> %d coverage groups, %d candidates, p_total=%d", n, k, m, case.p_total)
+    logger.info("mclp: %d inwonerspunten -> %d dekkingsgroepen, %d kandidaten, p_totaal=%d", n, k, m, case.p_total)
     rows = np.concatenate([g.row, np.arange(k), np.full(m, k)])
     cols = np.concatenate([g.col, m + np.arange(k), np.arange(m)])
     data = np.concatenate([-np.ones(g.nnz), np.ones(k), np.ones(m)])
@@ -267,7 +267,9 @@ def _lscp_target(w: np.ndarray, coverable: np.ndarray, target_share: float) -> f
     never = np.flatnonzero(~coverable & (w > 0))
     if never.size:
         logger.warning(
-            "lscp: %d demand rows (weight %.1f) have no candidate within the norm", never.size, total - reachable
+            "lscp: %d inwonerspunten (%.1f inwoners) hebben geen kandidaatlocatie binnen de norm",
+            never.size,
+            total - reachable,
         )
     if share == 1.0:
         return reachable  # full coverage means: everything that can be covered
@@ -447,7 +449,11 @@ def _lscp_milp(
             case.remaining(), c2, m, bounds, a2, np.append(a_lb, 0.0), np.append(a_ub, float(sel.size))
         )
     except OptimizationError as exc:
-        logger.warning("lscp: the second stage (most existing sites kept) failed (%s); first stage kept", exc)
+        logger.warning(
+            "lscp: de tweede stap (zoveel mogelijk bestaande punten houden) lukte niet (%s); de uitkomst van de eerste "
+            "stap blijft",
+            exc,
+        )
         return sel, status, gap
     return np.flatnonzero(x2[:m] > 0.5), status if status2 == "optimal" else status2, gap
 

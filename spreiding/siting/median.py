@@ -150,7 +150,7 @@ def _median_milp(case: _Case) -> tuple[np.ndarray, str, float | None]:
     sub = case.dist[keep]
     pi, pj = np.nonzero(np.isfinite(sub))
     n_k, n_p = keep.size, pi.size
-    logger.info("p-median: %d demand rows, %d candidates, %d pairs, p_total=%d", n_k, m, n_p, case.p_total)
+    logger.info("p-median: %d inwonerspunten, %d kandidaten, %d paren, p_totaal=%d", n_k, m, n_p, case.p_total)
     link = np.arange(n_p)
     rows = np.concatenate([pi, n_k + link, n_k + link, np.full(m, n_k + n_p)])
     cols = np.concatenate([m + link, m + link, pj, np.arange(m)])
@@ -197,7 +197,9 @@ def _greedy_median(case: _Case, progress: bool) -> np.ndarray:
         open_mask[pick] = True
         current = np.minimum(current, d[:, pick])
     if np.isinf(current).any():
-        logger.warning("greedy p-median: %d weighted demand rows reach no open site", int(np.isinf(current).sum()))
+        logger.warning(
+            "p-median (benadering): %d inwonerspunten bereiken geen open locatie", int(np.isinf(current).sum())
+        )
     return np.asarray(selected, dtype=np.int64)
 
 

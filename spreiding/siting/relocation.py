@@ -145,6 +145,9 @@ def close_cover_milp(
     try:
         x, status, gap = _solve(case.remaining(), c, m, (lb, np.ones(m + n_g)), a, a_lb, a_ub)
     except OptimizationError as exc:
-        logger.warning("relocation: no closures computed (%s); every existing site stays open", exc)
+        logger.warning(
+            "verplaatsen: geen sluitingen berekend (%s); elk bestaand punt blijft open; geef meer tijd (--time-limit)",
+            exc,
+        )
         return np.unique(selected), "time_limit", None
     return np.flatnonzero(x[:m] > 0.5), status, gap
