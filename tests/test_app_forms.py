@@ -162,3 +162,19 @@ def test_navigation_keeps_the_optimisation_choices_without_warnings(app: AppTest
     assert app.slider(key="opt_p").value == 5
     assert app.selectbox(key="opt_source").value == "gebouwen"
     assert not [w.value for w in app.warning if "Session State" in w.value]
+
+
+@pytest.mark.data
+def test_navigation_keeps_the_comparison_and_new_point_choices_without_warnings(app: AppTest) -> None:
+    app.button(key="btn_close").click().run()  # a working scenario next to the current situation
+    app.selectbox(key="new_kind").set_value("vestiging").run()
+    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.selectbox(key="cmp_a").set_value("Werkscenario 1")
+    app.selectbox(key="cmp_b").set_value("Huidige situatie").run()
+    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    assert not app.exception
+    assert (app.selectbox(key="cmp_a").value, app.selectbox(key="cmp_b").value) == ("Werkscenario 1", "Huidige situatie")
+    app.switch_page("spreiding/app/pages/kaart.py").run()
+    assert app.selectbox(key="new_kind").value == "vestiging"
+    assert not [w.value for w in app.warning if "Session State" in w.value]

@@ -163,11 +163,10 @@ def _add_new(ws: Workspace) -> None:
     ss.setdefault("new_y", 550000.0)
     ss.setdefault("new_name", "Nieuw servicepunt")
     ss.setdefault("new_host", "MFA")
-    kinds = list[str](KIND_LABELS)
+    ss.setdefault("new_kind", "servicepunt")  # a kept choice: its default in session state, never as index=
     kind = st.selectbox(
         "Soort (kies vóór het plaatsen)",
-        kinds,
-        index=kinds.index("servicepunt"),
+        list[str](KIND_LABELS),
         format_func=label_of(KIND_LABELS),
         key="new_kind",
     )

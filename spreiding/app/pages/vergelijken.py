@@ -28,8 +28,12 @@ def render(ws: Workspace, settings: Settings) -> None:
     st.title("Vergelijken: twee scenario's naast elkaar")
     names = list(ws.scenarios)
     c1, c2 = st.columns(2)
-    name_a = c1.selectbox("Scenario A", names, index=0, key="cmp_a")
-    name_b = c2.selectbox("Scenario B", names, index=len(names) - 1, key="cmp_b")
+    ss = st.session_state
+    for key, default in (("cmp_a", names[0]), ("cmp_b", names[-1])):
+        if ss.get(key) not in names:  # kept choices (never index=); a removed scenario falls back to the default
+            ss[key] = default
+    name_a = c1.selectbox("Scenario A", names, key="cmp_a")
+    name_b = c2.selectbox("Scenario B", names, key="cmp_b")
     with user_errors():
         diff, hist = ws.compare(name_a, name_b)
         _side_by_side(ws, (name_a, name_b))
