@@ -346,6 +346,10 @@ class Col:
     CODE: Final = "code"
     KERN: Final = "kern"
     KERN_NAME: Final = "kern_name"
+    # residents on street nodes and border cells (spreiding.analysis.placement, spreiding.data.border)
+    SHARE_INSIDE: Final = "share_inside"
+    NODE_POS: Final = "node_pos"
+    POINT_ID: Final = "point_id"
     # comparison with CBS (spreiding.analysis.cbs_compare)
     LEVEL: Final = "level"
     CBS_DIST_M: Final = "cbs_dist_m"
@@ -451,6 +455,9 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CODE: "code",
     Col.KERN: "kern (id)",
     Col.KERN_NAME: "kern",
+    Col.SHARE_INSIDE: "aandeel binnen de regio",
+    Col.NODE_POS: "straatknoop (nr.)",
+    Col.POINT_ID: "inwonerpunt (id)",
     Col.LEVEL: "niveau",
     Col.CBS_DIST_M: "afstand volgens CBS (m)",
     Col.CBS_DIFF_M: "verschil met CBS (m)",

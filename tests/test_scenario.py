@@ -14,6 +14,7 @@ from spreiding.analysis.scenario import (
     Scenario,
     apply_scenario,
     close,
+    describe_edits,
     library_examples,
     move,
     open_site,
@@ -211,3 +212,9 @@ def test_points_beyond_the_matrix_cutoff_get_an_exact_search():
     assert res.nearest.table["dist_m"].iloc[0] == pytest.approx(20000.0)  # exact, not inf
     assert res.nearest.table["nearest_id"].iloc[0] == "f2"
     assert res.table["unreachable"].iloc[-1] == 0
+
+
+def test_edits_are_described_in_dutch_with_names_and_kind_labels() -> None:
+    facilities = pd.DataFrame({"id": ["a", "b"], "name": ["Bieb Aadorp", "Bieb Bedorp"]})
+    scen = Scenario("s", edits=(Edit("close", "a"), Edit("retype", "b", kind="kleine_vestiging")))
+    assert describe_edits(scen, facilities) == ["Bieb Aadorp [a] sluit", "Bieb Bedorp [b] wordt kleine vestiging"]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from shapely.geometry import box
@@ -207,6 +208,13 @@ def test_downloads_are_built_by_the_export_functions(inputs: TinyInputs) -> None
     assert "werkscenario-1" in one["csv"].file_name and "_bedorp_" in one["csv"].file_name
     rows = _dutch_csv(one["csv"].data())
     assert rows[GEMEENTE].tolist() == ["Bedorp"] and rows[COVERED].tolist() == [0.0]
+    # the XLSX lists the scenario's edits in Dutch (the current situation has none, so no such sheet)
+    book = openpyxl.load_workbook(io.BytesIO(one["xlsx"].data()))
+    assert book.sheetnames[-2:] == ["wijzigingen", "Bronnen"]
+    lines = [row[0] for row in book["wijzigingen"].iter_rows(min_row=2, values_only=True)]
+    assert lines == ws.describe() and len(lines) == 1
+    assert "[f2] sluit" in str(lines[0])
+    assert "wijzigingen" not in openpyxl.load_workbook(io.BytesIO(files["xlsx"].data())).sheetnames
 
 
 GEMEENTE, COVERED = column_label("municipality"), column_label("covered")

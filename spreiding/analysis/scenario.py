@@ -29,7 +29,7 @@ from spreiding.analysis.norm import Norm
 from spreiding.data.facilities import KINDS
 from spreiding.data.regions import RegionLike, get_region
 from spreiding.errors import ScenarioError
-from spreiding.vocabulary import STATUS_LABELS
+from spreiding.vocabulary import KIND_LABELS, STATUS_LABELS
 
 __all__ = [
     "ACTIONS",
@@ -533,7 +533,7 @@ def describe_edits(scenario: Scenario, facilities: pd.DataFrame | None = None) -
         who = e.name or names.get(e.id, e.id)
         text = f"{who} [{e.id}] {verbs[e.action]}"
         if e.action == "retype":
-            text += f" {e.kind}"
+            text += f" {KIND_LABELS.get(str(e.kind), str(e.kind))}"
         if e.has_location:
             text += f" naar x={e.x:.0f}, y={e.y:.0f}"
         if e.host_building:

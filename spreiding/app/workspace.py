@@ -54,7 +54,7 @@ from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
-from spreiding.vocabulary import CANDIDATE_KIND_LABELS
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS, Col
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -163,8 +163,13 @@ class Download:
     mime: str
 
 
-def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: Sequence[Any]) -> bytes:
-    """The download's bytes through the one writer, with provenance (CSV: the Dutch-Excel variant)."""
+def _export_bytes(
+    ev: Evaluation, ext: str, municipality: str | None, sources: Sequence[Any], edits: Sequence[str] = ()
+) -> bytes:
+    """The download's bytes through the one writer, with provenance (CSV: the Dutch-Excel variant).
+
+    The XLSX also lists the scenario's edits (a *wijzigingen* sheet) when it has any.
+    """
     tables = analysis_tables(ev, municipality)
     provenance = Provenance.from_analysis(ev, list(sources))
     if ext == "csv":
@@ -178,6 +183,8 @@ def _export_bytes(ev: Evaluation, ext: str, municipality: str | None, sources: S
         diff = diff.loc[diff["municipality"].astype(str) == municipality]
     sheets = {"dekking": tables["dekking"], "leeftijd": tables["leeftijd"], "verschil": diff}
     sheets["buiten_norm"] = tables["buiten_norm"]
+    if edits:
+        sheets["wijzigingen"] = pd.DataFrame({Col.EVENT: list(edits)})
     return to_bytes(sheets, "xlsx", provenance=provenance)
 
 
@@ -696,11 +703,12 @@ class Workspace(MapViews):
         scen = self.scenario(name).name
         label = None if scen == BASE_SCENARIO else scen
         sources = tuple(self.region.sources)
+        edits = tuple(self.describe(name))
         return tuple(
             Download(
                 ext,
                 _FORMAT_LABELS[ext],
-                functools.partial(_export_bytes, ev, ext, municipality, sources),
+                functools.partial(_export_bytes, ev, ext, municipality, sources, edits),
                 export_name("dekking", scenario=label, norm=ev.norm, municipality=municipality, ext=ext),
                 _MIME[ext],
             )
