@@ -156,8 +156,17 @@ def quality_label(key: str) -> str:
 
 
 def placement_label(placement: str) -> str:
-    """Dutch description of a placement; comma-joined placements are described one by one."""
+    """Dutch description of a placement; comma-joined placements are described one by one.
+
+    Residents on street nodes with some cells on their centre (cells without a
+    street node) read as one placement with that fallback.
+
+    >>> placement_label("cell_centre,street_nodes")
+    'inwoners verdeeld over woonstraten (cellen zonder straatknoop: op hun middelpunt)'
+    """
     parts = [p.strip() for p in str(placement).split(",") if p.strip()]
+    if set(parts) == {"cell_centre", "street_nodes"}:
+        return f"{PLACEMENT_LABELS['street_nodes']} (cellen zonder straatknoop: op hun middelpunt)"
     return "; ".join(PLACEMENT_LABELS.get(p, p) for p in parts) or "onbekend"
 
 

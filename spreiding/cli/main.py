@@ -30,7 +30,7 @@ from spreiding.cli._common import (
 from spreiding.cli._parser import DutchLogFormatter, DutchParser
 from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
-from spreiding.vocabulary import KIND_LABELS, PLACEMENT_LABELS
+from spreiding.vocabulary import KIND_LABELS, placement_label
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
@@ -52,8 +52,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
     )
-    placement = PLACEMENT_LABELS.get(result.placement, result.placement)
-    print(f"Afstandsmodel: {result.model.label} — {result.model.label_nl}; plaatsing: {placement}")
+    placement = placement_label(result.placement)
+    print(f"Afstandsmodel: {result.model.label_nl} [{result.model.label}]; plaatsing: {placement}")
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     for warning in placement_notes(result.points):
         print(f"  let op: {warning}")
