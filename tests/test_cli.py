@@ -60,7 +60,7 @@ def test_coverage_on_real_data_writes_csv(real_data, tmp_path, capsys):
     # default: residents on street nodes. The grid's 495,692 residents less 1,251 on nodes outside every
     # municipality (more than 250 m), plus 8,885 residents of the ring cells on nodes inside the province
     assert prov.residents == pytest.approx(503_326, abs=1)
-    assert "verdeeld over woonstraten" in text and "tellen niet mee" in text  # placement in Dutch, dropped residents said
+    assert "verdeeld over woonstraten" in text and "tellen niet mee" in text  # Dutch placement; dropped said
     assert table.iloc[:-1].residents.sum() == pytest.approx(prov.residents)
     # CBS-comparable mean car distance to the nearest library: a few km in Drenthe
     assert 2000 < prov.mean_dist_m < 6000
