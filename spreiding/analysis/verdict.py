@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLOSE_MARGIN",
+    "OVERVIEW_COLUMNS",
     "ListWarning",
     "Verdict",
     "list_warnings",
@@ -55,6 +56,19 @@ __all__ = [
 CLOSE_MARGIN = 0.01
 """A verdict is *close* when the covered share lies within this share (1 percentage point) of the target."""
 _LOW = "low"
+
+OVERVIEW_COLUMNS: tuple[str, ...] = (
+    Col.MUNICIPALITY,
+    Col.VERDICT,
+    Col.RESIDENTS,
+    Col.COVERED_PCT,
+    Col.SHORT,
+    Col.CLOSE,
+    Col.LOW_CONFIDENCE,
+    Col.RESIDENTS_ELSEWHERE,
+    Col.UNCOVERED_PLACES,
+)
+"""Columns of :func:`province_overview` that people read (app page and report), in this order."""
 
 
 def _pct_text(share: float) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.verdict import Verdict
+from spreiding.analysis.verdict import OVERVIEW_COLUMNS, Verdict
 from spreiding.vocabulary import (
     KIND_LABELS,
     MISSING,
@@ -277,18 +277,6 @@ def _network_line(model_label: str, network_source: str) -> str:
 
 # --------------------------------------------------------------------------- the province overview
 
-_OVERVIEW_COLUMNS = (
-    Col.MUNICIPALITY,
-    Col.VERDICT,
-    Col.RESIDENTS,
-    Col.COVERED_PCT,
-    Col.SHORT,
-    Col.CLOSE,
-    Col.LOW_CONFIDENCE,
-    Col.RESIDENTS_ELSEWHERE,
-    Col.UNCOVERED_PLACES,
-)
-
 
 def _overview_cell(column: str, value: object) -> str:
     if isinstance(value, bool | np.bool_):
@@ -330,7 +318,7 @@ def overview_report(
         The road network file (named in the method).
     """
     day = generated or dt.date.today()
-    columns = [c for c in _OVERVIEW_COLUMNS if c in overview.columns]
+    columns = [c for c in OVERVIEW_COLUMNS if c in overview.columns]
     rows = [
         [_overview_cell(c, v) for c, v in zip(columns, r, strict=True)]
         for r in overview[columns].itertuples(index=False)

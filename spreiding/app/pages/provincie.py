@@ -5,30 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from spreiding.analysis.verdict import OVERVIEW_COLUMNS
 from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.vocabulary import Col, column_label, fmt_dec, fmt_int
 
-__all__ = ["COLUMNS", "overview_view", "render"]
-
-# Columns of the overview shown on the page, in this order (a comment: Streamlit would draw a docstring here).
-COLUMNS: tuple[str, ...] = (
-    Col.MUNICIPALITY,
-    Col.VERDICT,
-    Col.RESIDENTS,
-    Col.COVERED_PCT,
-    Col.SHORT,
-    Col.CLOSE,
-    Col.LOW_CONFIDENCE,
-    Col.RESIDENTS_ELSEWHERE,
-    Col.UNCOVERED_PLACES,
-)
+__all__ = ["overview_view", "render"]
 
 
 def overview_view(overview: pd.DataFrame) -> pd.DataFrame:
     """The overview for display: Dutch headers, Dutch numbers, ja/nee (a new frame)."""
-    view = pd.DataFrame(overview[[c for c in COLUMNS if c in overview.columns]]).copy()
+    view = pd.DataFrame(overview[[c for c in OVERVIEW_COLUMNS if c in overview.columns]]).copy()
     for col in (Col.RESIDENTS, Col.SHORT, Col.RESIDENTS_ELSEWHERE):
         view[col] = view[col].map(fmt_int)
     view[Col.COVERED_PCT] = view[Col.COVERED_PCT].map(lambda v: fmt_dec(v, 1))
