@@ -126,7 +126,7 @@ def test_crowfly_banner(app: AppTest) -> None:
 
 def test_compare_page(app: AppTest) -> None:
     app.button(key="btn_close").click().run()
-    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()
     _ok(app)
     table = app.dataframe[0].value
     assert table.shape[0] == 13
@@ -148,7 +148,7 @@ def test_compare_page(app: AppTest) -> None:
 
 
 def test_gemeente_page_and_report(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
     _ok(app)
     assert app.dataframe[0].value.shape[0] >= 5
@@ -169,7 +169,7 @@ def test_report_uses_active_scenario(app: AppTest) -> None:
     base_pct = _covered_pct(app)
     app.selectbox(key="edit_id").set_value("dr-001").run()
     app.button(key="btn_close").click().run()  # close Gieten (Aa en Hunze): Werkscenario 1
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Aa en Hunze").run()
     _ok(app)
     assert "Werkscenario 1" in app.caption[0].value
@@ -181,7 +181,7 @@ def test_report_uses_active_scenario(app: AppTest) -> None:
 
 
 def test_optimise_and_save(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     app.slider(key="opt_p").set_value(2).run()
     app.button(key="opt_run").click().run()
     _ok(app)
@@ -198,7 +198,7 @@ def test_optimise_and_save(app: AppTest) -> None:
 
 
 def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     app.slider(key="opt_p").set_value(1).run()
     app.multiselect(key="opt_weights").set_value(["pop_0_14"]).run()
     app.button(key="opt_run").click().run()
@@ -212,7 +212,7 @@ def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
 
 
 def test_optimise_relocation_closes_at_most_k_points_inside_the_region_by_name(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     app.text_input(key="norm_km").input("10").run()  # at 10 km some branches overlap
     app.slider(key="opt_p").set_value(3).run()
     app.checkbox(key="opt_close").check().run()
@@ -244,7 +244,7 @@ def test_optimise_advice_starts_from_the_active_scenario(app: AppTest) -> None:
     base = _ws(app).evaluate().total["covered"]
     app.selectbox(key="edit_id").set_value("dr-001").run()
     app.button(key="btn_close").click().run()  # close Gieten: Werkscenario 1 is active
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     assert any("actieve scenario: Werkscenario 1" in c.value for c in app.caption)
     app.slider(key="opt_p").set_value(1).run()
     app.button(key="opt_run").click().run()
@@ -260,7 +260,7 @@ def test_optimise_advice_starts_from_the_active_scenario(app: AppTest) -> None:
 
 
 def test_optimise_lscp_target_slider_in_percent(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     app.selectbox(key="opt_model").set_value("lscp").run()
     slider = app.slider(key="opt_target")
     assert "%" in slider.label and slider.value == 95
@@ -273,7 +273,7 @@ def test_optimise_lscp_target_slider_in_percent(app: AppTest) -> None:
 
 
 def test_data_page(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     _ok(app)
     sources = app.dataframe[0].value
     assert len(sources) >= 2
@@ -298,21 +298,21 @@ def _counted(at: AppTest) -> int:
 def test_upload_replaces_service_points(app: AppTest) -> None:
     before_pct, before_n = _covered_pct(app), _counted(app)
     assert before_n > 40
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     app.file_uploader(key="data_upload").upload("eigen.csv", GOOD_CSV.encode(), "text/csv").run()
     _ok(app)
     assert any("3 voorzieningen gelezen" in s.value for s in app.success)
     app.toggle(key="use_upload_w").set_value(True).run()
     _ok(app)
     assert any("Eigen voorzieningenbestand in gebruik" in i.value for i in app.sidebar.info)
-    app.switch_page("spreiding/app/pages/kaart.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
     _ok(app)
     assert _counted(app) == 3
     assert _covered_pct(app) < before_pct
     # switched off again: the data folder's list counts
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     app.toggle(key="use_upload_w").set_value(False).run()
-    app.switch_page("spreiding/app/pages/kaart.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
     _ok(app)
     assert _counted(app) == before_n
 
@@ -326,7 +326,7 @@ def test_upload_replaces_service_points(app: AppTest) -> None:
     ],
 )
 def test_bad_upload_shows_dutch_fix(app: AppTest, content: str, needle: str) -> None:
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     app.file_uploader(key="data_upload").upload("fout.csv", content.encode(), "text/csv").run()
     assert not app.exception, [e.value for e in app.exception]
     errors = [e.value for e in app.error]
@@ -391,7 +391,7 @@ def test_downloads_per_scenario_and_municipality(app: AppTest, media: dict[str, 
     xlsx = next(b for n, b in scen.items() if n.endswith(".xlsx"))
     gpkg = next(b for n, b in scen.items() if n.endswith(".gpkg"))
     assert xlsx[:2] == b"PK" and gpkg[:15] == b"SQLite format 3"
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
     _ok(app)
     muni = {n: b for n, b in media.items() if "werkscenario-1" in n and "_emmen_" in n}
@@ -422,17 +422,17 @@ FAR_CSV = GOOD_CSV + "t4,Test Veen,vestiging,open,6.395,52.995\n"
 
 
 def test_excluded_service_points_are_shown_and_in_the_report(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     app.file_uploader(key="data_upload").upload("veen.csv", FAR_CSV.encode(), "text/csv").run()
     app.toggle(key="use_upload_w").set_value(True).run()
-    app.switch_page("spreiding/app/pages/kaart.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
     _ok(app)
     assert _ws(app).evaluate().excluded == ("t4",)
     notes = [w.value for w in app.warning if "Niet meegeteld" in w.value]
     assert notes == [
         "Niet meegeteld (te ver van het wegennet): Test Veen [t4]. Controleer de ligging van deze voorzieningen."
     ]
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Assen").run()
     app.button(key="gem_mk_report").click().run()
     _ok(app)

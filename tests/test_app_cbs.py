@@ -21,7 +21,7 @@ def _invented_csv() -> bytes:
 
 
 def test_cbs_panel_shows_the_comparison_in_dutch(app: AppTest) -> None:  # noqa: F811 - the fixture
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     app.file_uploader(key="data_cbs_csv").upload("nabijheid.csv", _invented_csv(), "text/csv").run()
     _ok(app)
     table = next(d.value for d in app.dataframe if "afstand volgens CBS" in d.value.columns)

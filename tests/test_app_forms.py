@@ -95,13 +95,13 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def test_fresh_machine_without_data_opens_and_says_what_is_missing(fresh: AppTest) -> None:
     assert not fresh.exception and not fresh.error
     assert any("gegevens nodig die nog ontbreken" in w.value for w in fresh.warning)
-    fresh.switch_page("spreiding/app/pages/data.py").run()
+    fresh.switch_page("spreiding/app/screens/data.py").run()
     assert not fresh.exception and not fresh.error
     table = fresh.dataframe[0].value
     assert (table["Aanwezig"] == "nee").sum() >= 3
     assert table["Zo komt u eraan"].str.contains("spreiding fetch").any()
     for page in ("gemeente", "optimaliseren", "vergelijken"):
-        fresh.switch_page(f"spreiding/app/pages/{page}.py").run()
+        fresh.switch_page(f"spreiding/app/screens/{page}.py").run()
         assert not fresh.exception and not fresh.error, page
         assert fresh.warning, page
 
@@ -143,21 +143,21 @@ def test_preset_then_distance_has_no_hidden_time_limit(app: AppTest) -> None:
 
 @pytest.mark.data
 def test_navigation_keeps_the_chosen_municipality(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
-    app.switch_page("spreiding/app/pages/kaart.py").run()
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     assert not app.exception
     assert app.selectbox(key="gem_name").value == "Emmen"
 
 
 @pytest.mark.data
 def test_navigation_keeps_the_optimisation_choices_without_warnings(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     app.slider(key="opt_p").set_value(5).run()
     app.selectbox(key="opt_source").set_value("gebouwen").run()
-    app.switch_page("spreiding/app/pages/data.py").run()
-    app.switch_page("spreiding/app/pages/optimaliseren.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
+    app.switch_page("spreiding/app/screens/optimaliseren.py").run()
     assert not app.exception
     assert app.slider(key="opt_p").value == 5
     assert app.selectbox(key="opt_source").value == "gebouwen"
@@ -168,14 +168,14 @@ def test_navigation_keeps_the_optimisation_choices_without_warnings(app: AppTest
 def test_navigation_keeps_the_comparison_and_new_point_choices_without_warnings(app: AppTest) -> None:
     app.button(key="btn_close").click().run()  # a working scenario next to the current situation
     app.selectbox(key="new_kind").set_value("vestiging").run()
-    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()
     app.selectbox(key="cmp_a").set_value("Werkscenario 1")
     app.selectbox(key="cmp_b").set_value("Huidige situatie").run()
-    app.switch_page("spreiding/app/pages/data.py").run()
-    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()
     assert not app.exception
     assert app.selectbox(key="cmp_a").value == "Werkscenario 1"
     assert app.selectbox(key="cmp_b").value == "Huidige situatie"
-    app.switch_page("spreiding/app/pages/kaart.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
     assert app.selectbox(key="new_kind").value == "vestiging"
     assert not [w.value for w in app.warning if "Session State" in w.value]

@@ -159,7 +159,7 @@ def test_a_kind_the_norm_does_not_count_is_said_before_and_after_placing(app: Ap
 def test_vergelijken_difference_map_and_change_chart_in_order(app: AppTest) -> None:
     app.selectbox(key="edit_id").set_value("dr-001").run()
     app.button(key="btn_close").click().run()
-    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()
     _ok(app)
     maps = _payloads(app)
     assert len(maps) == 3  # A, B and the difference map
@@ -181,7 +181,7 @@ def test_vergelijken_difference_map_and_change_chart_in_order(app: AppTest) -> N
 
 
 def test_gemeente_distance_chart_in_numeric_order(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     _ok(app)
     labels = _chart(app)["klasse"].tolist()
     edges = DISTANCE_BINS_KM
@@ -190,7 +190,7 @@ def test_gemeente_distance_chart_in_numeric_order(app: AppTest) -> None:
 
 
 def test_verzorgingsgebied_page(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/verzorgingsgebied.py").run()
+    app.switch_page("spreiding/app/screens/verzorgingsgebied.py").run()
     _ok(app)
     table = app.dataframe[0].value
     assert table.shape[0] >= 40

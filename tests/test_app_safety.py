@@ -123,13 +123,13 @@ def test_save_under_a_taken_name_keeps_the_current_version_unless_replace(app: A
 
 
 def test_header_only_upload_counts_nothing_without_an_exception(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/data.py").run()
+    app.switch_page("spreiding/app/screens/data.py").run()
     header = "id,name,kind,status,lon,lat\n"
     app.file_uploader(key="data_upload").upload("leeg.csv", header.encode(), "text/csv").run()
     _ok(app)
     assert any(s.value.startswith("0 voorzieningen gelezen") for s in app.success), [s.value for s in app.success]
     app.toggle(key="use_upload_w").set_value(True).run()
-    app.switch_page("spreiding/app/pages/kaart.py").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
     _ok(app)
     assert any(w.value.startswith("Geen enkele open voorziening telt onder deze norm") for w in app.warning)
     values = {m.label: m.value for m in app.metric}
@@ -180,11 +180,11 @@ def test_markdown_in_a_scenario_name_is_shown_literally(app: AppTest) -> None:
     assert r"Scenario: \*\*vet\*\*" in [h.value for h in app.subheader]
     assert any(r"Downloads (\*\*vet\*\*, hele regio)" in m.value for m in app.markdown)
     assert "**vet**" in app.selectbox(key="active_scenario").options  # choice lists are plain text already
-    app.switch_page("spreiding/app/pages/vergelijken.py").run()
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()
     _ok(app)
     assert not _unescaped(_markdown_texts(app), "**vet**")
     assert any(m.label == r"\*\*vet\*\*: binnen de norm" for m in app.metric)
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     _ok(app)
     assert not _unescaped(_markdown_texts(app), "**vet**")
     assert any(c.value.startswith(r"Scenario: \*\*vet\*\* · norm") for c in app.caption)

@@ -35,7 +35,7 @@ def _text(at: AppTest) -> str:
 
 
 def test_gemeente_page_shows_the_verdict_and_the_list_warnings(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
     _ok(app)
     text = _text(app)
@@ -58,7 +58,7 @@ def test_gemeente_page_shows_the_verdict_and_the_list_warnings(app: AppTest) -> 
 
 
 def test_target_control_turns_the_verdict(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Assen").run()
     app.sidebar.text_input(key="norm_target").set_value("97").run()
     _ok(app)
@@ -67,7 +67,7 @@ def test_target_control_turns_the_verdict(app: AppTest) -> None:
 
 
 def test_provincie_page_lists_every_municipality(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/provincie.py").run()
+    app.switch_page("spreiding/app/screens/provincie.py").run()
     _ok(app)
     table = app.dataframe[0].value
     assert len(table) == 12

@@ -222,6 +222,23 @@ def test_readable_at_1280_px_and_nothing_fetched_from_elsewhere(app_url: str, tm
 _METRIC = '[data-testid="stMetricValue"]'
 
 
+def test_a_page_opened_by_its_own_url_has_the_sidebar_and_no_error(app_url: str, tmp_path: Path) -> None:
+    """A bookmarked page URL (``/gemeente``) runs through the app's navigation: sidebar, figures, no traceback."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{app_url}/gemeente", wait_until="domcontentloaded")
+            page.get_by_text("voldoet", exact=False).first.wait_for(timeout=90_000)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.get_by_text("Instellingen").count() > 0  # the shared sidebar was drawn
+        finally:
+            context.close()
+
+
 def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
     """Kaart: village labels drawn; close Gieten, the difference map on Vergelijken shows the loss; back on Kaart
     the closed branch offers "Heropenen" and reopening restores the figures."""

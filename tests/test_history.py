@@ -118,7 +118,7 @@ def _timeline(at: AppTest) -> pd.DataFrame:
 
 @pytest.mark.data
 def test_the_peildatum_changes_the_results_and_the_timeline_shows(app: AppTest) -> None:
-    app.switch_page("spreiding/app/pages/gemeente.py").run()
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Westerveld").run()
     assert not app.exception and not app.error
     today = _mean_km(app)

@@ -2,7 +2,7 @@
 
 Streamlit runs this file as a script on every rerun; :func:`run` draws the
 sidebar into the session's :class:`~spreiding.app.workspace.Workspace` and
-runs the chosen page of :mod:`spreiding.app.pages` (each page file calls its
+runs the chosen page of :mod:`spreiding.app.screens` (each page file calls its
 ``render(workspace, settings)``). Without the region's data the pages are not
 run: the Data page lists what is missing and how to get it, every other page
 says what it needs.
@@ -14,12 +14,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from spreiding.app.pages._missing import render_missing
+from spreiding.app.screens._missing import render_missing
 from spreiding.app.state import keep_choices, model_banner, sidebar, user_errors, workspace
 
 __all__ = ["ICON", "PAGES", "PAGES_DIR", "run"]
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# Not named "pages": Streamlit would serve a folder of that name beside the script as its own pages on a
+# direct page URL, without this script's sidebar (st.navigation is the one way in).
+PAGES_DIR = Path(__file__).resolve().parent / "screens"
 # Comments, not docstrings, below: Streamlit's "magic" would draw a bare string of this script on every page.
 # The page icon, served by the app itself (an emoji icon would be fetched from a font server).
 ICON = Path(__file__).resolve().parent / "icon.png"

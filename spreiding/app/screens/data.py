@@ -8,7 +8,15 @@ from spreiding.analysis.placement import placement_notes
 from spreiding.app.labels import as_text, nl_int
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.uploads import MAX_UPLOAD_MB, upload_error_nl
-from spreiding.app.views import cbs_view, counts_view, locations_view, quality_warnings, sources_view, upload_view
+from spreiding.app.views import (
+    cbs_view,
+    counts_view,
+    dutch_style,
+    locations_view,
+    quality_warnings,
+    sources_view,
+    upload_view,
+)
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.errors import SpreidingError
 
@@ -27,7 +35,7 @@ def _overview(ws: Workspace, settings: Settings) -> None:
     region = ws.region
     st.text(f"Gegevensmap: {region.data_dir}")  # typed in the sidebar: as text
     st.subheader("Bronnen")
-    st.dataframe(sources_view(region.sources), hide_index=True, key="data_sources")
+    st.dataframe(dutch_style(sources_view(region.sources)), hide_index=True, key="data_sources")
     st.subheader("Aantallen")
     fac = ws.facilities
     if settings.upload:
@@ -47,7 +55,7 @@ def _overview(ws: Workspace, settings: Settings) -> None:
             f"Waarvan {nl_int(region.border_cells)} randcellen over de grens van de regio "
             "(alleen het deel binnen de regio telt)."
         )
-    st.dataframe(counts_view(fac), hide_index=True, key="data_counts")
+    st.dataframe(dutch_style(counts_view(fac)), hide_index=True, key="data_counts")
     st.subheader("Waarschuwingen over de kwaliteit")
     network = ws.study.network
     notes = placement_notes(ws.study.points)
@@ -56,7 +64,7 @@ def _overview(ws: Workspace, settings: Settings) -> None:
     locations = locations_view(fac)
     if locations is not None:
         with st.expander("Ligging per voorziening"):
-            st.dataframe(locations, hide_index=True)
+            st.dataframe(dutch_style(locations), hide_index=True)
 
 
 def _upload_error(exc: SpreidingError) -> str:
@@ -85,7 +93,7 @@ def _upload(ws: Workspace) -> None:
             st.success(f"{summary} uit {as_text(upload.name)}.")
             for w in checked.attrs.get("validation_warnings") or []:
                 st.warning(as_text(w))
-            st.dataframe(rows, hide_index=True, key="data_upload_rows")
+            st.dataframe(dutch_style(rows), hide_index=True, key="data_upload_rows")
     last = ss.get("upload_last")
     if last and last in ws.uploads:
 
@@ -127,7 +135,7 @@ def _cbs(ws: Workspace) -> None:
     cbs = result.cbs
     year = f" ({cbs.year})" if cbs.year else ""
     st.caption(f"CBS-kolom: {as_text(cbs.title)} [{as_text(cbs.key)}]{year}; uit {as_text(table.name)}.")
-    st.dataframe(cbs_view(result.table), hide_index=True, key="data_cbs_table")
+    st.dataframe(dutch_style(cbs_view(result.table)), hide_index=True, key="data_cbs_table")
     st.markdown("**Waarom de cijfers verschillen**")
     for note in result.notes:
         st.markdown(f"- {as_text(note)}")

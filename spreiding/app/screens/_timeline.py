@@ -17,6 +17,7 @@ import streamlit as st
 from spreiding.analysis.timeline import Timeline
 from spreiding.app.labels import as_text, display_table
 from spreiding.app.state import user_errors
+from spreiding.app.views import dutch_style
 from spreiding.app.workspace import Workspace
 from spreiding.vocabulary import MISSING, Col, column_label, fmt_dec
 
@@ -96,7 +97,7 @@ def render_timeline(ws: Workspace, municipality: str) -> None:
     )
     if len(line.steps) <= 1:
         st.info(f"Geen gedateerde wijziging die {as_text(municipality)} raakt sinds 2015.")
-    st.dataframe(steps_view(line), hide_index=True, key="gem_timeline")
+    st.dataframe(dutch_style(steps_view(line)), hide_index=True, key="gem_timeline")
     st.altair_chart(_chart(line), width="stretch")
     with st.expander("Wijzigingen in de lijst (met de bron van elke datum)"):
-        st.dataframe(changes_view(line), hide_index=True, key="gem_timeline_changes")
+        st.dataframe(dutch_style(changes_view(line)), hide_index=True, key="gem_timeline_changes")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from spreiding.app.labels import AGE_LABELS, KIND_LABELS, MODEL_LABELS, SOURCE_LABELS, as_text, label_of
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import advice_headline, out_of_reach_view, sites_view, solver_text
+from spreiding.app.views import advice_headline, dutch_style, out_of_reach_view, sites_view, solver_text
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.output.maps import map_component
 from spreiding.siting.texts import closing_control_text, closing_text
@@ -92,7 +92,7 @@ def _show(ws: Workspace, advice: Any, kind: str) -> None:
             + as_text(", ".join(advice.unreachable_names[:10]))
             + more
         )
-    st.dataframe(sites_view(ws.advice_sites(advice)), hide_index=True, key="opt_sites")
+    st.dataframe(dutch_style(sites_view(ws.advice_sites(advice))), hide_index=True, key="opt_sites")
     _out_of_reach(ws, advice)
     with user_errors():
         title = f"Na het advies (scenario '{advice.scenario}' + advies); paars = voorgestelde punten"
@@ -110,7 +110,7 @@ def _out_of_reach(ws: Workspace, advice: Any) -> None:
         f"**{total} inwoners** wonen buiten de norm van elke kandidaatlocatie en elk bestaand punt; "
         "geen advies kan hen binnen de norm brengen:"
     )
-    st.dataframe(out_of_reach_view(far), hide_index=True, key="opt_far")
+    st.dataframe(dutch_style(out_of_reach_view(far)), hide_index=True, key="opt_far")
 
 
 def _save(ws: Workspace, advice: Any, kind: str) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from spreiding.analysis.scenario import Edit
 from spreiding.app.labels import KIND_LABELS, STATUS_LABELS, as_text, label_of
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import coverage_view, excluded_text, facility_choices, headline, model_text
+from spreiding.app.views import coverage_view, dutch_style, excluded_text, facility_choices, headline, model_text
 from spreiding.app.workspace import BASE_SCENARIO, Settings, Workspace
 from spreiding.output.maps import click_to_rd, map_component
 from spreiding.study import MATRIX_MAX_SITES
@@ -253,7 +253,7 @@ def _figures(ws: Workspace, settings: Settings) -> None:
     note = excluded_text(ev)
     if note:
         st.warning(note)
-    st.dataframe(coverage_view(ev.table), hide_index=True, height=300, key="kaart_table")
+    st.dataframe(dutch_style(coverage_view(ev.table)), hide_index=True, height=300, key="kaart_table")
 
 
 def render(ws: Workspace, settings: Settings) -> None:

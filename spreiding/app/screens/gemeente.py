@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.app.labels import as_text
-from spreiding.app.pages._curve import render_curve
-from spreiding.app.pages._timeline import render_timeline
+from spreiding.app.screens._curve import render_curve
+from spreiding.app.screens._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import age_view, excluded_text, headline, impact_view, model_text, villages_view
+from spreiding.app.views import age_view, dutch_style, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.output._figures import BAR_LABEL, BAR_VALUE, distance_bars
 from spreiding.vocabulary import fmt_int
@@ -66,7 +66,7 @@ def _figures(ws: Workspace, settings: Settings, muni: str) -> None:
     if note:
         st.warning(note)
     st.subheader("Dekking per leeftijdsgroep")
-    st.dataframe(age_view(ev.by_age, muni), hide_index=True, key="gem_age")
+    st.dataframe(dutch_style(age_view(ev.by_age, muni)), hide_index=True, key="gem_age")
 
 
 def render(ws: Workspace, settings: Settings) -> None:
@@ -79,12 +79,12 @@ def render(ws: Workspace, settings: Settings) -> None:
         _verdict(ws, muni)
         _figures(ws, settings, muni)
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
-        st.dataframe(impact_view(ws.closure_impact(), muni).round(1), hide_index=True, key="gem_impact")
+        st.dataframe(dutch_style(impact_view(ws.closure_impact(), muni)), hide_index=True, key="gem_impact")
         st.subheader("Afstandsverdeling")
         st.bar_chart(distance_bars(ws.distribution(muni)), x=BAR_LABEL, y=BAR_VALUE, sort=False, y_label="inwoners")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
-        st.dataframe(villages_view(ws.villages(muni)), hide_index=True, key="gem_uncovered")
+        st.dataframe(dutch_style(villages_view(ws.villages(muni))), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
     render_timeline(ws, muni)

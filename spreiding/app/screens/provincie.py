@@ -8,6 +8,7 @@ import streamlit as st
 from spreiding.analysis.verdict import OVERVIEW_COLUMNS
 from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
+from spreiding.app.views import dutch_style
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.vocabulary import Col, column_label, fmt_dec, fmt_int
 
@@ -38,7 +39,7 @@ def render(ws: Workspace, settings: Settings) -> None:
         f"Scenario: {as_text(ws.active)}. Bibliotheken in andere gemeenten en provincies tellen mee, zoals in de "
         "methode van het CBS. Kies een gemeente op de pagina Gemeente voor het volledige oordeel en het rapport."
     )
-    st.dataframe(overview_view(overview), hide_index=True, key="prov_overview")
+    st.dataframe(dutch_style(overview_view(overview)), hide_index=True, key="prov_overview")
     with user_errors():
         f = ws.overview_download()
         st.download_button(f.label, f.data, f.file_name, mime=f.mime, key="prov_csv")

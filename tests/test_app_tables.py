@@ -1,0 +1,39 @@
+"""Every table on the app's pages shows Dutch numbers (``25.291``; ``82,4``), not ``25291`` / ``82.4``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spreiding.app.views import dutch_style
+
+SCREENS = Path(__file__).resolve().parent.parent / "spreiding" / "app" / "screens"
+PLAIN_TEXT_TABLES = {"_missing.py"}
+"""Pages whose tables hold only text (file names and what to do), so there are no numbers to format."""
+
+
+def _dataframe_calls(tree: ast.AST) -> list[ast.Call]:
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe"
+    ]
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in SCREENS.glob("*.py") if p.name not in PLAIN_TEXT_TABLES))
+def test_every_table_on_a_page_goes_through_dutch_style(page: str) -> None:
+    tree = ast.parse((SCREENS / page).read_text(encoding="utf-8"))
+    for call in _dataframe_calls(tree):
+        first = call.args[0] if call.args else None
+        is_styled = isinstance(first, ast.Call) and getattr(first.func, "id", None) == "dutch_style"
+        assert is_styled, f"{page}:{call.lineno}: st.dataframe without dutch_style"
+
+
+def test_dutch_style_formats_thousands_and_decimal_comma() -> None:
+    view = pd.DataFrame({"inwoners": [25291], "binnen norm (%)": [82.44], "gemiddelde afstand (km)": [2.768]})
+    html = dutch_style(view).to_html()
+    assert "25.291" in html and "82,4" in html and "2,77" in html
+    assert view.loc[0, "inwoners"] == 25291  # the values stay numbers
