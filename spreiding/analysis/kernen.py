@@ -46,13 +46,12 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from spreiding._validate import require_columns, to_rd_new
+from spreiding.data.candidates import KERN_CLASSES
 
 __all__ = ["KERN_CLASSES", "KERN_COLUMNS", "assign_kernen", "kern_points", "with_kernen"]
 
 logger = logging.getLogger(__name__)
 
-KERN_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
-"""OSM ``place`` classes that make a kern (suburbs, quarters, neighbourhoods and localities do not)."""
 
 KERN_COLUMNS: tuple[str, str] = ("kern", "kern_name")
 """Columns :func:`assign_kernen` returns: the kern's id and its name."""

@@ -52,6 +52,7 @@ __all__ = [
     "BUILDING_KINDS",
     "COLUMNS",
     "DEFAULT_BUILDING_KINDS",
+    "KERN_CLASSES",
     "PBF_AMENITY_KINDS",
     "PBF_PLACE_CLASSES",
     "SOURCES",
@@ -76,6 +77,8 @@ BUILDING_KINDS: tuple[str, ...] = (
 )
 DEFAULT_BUILDING_KINDS: tuple[str, ...] = ("dorpshuis/buurthuis", "school", "gemeentehuis", "bibliotheek")
 PBF_PLACE_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
+KERN_CLASSES: tuple[str, ...] = ("city", "town", "village", "hamlet")
+"""OSM ``place`` classes that make a kern (suburbs, quarters, neighbourhoods and localities do not)."""
 PBF_AMENITY_KINDS: dict[str, str] = {
     "community_centre": "dorpshuis/buurthuis",
     "townhall": "gemeentehuis",

@@ -2,7 +2,7 @@
 
 - :func:`load_places`: the ``kernen`` layer of the region's OSM points
   GeoPackage, the place classes that make a kern
-  (:data:`spreiding.analysis.kernen.KERN_CLASSES`).
+  (:data:`spreiding.data.candidates.KERN_CLASSES`).
 - :func:`load_areas`: wijk or buurt polygons of the region's municipalities
   from the CBS wijk- en buurtkaart (``spreiding fetch`` downloads the zip; a
   user may pass a GeoPackage, shapefile or zip). Read from, in this order:
@@ -24,7 +24,6 @@ import geopandas as gpd
 import pyogrio
 
 from spreiding._validate import RD_NEW, to_rd_new
-from spreiding.analysis.kernen import KERN_CLASSES
 from spreiding.data.config import data_paths
 from spreiding.data.regions import RegionLike, get_region
 from spreiding.data.sources import SourceInfo, attach_source
@@ -52,7 +51,7 @@ def load_places(data_dir: str | os.PathLike[str] | None = None, *, region: Regio
     DataNotFoundError
         The GeoPackage is absent (Dutch message naming it and ``spreiding fetch``).
     """
-    from spreiding.data.candidates import load_osm_candidates
+    from spreiding.data.candidates import KERN_CLASSES, load_osm_candidates
 
     path = data_paths(data_dir, region).osm_points
     if not path.is_file():
