@@ -180,7 +180,8 @@ def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
 
 # elements whose text is cut off (ellipsis or hidden overflow), run in the page
 _CUT_OFF = """() => [...document.querySelectorAll(
-  '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, button p'
+  '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, button p, '
+  + '[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"]'
 )].filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map((e) => e.innerText)"""
 
 

@@ -36,13 +36,16 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("data.py", "Data", ":material/description:"),
 )
 
-# Metrics and button labels wrap instead of ending in an ellipsis on a 1280 px screen.
+# Metrics, button and widget labels wrap instead of ending in an ellipsis on a 1280 px screen.
 _CSS = """<style>
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] > div {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
 }
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
 .stButton button p, .stDownloadButton button p, .stFormSubmitButton button p { white-space: normal; }
+[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
 </style>"""
 
 
