@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spreiding.app.views import dutch_style
+from spreiding.app.views import dutch_style, sources_view
 
 SCREENS = Path(__file__).resolve().parent.parent / "spreiding" / "app" / "screens"
 PLAIN_TEXT_TABLES = {"_missing.py"}
@@ -37,3 +37,12 @@ def test_dutch_style_formats_thousands_and_decimal_comma() -> None:
     html = dutch_style(view).to_html()
     assert "25.291" in html and "82,4" in html and "2,77" in html
     assert view.loc[0, "inwoners"] == 25291  # the values stay numbers
+
+
+def test_years_have_no_thousands_separator_and_sources_read_dutch() -> None:
+    html = dutch_style(pd.DataFrame({"jaar bevolking": [2021], "inwoners": [2021]})).to_html()
+    assert ">2021<" in html and ">2.021<" in html  # the year as a year, the count with a separator
+    source = {"kind": "population", "path": "/x/grid.csv", "year": 2021, "rows": 2073, "quality": {"secret_cells": 3}}
+    row = sources_view([source]).iloc[0]
+    assert row["soort"] == "bevolking" and row["peiljaar"] == "2021"
+    assert row["kwaliteit"] == "geheime cellen: 3"

@@ -19,7 +19,14 @@ from spreiding.analysis.evaluation import Evaluation
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
 from spreiding.network.nearest import DistanceModel
 from spreiding.siting.texts import solver_sentence
-from spreiding.vocabulary import CANDIDATE_KIND_LABELS, CANDIDATE_SOURCE_LABELS
+from spreiding.vocabulary import (
+    CANDIDATE_KIND_LABELS,
+    CANDIDATE_SOURCE_LABELS,
+    SOURCE_KIND_LABELS,
+    fmt_dec,
+    quality_label,
+    source_description_nl,
+)
 
 __all__ = [
     "Headline",
@@ -144,12 +151,18 @@ def comparison_columns(view: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+_YEAR_WORDS = frozenset({"jaar", "peiljaar"})
+"""First word of a column header that holds a year."""
+
+
 def dutch_style(view: pd.DataFrame) -> Any:
     """A display table with Dutch numbers (``116.448``; ``3,54``; percentages with one decimal) as a Styler;
     the values stay numbers (sorting works)."""
     styler = view.style
     for col in view.columns:
-        if pd.api.types.is_integer_dtype(view[col]):
+        if pd.api.types.is_integer_dtype(view[col]) and str(col).split(" ")[0] in _YEAR_WORDS:
+            styler = styler.format(na_rep="–", subset=[col])  # a year reads 2021, never 2.021
+        elif pd.api.types.is_integer_dtype(view[col]):
             styler = styler.format(thousands=".", na_rep="–", subset=[col])
         elif pd.api.types.is_float_dtype(view[col]):
             digits = 1 if "%" in str(col) else 2
@@ -227,13 +240,17 @@ def sources_view(sources: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         quality = src.get("quality") or {}
         rows.append(
             {
-                "soort": src.get("kind"),
+                "soort": SOURCE_KIND_LABELS.get(str(src.get("kind")), str(src.get("kind"))),
                 "bestand": Path(str(src.get("path"))).name,
-                "peiljaar": src.get("year"),
+                "peiljaar": "" if src.get("year") is None else str(src.get("year")),  # a year, never "2.021"
                 "regels": src.get("rows"),
                 "CRS": src.get("crs"),
-                "beschrijving": src.get("description", ""),
-                "kwaliteit": "; ".join(f"{k}: {v:g}" for k, v in quality.items() if isinstance(v, int | float) and v),
+                "beschrijving": source_description_nl(str(src.get("description") or "")),
+                "kwaliteit": "; ".join(
+                    f"{quality_label(k)}: {fmt_dec(v, 0) if float(v).is_integer() else fmt_dec(v, 1)}"
+                    for k, v in quality.items()
+                    if isinstance(v, int | float) and v
+                ),
             }
         )
     return pd.DataFrame(rows)
