@@ -47,6 +47,7 @@ __all__ = [
     "ListWarning",
     "Verdict",
     "list_warnings",
+    "meets_sentence",
     "municipality_verdict",
     "population_year",
     "province_overview",
@@ -464,3 +465,15 @@ def province_overview(
 def list_warnings(ev: Evaluation, municipality: str) -> tuple[ListWarning, ...]:
     """Rows with ``confidence=low`` that bear on a municipality (its own rows and rows nearest to its residents)."""
     return municipality_verdict(ev, municipality).low_confidence_rows
+
+
+def meets_sentence(meets: int, total: int) -> str:
+    """How many municipalities meet the norm, in Dutch with the verb in agreement.
+
+    >>> meets_sentence(1, 12), meets_sentence(3, 12), meets_sentence(0, 12)
+    ('1 van de 12 gemeenten voldoet', '3 van de 12 gemeenten voldoen', 'geen van de 12 gemeenten voldoet')
+    """
+    if meets == 0:
+        return f"geen van de {fmt_int(total)} gemeenten voldoet"
+    verb = "voldoet" if meets == 1 else "voldoen"
+    return f"{fmt_int(meets)} van de {fmt_int(total)} gemeenten {verb}"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding.analysis.norm import Norm
-from spreiding.analysis.verdict import OVERVIEW_COLUMNS, Verdict
+from spreiding.analysis.verdict import OVERVIEW_COLUMNS, Verdict, meets_sentence
 from spreiding.vocabulary import (
     KIND_LABELS,
     MISSING,
@@ -332,7 +332,7 @@ def overview_report(
         f"<h1>{esc(title)}</h1>",
         f'<p class="subtitle">Norm: {esc(norm.describe())} · scenario {esc(scenario_name)} · '
         f"{esc(day.strftime('%d-%m-%Y'))}</p>",
-        f"<p>{esc(f'{meets} van de {len(overview)} gemeenten voldoen aan de norm.')}</p>",
+        f"<p>{esc(meets_sentence(meets, len(overview)))} aan de norm.</p>",
         table_html(column_labels(columns), rows, numeric, css_class="lists"),
         method_section(norm, model_label, placement, sources, network_source=network_source),
         f"<footer>{esc(f'Gemaakt met spreiding op {day:%d-%m-%Y} · scenario {scenario_name}')}</footer>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from spreiding.analysis.verdict import OVERVIEW_COLUMNS
+from spreiding.analysis.verdict import OVERVIEW_COLUMNS, meets_sentence
 from spreiding.app.labels import as_text
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import dutch_style
@@ -32,9 +32,7 @@ def render(ws: Workspace, settings: Settings) -> None:
     with user_errors():
         overview = ws.overview()
     meets = int(overview[Col.MEETS].sum())
-    st.markdown(
-        f"**{meets} van de {len(overview)} gemeenten voldoen** aan de norm: {as_text(settings.norm.describe())}."
-    )
+    st.markdown(f"**{meets_sentence(meets, len(overview))}** aan de norm: {as_text(settings.norm.describe())}.")
     st.caption(
         f"Scenario: {as_text(ws.active)}. Bibliotheken in andere gemeenten en provincies tellen mee, zoals in de "
         "methode van het CBS. Kies een gemeente op de pagina Gemeente voor het volledige oordeel en het rapport."
