@@ -279,6 +279,11 @@ def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
             assert red > 0, red
             box = maps.nth(2).bounding_box()
             assert box is not None and box["width"] > 900 and box["height"] > 500, box
+            # a narrow map (the two side by side) starts with its legend folded away, a wide one open
+            side = maps.nth(0).bounding_box()
+            body = page.frame_locator('iframe[title*="spreiding_map"] >> nth=0').locator(".spreiding-legend-body")
+            assert side is not None and body.is_visible() == (side["width"] >= 480), side
+            assert diff.locator(".spreiding-legend-body").is_visible()
             page.screenshot(path=str(artifacts / "vergelijken.png"))
             maps.nth(2).scroll_into_view_if_needed()
             page.screenshot(path=str(artifacts / "verschilkaart.png"))

@@ -6,6 +6,7 @@
     bounds: null, touched: false, cells: null, cellRects: [], cellSig: "", places: null, focusKey: "" };
   var PLACE_ZOOM = [0, 10, 12];  /* rank 0 (city, town) always; villages from zoom 10; hamlets from 12 */
   var LEGEND_WIDTH_PX = 150;
+  var LEGEND_OPEN_MIN_PX = 480;  /* a narrower map (two side by side) starts with its legend folded away */
 
   function esc(text) {
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -180,6 +181,7 @@
     if (!map) {
       map = L.map(el, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });  /* fits narrow maps too */
       state.map = map;
+      state.legendOpen = (el.clientWidth || LEGEND_OPEN_MIN_PX) >= LEGEND_OPEN_MIN_PX;  /* narrow maps: folded */
       map.attributionControl.setPrefix(false);
       map.attributionControl.addAttribution(payload.credit);
       L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
