@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, nl_dec
+from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, nl_dec, nl_int
 from spreiding.app.workspace import Workspace
 from spreiding.data.config import DataPaths
 
@@ -278,6 +278,10 @@ def test_data_page(app: AppTest) -> None:
     sources = app.dataframe[0].value
     assert len(sources) >= 2
     assert "voorzieningen" in " ".join(m.label for m in app.metric).lower()
+    assert list(sources["soort"])[:2] == ["bevolking", "bevolking"]  # Dutch, not 'population'
+    # the cells hold 500.258 residents; the analysis on street nodes counts its own figure, and says so
+    counted = _ws(app).evaluate().table["residents"].iloc[-1]
+    assert any(f"De analyse telt {nl_int(counted)} inwoners" in c.value for c in app.caption)
 
 
 # Hand-made upload (not real data): three open branches at documented town centres (WGS84),

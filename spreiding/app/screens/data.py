@@ -17,8 +17,9 @@ from spreiding.app.views import (
     sources_view,
     upload_view,
 )
-from spreiding.app.workspace import Settings, Workspace
+from spreiding.app.workspace import BASE_SCENARIO, Settings, Workspace
 from spreiding.errors import SpreidingError
+from spreiding.vocabulary import placement_label
 
 __all__ = ["render"]
 
@@ -29,6 +30,19 @@ _UPLOAD_HELP = (
     "Na controle kunt u hem voor deze sessie gebruiken in plaats van de lijst uit de gegevensmap; "
     "alle pagina's rekenen dan met uw lijst."
 )
+
+
+def _analysis_residents(ws: Workspace, in_cells: float) -> None:
+    """Say how many residents the analysis counts when it differs from the cells' count (placement)."""
+    ev = ws.evaluate(BASE_SCENARIO)
+    counted = float(ev.table["residents"].iloc[-1])
+    if round(counted) == round(in_cells):
+        return
+    st.caption(
+        f"De analyse telt {nl_int(counted)} inwoners ({as_text(placement_label(ev.placement))}): "
+        "bij randcellen tellen de inwoners op straatknopen binnen de regio, inwoners op knopen buiten elke "
+        "gemeente tellen niet mee (zie de waarschuwingen hieronder)."
+    )
 
 
 def _overview(ws: Workspace, settings: Settings) -> None:
@@ -55,6 +69,7 @@ def _overview(ws: Workspace, settings: Settings) -> None:
             f"Waarvan {nl_int(region.border_cells)} randcellen over de grens van de regio "
             "(alleen het deel binnen de regio telt)."
         )
+    _analysis_residents(ws, region.residents)
     st.dataframe(dutch_style(counts_view(fac)), hide_index=True, key="data_counts")
     st.subheader("Waarschuwingen over de kwaliteit")
     network = ws.study.network
