@@ -39,8 +39,8 @@ def _analysis_residents(ws: Workspace, in_cells: float) -> None:
     if round(counted) == round(in_cells):
         return
     st.caption(
-        f"De analyse telt {nl_int(counted)} inwoners ({as_text(placement_label(ev.placement))}): "
-        "bij randcellen tellen de inwoners op straatknopen binnen de regio, inwoners op knopen buiten elke "
+        f"De analyse telt {nl_int(counted)} inwoners: {as_text(placement_label(ev.placement))}. "
+        "Bij randcellen tellen de inwoners op straatknopen binnen de regio; inwoners op knopen buiten elke "
         "gemeente tellen niet mee (zie de waarschuwingen hieronder)."
     )
 
