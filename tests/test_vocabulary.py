@@ -83,7 +83,11 @@ def test_model_label_nl() -> None:
 
 def test_placement_and_quality_labels() -> None:
     assert placement_label("cell_centre") == "inwoners op het middelpunt van hun cel"
-    assert placement_label("cell_centre,street_nodes").count(";") == 1
+    # street nodes with cells that have no node on their centre: one placement with its fallback
+    assert placement_label("cell_centre,street_nodes") == (
+        "inwoners verdeeld over woonstraten (cellen zonder straatknoop: op hun middelpunt)"
+    )
+    assert placement_label("cell_centre,pc4_point").count(";") == 1
     assert quality_label("status_open") == "status open"
     assert quality_label("status_cancelled") == "status geschrapt"
     assert quality_label("kind_kleine_vestiging") == "soort kleine vestiging"
