@@ -198,3 +198,18 @@ def test_real_assign_pc4_points() -> None:
     assert got.notna().all()
     agree = (got.to_numpy() == pc4["gemeente"].to_numpy()).mean()
     assert agree > 0.95
+
+
+def test_assign_municipality_equals_a_spatial_join_with_the_first_polygon_on_shared_borders() -> None:
+    # hand-made overlapping squares (A and B share x in [4, 6]) and points on a 0.5 m grid, many on edges
+    areas = gpd.GeoDataFrame(
+        {"municipality": ["A", "B", "C"]}, geometry=[box(0, 0, 6, 6), box(4, 0, 10, 6), box(0, 6, 10, 8)], crs=28992
+    )
+    xy = np.stack(np.meshgrid(np.arange(-1, 11.5, 0.5), np.arange(-1, 9.5, 0.5)), -1).reshape(-1, 2)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=28992)
+    got = assign_municipality(points, areas, outside="none")
+    ref = gpd.sjoin(points, areas, how="left", predicate="intersects")
+    ref = ref[~ref.index.duplicated(keep="first")]["municipality"]  # the first polygon on a shared border
+    assert got.isna().sum() == ref.isna().sum() > 0
+    assert (got.dropna() == ref.dropna().astype(str)).all()
+    assert got.loc[(xy[:, 0] == 5) & (xy[:, 1] == 3)].tolist() == ["A"]  # inside both A and B: A, the first

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from spreiding._validate import require_columns, require_file, require_not_empty, require_unique, rows_text, to_rd_new
@@ -305,9 +306,8 @@ def assign_municipality(
     finite = np.isfinite(pts.geometry.bounds.to_numpy(dtype="float64")).all(axis=1)
     usable = (pts.geometry.notna() & ~pts.geometry.is_empty).to_numpy() & finite
     if usable.any() and len(areas):
-        hits = gpd.sjoin(pts[usable], areas, how="inner", predicate="intersects")
-        hits = hits[~hits.index.duplicated(keep="first")]
-        labels[hits.index.to_numpy()] = hits["_label"].to_numpy()
+        inside, area = _first_area(pts.geometry.to_numpy()[usable], areas.geometry.to_numpy())
+        labels[np.flatnonzero(usable)[inside]] = areas["_label"].to_numpy()[area]
         missing = usable & pd.isna(labels)
         if outside == "nearest" and missing.any():
             near = gpd.sjoin_nearest(pts[missing], areas, how="inner", max_distance=max_dist_m)
@@ -316,6 +316,23 @@ def assign_municipality(
     result = pd.Series(labels, index=points.index, name=column).astype("str")
     result[pd.isna(labels)] = None
     return result
+
+
+def _first_area(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the points that intersect a polygon, and the first such polygon of each.
+
+    The tree is built on the points and queried with the polygons, each
+    prepared once (a copy, so the caller's geometries stay as they were):
+    a few times faster than a tree on the polygons for many points.
+    """
+    prepared = shapely.transform(polygons, lambda xy: xy)  # a copy of each polygon, prepared below
+    shapely.prepare(prepared)
+    poly, pt = shapely.STRtree(points).query(prepared, predicate="intersects")
+    order = np.lexsort((poly, pt))  # per point, the lowest polygon position first
+    pt, poly = pt[order], poly[order]
+    first = np.ones(len(pt), dtype=bool)
+    first[1:] = pt[1:] != pt[:-1]
+    return pt[first], poly[first]
 
 
 def study_area(province: gpd.GeoDataFrame, buffer_m: float = 15000.0) -> BaseGeometry:
