@@ -61,6 +61,7 @@ CHECKED = (
     "spreiding/data/fetch.py",
     "spreiding/data/population.py",
     "spreiding/data/prepare.py",
+    "spreiding/data/region_config.py",
     "spreiding/data/region.py",
     "spreiding/data/regions/__init__.py",
     "spreiding/data/sources.py",
