@@ -5,9 +5,11 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -106,6 +108,24 @@ def points(xy: list[tuple[float, float]], **columns: list[object]) -> gpd.GeoDat
     """A point GeoDataFrame in EPSG:28992."""
     arr = np.asarray(xy, dtype=float)
     return gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(arr[:, 0], arr[:, 1]), crs="EPSG:28992")
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+"""The app's entry script, as ``streamlit run app.py`` starts it."""
+
+
+@pytest.fixture()
+def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The app on the real data with its own scenario store, first page drawn without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
+    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
+    # Streamlit leaves app.py as sys.modules["__main__"], which later "spawn" subprocesses (test_store) would run
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.fixture()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,17 +19,6 @@ DELTA_PCT, LOSE, GAIN, PLACE = (
     COLUMN_LABELS[c] for c in ("covered_pct_delta", "lose_coverage", "gain_coverage", "place")
 )
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture()
-def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
-    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    # Streamlit leaves app.py as sys.modules["__main__"], which later "spawn" subprocesses (test_store) would run
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _ok(at: AppTest) -> None:

@@ -12,7 +12,6 @@ from spreiding.analysis.norm import PRESETS
 from spreiding.app.labels import error_text
 from spreiding.app.norm_controls import OWN, norm_from_values, preset_values, speed_text
 from spreiding.app.workspace import Settings
-from spreiding.data.config import DataPaths
 from spreiding.data.status import data_status, missing_required
 from spreiding.errors import ConfigError, DataNotFoundError
 
@@ -104,14 +103,6 @@ def test_fresh_machine_without_data_opens_and_says_what_is_missing(fresh: AppTes
         fresh.switch_page(f"spreiding/app/screens/{page}.py").run()
         assert not fresh.exception and not fresh.error, page
         assert fresh.warning, page
-
-
-@pytest.fixture()
-def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
-    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    return AppTest.from_file(APP, default_timeout=120).run()
 
 
 def _settings(at: AppTest) -> Settings:

@@ -7,8 +7,6 @@ twin dr-005 ("tijdelijke locatie voormalige Hubo", about 750 m away: one spot on
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,23 +17,10 @@ from spreiding.analysis.coverage import DISTANCE_BINS_KM
 from spreiding.analysis.evaluation import CHANGE_BINS
 from spreiding.analysis.scenario import Edit
 from spreiding.app.workspace import Workspace
-from spreiding.data.config import DataPaths
 from spreiding.errors import ScenarioError
 from spreiding.vocabulary import CELL_CHANGE_LABELS
 
 pytestmark = pytest.mark.data
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture()
-def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
-    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    _ok(at)
-    return at
 
 
 def _ok(at: AppTest) -> None:

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from spreiding.analysis.verdict import meets_sentence
-from spreiding.data.config import DataPaths
 
 pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture()
-def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
-    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _ok(at: AppTest) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +12,6 @@ from streamlit.testing.v1 import AppTest
 from spreiding.app.workspace import Workspace
 from spreiding.cli.main import build_parser, main
 from spreiding.data.config import DataPaths
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def test_every_command_that_loads_service_points_takes_as_of() -> None:
@@ -93,16 +90,6 @@ def test_history_refuses_an_unknown_municipality(real_data: DataPaths, capsys: p
 
 
 # --------------------------------------------------------------------------- the app
-
-
-@pytest.fixture()
-def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("SPREIDING_DATA_DIR", str(real_data.root))
-    monkeypatch.setenv("SPREIDING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _mean_km(at: AppTest) -> float:
