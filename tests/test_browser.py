@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,94 +90,100 @@ def app_url(real_data: DataPaths, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.kill()
 
 
-def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
-    """The map iframe has size, draws cells and service points, and a click adds a pending point."""
+@contextlib.contextmanager
+def _page(tmp_path: Path, width: int, height: int) -> Iterator[Any]:
+    """A page of Debian's chromium (headless, its own profile) at ``width`` x ``height``."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=str(CHROMIUM),
             headless=True,
             args=ARGS,
-            viewport={"width": 1500, "height": 1000},
+            viewport={"width": width, "height": height},
         )
         try:
-            page = context.new_page()
-            t0 = time.monotonic()
-            page.goto(app_url, wait_until="domcontentloaded")
-            iframe = page.locator('iframe[title*="spreiding_map"]')
-            iframe.wait_for(state="visible", timeout=90_000)
-            frame = page.frame_locator('iframe[title*="spreiding_map"]')
-            frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=60_000)
-            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
-            first_view_s = time.monotonic() - t0
-            box = iframe.bounding_box()
-            assert box is not None and box["width"] > 300 and box["height"] > 300, box
-            n_fac = frame.locator("path.spreiding-facility").count()
-            n_cells = frame.locator("path.spreiding-cell").count()
-            assert n_fac >= 40, n_fac
-            assert n_cells >= 1000, n_cells
-            assert frame.locator(".leaflet-control-attribution").inner_text().find("OpenStreetMap") >= 0
-            assert frame.locator(".leaflet-control-scale").count() == 1
-            assert frame.locator(".spreiding-pending").count() == 0
-            # the legend hides no populated cell at the default view, and folds away on a click
-            legend = frame.locator(".spreiding-legend")
-            page.screenshot(path=str(artifacts / "kaart_first.png"))
-            assert legend.evaluate(_CELLS_UNDER) == 0
-            frame.locator(".spreiding-legend-head").click()
-            assert not frame.locator(".spreiding-legend-body").is_visible()
-            frame.locator(".spreiding-legend-head").click()
-            assert frame.locator(".spreiding-legend-body").is_visible()
-            figures = page.get_by_text("tellen:").first.inner_text()
-            assert figures.count("over de weg (auto)") == 1, figures
-            # click on the map (left part of the frame): the app answers with a pending "new point" marker
-            t1 = time.monotonic()
-            frame.locator(".leaflet-container").click(position={"x": 60, "y": 300})
-            frame.locator(".spreiding-pending").wait_for(state="attached", timeout=30_000)
-            click_s = time.monotonic() - t1
-            # add the point: the scenario becomes a working scenario and the figures change
-            t2 = time.monotonic()
-            page.get_by_role("button", name="Punt toevoegen").click()
-            page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
-            frame.locator("path.spreiding-facility").nth(n_fac).wait_for(state="attached", timeout=30_000)
-            edit_s = time.monotonic() - t2
-            # warm first view: a fresh session on the running (warm) server
-            t3 = time.monotonic()
-            page.goto(app_url, wait_until="domcontentloaded")
-            page.frame_locator('iframe[title*="spreiding_map"]').locator("path.spreiding-facility").first.wait_for(
-                state="attached", timeout=60_000
-            )
-            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
-            warm_s = time.monotonic() - t3
-            # a scenario edit on the warm server: close the selected branch, wait for the new figures
-            before = page.get_by_text("tellen:").first.inner_text()
-            map_frame = page.frame_locator('iframe[title*="spreiding_map"]')
-            fills = "(els) => els.map((e) => e.getAttribute('fill'))"
-            colours_before = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
-            t4 = time.monotonic()
-            page.get_by_role("button", name="Sluiten").click()
-            page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
-            page.wait_for_function(
-                "(old) => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-                ".some((e) => e.innerText.includes('tellen:') && e.innerText !== old)",
-                arg=before,
-                timeout=30_000,
-            )
-            close_s = time.monotonic() - t4
-            page.wait_for_timeout(800)
-            colours_after = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
-            assert len(colours_after) == len(colours_before)  # the cells are recoloured, not rebuilt
-            assert sum(a != b for a, b in zip(colours_before, colours_after, strict=True)) > 0
-            page.screenshot(path=str(artifacts / "kaart.png"), full_page=True)
-            print(
-                f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
-                f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"
-            )
-            # timings are printed only: the targets live in benchmarks/bench_browser.py, not in a timed test
+            yield context.new_page()
         finally:
             context.close()
+
+
+def test_map_visible_and_clickable(app_url: str, tmp_path: Path) -> None:
+    """The map iframe has size, draws cells and service points, and a click adds a pending point."""
+    artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with _page(tmp_path, 1500, 1000) as page:
+        t0 = time.monotonic()
+        page.goto(app_url, wait_until="domcontentloaded")
+        iframe = page.locator('iframe[title*="spreiding_map"]')
+        iframe.wait_for(state="visible", timeout=90_000)
+        frame = page.frame_locator('iframe[title*="spreiding_map"]')
+        frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=60_000)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+        first_view_s = time.monotonic() - t0
+        box = iframe.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 300, box
+        n_fac = frame.locator("path.spreiding-facility").count()
+        n_cells = frame.locator("path.spreiding-cell").count()
+        assert n_fac >= 40, n_fac
+        assert n_cells >= 1000, n_cells
+        assert frame.locator(".leaflet-control-attribution").inner_text().find("OpenStreetMap") >= 0
+        assert frame.locator(".leaflet-control-scale").count() == 1
+        assert frame.locator(".spreiding-pending").count() == 0
+        # the legend hides no populated cell at the default view, and folds away on a click
+        legend = frame.locator(".spreiding-legend")
+        page.screenshot(path=str(artifacts / "kaart_first.png"))
+        assert legend.evaluate(_CELLS_UNDER) == 0
+        frame.locator(".spreiding-legend-head").click()
+        assert not frame.locator(".spreiding-legend-body").is_visible()
+        frame.locator(".spreiding-legend-head").click()
+        assert frame.locator(".spreiding-legend-body").is_visible()
+        figures = page.get_by_text("tellen:").first.inner_text()
+        assert figures.count("over de weg (auto)") == 1, figures
+        # click on the map (left part of the frame): the app answers with a pending "new point" marker
+        t1 = time.monotonic()
+        frame.locator(".leaflet-container").click(position={"x": 60, "y": 300})
+        frame.locator(".spreiding-pending").wait_for(state="attached", timeout=30_000)
+        click_s = time.monotonic() - t1
+        # add the point: the scenario becomes a working scenario and the figures change
+        t2 = time.monotonic()
+        page.get_by_role("button", name="Punt toevoegen").click()
+        page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
+        frame.locator("path.spreiding-facility").nth(n_fac).wait_for(state="attached", timeout=30_000)
+        edit_s = time.monotonic() - t2
+        # warm first view: a fresh session on the running (warm) server
+        t3 = time.monotonic()
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.frame_locator('iframe[title*="spreiding_map"]').locator("path.spreiding-facility").first.wait_for(
+            state="attached", timeout=60_000
+        )
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+        warm_s = time.monotonic() - t3
+        # a scenario edit on the warm server: close the selected branch, wait for the new figures
+        before = page.get_by_text("tellen:").first.inner_text()
+        map_frame = page.frame_locator('iframe[title*="spreiding_map"]')
+        fills = "(els) => els.map((e) => e.getAttribute('fill'))"
+        colours_before = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
+        t4 = time.monotonic()
+        page.get_by_role("button", name="Sluiten").click()
+        page.get_by_text("Werkscenario 1").first.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(old) => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+            ".some((e) => e.innerText.includes('tellen:') && e.innerText !== old)",
+            arg=before,
+            timeout=30_000,
+        )
+        close_s = time.monotonic() - t4
+        page.wait_for_timeout(800)
+        colours_after = map_frame.locator("path.spreiding-cell").evaluate_all(fills)
+        assert len(colours_after) == len(colours_before)  # the cells are recoloured, not rebuilt
+        assert sum(a != b for a, b in zip(colours_before, colours_after, strict=True)) > 0
+        page.screenshot(path=str(artifacts / "kaart.png"), full_page=True)
+        print(
+            f"cold first view {first_view_s:.2f} s, warm first view {warm_s:.2f} s, "
+            f"click->marker {click_s:.2f} s, add point {edit_s:.2f} s, close branch (warm) {close_s:.2f} s"
+        )
+        # timings are printed only: the targets live in benchmarks/bench_browser.py, not in a timed test
 
 
 # elements whose text is cut off (ellipsis or hidden overflow), run in the page
@@ -191,33 +199,21 @@ _LOCAL = ("http://127.0.0.1", "data:", "blob:", "https://tile.openstreetmap.org/
 
 def test_readable_at_1280_px_and_nothing_fetched_from_elsewhere(app_url: str, tmp_path: Path) -> None:
     """At 1280x720 no metric or button label is cut off, and the page asks no other host for anything."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1280, "height": 720},
+    with _page(tmp_path, 1280, 720) as page:
+        elsewhere: list[str] = []
+        page.on(
+            "request",
+            lambda r: elsewhere.append(r.url) if not r.url.startswith(_LOCAL) else None,
         )
-        try:
-            page = context.new_page()
-            elsewhere: list[str] = []
-            page.on(
-                "request",
-                lambda r: elsewhere.append(r.url) if not r.url.startswith(_LOCAL) else None,
-            )
-            page.goto(app_url, wait_until="domcontentloaded")
-            page.locator('[data-testid="stMetricValue"]').first.wait_for(state="visible", timeout=90_000)
-            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
-            page.wait_for_timeout(1000)
-            cut = page.evaluate(_CUT_OFF)
-            assert cut == [], cut
-            icon = page.locator('link[rel~="icon"]').first.get_attribute("href") or ""
-            assert "gstatic" not in icon, icon
-            assert elsewhere == [], elsewhere
-        finally:
-            context.close()
+        page.goto(app_url, wait_until="domcontentloaded")
+        page.locator('[data-testid="stMetricValue"]').first.wait_for(state="visible", timeout=90_000)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1000)
+        cut = page.evaluate(_CUT_OFF)
+        assert cut == [], cut
+        icon = page.locator('link[rel~="icon"]').first.get_attribute("href") or ""
+        assert "gstatic" not in icon, icon
+        assert elsewhere == [], elsewhere
 
 
 _METRIC = '[data-testid="stMetricValue"]'
@@ -225,79 +221,59 @@ _METRIC = '[data-testid="stMetricValue"]'
 
 def test_a_page_opened_by_its_own_url_has_the_sidebar_and_no_error(app_url: str, tmp_path: Path) -> None:
     """A bookmarked page URL (``/gemeente``) runs through the app's navigation: sidebar, figures, no traceback."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        try:
-            page = context.new_page()
-            page.goto(f"{app_url}/gemeente", wait_until="domcontentloaded")
-            page.get_by_text("voldoet", exact=False).first.wait_for(timeout=90_000)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            assert page.get_by_text("Instellingen").count() > 0  # the shared sidebar was drawn
-        finally:
-            context.close()
+    with _page(tmp_path, 1280, 720) as page:
+        page.goto(f"{app_url}/gemeente", wait_until="domcontentloaded")
+        page.get_by_text("voldoet", exact=False).first.wait_for(timeout=90_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("Instellingen").count() > 0  # the shared sidebar was drawn
 
 
 def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
     """Kaart: village labels drawn; close Gieten, the difference map on Vergelijken shows the loss; back on Kaart
     the closed branch offers "Heropenen" and reopening restores the figures."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     artifacts = Path(os.environ[ARTIFACTS_ENV]) if os.environ.get(ARTIFACTS_ENV) else tmp_path / "artifacts"
     artifacts.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1400, "height": 1000},
+    with _page(tmp_path, 1400, 1000) as page:
+        page.goto(app_url, wait_until="domcontentloaded")
+        frame = page.frame_locator('iframe[title*="spreiding_map"]')
+        frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=90_000)
+        labels = frame.locator(".spreiding-place")
+        labels.first.wait_for(state="attached", timeout=30_000)
+        assert labels.count() >= 10, labels.count()  # towns at the region's zoom, offline
+        assert "Assen" in frame.locator(".leaflet-marker-pane").inner_text()
+        base = page.locator(_METRIC).first.inner_text()
+        page.get_by_role("button", name="Sluiten").click()
+        page.get_by_role("button", name="Heropenen").wait_for(timeout=30_000)
+        closed = page.locator(_METRIC).first.inner_text()
+        assert closed != base
+        # Vergelijken (same session): A = current situation, B = the working scenario; the difference map
+        page.get_by_role("link", name="Vergelijken").click()
+        maps = page.locator('iframe[title*="spreiding_map"]')
+        maps.nth(2).wait_for(state="visible", timeout=60_000)
+        diff = page.frame_locator('iframe[title*="spreiding_map"] >> nth=2')
+        diff.locator("path.spreiding-cell").first.wait_for(state="attached", timeout=60_000)
+        assert "nieuw buiten de norm" in diff.locator(".spreiding-legend").inner_text()
+        red = diff.locator('path.spreiding-cell[fill="#b2182b"]').count()  # CHANGE_COLOURS["newly_outside"]
+        assert red > 0, red
+        box = maps.nth(2).bounding_box()
+        assert box is not None and box["width"] > 900 and box["height"] > 500, box
+        # a narrow map (the two side by side) starts with its legend folded away, a wide one open
+        side = maps.nth(0).bounding_box()
+        body = page.frame_locator('iframe[title*="spreiding_map"] >> nth=0').locator(".spreiding-legend-body")
+        assert side is not None and body.is_visible() == (side["width"] >= 480), side
+        assert diff.locator(".spreiding-legend-body").is_visible()
+        page.screenshot(path=str(artifacts / "vergelijken.png"))
+        maps.nth(2).scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "verschilkaart.png"))
+        # back to Kaart: reopen the closed branch, the figures return
+        page.get_by_role("link", name="Kaart").click()
+        page.get_by_role("button", name="Heropenen").click()
+        page.get_by_role("button", name="Sluiten").wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(v) => document.querySelector('[data-testid=stMetricValue]').innerText === v", arg=base, timeout=30_000
         )
-        try:
-            page = context.new_page()
-            page.goto(app_url, wait_until="domcontentloaded")
-            frame = page.frame_locator('iframe[title*="spreiding_map"]')
-            frame.locator("path.spreiding-facility").first.wait_for(state="attached", timeout=90_000)
-            labels = frame.locator(".spreiding-place")
-            labels.first.wait_for(state="attached", timeout=30_000)
-            assert labels.count() >= 10, labels.count()  # towns at the region's zoom, offline
-            assert "Assen" in frame.locator(".leaflet-marker-pane").inner_text()
-            base = page.locator(_METRIC).first.inner_text()
-            page.get_by_role("button", name="Sluiten").click()
-            page.get_by_role("button", name="Heropenen").wait_for(timeout=30_000)
-            closed = page.locator(_METRIC).first.inner_text()
-            assert closed != base
-            # Vergelijken (same session): A = current situation, B = the working scenario; the difference map
-            page.get_by_role("link", name="Vergelijken").click()
-            maps = page.locator('iframe[title*="spreiding_map"]')
-            maps.nth(2).wait_for(state="visible", timeout=60_000)
-            diff = page.frame_locator('iframe[title*="spreiding_map"] >> nth=2')
-            diff.locator("path.spreiding-cell").first.wait_for(state="attached", timeout=60_000)
-            assert "nieuw buiten de norm" in diff.locator(".spreiding-legend").inner_text()
-            red = diff.locator('path.spreiding-cell[fill="#b2182b"]').count()  # CHANGE_COLOURS["newly_outside"]
-            assert red > 0, red
-            box = maps.nth(2).bounding_box()
-            assert box is not None and box["width"] > 900 and box["height"] > 500, box
-            # a narrow map (the two side by side) starts with its legend folded away, a wide one open
-            side = maps.nth(0).bounding_box()
-            body = page.frame_locator('iframe[title*="spreiding_map"] >> nth=0').locator(".spreiding-legend-body")
-            assert side is not None and body.is_visible() == (side["width"] >= 480), side
-            assert diff.locator(".spreiding-legend-body").is_visible()
-            page.screenshot(path=str(artifacts / "vergelijken.png"))
-            maps.nth(2).scroll_into_view_if_needed()
-            page.screenshot(path=str(artifacts / "verschilkaart.png"))
-            # back to Kaart: reopen the closed branch, the figures return
-            page.get_by_role("link", name="Kaart").click()
-            page.get_by_role("button", name="Heropenen").click()
-            page.get_by_role("button", name="Sluiten").wait_for(timeout=30_000)
-            page.wait_for_function(
-                "(v) => document.querySelector('[data-testid=stMetricValue]').innerText === v", arg=base, timeout=30_000
-            )
-            page.screenshot(path=str(artifacts / "kaart_heropend.png"), full_page=True)
-            page.get_by_text("Status: open", exact=True).wait_for(timeout=10_000)  # the choice's status, not stale
-        finally:
-            context.close()
+        page.screenshot(path=str(artifacts / "kaart_heropend.png"), full_page=True)
+        page.get_by_text("Status: open", exact=True).wait_for(timeout=10_000)  # the choice's status, not stale
 
 
 # scrollWidth of the page and the right edge of the widest element (JS)
