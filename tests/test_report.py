@@ -129,6 +129,15 @@ def test_uncovered_places_numbers() -> None:
     assert sorted(without["place"]) == ["cel c2", "cel c3"]
 
 
+def test_uncovered_places_counts_cells_not_street_nodes() -> None:
+    analysis = tiny_analysis()
+    one = analysis.uncovered
+    two_nodes = pd.concat([one, one.assign(pop_total=0.0)])  # each cell's residents on two street nodes
+    table = uncovered_places(two_nodes, tiny_places()).set_index("place")
+    assert table["cells"].tolist() == [1, 1]  # not 2: the points share their cell
+    assert table["residents"].tolist() == uncovered_places(one, tiny_places()).set_index("place")["residents"].tolist()
+
+
 def test_uncovered_places_counts_unreachable_separately() -> None:
     analysis = tiny_analysis()
     uncovered = analysis.uncovered.copy()

@@ -166,13 +166,15 @@ def uncovered_places(
             "wu": np.where(finite, 0.0, weight),
             "dist": dist,
             "nearest_id": cells["nearest_id"].astype("string").to_numpy() if "nearest_id" in cells else pd.NA,
+            # residents on street nodes: several points per census cell, and the cells are what is counted
+            "cell": cells["cell_id"].astype("string").to_numpy() if "cell_id" in cells else np.arange(len(cells)),
         }
     ).sort_values("w", ascending=False, kind="stable")
     grouped = frame.groupby("place", sort=False)
     out = pd.DataFrame(
         {
             "residents": grouped["w"].sum(),
-            "cells": grouped["w"].size(),
+            "cells": grouped["cell"].nunique(),
             "unreachable": grouped["wu"].sum(),
             "wf": grouped["wf"].sum(),
             "wd": grouped["wd"].sum(),
