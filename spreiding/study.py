@@ -82,6 +82,7 @@ from spreiding.network.engine import (
     nearest_facility,
 )
 from spreiding.network.roads import RoadNetwork
+from spreiding.vocabulary import fmt_int
 
 __all__ = ["BASE", "MATRIX_MAX_SITES", "Analysis", "Study", "StudySettings", "analyse"]
 
@@ -352,8 +353,8 @@ class Study:
         if not self.is_large:
             return
         msg = (
-            f"de lijst heeft {_nl_int(len(self.facilities))} punten; {what} rekent met een afstandsmatrix en is "
-            f"beschikbaar tot {_nl_int(self.settings.matrix_max_sites)} punten. Beperk de lijst (bijvoorbeeld tot "
+            f"de lijst heeft {fmt_int(len(self.facilities))} punten; {what} rekent met een afstandsmatrix en is "
+            f"beschikbaar tot {fmt_int(self.settings.matrix_max_sites)} punten. Beperk de lijst (bijvoorbeeld tot "
             "één gemeente of tot de bibliotheken) of verhoog matrix_max_sites in de instellingen van de studie."
         )
         raise ConfigError(msg)
@@ -547,11 +548,6 @@ class Study:
 
 def _two_limits(norm: Norm) -> bool:
     return norm.max_dist_m is not None and norm.max_time_s is not None
-
-
-def _nl_int(n: int) -> str:
-    """``2000`` → ``"2.000"`` (Dutch thousands separator)."""
-    return f"{n:,}".replace(",", ".")
 
 
 def _unreachable(points: gpd.GeoDataFrame, model: DistanceModel) -> NearestResult:
