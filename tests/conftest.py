@@ -114,6 +114,12 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 """The app's entry script, as ``streamlit run app.py`` starts it."""
 
 
+def app_ok(at: Any) -> None:
+    """Fail when an AppTest run shows an exception or an error box."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
 @pytest.fixture()
 def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The app on the real data with its own scenario store, first page drawn without an exception."""

@@ -13,17 +13,14 @@ from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, nl_dec, nl_int
 from spreiding.app.workspace import Workspace
 from spreiding.data.config import DataPaths
 
+from .conftest import app_ok as _ok
+
 pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
 
 DELTA_PCT, LOSE, GAIN, PLACE = (
     COLUMN_LABELS[c] for c in ("covered_pct_delta", "lose_coverage", "gain_coverage", "place")
 )
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _covered_pct(at: AppTest) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .test_app import _ok, app  # noqa: F401 - the app fixture
+from .conftest import app_ok as _ok
 
 pytestmark = pytest.mark.data
 
@@ -20,7 +20,7 @@ def _invented_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_cbs_panel_shows_the_comparison_in_dutch(app: AppTest) -> None:  # noqa: F811 - the fixture
+def test_cbs_panel_shows_the_comparison_in_dutch(app: AppTest) -> None:
     app.switch_page("spreiding/app/screens/data.py").run()
     app.file_uploader(key="data_cbs_csv").upload("nabijheid.csv", _invented_csv(), "text/csv").run()
     _ok(app)

@@ -20,12 +20,9 @@ from spreiding.app.workspace import Workspace
 from spreiding.errors import ScenarioError
 from spreiding.vocabulary import CELL_CHANGE_LABELS
 
+from .conftest import app_ok as _ok
+
 pytestmark = pytest.mark.data
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _ws(at: AppTest) -> Workspace:

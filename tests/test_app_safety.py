@@ -17,6 +17,8 @@ from spreiding.app.labels import as_text
 from spreiding.app.workspace import Workspace
 from spreiding.data.config import DataPaths
 
+from .conftest import app_ok as _ok
+
 pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -36,11 +38,6 @@ def _start(monkeypatch: pytest.MonkeyPatch, data_dir: Path, store: Path) -> AppT
 @pytest.fixture()
 def app(real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return _start(monkeypatch, real_data.root, tmp_path / "scenarios.sqlite")
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _ws(at: AppTest) -> Workspace:

@@ -7,12 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from spreiding.analysis.verdict import meets_sentence
 
+from .conftest import app_ok as _ok
+
 pytestmark = pytest.mark.data  # every test here runs the app on the real data folder
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _text(at: AppTest) -> str:
