@@ -1,4 +1,4 @@
-"""The vectorised nearest-source sweep gives scipy's Dijkstra costs bit for bit, and the lowest source on ties.
+"""The vectorised nearest-source sweep gives scipy's Dijkstra costs bit for bit, and the lowest source on ties; min_csr.
 
 Oracles: scipy's ``csgraph.dijkstra`` on the graph plus one virtual node per source (costs), and the
 textbook per-source Dijkstra of ``test_chains`` (which sources are nearest, for the tie rule).
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from spreiding.network._chains import build_chains, nearest_sources
+from spreiding.network._chains import build_chains, min_csr, nearest_sources
 from spreiding.network._sweep import nearest_labels
 from spreiding.network._zorder import query_in_z_order, z_order
 from tests.test_chains import _graph, _oracle, _random_arcs, _sources
@@ -119,3 +119,21 @@ def test_snapping_in_z_order_gives_the_tree_answers():
     ref_dist, ref_pos = tree.query(xy, k=1)
     np.testing.assert_array_equal(dist, ref_dist)
     np.testing.assert_array_equal(pos, ref_pos)
+
+
+@settings(max_examples=60)
+@given(n=st.integers(1, 40), seed=st.integers(0, 10_000), k=st.integers(0, 200), floor=st.sampled_from([0.0, 0.5]))
+def test_property_min_csr_keeps_the_smallest_parallel_arc_and_no_loops(n, seed, k, floor):
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(0, n, k), rng.integers(0, n, k)
+    weight = np.round(rng.uniform(0, 10, k), 1)  # rounded: equal parallel weights happen
+    got = min_csr(rows, cols, weight, n, min_weight=floor)
+    best: dict[tuple[int, int], float] = {}
+    for r, c, w in zip(rows.tolist(), cols.tolist(), weight.tolist(), strict=True):
+        if r != c:
+            best[(r, c)] = min(w, best.get((r, c), np.inf))
+    coo = got.tocoo()
+    assert got.has_sorted_indices and coo.nnz == len(best)
+    assert {(r, c): w for r, c, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)} == {
+        key: max(w, floor) for key, w in best.items()
+    }

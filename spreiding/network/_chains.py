@@ -86,11 +86,15 @@ def min_csr(
     ``min_weight`` floors the weights: a search graph must have positive
     weights, since `build_chains` reads a weight of 0 as "no arc".
     """
-    order = np.lexsort((weight, cols, rows))
-    r, c, w = rows[order], cols[order], weight[order]
-    first = np.ones(r.shape[0], bool)
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    keep = first & (r != c)
+    key = np.asarray(rows, np.int64) * n + np.asarray(cols, np.int64)  # one sort key instead of a 3-key lexsort
+    order = np.argsort(key)
+    key = key[order]
+    first = np.ones(key.shape[0], bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(first)
+    w = np.fmin.reduceat(weight[order], starts) if starts.size else weight[:0]  # fmin: NaN only when all are
+    r, c = np.divmod(key[starts], n)
+    keep = r != c
     matrix = sparse.csr_matrix((np.maximum(w[keep], min_weight), (r[keep], c[keep])), shape=(n, n))
     matrix.sort_indices()
     return matrix

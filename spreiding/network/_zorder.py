@@ -22,7 +22,8 @@ def z_order(xy: np.ndarray) -> np.ndarray:
     """Position of every point along a Z-order (Morton) curve over its bounding box (16 bits per axis)."""
     if xy.shape[0] == 0:
         return np.zeros(0, np.uint64)
-    lo, span = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)
+    lo, span = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
+    span = span - lo
     scaled = np.nan_to_num((xy - lo) / np.where(span > 0, span, 1.0) * 65535.0)  # a missing coordinate: cell 0
     cells = np.clip(np.floor(scaled), 0, 65535).astype(np.uint64)
     return _spread_bits(cells[:, 0]) | (_spread_bits(cells[:, 1]) << np.uint64(1))
