@@ -269,8 +269,8 @@ def test_a_field_added_to_chaingraph_later_is_cached_too(cache_folder, tiny_gpkg
 
     counting_build = roads.build_chains
 
-    def build_wider(graph):
-        base = counting_build(graph)
+    def build_wider(graph, **kwargs):
+        base = counting_build(graph, **kwargs)
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(ChainGraph)}
         return Wider(**fields, extra=sparse.csc_array(np.eye(3) * 2.5), scale=1.25)
 

@@ -99,13 +99,17 @@ def _arc(graph: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.nda
     return np.asarray(graph[rows, cols]).ravel().astype(float)
 
 
-def prune_trees(graph: sparse.csr_matrix) -> Trees:
+def prune_trees(graph: sparse.csr_matrix, order: np.ndarray | None = None) -> Trees:
     """Find the dead-end trees of a strongly connected search graph and the graph without them.
 
     Parameters
     ----------
     graph
         CSR search graph with positive weights (zero entries are no arcs).
+    order
+        Optional sort key per node: the kept nodes are numbered in increasing
+        key order (ties by node), e.g. a space-filling curve so that nearby
+        nodes lie close in memory; by default in node order.
 
     Returns
     -------
@@ -138,6 +142,8 @@ def prune_trees(graph: sparse.csr_matrix) -> Trees:
     pruned = root != np.arange(n)
     parent = np.where(pruned, parent, -1)
     keep = np.flatnonzero(~pruned)
+    if order is not None:
+        keep = keep[np.argsort(order[keep], kind="stable")]
     kept = np.full(n, -1, np.int64)
     kept[keep] = np.arange(keep.size)
     search = graph[keep][:, keep].tocsr()

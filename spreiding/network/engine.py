@@ -48,6 +48,7 @@ from spreiding.network._local import (
     to_sparse,
 )
 from spreiding.network._ranked import Ranked, merge_ranked, nearest_columns, rank_columns
+from spreiding.network._zorder import query_in_z_order
 from spreiding.network.modes import Mode, get_mode
 from spreiding.network.nearest import DistanceModel, NearestResult
 from spreiding.network.roads import RoadNetwork
@@ -143,8 +144,7 @@ def _snap(xy: np.ndarray, network: RoadNetwork, max_snap_m: float) -> _Snapped:
     if len(network.lcc_nodes) == 0:
         msg = "het wegennet heeft geen samenhangend deel om punten aan te koppelen; controleer het bestand (--network)"
         raise UnreachableError(msg)
-    snap_m, pos = network.lcc_tree.query(xy, k=1)
-    node = np.asarray(pos, dtype=np.int64)
+    snap_m, node = query_in_z_order(network.lcc_tree, xy)
     node[snap_m > max_snap_m] = -1
     return _Snapped(node, np.asarray(snap_m, dtype=float))
 
@@ -657,7 +657,8 @@ def _sparse_columns(
     if used.size == 0 or ok.size == 0:
         return to_sparse(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64), used, shape)
     lcc_x, lcc_y = network.x[network.lcc_nodes], network.y[network.lcc_nodes]
-    core_full = np.flatnonzero(chains.core_index >= 0)[chains.kept >= 0]  # the search graph's nodes
+    core_full = np.empty(chains.n_search, np.int64)  # the search graph's nodes, in its order
+    core_full[chains.kept[chains.kept >= 0]] = np.flatnonzero(chains.core_index >= 0)[chains.kept >= 0]
     q = pts.node[ok]
     grid = make_grid(
         chains,

@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 BUILD_VERSION = "2"  # bump when the cached structures change in a way the build code's source does not show
 _NETWORK_CODE = (Path(__file__), Path(__file__).with_name("osm.py"))
-_CHAINS_CODE = (Path(__file__).with_name("_chains.py"), Path(__file__).with_name("_trees.py"))
+_CHAINS_CODE = tuple(Path(__file__).with_name(f) for f in ("_chains.py", "_trees.py", "_zorder.py"))
 _MIN_EDGE_M = 0.01  # csgraph ignores zero weights; keep coincident nodes connected
 RESIDENTIAL_CLASSES = frozenset({"residential", "living_street"})
 _ACCESS_COLUMNS = ("access", "motor_vehicle", "motorcar", "bicycle", "foot")
@@ -140,12 +140,19 @@ class RoadNetwork:
     @cached_property
     def chains_length(self) -> ChainGraph:
         """``search_length_m`` with its pass-through chains contracted (exact, faster searches)."""
-        return _cached(self, "chains-length", _CHAINS_ENTRY, lambda: build_chains(self.search_length_m))
+        return _cached(
+            self, "chains-length", _CHAINS_ENTRY, lambda: build_chains(self.search_length_m, xy=self._lcc_xy)
+        )
 
     @cached_property
     def chains_time(self) -> ChainGraph:
         """``search_time_s`` with its pass-through chains contracted."""
-        return _cached(self, "chains-time", _CHAINS_ENTRY, lambda: build_chains(self.search_time_s))
+        return _cached(self, "chains-time", _CHAINS_ENTRY, lambda: build_chains(self.search_time_s, xy=self._lcc_xy))
+
+    @property
+    def _lcc_xy(self) -> np.ndarray:
+        """Coordinates of the search graphs' nodes (``lcc_nodes``), (n, 2)."""
+        return np.column_stack([self.x[self.lcc_nodes], self.y[self.lcc_nodes]])
 
     @cached_property
     def lcc_nodes(self) -> np.ndarray:
