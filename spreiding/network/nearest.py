@@ -67,6 +67,13 @@ class DistanceModel:
         return self.kind != "network"
 
 
+def ids_at(ids: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """``ids[which]`` as strings (object array), missing where ``which`` < 0 (labels converted once, not per point)."""
+    labels = pd.array(np.asarray(ids, dtype=object), dtype="string").to_numpy()
+    labels = np.append(labels, np.array([pd.NA], dtype=object))
+    return labels[np.where(np.asarray(which) >= 0, which, -1)]
+
+
 def _ids(values: np.ndarray | pd.Series | list[object]) -> np.ndarray:
     """Ids as strings with ``pd.NA`` for missing (object array); the few distinct ids are converted once."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
