@@ -17,6 +17,7 @@ import pandas as pd
 from spreiding.analysis.cbs_compare import display_comparison
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
+from spreiding.data.dates import uncertain_note
 from spreiding.network.nearest import DistanceModel
 from spreiding.siting.texts import solver_sentence
 from spreiding.vocabulary import (
@@ -280,6 +281,9 @@ def quality_warnings(
         low = int(facilities["confidence"].astype(str).isin(["low", "medium"]).sum())
         if low:
             warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid medium/low)")
+    dated = uncertain_note(facilities)
+    if dated:
+        warnings.append(dated)
     if "location_precision" in facilities and _approximate(facilities).any():
         n = int(_approximate(facilities).sum())
         warnings.append(f"{n} voorzieningen liggen op het dorps- of stadscentrum, niet op het adres")
