@@ -296,7 +296,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    out = write_scenario_file(_store(args).load(args.name), args.file)
+    store = _store(args)
+    out = write_scenario_file(store.load(args.name), args.file, force=args.force, inputs=[store.path])
     print(f"geschreven: {out}")
     return 0
 
@@ -467,6 +468,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ex = ssub.add_parser("export", help="schrijf een scenario als .geojson of .json")
     ex.add_argument("name", metavar="NAAM", help="naam van het scenario")
     ex.add_argument("file", metavar="BESTAND", help="doelbestand (.geojson of .json)")
+    ex.add_argument("--force", action="store_true", help="overschrijf een bestaand bestand")
     ex.set_defaults(func=_cmd_export)
 
     im = ssub.add_parser("import", help="lees een scenario uit .geojson of .json")

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from spreiding._formula import FORMULA_PREFIXES, guard_formulas, strip_formula_guard
+from spreiding._outfile import atomic_write, check_targets
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.output.provenance import DataFile, Provenance
 from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int
@@ -367,15 +368,6 @@ def _format_of(path: Path, fmt: str | None) -> str:
     return FORMATS[suffix]
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
-
-
 def _targets(path: Path, fmt: str) -> list[Path]:
     return [path, _sidecar(path)] if fmt == "csv" else [path]
 
@@ -408,21 +400,7 @@ def check_output_path(
         The CLI turns it into exit status 2.
     """
     p = Path(path)
-    kind = _format_of(p, fmt)
-    folder = p.parent if str(p.parent) else Path()
-    if not folder.is_dir():
-        msg = f"de map {folder} bestaat niet; maak die eerst aan of kies een bestaande map voor {p.name}"
-        raise ConfigError(msg)
-    for target in _targets(p, kind):
-        if any(_same_file(target, Path(i)) for i in inputs):
-            msg = f"{target} is een invoerbestand van deze berekening; kies een andere naam voor de uitvoer"
-            raise ConfigError(msg)
-        if target.is_dir():
-            msg = f"{target} is een map, geen bestand; geef een bestandsnaam"
-            raise ConfigError(msg)
-        if target.exists() and not force:
-            msg = f"{target} bestaat al; kies een andere naam of overschrijf het met --force"
-            raise ConfigError(msg)
+    check_targets(_targets(p, _format_of(p, fmt)), force=force, inputs=inputs)
     return p
 
 
@@ -452,19 +430,6 @@ def to_bytes(tables: Mapping[str, pd.DataFrame], fmt: str, *, provenance: Proven
         msg = "geen tabellen om te schrijven; geef minstens één tabel"
         raise ConfigError(msg)
     return _WRITERS[fmt](tables, provenance or Provenance.collect())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over ``path``."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def write_tables(
@@ -510,8 +475,8 @@ def write_tables(
     prov = provenance or Provenance.collect()
     data = to_bytes(tables, kind, provenance=prov)
     if kind == "csv":
-        _atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
-    _atomic_write(p, data)
+        atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
+    atomic_write(p, data)
     logger.info("geschreven: %s (%s, %d tabel(len))", p, kind, len(tables))
     return p
 
@@ -537,6 +502,6 @@ def write_report(
         msg = f"een rapport is een HTML-bestand; geef {Path(path).name} de extensie .html"
         raise ConfigError(msg)
     p = check_output_path(path, force=force, inputs=inputs)
-    _atomic_write(p, document.encode("utf-8"))
+    atomic_write(p, document.encode("utf-8"))
     logger.info("wrote report %s", p)
     return p
