@@ -402,10 +402,41 @@ class Workspace(MapViews):
 
     def _store(self) -> ScenarioStore | None:
         try:
-            return self._open_store()
+            store = self._open_store()
         except SpreidingError as exc:
-            logger.warning("scenario store unusable: %s", exc)
+            logger.warning("scenario-opslag niet te gebruiken: %s", exc)
+            self._store_problem: str | None = str(exc)
             return None
+        self._store_problem = None
+        return store
+
+    @property
+    def store_problem(self) -> str | None:
+        """Why the scenario store cannot be opened (Dutch), ``None`` when it opens."""
+        self._store()
+        return self._store_problem
+
+    def stored_history(self, name: str) -> pd.DataFrame:
+        """Every stored version of ``name`` (also a deleted one), oldest first; see ``ScenarioStore.history``."""
+        return self._required_store().history(name)
+
+    def deleted_stored(self) -> list[str]:
+        """Stored names without a current version (deleted; a version can be restored)."""
+        store = self._store()
+        return store.deleted_names() if store is not None else []
+
+    def restore_stored(self, name: str, version: int) -> SaveResult:
+        """Make a stored version current again and put it in the session (active)."""
+        store = self._required_store()
+        result = store.restore(name, version)
+        self.put(store.load(result.name))
+        return result
+
+    def _required_store(self) -> ScenarioStore:
+        store = self._store()
+        if store is None:
+            raise ConfigError(self._store_problem or "de scenario-opslag is niet te openen")
+        return store
 
     def stored_names(self) -> list[str]:
         """Names in the scenario store ([] when it cannot be opened)."""
@@ -434,7 +465,7 @@ class Workspace(MapViews):
         try:
             return store.save(scenario, replace=replace_current)
         except SpreidingError as exc:  # a failed save is said, never silent: the page offers a download
-            logger.warning("could not save scenario %r: %s", scenario.name, exc)
+            logger.warning("scenario %r niet bewaard: %s", scenario.name, exc)
             return None
 
     def scenario_file(self, name: str | None = None) -> bytes:
@@ -442,12 +473,8 @@ class Workspace(MapViews):
         return json.dumps(self.scenario(name).to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
 
     def delete_stored(self, name: str) -> None:
-        """Delete a scenario from the store and from the session."""
-        store = self._store()
-        if store is None:
-            msg = "de scenario-opslag is niet te openen; zet SPREIDING_STORE op een schrijfbaar bestand"
-            raise ConfigError(msg)
-        store.delete(name)
+        """Take a scenario out of the store's list (its versions stay, to restore) and out of the session."""
+        self._required_store().delete(name)
         if name != BASE_SCENARIO:
             self._scenarios.pop(name, None)
         self.activate(self._active)
