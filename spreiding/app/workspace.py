@@ -30,14 +30,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
-from shapely.geometry import Point
 
 from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
 from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
-from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
+from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, check_in_area, describe_edits, open_site
 from spreiding.analysis.store import SaveResult, ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
@@ -318,6 +317,7 @@ class Workspace(MapViews):
             self._active = scenario.name
 
     def _check(self, scenario: Scenario, edit: Edit | None = None) -> None:
+        self._check_in_area(*([edit] if edit is not None else scenario.edits))
         try:
             apply_scenario(self.facilities, scenario)
         except ScenarioError as exc:
@@ -358,8 +358,8 @@ class Workspace(MapViews):
         A point outside the region and its ring is refused in Dutch before it enters the scenario; values that
         look like lon/lat typed into the RD fields get that hint.
         """
-        self._check_in_area(name, x, y)
         edit = open_site(name, kind, x, y, host_building=host_building)
+        self._check_in_area(edit)
         taken = set(apply_scenario(self.facilities, self.scenario())["id"].astype(str))
         n = 1
         ident = edit.id
@@ -368,23 +368,16 @@ class Workspace(MapViews):
             ident = f"{edit.id}-{n}"
         return replace(edit, id=ident)
 
-    def _check_in_area(self, name: str, x: float, y: float) -> None:
+    def _check_in_area(self, *edits: Edit) -> None:
+        """Refuse a point placed outside the region plus its ring (the area is built once per region)."""
         spec = getattr(self.region, "spec", None)
         ring_m = float(getattr(spec, "ring_m", 15_000.0))
-        area = self.region.province.geometry.union_all().buffer(ring_m)
-        if area.is_empty or area.contains(Point(x, y)):
-            return
-        if abs(x) <= 180 and abs(y) <= 90:
-            msg = (
-                f"nieuw punt {name!r}: x={x:g}, y={y:g} lijken lengte-/breedtegraden; "
-                "geef RD-coördinaten (x en y in meters, bijv. 233000 en 557000)"
-            )
-        else:
-            msg = (
-                f"nieuw punt {name!r} (x={x:.0f}, y={y:.0f}) ligt buiten het gebied (de provincie plus "
-                f"{ring_m / 1000:.0f} km); controleer de RD-coördinaten"
-            )
-        raise ScenarioError(msg)
+        province = self.region.province
+        cached = getattr(self, "_area", None)
+        if cached is None or cached[0] is not province:
+            cached = (province, province.geometry.union_all().buffer(ring_m))
+            self._area = cached
+        check_in_area(edits, cached[1], ring_m)
 
     def undo(self) -> Scenario:
         """Drop the last edit of the active scenario."""

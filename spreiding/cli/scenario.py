@@ -141,6 +141,24 @@ def _refuse_unappliable(args: argparse.Namespace, scen: Scenario) -> None:
         )
         return
     apply_scenario(facilities, scen)
+    _refuse_outside(args, scen)
+
+
+def _refuse_outside(args: argparse.Namespace, scen: Scenario) -> None:
+    """Refuse new or moved points outside the region plus its ring (skipped, with a warning, without boundaries)."""
+    from spreiding.analysis.scenario import check_in_area
+    from spreiding.data.boundaries import load_province, study_area
+    from spreiding.data.config import data_paths
+
+    paths = data_paths(args.data_dir)
+    try:
+        province = load_province(data_dir=paths.root, region=paths.spec)
+    except DataNotFoundError:
+        logger.warning(
+            "geen grenzen gevonden: de ligging van nieuwe punten in %r is niet gecontroleerd", _short(scen.name)
+        )
+        return
+    check_in_area(scen.edits, study_area(province, buffer_m=paths.spec.ring_m), paths.spec.ring_m)
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
