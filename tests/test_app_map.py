@@ -65,7 +65,7 @@ def test_close_twice_is_refused_and_reopen_round_trips(app: AppTest) -> None:
     # closing it again through the package is refused in Dutch before it enters the scenario
     ws = _ws(app)
     edits = ws.scenario().edits
-    with pytest.raises(ScenarioError, match="is niet open"):
+    with pytest.raises(ScenarioError, match=r"is niet open \(gesloten\)"):
         ws.apply_edit(Edit("close", "dr-001"))
     assert ws.scenario().edits == edits
     app.run()

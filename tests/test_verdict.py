@@ -106,9 +106,9 @@ def test_residents_depending_on_another_municipality() -> None:
 
 
 def test_villages_largest_first_and_overview_has_every_municipality() -> None:
-    villages = pd.DataFrame({Col.PLACE: ["Klein", "Groot"], Col.RESIDENTS: [10.0, 40.0]})
+    villages = pd.DataFrame({Col.PLACE: ["Klein", "Groot", "Bijna niemand"], Col.RESIDENTS: [10.0, 40.0, 0.4]})
     v = municipality_verdict(_evaluation(), "Aadorp", villages=villages)
-    assert v.villages == (("Groot", 40.0), ("Klein", 10.0))
+    assert v.villages == (("Groot", 40.0), ("Klein", 10.0))  # never "Bijna niemand (0)"
     table = province_overview(_evaluation(0.96), villages={"Aadorp": villages})
     assert table[Col.MUNICIPALITY].tolist() == ["Aadorp", "Bedorp"]
     assert table[Col.VERDICT].tolist() == ["voldoet niet", "voldoet"]

@@ -320,7 +320,8 @@ def _village_pairs(villages: pd.DataFrame | None) -> tuple[tuple[str, float], ..
     if villages is None or villages.empty:
         return ()
     frame = villages.sort_values(Col.RESIDENTS, ascending=False, kind="stable")
-    return tuple((str(p), float(n)) for p, n in zip(frame[Col.PLACE], frame[Col.RESIDENTS], strict=True) if n > 0)
+    pairs = zip(frame[Col.PLACE], frame[Col.RESIDENTS], strict=True)
+    return tuple((str(p), float(n)) for p, n in pairs if round(n) >= 1)  # never "Schieven (0)"
 
 
 def _table_row(ev: Evaluation, municipality: str) -> pd.Series:

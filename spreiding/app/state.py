@@ -247,6 +247,7 @@ KEPT_KEYS: tuple[str, ...] = (
     "cmp_b",
     "edit_kind",
     "new_kind",
+    "edit_id",
 )
 """Page choices that survive navigation (Streamlit forgets a widget's value on pages where it is not drawn)."""
 

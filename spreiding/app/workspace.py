@@ -53,7 +53,7 @@ from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
-from spreiding.vocabulary import CANDIDATE_KIND_LABELS, Col
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS, STATUS_LABELS, Col
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
@@ -206,7 +206,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     elif edit.action != "open" and row.empty:
         text = f"Voorziening {edit.id} staat niet in de lijst; kies een voorziening uit de lijst."
     elif edit.action == "close" and status != "open":
-        text = f"{edit.id} is niet open (status {status}); alleen een open voorziening kan sluiten."
+        text = f"{edit.id} is niet open ({STATUS_LABELS.get(status, status)}); alleen een open voorziening kan sluiten."
     elif edit.action == "reopen" and status == "open":
         text = f"{edit.id} is al open; alleen een gesloten of geplande voorziening kan (weer) open."
     else:
