@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.app.labels import as_text
+from spreiding.app.screens._charts import bar_chart
 from spreiding.app.screens._curve import render_curve
 from spreiding.app.screens._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import age_view, dutch_style, excluded_text, headline, impact_view, model_text, villages_view
 from spreiding.app.workspace import Settings, Workspace
-from spreiding.output._figures import BAR_LABEL, BAR_VALUE, distance_bars
+from spreiding.output._figures import distance_bars
 from spreiding.vocabulary import fmt_int
 
 __all__ = ["render"]
@@ -81,7 +82,8 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
         st.dataframe(dutch_style(impact_view(ws.closure_impact(), muni)), hide_index=True, key="gem_impact")
         st.subheader("Afstandsverdeling")
-        st.bar_chart(distance_bars(ws.distribution(muni)), x=BAR_LABEL, y=BAR_VALUE, sort=False, y_label="inwoners")
+        bars = distance_bars(ws.distribution(muni))
+        st.altair_chart(bar_chart(bars, x_title="afstand tot de dichtstbijzijnde voorziening (km)"), width="stretch")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
         st.dataframe(dutch_style(villages_view(ws.villages(muni))), hide_index=True, key="gem_uncovered")
