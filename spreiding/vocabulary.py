@@ -27,6 +27,7 @@ __all__ = [
     "AGE_BAND_LABELS",
     "CELL_CHANGE_LABELS",
     "COLUMN_LABELS",
+    "CONFIDENCE_LABELS",
     "COVERAGE_STATE_LABELS",
     "DATA_CREDIT",
     "KIND_LABELS",
@@ -46,6 +47,7 @@ __all__ = [
     "model_label_nl",
     "parse_number_nl",
     "placement_label",
+    "precision_label",
     "quality_label",
     "source_description_nl",
 ]
@@ -97,6 +99,29 @@ PLACEMENT_LABELS: Final[dict[str, str]] = {
     "pc4_point": "inwoners op een punt per postcodegebied",
 }
 """Where residents are placed → Dutch description."""
+CONFIDENCE_LABELS: Final[dict[str, str]] = {"high": "hoog", "medium": "middel", "low": "laag"}
+"""How sure a row of the service-point list is (``confidence``) → Dutch label."""
+_PRECISION_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^OSM library point (\d{4})(.*)$"), r"bibliotheekpunt in OpenStreetMap \1\2"),
+    (re.compile(r"^village or town centre \(OSM place point (\d{4})\)$"), r"dorps- of stadscentrum (plaatspunt \1)"),
+)
+
+
+def precision_label(text: object) -> str:
+    """The list's ``location_precision`` in Dutch (known phrasings; other text as written).
+
+    >>> precision_label("village or town centre (OSM place point 2021)")
+    'dorps- of stadscentrum (plaatspunt 2021)'
+    >>> precision_label("OSM library point 2021 ('Bibliotheek Rolde')")
+    "bibliotheekpunt in OpenStreetMap 2021 ('Bibliotheek Rolde')"
+    """
+    value = "" if text is None else str(text)
+    for pattern, replacement in _PRECISION_PATTERNS:
+        if pattern.match(value):
+            return pattern.sub(replacement, value)
+    return value
+
+
 SOURCE_KIND_LABELS: Final[dict[str, str]] = {
     "population": "bevolking",
     "facilities": "bibliotheekvestigingen",

@@ -18,12 +18,14 @@ import pandas as pd
 
 from spreiding.vocabulary import (
     AGE_BAND_LABELS,
+    CONFIDENCE_LABELS,
     KIND_LABELS,
     MODE_LABELS,
     STATUS_LABELS,
     column_label,
     fmt_dec,
     fmt_int,
+    precision_label,
 )
 
 __all__ = [
@@ -73,8 +75,15 @@ COLUMN_LABELS: dict[str, str] = {name: _shown_label(name) for name in _SHOWN} | 
     "location_precision": "ligging",
     "confidence": "zekerheid",
     "count": "aantal",
+    "host_building": "gebouw",
+    "address": "adres",
+    "postcode": "postcode",
+    "open_from": "open vanaf",
+    "open_until": "open tot en met",
 }
 
+_TEXT = ("host_building", "address", "postcode", "open_from", "open_until")
+"""Columns shown as text as written (dates stay partial, postcodes keep their zeros)."""
 _WHOLE = (
     "residents", "covered", "uncovered", "unreachable", "lose_coverage", "gain_coverage", "gain_covered",
     "cumulative_covered",
@@ -153,6 +162,12 @@ def display_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> 
             view[col] = view[col].astype(str).map(lambda k: KIND_LABELS.get(k, k))
         elif col == "status":
             view[col] = view[col].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
+        elif col == "confidence":
+            view[col] = view[col].astype("string").fillna("").map(lambda c: CONFIDENCE_LABELS.get(c, c))
+        elif col == "location_precision":
+            view[col] = view[col].astype("string").fillna("").map(precision_label)
+        elif col in _TEXT:
+            view[col] = view[col].astype("string").fillna("")
         elif pd.api.types.is_numeric_dtype(view[col]):
             _convert(view, col)
     return view.rename(columns=COLUMN_LABELS).reset_index(drop=True)

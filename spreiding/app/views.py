@@ -273,14 +273,15 @@ def quality_warnings(
     """Data-quality warnings: the loaders' own, secret cells, uncertain or approximate service points, network."""
     warnings: list[str] = []
     for src in sources:
-        warnings += [f"{src.get('kind')}: {w}" for w in src.get("warnings") or []]
+        kind = SOURCE_KIND_LABELS.get(str(src.get("kind")), str(src.get("kind")))
+        warnings += [f"{kind}: {w}" for w in src.get("warnings") or []]
         q = src.get("quality") or {}
         if q.get("secret_cells"):
-            warnings.append(f"{src.get('kind')}: {q['secret_cells']:g} geheime cellen (minder dan 5 inwoners), geschat")
+            warnings.append(f"{kind}: {nl_int(q['secret_cells'])} geheime cellen (minder dan 5 inwoners), geschat")
     if "confidence" in facilities:
         low = int(facilities["confidence"].astype(str).isin(["low", "medium"]).sum())
         if low:
-            warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid medium/low)")
+            warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid middel of laag)")
     dated = uncertain_note(facilities)
     if dated:
         warnings.append(dated)
@@ -301,11 +302,17 @@ def locations_view(facilities: pd.DataFrame) -> pd.DataFrame | None:
     return display_table(facilities, ("id", "name", "kind", "status", "location_precision", "confidence"))
 
 
+_UPLOAD_COLUMNS = (
+    "id", "name", "place", "municipality", "kind", "status", "host_building", "open_from", "open_until",
+    "location_precision", "confidence",
+)  # fmt: skip
+
+
 def upload_view(frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """A summary line and the first rows of a checked upload."""
     n_open = int((frame["status"] == "open").sum())
-    rows = pd.DataFrame(frame.drop(columns="geometry")).head(50)
-    return f"{len(frame)} voorzieningen gelezen en gecontroleerd ({n_open} open)", rows
+    rows = display_table(frame.head(50), _UPLOAD_COLUMNS)
+    return f"{nl_int(len(frame))} voorzieningen gelezen en gecontroleerd ({nl_int(n_open)} open)", rows
 
 
 def cbs_view(table: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from spreiding.app.screens._charts import step_chart
 from spreiding.app.state import user_errors
 from spreiding.app.views import dutch_style
 from spreiding.app.workspace import Workspace
-from spreiding.vocabulary import MISSING, Col, column_label, fmt_dec
+from spreiding.vocabulary import CONFIDENCE_LABELS, MISSING, Col, column_label, fmt_dec
 
 __all__ = ["changes_view", "render_timeline", "steps_view"]
 
@@ -45,6 +45,8 @@ def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
             values = [_day(v) for v in values]
         elif col == Col.UNCERTAIN:
             values = [_flag(v) for v in values]
+        elif col == Col.CONFIDENCE:
+            values = [CONFIDENCE_LABELS.get(str(v), v) for v in values]
         out[column_label(col)] = ["" if pd.isna(v) else str(v) for v in values]
     return out
 
