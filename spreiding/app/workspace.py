@@ -43,7 +43,7 @@ from spreiding.analysis.verdict import Verdict, municipality_verdict, population
 from spreiding.app import uploads
 from spreiding.app._mapviews import MapViews
 from spreiding.data.cbs_stats import read_cbs_csv
-from spreiding.data.dates import facilities_as_of
+from spreiding.data.dates import facilities_as_of, uncertain_note
 from spreiding.data.region import Region
 from spreiding.errors import ConfigError, ScenarioError, SpreidingError
 from spreiding.network.engine import DistanceMatrix
@@ -569,12 +569,18 @@ class Workspace(MapViews):
         """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
 
         CBS-like settings whatever the sidebar says: preset ``cbs-auto`` (car, all kinds counted), residents on
-        street nodes, the service-point list in use (see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
+        street nodes, the service-point list in use as it was on 1 January of the table's year (the sidebar's
+        peildatum when the year is unknown; see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
         """
         cbs = read_cbs_csv(data, metadata, name=file_name)
-        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", self._settings.upload)
-        facilities = self._uploads[key.upload][1] if key.upload else None
-        return cbs_comparison(self._inputs.study(key, facilities).fork(), cbs)
+        day = cbs.reference_date or self._settings.as_of  # the situation CBS measured (1 January of its year)
+        upload = self._settings.upload
+        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", upload, day.isoformat())
+        listed = self._uploads[upload][1] if upload else self.region.facilities
+        dated = facilities_as_of(listed, day)
+        result = cbs_comparison(self._inputs.study(key, dated).fork(), cbs)
+        note = uncertain_note(dated)
+        return replace(result, notes=(*result.notes, note)) if note else result
 
     @property
     def has_places(self) -> bool:

@@ -133,7 +133,7 @@ _CBS_HELP = (
 )
 
 
-def _cbs(ws: Workspace) -> None:
+def _cbs(ws: Workspace, settings: Settings) -> None:
     st.subheader("Vergelijken met CBS")
     st.markdown(_CBS_HELP)
     c1, c2 = st.columns(2)
@@ -150,6 +150,8 @@ def _cbs(ws: Workspace) -> None:
     cbs = result.cbs
     year = f" ({cbs.year})" if cbs.year else ""
     st.caption(f"CBS-kolom: {as_text(cbs.title)} [{as_text(cbs.key)}]{year}; uit {as_text(table.name)}.")
+    day = cbs.reference_date or settings.as_of
+    st.caption(f"Peildatum van de vergelijking: {day.strftime('%d-%m-%Y')} (de voorzieningen die toen open waren).")
     st.dataframe(dutch_style(cbs_view(result.table)), hide_index=True, key="data_cbs_table")
     st.markdown("**Waarom de cijfers verschillen**")
     for note in result.notes:
@@ -162,7 +164,7 @@ def render(ws: Workspace, settings: Settings) -> None:
     with user_errors():
         _overview(ws, settings)
     _upload(ws)
-    _cbs(ws)
+    _cbs(ws, settings)
     st.caption(
         "Wegennet en kernen: © OpenStreetMap contributors (ODbL). Bevolking: CBS/Eurostat Census 2021 1 km-grid."
     )
