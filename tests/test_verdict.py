@@ -157,3 +157,11 @@ def test_age_band_norm_names_the_band() -> None:
     v = municipality_verdict(ev, "Aadorp")
     assert (v.residents, v.covered, v.needed, v.short) == pytest.approx((105.0, 100.0, 100, 0))
     assert "van de 105 inwoners van 0-14 jaar woont" in v.sentence()
+
+
+def test_list_warning_lines_name_the_municipality_and_the_residents_the_row_decides() -> None:
+    from spreiding.analysis.verdict import list_warning_lines
+
+    lines = list_warning_lines(_evaluation())
+    assert lines == [f"Aadorp: {municipality_verdict(_evaluation(), 'Aadorp').low_confidence_rows[0].text()}"]
+    assert "Servicepunt Laag" in lines[0] and "300 inwoners binnen de norm" in lines[0]

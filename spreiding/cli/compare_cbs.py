@@ -42,6 +42,7 @@ def _areas(args: argparse.Namespace, data_dir: Any) -> tuple[dict[str, Any], lis
 
 def _cmd_compare_cbs(args: argparse.Namespace) -> int:
     from spreiding.analysis.cbs_compare import CBS_NORM, cbs_comparison
+    from spreiding.analysis.verdict import list_warning_lines
     from spreiding.cli.history import day_text
     from spreiding.data.cbs_stats import load_cbs
     from spreiding.data.dates import uncertain_note
@@ -64,7 +65,8 @@ def _cmd_compare_cbs(args: argparse.Namespace) -> int:
     print(format_comparison(result.table))
     print("Verschillen in methode:")
     dated = uncertain_note(study.facilities)
-    for note in (*result.notes, *notes, *filter(None, [dated])):
+    listed = list_warning_lines(result.evaluation) if result.evaluation is not None else []
+    for note in (*result.notes, *notes, *filter(None, [dated]), *(f"voorzieningenlijst: {w}" for w in listed)):
         print(f"  - {note}")
     if network is not None:
         print(OSM_CREDIT)

@@ -41,6 +41,7 @@ _DESCRIPTION = "Spreiding van bibliotheken en de zorgplicht: dekking, scenario's
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from spreiding.analysis.placement import placement_notes
+    from spreiding.analysis.verdict import list_warning_lines
     from spreiding.data.dates import uncertain_note
 
     check_outputs(args, "out", "uncovered_out")
@@ -63,6 +64,9 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
     print(format_table(table))
+    if by == "municipality":  # rows of the list that decide figures above but are uncertain
+        for line in list_warning_lines(result):
+            print(f"  let op (voorzieningenlijst): {line}")
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:
