@@ -63,7 +63,7 @@ def _network(data_dir: str, mode: str) -> RoadNetwork | None:
     try:
         return load_network(None, mode, data_dir=data_dir or None, progress=False)
     except DataNotFoundError as exc:
-        logger.warning("no road network: %s", exc)
+        logger.warning("geen wegennet: %s", exc)
         return None
 
 

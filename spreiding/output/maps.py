@@ -100,7 +100,7 @@ def leaflet_dir() -> Path:
     try:
         import xstatic.pkg.leaflet as xleaflet
     except ImportError as exc:  # pragma: no cover - dependency of the package
-        msg = "the map needs the 'xstatic-leaflet' package; install it with `pip install xstatic-leaflet`"
+        msg = "de kaart heeft het pakket 'xstatic-leaflet' nodig; installeer het met `pip install xstatic-leaflet`"
         raise ConfigError(msg) from exc
     return Path(xleaflet.BASE_DIR)
 
@@ -500,10 +500,10 @@ def map_payload(
     dict
     """
     if colour_by not in ("distance", "covered"):
-        msg = f"unknown colour_by {colour_by!r}; use 'distance' or 'covered'"
+        msg = f"onbekende kleuring {colour_by!r}; kies 'distance' (afstand) of 'covered' (binnen de norm)"
         raise ConfigError(msg)
     if not population.index.equals(nearest.index):
-        msg = "population and distances have different rows; compute distances for this population frame"
+        msg = "bevolking en afstanden hebben verschillende rijen; bereken de afstanden voor deze bevolking"
         raise ConfigError(msg)
     ok = covered_mask(nearest, norm, covered)
     base = base or map_base(population, cells, places, municipalities)
@@ -727,7 +727,7 @@ def click_to_rd(event: Mapping[str, Any]) -> tuple[float, float]:
         lat = float(event["lat"])
         lon = float(event["lon"])
     except (KeyError, TypeError, ValueError) as exc:
-        msg = f"map event {dict(event)!r} has no lat/lon; pass a click event from map_component()"
+        msg = f"kaartklik {dict(event)!r} heeft geen lat/lon; geef een klik door uit map_component()"
         raise ConfigError(msg) from exc
     x, y = _TO_RD.transform(lon, lat)
     return float(x), float(y)
