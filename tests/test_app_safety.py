@@ -165,6 +165,21 @@ def test_header_only_upload_counts_nothing_without_an_exception(app: AppTest) ->
     assert any("tellen: 0 punten" in c.value for c in app.caption)
 
 
+def test_a_large_upload_says_what_will_happen_before_it_is_switched_on(app: AppTest) -> None:
+    """2,001 INVENTED points on a grid inside Drenthe (test input, not data): one above the matrix limit."""
+    app.switch_page("spreiding/app/screens/data.py").run()
+    rows = [
+        f"p{i},Punt {i},vestiging,open,{6.3 + (i % 50) * 0.01:.4f},{52.8 + (i // 50) * 0.005:.4f}" for i in range(2001)
+    ]
+    text = "id,name,kind,status,lon,lat\n" + "\n".join(rows) + "\n"
+    app.file_uploader(key="data_upload").upload("groot.csv", text.encode(), "text/csv").run()
+    _ok(app)
+    assert any(s.value.startswith("2.001 voorzieningen gelezen") for s in app.success), [s.value for s in app.success]
+    said = [i.value for i in app.info if i.value.startswith("De lijst heeft 2.001 voorzieningen (meer dan 2.000)")]
+    assert len(said) == 1 and "locatieadvies" in said[0]
+    assert not app.toggle(key="use_upload_w").value  # nothing computed yet: the user chooses
+
+
 # --------------------------------------------------------------------------- user text is text
 
 

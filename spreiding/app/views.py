@@ -44,6 +44,7 @@ __all__ = [
     "facility_choices",
     "headline",
     "impact_view",
+    "large_list_note",
     "locations_view",
     "model_text",
     "out_of_reach_view",
@@ -300,6 +301,21 @@ def locations_view(facilities: pd.DataFrame) -> pd.DataFrame | None:
     if "location_precision" not in facilities:
         return None
     return display_table(facilities, ("id", "name", "kind", "status", "location_precision", "confidence"))
+
+
+def large_list_note(n_points: int) -> str | None:
+    """What the app does with a service-point list above :data:`~spreiding.study.MATRIX_MAX_SITES` (else None)."""
+    from spreiding.study import MATRIX_MAX_SITES
+
+    if n_points <= MATRIX_MAX_SITES:
+        return None
+    return (
+        f"De lijst heeft {nl_int(n_points)} voorzieningen (meer dan {nl_int(MATRIX_MAX_SITES)}). "
+        "Elke wijziging wordt met één zoektocht over het wegennet herberekend (ongeveer 0,1–0,5 s per "
+        "wijziging bij een provincie zo groot als Drenthe; de eerste berekening na het inschakelen duurt langer). "
+        "De sluitingsrangorde en het locatieadvies rekenen met een afstandsmatrix en zijn voor deze lijst niet "
+        "beschikbaar; beperk de lijst om ze te gebruiken."
+    )
 
 
 _UPLOAD_COLUMNS = (

@@ -12,6 +12,7 @@ from spreiding.app.views import (
     cbs_view,
     counts_view,
     dutch_style,
+    large_list_note,
     locations_view,
     quality_warnings,
     sources_view,
@@ -108,6 +109,9 @@ def _upload(ws: Workspace) -> None:
             st.success(f"{summary} uit {as_text(upload.name)}.")
             for w in checked.attrs.get("validation_warnings") or []:
                 st.warning(as_text(w))
+            large = large_list_note(len(checked))
+            if large:  # said before the list is switched on, not after a long wait
+                st.info(large)
             st.dataframe(dutch_style(rows), hide_index=True, key="data_upload_rows")
     last = ss.get("upload_last")
     if last and last in ws.uploads:
