@@ -170,3 +170,13 @@ def test_navigation_keeps_the_comparison_and_new_point_choices_without_warnings(
     app.switch_page("spreiding/app/screens/kaart.py").run()
     assert app.selectbox(key="new_kind").value == "vestiging"
     assert not [w.value for w in app.warning if "Session State" in w.value]
+
+
+def test_every_norm_choice_fits_the_sidebar_box_at_1280_px() -> None:
+    """The box shows about 32 characters at 1280 px ("Voorbeeld: 5 km over de weg (au" was cut off)."""
+    from spreiding.analysis.norm import PRESETS
+    from spreiding.app.norm_controls import OWN, _preset_label
+
+    labels = [_preset_label(k) for k in (OWN, *PRESETS)]
+    assert all(len(label) <= 32 for label in labels), labels
+    assert len(set(labels)) == len(labels)  # still tells the presets apart
