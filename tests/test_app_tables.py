@@ -84,3 +84,12 @@ def test_upload_preview_locations_and_warnings_are_dutch() -> None:
     warnings = quality_warnings([{"kind": "population", "warnings": ["randcellen: iets"]}], frame, "wegen.gpkg")
     assert warnings[0] == "bevolking: randcellen: iets"
     assert "zekerheid middel of laag" in warnings[1]
+
+
+def test_missing_data_notice_knows_every_page_and_keeps_abbreviations() -> None:
+    from spreiding.app.main import PAGES
+    from spreiding.app.screens._missing import PAGE_NEEDS, _lower_first
+
+    assert {title for _, title, _ in PAGES} - {"Data"} <= set(PAGE_NEEDS)
+    assert _lower_first("Bevolking (CBS-vierkanten)") == "bevolking (CBS-vierkanten)"
+    assert _lower_first("CBS wijk- en buurtkaart") == "CBS wijk- en buurtkaart"
