@@ -44,6 +44,7 @@ __all__ = [
     "facility_choices",
     "headline",
     "impact_view",
+    "kernen_view",
     "large_list_note",
     "locations_view",
     "model_text",
@@ -189,6 +190,13 @@ def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
     """Residents outside the norm per village for display."""
     cols = ("place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_name")
     return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
+
+
+def kernen_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per kern for display, the largest kernen first (the columns of ``coverage --by kern``)."""
+    ordered = table.sort_values("residents", ascending=False, kind="stable")
+    cols = ("name", "residents", "covered", "covered_pct", "uncovered", "mean_dist_m")
+    return display_table(ordered, cols).rename(columns={COLUMN_LABELS["name"]: "kern"})
 
 
 def facility_choices(facilities: pd.DataFrame, *, with_status: bool = True) -> dict[str, str]:

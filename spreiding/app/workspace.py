@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -37,15 +36,16 @@ from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, check_in_area, describe_edits, open_site
-from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.store import ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
 from spreiding.app._mapviews import MapViews
+from spreiding.app._storeviews import BASE_SCENARIO, StoreViews
 from spreiding.data.cbs_stats import read_cbs_csv
 from spreiding.data.dates import facilities_as_of, uncertain_note
 from spreiding.data.region import Region
-from spreiding.errors import ConfigError, ScenarioError, SpreidingError
+from spreiding.errors import ConfigError, DataNotFoundError, ScenarioError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.output.export import analysis_tables, export_name
 from spreiding.output.maps import map_payload
@@ -59,8 +59,6 @@ __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Works
 
 logger = logging.getLogger(__name__)
 
-BASE_SCENARIO = "Huidige situatie"
-"""Name of the current situation (the scenario without edits) in the app."""
 
 _MIME = {
     "csv": "text/csv",
@@ -214,7 +212,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     return f"{text} (Details: {detail})"
 
 
-class Workspace(MapViews):
+class Workspace(MapViews, StoreViews):
     """One session's settings, scenarios and results on a private fork of the shared base Study.
 
     Parameters
@@ -391,109 +389,6 @@ class Workspace(MapViews):
         """Dutch one-liners of a scenario's edits."""
         return describe_edits(self.scenario(name), self.facilities)
 
-    # ------------------------------------------------------------------ the scenario store
-
-    def _store(self) -> ScenarioStore | None:
-        try:
-            store = self._open_store()
-        except SpreidingError as exc:
-            logger.warning("scenario-opslag niet te gebruiken: %s", exc)
-            self._store_problem: str | None = str(exc)
-            return None
-        self._store_problem = None
-        return store
-
-    @property
-    def store_problem(self) -> str | None:
-        """Why the scenario store cannot be opened (Dutch), ``None`` when it opens."""
-        self._store()
-        return self._store_problem
-
-    def stored_history(self, name: str) -> pd.DataFrame:
-        """Every stored version of ``name`` (also a deleted one), oldest first; see ``ScenarioStore.history``."""
-        return self._required_store().history(name)
-
-    def deleted_stored(self) -> list[str]:
-        """Stored names without a current version (deleted; a version can be restored)."""
-        store = self._store()
-        return store.deleted_names() if store is not None else []
-
-    def restore_stored(self, name: str, version: int) -> SaveResult:
-        """Make a stored version current again and put it in the session (active)."""
-        store = self._required_store()
-        result = store.restore(name, version)
-        self.put(store.load(result.name))
-        return result
-
-    def _required_store(self) -> ScenarioStore:
-        store = self._store()
-        if store is None:
-            raise ConfigError(self._store_problem or "de scenario-opslag is niet te openen")
-        return store
-
-    def stored_names(self) -> list[str]:
-        """Names in the scenario store ([] when it cannot be opened)."""
-        store = self._store()
-        return store.names() if store is not None else []
-
-    def save_as(self, name: str, *, replace_current: bool = False) -> SaveResult | None:
-        """Keep the active scenario under ``name`` (active) and save it as a version in the store.
-
-        Returns the store's :class:`~spreiding.analysis.store.SaveResult` (its Dutch ``message`` says whether
-        the version became current: under an existing name only with ``replace_current``), or ``None`` when no
-        store opens — the scenario then lives in this session only and the page offers it as a download.
-        """
-        name = name.strip()
-        if not name or name == BASE_SCENARIO:
-            msg = f"geef het scenario een naam anders dan '{BASE_SCENARIO}'"
-            raise ScenarioError(msg)
-        return self.keep(replace(self.scenario(), name=name), replace_current=replace_current)
-
-    def keep(self, scenario: Scenario, *, replace_current: bool = False) -> SaveResult | None:
-        """Add ``scenario`` to the session (active) and save it as a version; ``None`` when no store opens."""
-        self.put(scenario)
-        store = self._store()
-        if store is None:
-            return None
-        try:
-            return store.save(scenario, replace=replace_current)
-        except SpreidingError as exc:  # a failed save is said, never silent: the page offers a download
-            logger.warning("scenario %r niet bewaard: %s", scenario.name, exc)
-            return None
-
-    def scenario_file(self, name: str | None = None) -> bytes:
-        """The scenario as JSON bytes (a download that keeps the work when the store cannot be used)."""
-        return json.dumps(self.scenario(name).to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-
-    def delete_stored(self, name: str) -> None:
-        """Take a scenario out of the store's list (its versions stay, to restore) and out of the session."""
-        self._required_store().delete(name)
-        if name != BASE_SCENARIO:
-            self._scenarios.pop(name, None)
-        self.activate(self._active)
-
-    def load_stored(self) -> list[str]:
-        """Add the stored scenarios the session lacks; returns the names that did not fit this list."""
-        store = self._store()
-        skipped: list[str] = []
-        if store is None:
-            return skipped
-        loaded = store.load_all()
-        self._damaged = tuple(f"{d.name}: {d.reason}" for d in loaded.damaged)
-        for name, scenario in loaded.scenarios.items():
-            if name in self._scenarios:
-                continue
-            try:
-                self.put(scenario, activate=False)
-            except ScenarioError:
-                skipped.append(name)
-        return skipped
-
-    @property
-    def damaged(self) -> tuple[str, ...]:
-        """Stored scenarios that could not be read (name and reason), reported and skipped."""
-        return getattr(self, "_damaged", ())
-
     # ------------------------------------------------------------------ uploads
 
     @property
@@ -537,6 +432,21 @@ class Workspace(MapViews):
         unc = analysis_tables(ev, municipality)["buiten_norm"]
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
+
+    def kernen(self, municipality: str) -> pd.DataFrame:
+        """Coverage per kern (OSM village) of ``municipality``, active scenario: the rows of ``coverage --by kern``.
+
+        Raises
+        ------
+        DataNotFoundError
+            The data folder has no OSM place points (no kernen to group by).
+        """
+        if not self.has_places:
+            msg = "geen OSM-plaatspunten in de gegevensmap: zonder kernen is er geen tabel per kern"
+            raise DataNotFoundError(msg)
+        ev = self.study.evaluate(self._settings.norm, self.scenario(), by="kern")
+        rows = ev.table[Col.MUNICIPALITY].astype("string") == municipality
+        return ev.table.loc[rows.fillna(False).to_numpy(bool)].reset_index(drop=True)
 
     def verdict(self, municipality: str) -> Verdict:
         """The duty-of-care verdict of a municipality in the active scenario (with its villages outside the norm)."""

@@ -9,7 +9,16 @@ from spreiding.app.screens._charts import bar_chart
 from spreiding.app.screens._curve import render_curve
 from spreiding.app.screens._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import age_view, dutch_style, excluded_text, headline, impact_view, model_text, villages_view
+from spreiding.app.views import (
+    age_view,
+    dutch_style,
+    excluded_text,
+    headline,
+    impact_view,
+    kernen_view,
+    model_text,
+    villages_view,
+)
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.output._figures import distance_bars
 from spreiding.vocabulary import fmt_int
@@ -89,6 +98,9 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.dataframe(dutch_style(villages_view(ws.villages(muni))), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
+    else:
+        with st.expander("Dekking per kern (alle kernen, grootste eerst)"), user_errors():
+            st.dataframe(dutch_style(kernen_view(ws.kernen(muni))), hide_index=True, key="gem_kernen")
     render_timeline(ws, muni)
     st.subheader(f"Downloads ({as_text(ws.active)}, gemeente {as_text(muni)})")
     with user_errors():
