@@ -13,6 +13,8 @@ It holds
 * :class:`Col`, the machine column names that one module produces and another
   renders (a rename fails at import time, not in a council report), and
   :data:`COLUMN_LABELS`, machine name → Dutch header, covering every one;
+* :func:`shown_unit`, the one rule for how tables for people show a column's
+  numbers (distances in km, times in minutes, percentages, whole residents);
 * Dutch number formatting (:func:`fmt_int`, :func:`fmt_dec`, :func:`fmt_km`,
   :func:`fmt_pct`) and the parser :func:`parse_number_nl`.
 """
@@ -35,6 +37,7 @@ __all__ = [
     "MODE_LABELS",
     "OSM_CREDIT",
     "PLACEMENT_LABELS",
+    "SHOWN_DIGITS",
     "SOURCE_KIND_LABELS",
     "STATUS_LABELS",
     "Col",
@@ -49,6 +52,7 @@ __all__ = [
     "placement_label",
     "precision_label",
     "quality_label",
+    "shown_unit",
     "source_description_nl",
 ]
 
@@ -528,24 +532,70 @@ def _build_labels() -> dict[str, str]:
 COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
 """Machine column name → Dutch header (units as stored: metres, seconds)."""
 
+_RESIDENT_COUNTS: Final[frozenset[str]] = frozenset(
+    {
+        Col.RESIDENTS, Col.COVERED, Col.UNCOVERED, Col.UNREACHABLE, Col.LOSE_COVERAGE, Col.GAIN_COVERAGE,
+        Col.RESIDENTS_NEAREST, Col.COVERED_LOSS, Col.NEWLY_UNREACHABLE, Col.COVERED_GAIN, Col.NEWLY_REACHABLE,
+        Col.POP_TOTAL, Col.POP_0_14, Col.POP_15_24, Col.POP_25_44, Col.POP_45_64, Col.POP_65PLUS,
+        Col.GAIN_COVERED, Col.CUMULATIVE_COVERED, Col.NEEDED, Col.SHORT, Col.LOW_CONFIDENCE_COVERED,
+        Col.RESIDENTS_ELSEWHERE,
+    }
+    | {f"{column}_{suffix}" for column in (Col.COVERED, Col.UNREACHABLE) for suffix in _DIFF_SUFFIXES}
+)  # fmt: skip
+"""Columns that count residents: shown to people as whole numbers."""
+_KEPT_IN_METRES: Final[frozenset[str]] = frozenset({Col.CELL_SIZE_M})
+"""Metre columns that stay in metres for people (a cell is "100 m", not "0,1 km")."""
 
-def column_label(name: str, *, km: bool = False) -> str:
+SHOWN_DIGITS: Final[dict[str, int]] = {"km": 2, "min": 1, "%": 1, "inwoners": 0}
+"""Decimals a table for people shows per :func:`shown_unit`."""
+
+
+def shown_unit(name: str) -> str | None:
+    """How a table for people shows the numbers of a machine column: ``"km"``, ``"min"``, ``"%"``, ``"inwoners"``.
+
+    ``"km"``: a distance stored in metres (``*_m``, ``*_m_delta``, ...; labelled "(m)"), shown as
+    ``value / 1000`` with 2 decimals; ``"min"``: a time stored in seconds (labelled "(s)"), shown as
+    ``value / 60`` with 1 decimal; ``"%"``: a percentage (``*_pct``), 1 decimal; ``"inwoners"``: a count of
+    residents, a whole number. ``None``: shown as stored (ids, years, coordinates, cell sizes, unknown columns).
+    The one rule for the app's tables and the people's exports (``csv-nl``, ``xlsx``) and their headers
+    (:func:`column_label` with ``km`` / ``minutes``).
+
+    >>> shown_unit("mean_dist_m_delta"), shown_unit("time_s"), shown_unit("covered"), shown_unit("x_rd")
+    ('km', 'min', 'inwoners', None)
+    """
+    label = COLUMN_LABELS.get(name, "")
+    if (name.endswith("_m") or "_m_" in name) and label.endswith("(m)") and name not in _KEPT_IN_METRES:
+        return "km"
+    if (name.endswith("_s") or "_s_" in name) and label.endswith("(s)"):
+        return "min"
+    if name.endswith("_pct") or "_pct_" in name:
+        return "%"
+    if name in _RESIDENT_COUNTS:
+        return "inwoners"
+    return None
+
+
+def column_label(name: str, *, km: bool = False, minutes: bool = False) -> str:
     """Dutch header of a machine column; unknown names come back unchanged.
 
-    With ``km=True`` a metre column (``*_m``, ``*_m_delta``, ``*_m_a``, ...) is labelled in kilometres, for
-    views that show ``value / 1000``.
+    With ``km=True`` a distance in metres (``*_m``, ``*_m_delta``, ``*_m_a``, ...; :func:`shown_unit`) is
+    labelled in kilometres, for views that show ``value / 1000``; with ``minutes=True`` a time in seconds is
+    labelled in minutes, for views that show ``value / 60``.
     """
     label = COLUMN_LABELS.get(name, name)
-    if km and (name.endswith("_m") or "_m_" in name) and label.endswith("(m)"):
+    unit = shown_unit(name)
+    if km and unit == "km":
         return label[: -len("(m)")] + "(km)"
+    if minutes and unit == "min":
+        return label[: -len("(s)")] + "(min)"
     return label
 
 
-def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False) -> list[str]:
+def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False, minutes: bool = False) -> list[str]:
     """Dutch headers for ``names``, made unique (a repeat gets its machine name appended)."""
     out: list[str] = []
     for name in names:
-        label = column_label(str(name), km=km)
+        label = column_label(str(name), km=km, minutes=minutes)
         out.append(f"{label} [{name}]" if label in out else label)
     return out
 

@@ -14,6 +14,12 @@ downloads). The same rules hold in every format:
 * headers: ``.csv`` and ``.gpkg`` keep the machine snake_case columns for
   scripts and GIS; XLSX, HTML and ``csv-nl`` use Dutch headers from
   :data:`spreiding.vocabulary.COLUMN_LABELS`;
+* values: ``.csv`` and ``.gpkg`` keep the machine values (metres, seconds,
+  unrounded, codes such as ``network:car``); the files for people, ``csv-nl``
+  and XLSX, pass :func:`spreiding.output.readable.readable_table` (distances in
+  km with 2 decimals, times in minutes with 1, percentages with 1, whole
+  residents, Dutch labels for codes) with matching headers ("afstand (km)",
+  "reistijd (min)"); their numbers stay numbers (numeric XLSX cells);
 * user text can never become a formula: XLSX text cells are explicit string
   cells, CSV text cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a
   ``'`` prefix (OWASP CSV injection; numeric columns are never touched), HTML
@@ -45,7 +51,8 @@ from spreiding._formula import FORMULA_PREFIXES, guard_formulas, strip_formula_g
 from spreiding._outfile import atomic_write, check_targets
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.output.provenance import DataFile, Provenance
-from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int
+from spreiding.output.readable import readable_table
+from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int, shown_unit
 
 __all__ = [
     "FORMATS",
@@ -73,6 +80,8 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _XLSX_MAX_SHEET = 31
 _XLSX_MAX_WIDTH = 60
+_XLSX_NUMBER_FORMATS = {"km": "0.00", "min": "0.0", "%": "0.0", "inwoners": "#,##0"}
+"""Excel number format per :func:`spreiding.vocabulary.shown_unit` (Excel shows them with the reader's locale)."""
 
 
 # --------------------------------------------------------------------------- table preparation
@@ -133,22 +142,28 @@ def sources_frame(provenance: Provenance) -> pd.DataFrame:
     return pd.DataFrame(provenance.rows(), columns=["onderdeel", "waarde"], dtype=object)
 
 
-def _dutch(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    out.columns = column_labels([str(c) for c in table.columns])
-    return out
+def _people_headers(table: pd.DataFrame) -> list[str]:
+    """Dutch headers of a :func:`readable_table` (distances in km, times in minutes)."""
+    return column_labels([str(c) for c in table.columns], km=True, minutes=True)
+
+
+def _for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for the files people read (``csv-nl``, XLSX): :func:`table_for_export`, then readable values."""
+    return readable_table(table_for_export(table))
 
 
 # --------------------------------------------------------------------------- CSV
 
 
 def _csv(table: pd.DataFrame, *, dutch: bool) -> str:
-    frame = guard_formulas(table_for_export(table))
     if dutch:
+        frame = guard_formulas(_for_people(table))
         for column in frame.columns:
             if pd.api.types.is_bool_dtype(frame[column].dtype):
                 frame[column] = frame[column].map({True: "ja", False: "nee"})
-        return _dutch(frame).to_csv(index=False, sep=";", decimal=",", na_rep="", lineterminator="\r\n")
+        frame.columns = _people_headers(frame)
+        return frame.to_csv(index=False, sep=";", decimal=",", na_rep="", lineterminator="\r\n")
+    frame = guard_formulas(table_for_export(table))
     return frame.to_csv(index=False, na_rep="", lineterminator="\n")
 
 
@@ -212,9 +227,13 @@ def _cell_value(value: object) -> object:
 
 
 def _fill_sheet(sheet: object, table: pd.DataFrame) -> None:
-    """Header row and values; every text cell is an explicit string cell (never a formula)."""
-    rows: list[list[object]] = [list(column_labels([str(c) for c in table.columns]))]
+    """Header row and values of a :func:`readable_table`; text cells are explicit string cells (never a formula).
+
+    Numbers stay numeric cells; km, minutes, percentages and residents get a number format with their decimals.
+    """
+    rows: list[list[object]] = [list(_people_headers(table))]
     rows += [[_cell_value(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    formats = [_XLSX_NUMBER_FORMATS.get(shown_unit(str(c)) or "") for c in table.columns]
     widths = [0] * len(table.columns)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -222,6 +241,8 @@ def _fill_sheet(sheet: object, table: pd.DataFrame) -> None:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif r > 1 and formats[c - 1] and isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = formats[c - 1]
             widths[c - 1] = max(widths[c - 1], len(str(value)) if value is not None else 0)
     for c, width in enumerate(widths, start=1):
         letter = sheet.cell(row=1, column=c).column_letter  # type: ignore[attr-defined]
@@ -239,7 +260,7 @@ def _xlsx_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> b
             SOURCES_NAME,
             names[-1],
         )
-    frames = [table_for_export(t) for t in tables.values()] + [sources_frame(provenance)]
+    frames = [_for_people(t) for t in tables.values()] + [sources_frame(provenance)]
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, frame in zip(names, frames, strict=True):
@@ -413,9 +434,11 @@ def to_bytes(tables: Mapping[str, pd.DataFrame], fmt: str, *, provenance: Proven
         Name (sheet, layer, section title) → table. ``csv`` and ``csv-nl`` take
         exactly one table.
     fmt
-        ``"csv"`` (machine columns, ``,``, UTF-8 with BOM, the table only),
-        ``"csv-nl"`` (Dutch Excel: ``;``, decimal comma, Dutch headers, BOM, the
-        *Bronnen* rows below the table), ``"xlsx"``, ``"gpkg"`` or ``"html"``.
+        ``"csv"`` (machine columns and values, ``,``, UTF-8 with BOM, the table
+        only), ``"csv-nl"`` (Dutch Excel for people: ``;``, decimal comma, Dutch
+        headers, km / minutes / rounded numbers and Dutch labels for codes, BOM,
+        the *Bronnen* rows below the table), ``"xlsx"`` (for people, like
+        ``csv-nl`` with numeric cells), ``"gpkg"`` (machine values) or ``"html"``.
     provenance
         What the *Bronnen* part says (default: tool version, commit and date only).
 
