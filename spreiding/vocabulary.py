@@ -14,7 +14,9 @@ It holds
   renders (a rename fails at import time, not in a council report), and
   :data:`COLUMN_LABELS`, machine name → Dutch header, covering every one;
 * Dutch number formatting (:func:`fmt_int`, :func:`fmt_dec`, :func:`fmt_km`,
-  :func:`fmt_pct`) and the parser :func:`parse_number_nl`.
+  :func:`fmt_min`, :func:`fmt_pct`) and the parser :func:`parse_number_nl`;
+* :data:`FIGURE_LABELS` and :data:`HEADLINE_LABELS`, the names of the key
+  figures (mean, median, 90th percentile of distance or travel time).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ __all__ = [
     "CONFIDENCE_LABELS",
     "COVERAGE_STATE_LABELS",
     "DATA_CREDIT",
+    "FIGURE_LABELS",
+    "HEADLINE_LABELS",
     "KIND_LABELS",
     "MISSING",
     "MODE_LABELS",
@@ -43,6 +47,7 @@ __all__ = [
     "fmt_dec",
     "fmt_int",
     "fmt_km",
+    "fmt_min",
     "fmt_pct",
     "model_label_nl",
     "parse_number_nl",
@@ -363,6 +368,7 @@ class Col:
     # villages with residents outside the norm (spreiding.output.report.uncovered_places)
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
+    MAX_TIME_S: Final = "max_time_s"
     NEAREST_NAME: Final = "nearest_name"
     # duty-of-care verdict (spreiding.analysis.verdict.province_overview)
     VERDICT: Final = "verdict"
@@ -474,6 +480,7 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CUMULATIVE_COVERED: "binnen norm na deze locatie (inwoners)",
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
+    Col.MAX_TIME_S: "grootste reistijd (s)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
     Col.VERDICT: "oordeel",
     Col.MEETS: "voldoet",
@@ -529,25 +536,44 @@ COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
 """Machine column name → Dutch header (units as stored: metres, seconds)."""
 
 
-def column_label(name: str, *, km: bool = False) -> str:
+def column_label(name: str, *, km: bool = False, minutes: bool = False) -> str:
     """Dutch header of a machine column; unknown names come back unchanged.
 
     With ``km=True`` a metre column (``*_m``, ``*_m_delta``, ``*_m_a``, ...) is labelled in kilometres, for
-    views that show ``value / 1000``.
+    views that show ``value / 1000``; with ``minutes=True`` a seconds column (``*_time_s``, ``*_time_s_b``,
+    ...) in minutes, for views that show ``value / 60``.
+
+    >>> column_label("mean_time_s", minutes=True)
+    'gemiddelde reistijd (min)'
     """
     label = COLUMN_LABELS.get(name, name)
     if km and (name.endswith("_m") or "_m_" in name) and label.endswith("(m)"):
         return label[: -len("(m)")] + "(km)"
+    if minutes and (name.endswith("_time_s") or "_time_s_" in name) and label.endswith("(s)"):
+        return label[: -len("(s)")] + "(min)"
     return label
 
 
-def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False) -> list[str]:
+def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False, minutes: bool = False) -> list[str]:
     """Dutch headers for ``names``, made unique (a repeat gets its machine name appended)."""
     out: list[str] = []
     for name in names:
-        label = column_label(str(name), km=km)
+        label = column_label(str(name), km=km, minutes=minutes)
         out.append(f"{label} [{name}]" if label in out else label)
     return out
+
+
+FIGURE_LABELS: Final[dict[str, str]] = {
+    "mean_dist_m": "gemiddelde afstand",
+    "median_dist_m": "mediaan afstand",
+    "p90_dist_m": "90 % woont binnen",
+    "mean_time_s": "gemiddelde reistijd",
+    "median_time_s": "mediaan reistijd",
+    "p90_time_s": "90 % woont binnen",
+}
+"""Key figure (distance in metres, travel time in seconds) → Dutch name, as in a report's key figures."""
+HEADLINE_LABELS: Final[dict[str, str]] = {"mean_dist_m": "Gem. afstand", "mean_time_s": "Gem. reistijd"}
+"""Key figure → the short Dutch name above a number in the app."""
 
 
 # --------------------------------------------------------------------------- numbers
@@ -611,6 +637,14 @@ def fmt_km(value_m: object, digits: int = 2, *, missing: str = MISSING, infinite
     if number is None:
         return text or ""
     return f"{fmt_dec(number / 1000.0, digits)} km"
+
+
+def fmt_min(value_s: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """Seconds as minutes: ``750`` → ``"12,5 min"``; ``inf`` → ``missing`` unless ``infinite`` is given."""
+    number, text = _special(value_s, missing, infinite)
+    if number is None:
+        return text or ""
+    return f"{fmt_dec(number / 60.0, digits)} min"
 
 
 def fmt_pct(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
