@@ -16,7 +16,9 @@ It holds
 * :func:`shown_unit`, the one rule for how tables for people show a column's
   numbers (distances in km, times in minutes, percentages, whole residents);
 * Dutch number formatting (:func:`fmt_int`, :func:`fmt_dec`, :func:`fmt_km`,
-  :func:`fmt_pct`) and the parser :func:`parse_number_nl`.
+  :func:`fmt_min`, :func:`fmt_pct`) and the parser :func:`parse_number_nl`;
+* :data:`FIGURE_LABELS` and :data:`HEADLINE_LABELS`, the names of the key
+  figures (mean, median, 90th percentile of distance or travel time).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ __all__ = [
     "CONFIDENCE_LABELS",
     "COVERAGE_STATE_LABELS",
     "DATA_CREDIT",
+    "FIGURE_LABELS",
+    "HEADLINE_LABELS",
     "KIND_LABELS",
     "MISSING",
     "MODE_LABELS",
@@ -46,6 +50,7 @@ __all__ = [
     "fmt_dec",
     "fmt_int",
     "fmt_km",
+    "fmt_min",
     "fmt_pct",
     "model_label_nl",
     "parse_number_nl",
@@ -367,6 +372,7 @@ class Col:
     # villages with residents outside the norm (spreiding.output.report.uncovered_places)
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
+    MAX_TIME_S: Final = "max_time_s"
     NEAREST_NAME: Final = "nearest_name"
     # duty-of-care verdict (spreiding.analysis.verdict.province_overview)
     VERDICT: Final = "verdict"
@@ -478,6 +484,7 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CUMULATIVE_COVERED: "binnen norm na deze locatie (inwoners)",
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
+    Col.MAX_TIME_S: "grootste reistijd (s)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
     Col.VERDICT: "oordeel",
     Col.MEETS: "voldoet",
@@ -581,6 +588,9 @@ def column_label(name: str, *, km: bool = False, minutes: bool = False) -> str:
     With ``km=True`` a distance in metres (``*_m``, ``*_m_delta``, ``*_m_a``, ...; :func:`shown_unit`) is
     labelled in kilometres, for views that show ``value / 1000``; with ``minutes=True`` a time in seconds is
     labelled in minutes, for views that show ``value / 60``.
+
+    >>> column_label("mean_time_s", minutes=True)
+    'gemiddelde reistijd (min)'
     """
     label = COLUMN_LABELS.get(name, name)
     unit = shown_unit(name)
@@ -598,6 +608,19 @@ def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False, minut
         label = column_label(str(name), km=km, minutes=minutes)
         out.append(f"{label} [{name}]" if label in out else label)
     return out
+
+
+FIGURE_LABELS: Final[dict[str, str]] = {
+    "mean_dist_m": "gemiddelde afstand",
+    "median_dist_m": "mediaan afstand",
+    "p90_dist_m": "90 % woont binnen",
+    "mean_time_s": "gemiddelde reistijd",
+    "median_time_s": "mediaan reistijd",
+    "p90_time_s": "90 % woont binnen",
+}
+"""Key figure (distance in metres, travel time in seconds) → Dutch name, as in a report's key figures."""
+HEADLINE_LABELS: Final[dict[str, str]] = {"mean_dist_m": "Gem. afstand", "mean_time_s": "Gem. reistijd"}
+"""Key figure → the short Dutch name above a number in the app."""
 
 
 # --------------------------------------------------------------------------- numbers
@@ -661,6 +684,14 @@ def fmt_km(value_m: object, digits: int = 2, *, missing: str = MISSING, infinite
     if number is None:
         return text or ""
     return f"{fmt_dec(number / 1000.0, digits)} km"
+
+
+def fmt_min(value_s: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
+    """Seconds as minutes: ``750`` → ``"12,5 min"``; ``inf`` → ``missing`` unless ``infinite`` is given."""
+    number, text = _special(value_s, missing, infinite)
+    if number is None:
+        return text or ""
+    return f"{fmt_dec(number / 60.0, digits)} min"
 
 
 def fmt_pct(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:

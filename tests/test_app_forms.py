@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -130,6 +131,21 @@ def test_preset_then_distance_has_no_hidden_time_limit(app: AppTest) -> None:
     norm = _settings(app).norm
     assert norm.max_time_s is None and norm.max_dist_m == 5000.0 and norm.mode == "bike"
     assert app.selectbox(key="norm_preset").value == OWN
+
+
+@pytest.mark.data
+def test_time_only_preset_shows_minutes_on_the_map_page(app: AppTest) -> None:
+    app.selectbox(key="norm_preset").set_value("15min-fiets").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
+    assert not app.exception and not app.error
+    labels = [m.label for m in app.metric]
+    assert labels == ["Binnen de norm", "Gem. reistijd", "Gem. afstand", "Buiten de norm"]  # minutes first
+    values = {m.label: m.value for m in app.metric}
+    assert re.fullmatch(r"\d+,\d min", values["Gem. reistijd"]), values
+    assert values["Gem. afstand"].endswith(" km")
+    workspace = app.session_state["workspace"]
+    legend = [item["label"] for item in workspace.map_payload()["legend"]]
+    assert legend[0] == "0–5 min" and legend[-2] == "meer dan 30 min"
 
 
 @pytest.mark.data

@@ -58,6 +58,7 @@ __all__ = [
     "DistanceMatrix",
     "DistanceModel",
     "NearestResult",
+    "crowfly_kmh",
     "distance_matrix",
     "facility_snaps",
     "nearest_facility",
@@ -85,6 +86,15 @@ SPARSE_MIN_CORE_NODES = 600_000
 """Contracted nodes from which ``storage="auto"`` searches locally and stores sparse (measured crossover)."""
 SPARSE_MAX_DISC_SHARE = 0.25
 """Largest share of the network's extent the cut-off disc may cover for ``storage="auto"`` to go sparse."""
+
+
+def crowfly_kmh(mode: str) -> float:
+    """Speed (km/h) that turns a crow-fly estimate of distance into a travel time.
+
+    >>> crowfly_kmh("bike")
+    15.0
+    """
+    return _CROWFLY_KMH.get(get_mode(mode).name, 45.0)
 
 
 def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:

@@ -67,10 +67,12 @@ def _figures(ws: Workspace, settings: Settings, muni: str) -> None:
     ev = ws.evaluate()
     head = headline(ev, muni, with_delta=False)
     if head is not None:
-        c1, c2, c3 = st.columns(3)
-        c1.metric("Binnen de norm", head.covered_pct)
-        c2.metric("Buiten de norm (inwoners)", head.outside)
-        c3.metric("Gem. afstand", head.mean_dist)
+        means = head.means()  # with a time limit the mean travel time too (minutes first if time only)
+        cols = st.columns(2 + len(means))
+        cols[0].metric("Binnen de norm", head.covered_pct)
+        cols[1].metric("Buiten de norm (inwoners)", head.outside)
+        for col, (label, value, _) in zip(cols[2:], means, strict=True):
+            col.metric(label, value)
     st.caption(f"Scenario: {as_text(ws.active)} · norm: {settings.norm.describe()} · {model_text(ev.model)}")
     note = excluded_text(ev)
     if note:
@@ -95,7 +97,8 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.altair_chart(bar_chart(bars, x_title="afstand tot de dichtstbijzijnde voorziening (km)"), width="stretch")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
-        st.dataframe(dutch_style(villages_view(ws.villages(muni))), hide_index=True, key="gem_uncovered")
+        villages = villages_view(ws.villages(muni), settings.norm)
+        st.dataframe(dutch_style(villages), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
     else:

@@ -245,10 +245,12 @@ def _figures(ws: Workspace, settings: Settings) -> None:
     head = headline(ev)
     assert head is not None
     st.subheader(f"Scenario: {as_text(ws.active)}")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
-    c2.metric("Gem. afstand", head.mean_dist, head.mean_dist_delta, delta_color="inverse")
-    c3.metric("Buiten de norm", head.outside)
+    means = head.means()  # the mean distance; with a time limit the mean travel time too (minutes first if time only)
+    cols = st.columns(2 + len(means))
+    cols[0].metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
+    for col, (label, value, delta) in zip(cols[1:-1], means, strict=True):
+        col.metric(label, value, delta, delta_color="inverse")
+    cols[-1].metric("Buiten de norm", head.outside)
     st.caption(f"Norm: {settings.norm.describe()} · {model_text(ev.model)} · tellen: {head.counted} punten")
     large = large_list_note(len(ws.facilities))
     if large:
