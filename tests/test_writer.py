@@ -325,7 +325,8 @@ def test_html_dutch_headers_numbers_escaped_and_sources(tmp_path: Path) -> None:
     text = to_bytes({"buiten_norm": cells()}, "html", provenance=provenance(tmp_path)).decode("utf-8")
     assert "<th>cel</th><th>naam</th><th>inwoners totaal</th>" in text
     assert "<td>=HYPERLINK(&quot;http://x&quot;)</td>" in text
-    assert '<td class="num">6.500</td>' in text  # Dutch thousands dot
+    assert "<th>afstand (km)</th>" in text and '<td class="num">6,50</td>' in text  # km for people, decimal comma
+    assert '<td class="num">5.000</td>' in text  # Dutch thousands dot (y in RD metres stays metres)
     assert ">inf<" not in text.lower() and ">nan<" not in text.lower()
     assert "<td>c1</td><td>=HYPERLINK(&quot;http://x&quot;)</td>" in text
     assert "<h2>Bronnen</h2>" in text and OSM_CREDIT in text

@@ -52,7 +52,7 @@ from spreiding._outfile import atomic_write, check_targets
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.output.provenance import DataFile, Provenance
 from spreiding.output.readable import readable_table
-from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int, shown_unit
+from spreiding.vocabulary import SHOWN_DIGITS, Col, column_labels, fmt_dec, fmt_int, shown_unit
 
 __all__ = [
     "FORMATS",
@@ -328,14 +328,17 @@ def _html_cell(column: str, value: object) -> tuple[str, bool]:
         return ("ja" if value else "nee"), False
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
-        if column.endswith(("_pct", "_share")):
+        unit = shown_unit(column)  # the table is a readable_table: km, minutes, %, residents
+        if unit is not None:
+            return fmt_dec(number, SHOWN_DIGITS[unit]), True
+        if column.endswith("_share"):
             return fmt_dec(number, 1), True
-        return (fmt_int(number) if number.is_integer() or column.endswith(("_m", "_s")) else fmt_dec(number, 2)), True
+        return (fmt_int(number) if number.is_integer() else fmt_dec(number, 2)), True
     return html.escape(str(value), quote=True), False
 
 
 def _html_table(table: pd.DataFrame) -> str:
-    heads = "".join(f"<th>{html.escape(h)}</th>" for h in column_labels([str(c) for c in table.columns]))
+    heads = "".join(f"<th>{html.escape(h)}</th>" for h in _people_headers(table))
     body = []
     for row in table.itertuples(index=False, name=None):
         cells = [_html_cell(str(c), v) for c, v in zip(table.columns, row, strict=True)]
@@ -352,7 +355,7 @@ _HTML_CSS = (
 
 def _html_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> bytes:
     parts = [
-        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(table_for_export(t))}</section>"
+        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(_for_people(t))}</section>"
         for n, t in tables.items()
     ]
     parts.append(f"<section><h2>{SOURCES_NAME}</h2>{_html_table(sources_frame(provenance))}</section>")
