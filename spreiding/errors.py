@@ -21,6 +21,7 @@ __all__ = [
     "NetworkError",
     "NetworkOutsideRegionError",
     "OptimizationError",
+    "OutputError",
     "OutsideRegionError",
     "ScenarioError",
     "SpreidingError",
@@ -95,6 +96,10 @@ class ScenarioError(SpreidingError, ValueError):
 
 class StoreError(SpreidingError, OSError):
     """The scenario store cannot be read or written."""
+
+
+class OutputError(SpreidingError, OSError):
+    """An output file cannot be written (the old file, if any, is left as it was)."""
 
 
 class OptimizationError(SpreidingError, RuntimeError):

@@ -13,27 +13,36 @@ It holds
 * :class:`Col`, the machine column names that one module produces and another
   renders (a rename fails at import time, not in a council report), and
   :data:`COLUMN_LABELS`, machine name → Dutch header, covering every one;
+* :func:`shown_unit`, the one rule for how tables for people show a column's
+  numbers (distances in km, times in minutes, percentages, whole residents);
 * Dutch number formatting (:func:`fmt_int`, :func:`fmt_dec`, :func:`fmt_km`,
-  :func:`fmt_pct`) and the parser :func:`parse_number_nl`.
+  :func:`fmt_min`, :func:`fmt_pct`) and the parser :func:`parse_number_nl`;
+* :data:`FIGURE_LABELS` and :data:`HEADLINE_LABELS`, the names of the key
+  figures (mean, median, 90th percentile of distance or travel time).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Final
+
+from spreiding._numbers import MISSING, fmt_dec, fmt_int, fmt_km, fmt_min, fmt_pct, parse_number_nl
 
 __all__ = [
     "AGE_BAND_LABELS",
     "CELL_CHANGE_LABELS",
     "COLUMN_LABELS",
+    "CONFIDENCE_LABELS",
     "COVERAGE_STATE_LABELS",
     "DATA_CREDIT",
+    "FIGURE_LABELS",
+    "HEADLINE_LABELS",
     "KIND_LABELS",
     "MISSING",
     "MODE_LABELS",
     "OSM_CREDIT",
     "PLACEMENT_LABELS",
+    "SHOWN_DIGITS",
     "SOURCE_KIND_LABELS",
     "STATUS_LABELS",
     "Col",
@@ -42,11 +51,14 @@ __all__ = [
     "fmt_dec",
     "fmt_int",
     "fmt_km",
+    "fmt_min",
     "fmt_pct",
     "model_label_nl",
     "parse_number_nl",
     "placement_label",
+    "precision_label",
     "quality_label",
+    "shown_unit",
     "source_description_nl",
 ]
 
@@ -97,6 +109,29 @@ PLACEMENT_LABELS: Final[dict[str, str]] = {
     "pc4_point": "inwoners op een punt per postcodegebied",
 }
 """Where residents are placed → Dutch description."""
+CONFIDENCE_LABELS: Final[dict[str, str]] = {"high": "hoog", "medium": "middel", "low": "laag"}
+"""How sure a row of the service-point list is (``confidence``) → Dutch label."""
+_PRECISION_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^OSM library point (\d{4})(.*)$"), r"bibliotheekpunt in OpenStreetMap \1\2"),
+    (re.compile(r"^village or town centre \(OSM place point (\d{4})\)$"), r"dorps- of stadscentrum (plaatspunt \1)"),
+)
+
+
+def precision_label(text: object) -> str:
+    """The list's ``location_precision`` in Dutch (known phrasings; other text as written).
+
+    >>> precision_label("village or town centre (OSM place point 2021)")
+    'dorps- of stadscentrum (plaatspunt 2021)'
+    >>> precision_label("OSM library point 2021 ('Bibliotheek Rolde')")
+    "bibliotheekpunt in OpenStreetMap 2021 ('Bibliotheek Rolde')"
+    """
+    value = "" if text is None else str(text)
+    for pattern, replacement in _PRECISION_PATTERNS:
+        if pattern.match(value):
+            return pattern.sub(replacement, value)
+    return value
+
+
 SOURCE_KIND_LABELS: Final[dict[str, str]] = {
     "population": "bevolking",
     "facilities": "bibliotheekvestigingen",
@@ -338,6 +373,7 @@ class Col:
     # villages with residents outside the norm (spreiding.output.report.uncovered_places)
     CELLS: Final = "cells"
     MAX_DIST_M: Final = "max_dist_m"
+    MAX_TIME_S: Final = "max_time_s"
     NEAREST_NAME: Final = "nearest_name"
     # duty-of-care verdict (spreiding.analysis.verdict.province_overview)
     VERDICT: Final = "verdict"
@@ -449,6 +485,7 @@ _PLAIN_LABELS: Final[dict[str, str]] = {
     Col.CUMULATIVE_COVERED: "binnen norm na deze locatie (inwoners)",
     Col.CELLS: "cellen",
     Col.MAX_DIST_M: "grootste afstand (m)",
+    Col.MAX_TIME_S: "grootste reistijd (s)",
     Col.NEAREST_NAME: "dichtstbijzijnde vestiging",
     Col.VERDICT: "oordeel",
     Col.MEETS: "voldoet",
@@ -503,145 +540,88 @@ def _build_labels() -> dict[str, str]:
 COLUMN_LABELS: Final[dict[str, str]] = _build_labels()
 """Machine column name → Dutch header (units as stored: metres, seconds)."""
 
+_RESIDENT_COUNTS: Final[frozenset[str]] = frozenset(
+    {
+        Col.RESIDENTS, Col.COVERED, Col.UNCOVERED, Col.UNREACHABLE, Col.LOSE_COVERAGE, Col.GAIN_COVERAGE,
+        Col.RESIDENTS_NEAREST, Col.COVERED_LOSS, Col.NEWLY_UNREACHABLE, Col.COVERED_GAIN, Col.NEWLY_REACHABLE,
+        Col.POP_TOTAL, Col.POP_0_14, Col.POP_15_24, Col.POP_25_44, Col.POP_45_64, Col.POP_65PLUS,
+        Col.GAIN_COVERED, Col.CUMULATIVE_COVERED, Col.NEEDED, Col.SHORT, Col.LOW_CONFIDENCE_COVERED,
+        Col.RESIDENTS_ELSEWHERE,
+    }
+    | {f"{column}_{suffix}" for column in (Col.COVERED, Col.UNREACHABLE) for suffix in _DIFF_SUFFIXES}
+)  # fmt: skip
+"""Columns that count residents: shown to people as whole numbers."""
+_KEPT_IN_METRES: Final[frozenset[str]] = frozenset({Col.CELL_SIZE_M})
+"""Metre columns that stay in metres for people (a cell is "100 m", not "0,1 km")."""
 
-def column_label(name: str, *, km: bool = False) -> str:
+SHOWN_DIGITS: Final[dict[str, int]] = {"km": 2, "min": 1, "%": 1, "inwoners": 0}
+"""Decimals a table for people shows per :func:`shown_unit`."""
+
+
+def shown_unit(name: str) -> str | None:
+    """How a table for people shows the numbers of a machine column: ``"km"``, ``"min"``, ``"%"``, ``"inwoners"``.
+
+    ``"km"``: a distance stored in metres (``*_m``, ``*_m_delta``, ...; labelled "(m)"), shown as
+    ``value / 1000`` with 2 decimals; ``"min"``: a time stored in seconds (labelled "(s)"), shown as
+    ``value / 60`` with 1 decimal; ``"%"``: a percentage (``*_pct``), 1 decimal; ``"inwoners"``: a count of
+    residents, a whole number. ``None``: shown as stored (ids, years, coordinates, cell sizes, unknown columns).
+    The one rule for the app's tables and the people's exports (``csv-nl``, ``xlsx``) and their headers
+    (:func:`column_label` with ``km`` / ``minutes``).
+
+    >>> shown_unit("mean_dist_m_delta"), shown_unit("time_s"), shown_unit("covered"), shown_unit("x_rd")
+    ('km', 'min', 'inwoners', None)
+    """
+    label = COLUMN_LABELS.get(name, "")
+    if (name.endswith("_m") or "_m_" in name) and label.endswith("(m)") and name not in _KEPT_IN_METRES:
+        return "km"
+    if (name.endswith("_s") or "_s_" in name) and label.endswith("(s)"):
+        return "min"
+    if name.endswith("_pct") or "_pct_" in name:
+        return "%"
+    if name in _RESIDENT_COUNTS:
+        return "inwoners"
+    return None
+
+
+def column_label(name: str, *, km: bool = False, minutes: bool = False) -> str:
     """Dutch header of a machine column; unknown names come back unchanged.
 
-    With ``km=True`` a metre column (``*_m``, ``*_m_delta``, ``*_m_a``, ...) is labelled in kilometres, for
-    views that show ``value / 1000``.
+    With ``km=True`` a distance in metres (``*_m``, ``*_m_delta``, ``*_m_a``, ...; :func:`shown_unit`) is
+    labelled in kilometres, for views that show ``value / 1000``; with ``minutes=True`` a time in seconds is
+    labelled in minutes, for views that show ``value / 60``.
+
+    >>> column_label("mean_time_s", minutes=True)
+    'gemiddelde reistijd (min)'
     """
     label = COLUMN_LABELS.get(name, name)
-    if km and (name.endswith("_m") or "_m_" in name) and label.endswith("(m)"):
+    unit = shown_unit(name)
+    if km and unit == "km":
         return label[: -len("(m)")] + "(km)"
+    if minutes and unit == "min":
+        return label[: -len("(s)")] + "(min)"
     return label
 
 
-def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False) -> list[str]:
+def column_labels(names: list[str] | tuple[str, ...], *, km: bool = False, minutes: bool = False) -> list[str]:
     """Dutch headers for ``names``, made unique (a repeat gets its machine name appended)."""
     out: list[str] = []
     for name in names:
-        label = column_label(str(name), km=km)
+        label = column_label(str(name), km=km, minutes=minutes)
         out.append(f"{label} [{name}]" if label in out else label)
     return out
 
 
-# --------------------------------------------------------------------------- numbers
-
-MISSING: Final[str] = "–"
-"""What a missing or infinite number shows as, unless the caller asks otherwise."""
-
-
-def _number(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number
-
-
-def _special(value: object, missing: str, infinite: str | None) -> tuple[float | None, str | None]:
-    """The float to format, or the text to show instead (missing / infinite)."""
-    number = _number(value)
-    if number is None or math.isnan(number):
-        return None, missing
-    if math.isinf(number):
-        return None, missing if infinite is None else infinite
-    return number, None
-
-
-def _dutch(text: str) -> str:
-    """Swap ``,`` (thousands) and ``.`` (decimals) of a Python-formatted number."""
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def fmt_dec(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
-    """``3.5412, 2`` → ``"3,54"``; ``12345.6`` → ``"12.345,6"`` (decimal comma, thousands dot).
-
-    Parameters
-    ----------
-    value
-        A number (anything ``float()`` accepts).
-    digits
-        Decimals shown.
-    missing
-        Text for ``None`` / ``nan`` / text that is no number (default ``"–"``).
-    infinite
-        Text for ``±inf`` (default: ``missing``).
-    """
-    number, text = _special(value, missing, infinite)
-    if number is None:
-        return text or ""
-    shown = _dutch(f"{number:,.{digits}f}")
-    return shown.removeprefix("-") if shown.lstrip("-").strip("0,.") == "" else shown
-
-
-def fmt_int(value: object, *, missing: str = MISSING, infinite: str | None = None) -> str:
-    """``116448.0`` → ``"116.448"`` (rounded, thousands dot)."""
-    return fmt_dec(value, 0, missing=missing, infinite=infinite)
-
-
-def fmt_km(value_m: object, digits: int = 2, *, missing: str = MISSING, infinite: str | None = None) -> str:
-    """Metres as kilometres: ``3541.2`` → ``"3,54 km"``; ``inf`` → ``missing`` unless ``infinite`` is given."""
-    number, text = _special(value_m, missing, infinite)
-    if number is None:
-        return text or ""
-    return f"{fmt_dec(number / 1000.0, digits)} km"
-
-
-def fmt_pct(value: object, digits: int = 1, *, missing: str = MISSING, infinite: str | None = None) -> str:
-    """A percentage (0-100): ``76.04`` → ``"76,0 %"``."""
-    number, text = _special(value, missing, infinite)
-    if number is None:
-        return text or ""
-    return f"{fmt_dec(number, digits)} %"
-
-
-_THOUSANDS_DOTS = re.compile(r"\d{1,3}(\.\d{3})+")
-_THOUSANDS_COMMAS = re.compile(r"\d{1,3}(,\d{3})+\.\d*")
-
-
-def _normalise(text: str) -> str | None:
-    """Digits with a ``.`` decimal point, or ``None`` when the text is no number."""
-    body = text.lstrip("+-")
-    if "," in body and "." in body:  # the last separator is the decimal one
-        if body.rfind(",") > body.rfind("."):
-            return body.replace(".", "").replace(",", ".")
-        return body.replace(",", "") if _THOUSANDS_COMMAS.fullmatch(body) else None
-    if body.count(",") == 1:
-        return body.replace(",", ".")
-    if body.count(".") > 1:
-        return body.replace(".", "") if _THOUSANDS_DOTS.fullmatch(body) else None
-    return None if "," in body else body
-
-
-def parse_number_nl(text: str | float | int) -> float:
-    """Read a number typed the Dutch or the English way.
-
-    ``"7,5"`` and ``"7.5"`` → ``7.5``; ``"1.234,5"`` → ``1234.5``;
-    ``"1.234.567"`` → ``1234567.0``. One dot alone is a decimal point
-    (``"1.234"`` → ``1.234``). Spaces are ignored.
-
-    Raises
-    ------
-    spreiding.errors.ConfigError
-        With a Dutch message when the text is no number.
-    """
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text)
-    raw = str(text)
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", raw)
-    body = _normalise(cleaned) if re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", cleaned) else None
-    if body is not None:
-        try:
-            value = float(body)
-        except ValueError:
-            value = math.nan
-        if not math.isnan(value):
-            return -value if cleaned.startswith("-") else value
-    from spreiding.errors import ConfigError  # lazy: this module stays a leaf at import time
-
-    msg = f"'{raw}' is geen getal; schrijf bijvoorbeeld 7,5 of 1.234,5"
-    raise ConfigError(msg)
+FIGURE_LABELS: Final[dict[str, str]] = {
+    "mean_dist_m": "gemiddelde afstand",
+    "median_dist_m": "mediaan afstand",
+    "p90_dist_m": "90 % woont binnen",
+    "mean_time_s": "gemiddelde reistijd",
+    "median_time_s": "mediaan reistijd",
+    "p90_time_s": "90 % woont binnen",
+}
+"""Key figure (distance in metres, travel time in seconds) → Dutch name, as in a report's key figures."""
+HEADLINE_LABELS: Final[dict[str, str]] = {"mean_dist_m": "Gem. afstand", "mean_time_s": "Gem. reistijd"}
+"""Key figure → the short Dutch name above a number in the app."""
 
 
 # --------------------------------------------------------------------------- difference maps

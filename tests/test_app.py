@@ -180,6 +180,16 @@ def test_optimise_and_save(app: AppTest) -> None:
     from spreiding.analysis.store import ScenarioStore
 
     assert "Advies test" in ScenarioStore.open().names()
+    opened = sum(e.action == "open" for e in ScenarioStore.open().load("Advies test").edits)
+    app.slider(key="opt_p").set_value(1).run()
+    app.button(key="opt_run").click().run()
+    assert opened == 2
+    app.text_input(key="opt_name").set_value("Advies test")
+    app.checkbox(key="opt_replace").check().run()
+    app.button(key="opt_save").click().run()  # a taken name: only the explicit choice makes the new advice current
+    _ok(app)
+    assert sum(e.action == "open" for e in ScenarioStore.open().load("Advies test").edits) == opened + 1  # on top
+    assert len(ScenarioStore.open().history("Advies test")) == 2  # the first advice stays as version 1
 
 
 def test_optimise_advice_follows_its_inputs(app: AppTest) -> None:
@@ -338,12 +348,22 @@ def test_save_list_delete_stored_scenario(app: AppTest) -> None:
     app.button(key="btn_del").click().run()
     _ok(app)
     assert "Test opslag" in ScenarioStore.open().names()  # not yet: asks first
-    assert any("definitief verwijderen" in w.value for w in app.sidebar.warning)
+    assert any("Alle versies blijven bewaard" in w.value for w in app.sidebar.warning)
     app.button(key="btn_del_yes").click().run()
     _ok(app)
     assert "Test opslag" not in ScenarioStore.open().names()
     assert "Test opslag" not in _ws(app).scenarios
     assert app.session_state["active_scenario"] == "Huidige situatie"
+    # taken out of the list, not lost: its versions show and one is restored
+    app.selectbox(key="store_pick").set_value("Test opslag (verwijderd)").run()
+    _ok(app)
+    versions = [d.value for d in app.sidebar.dataframe if "versie" in d.value.columns]
+    assert len(versions) == 1 and versions[0]["versie"].tolist() == [1]
+    app.selectbox(key="store_version").set_value(1)
+    app.button(key="btn_restore").click().run()
+    _ok(app)
+    assert "Test opslag" in ScenarioStore.open().names()
+    assert [e.id for e in _ws(app).scenario("Test opslag").edits] == ["dr-001"]
 
 
 @pytest.fixture()

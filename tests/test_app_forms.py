@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -133,6 +134,21 @@ def test_preset_then_distance_has_no_hidden_time_limit(app: AppTest) -> None:
 
 
 @pytest.mark.data
+def test_time_only_preset_shows_minutes_on_the_map_page(app: AppTest) -> None:
+    app.selectbox(key="norm_preset").set_value("15min-fiets").run()
+    app.switch_page("spreiding/app/screens/kaart.py").run()
+    assert not app.exception and not app.error
+    labels = [m.label for m in app.metric]
+    assert labels == ["Binnen de norm", "Gem. reistijd", "Gem. afstand", "Buiten de norm"]  # minutes first
+    values = {m.label: m.value for m in app.metric}
+    assert re.fullmatch(r"\d+,\d min", values["Gem. reistijd"]), values
+    assert values["Gem. afstand"].endswith(" km")
+    workspace = app.session_state["workspace"]
+    legend = [item["label"] for item in workspace.map_payload()["legend"]]
+    assert legend[0] == "0–5 min" and legend[-2] == "meer dan 30 min"
+
+
+@pytest.mark.data
 def test_navigation_keeps_the_chosen_municipality(app: AppTest) -> None:
     app.switch_page("spreiding/app/screens/gemeente.py").run()
     app.selectbox(key="gem_name").set_value("Emmen").run()
@@ -170,3 +186,13 @@ def test_navigation_keeps_the_comparison_and_new_point_choices_without_warnings(
     app.switch_page("spreiding/app/screens/kaart.py").run()
     assert app.selectbox(key="new_kind").value == "vestiging"
     assert not [w.value for w in app.warning if "Session State" in w.value]
+
+
+def test_every_norm_choice_fits_the_sidebar_box_at_1280_px() -> None:
+    """The box shows about 32 characters at 1280 px ("Voorbeeld: 5 km over de weg (au" was cut off)."""
+    from spreiding.analysis.norm import PRESETS
+    from spreiding.app.norm_controls import OWN, _preset_label
+
+    labels = [_preset_label(k) for k in (OWN, *PRESETS)]
+    assert all(len(label) <= 32 for label in labels), labels
+    assert len(set(labels)) == len(labels)  # still tells the presets apart

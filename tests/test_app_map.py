@@ -46,9 +46,14 @@ def _payloads(at: AppTest) -> list[dict[str, Any]]:
 def _chart(at: AppTest) -> pd.DataFrame:
     import pyarrow as pa
 
+    from spreiding.app.screens._charts import DUTCH_AXIS
+
     proto = at.get("vega_lite_chart")[0].proto
-    assert json.loads(proto.spec)["encoding"]["x"]["sort"] is None  # data order, not alphabetical
-    return pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+    spec = json.loads(proto.spec)
+    data = pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+    assert spec["encoding"]["x"]["sort"] == data["klasse"].tolist()  # data order, not alphabetical
+    assert spec["encoding"]["y"]["axis"]["labelExpr"] == DUTCH_AXIS  # 1.000 inwoners, not 1,000
+    return data
 
 
 def test_close_twice_is_refused_and_reopen_round_trips(app: AppTest) -> None:
@@ -65,7 +70,7 @@ def test_close_twice_is_refused_and_reopen_round_trips(app: AppTest) -> None:
     # closing it again through the package is refused in Dutch before it enters the scenario
     ws = _ws(app)
     edits = ws.scenario().edits
-    with pytest.raises(ScenarioError, match="is niet open"):
+    with pytest.raises(ScenarioError, match=r"is niet open \(gesloten\)"):
         ws.apply_edit(Edit("close", "dr-001"))
     assert ws.scenario().edits == edits
     app.run()

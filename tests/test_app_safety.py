@@ -5,6 +5,7 @@ Runs the app on the real Drenthe data; every scenario store is a fresh file (or 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -79,6 +80,8 @@ def test_failed_save_says_so_and_offers_the_scenario(
     else:
         store.write_bytes(b"dit is geen database\x00\xff" * 64)
     at = _start(monkeypatch, real_data.root, store)
+    said = [w.value for w in at.sidebar.warning if "scenario-opslag is niet te openen" in w.value]
+    assert len(said) == 1 and "download uw scenario" in said[0]  # said at start, before any work is lost
     _close(at, "dr-001")
     _save(at, "Mislukt")
     errors = [e.value for e in at.error]
@@ -92,6 +95,32 @@ def test_failed_save_says_so_and_offers_the_scenario(
     assert b'"dr-001"' in ws.scenario_file("Mislukt")  # what the download button hands out
     if broken == "garbage":
         assert store.read_bytes().startswith(b"dit is geen database")  # the broken file is left as it was
+
+
+def test_damaged_stored_rows_are_named_once_and_the_rest_loads(
+    real_data: DataPaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from spreiding.analysis.scenario import Scenario, close
+    from spreiding.analysis.store import ScenarioStore
+
+    path = tmp_path / "scenarios.sqlite"
+    ScenarioStore.open(path).save(Scenario(name="Goed", edits=(close("dr-001"),)))
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        for name, edits in (("kapot", "not json"), ("lijst", "[1, 2]")):
+            conn.execute(
+                "INSERT INTO scenario_versions (name, version, description, edits, norm, saved_at) "
+                "VALUES (?, 1, '', ?, NULL, 'x')",
+                (name, edits),
+            )
+            conn.execute("INSERT INTO scenario_names (name, current, created_at) VALUES (?, 1, 'x')", (name,))
+        conn.commit()
+    at = _start(monkeypatch, real_data.root, path)
+    _ok(at)
+    said = [w.value for w in at.sidebar.warning if "overgeslagen (beschadigd)" in w.value]
+    assert len(said) == 2 and any("kapot" in w for w in said) and any("lijst" in w for w in said)
+    assert "Goed" in _ws(at).scenarios and at.selectbox(key="store_pick").options == ["Goed"]
 
 
 def test_save_under_a_taken_name_keeps_the_current_version_unless_replace(app: AppTest) -> None:
@@ -134,6 +163,21 @@ def test_header_only_upload_counts_nothing_without_an_exception(app: AppTest) ->
     assert values["Gem. afstand"] == "– km"
     assert not any("nan" in str(v).lower() for v in values.values()), values
     assert any("tellen: 0 punten" in c.value for c in app.caption)
+
+
+def test_a_large_upload_says_what_will_happen_before_it_is_switched_on(app: AppTest) -> None:
+    """2,001 INVENTED points on a grid inside Drenthe (test input, not data): one above the matrix limit."""
+    app.switch_page("spreiding/app/screens/data.py").run()
+    rows = [
+        f"p{i},Punt {i},vestiging,open,{6.3 + (i % 50) * 0.01:.4f},{52.8 + (i // 50) * 0.005:.4f}" for i in range(2001)
+    ]
+    text = "id,name,kind,status,lon,lat\n" + "\n".join(rows) + "\n"
+    app.file_uploader(key="data_upload").upload("groot.csv", text.encode(), "text/csv").run()
+    _ok(app)
+    assert any(s.value.startswith("2.001 voorzieningen gelezen") for s in app.success), [s.value for s in app.success]
+    said = [i.value for i in app.info if i.value.startswith("De lijst heeft 2.001 voorzieningen (meer dan 2.000)")]
+    assert len(said) == 1 and "locatieadvies" in said[0]
+    assert not app.toggle(key="use_upload_w").value  # nothing computed yet: the user chooses
 
 
 # --------------------------------------------------------------------------- user text is text

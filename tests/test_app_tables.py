@@ -46,3 +46,50 @@ def test_years_have_no_thousands_separator_and_sources_read_dutch() -> None:
     row = sources_view([source]).iloc[0]
     assert row["soort"] == "bevolking" and row["peiljaar"] == "2021"
     assert row["kwaliteit"] == "geheime cellen: 3"
+
+
+def test_upload_preview_locations_and_warnings_are_dutch() -> None:
+    """The issue's own examples: English headers, kleine_vestiging, cancelled, high/medium/low, 'population:'."""
+    import geopandas as gpd
+
+    from spreiding.app.views import locations_view, quality_warnings, upload_view
+
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b"],
+            "name": ["Bieb", "Punt"],
+            "kind": ["kleine_vestiging", "servicepunt"],
+            "status": ["open", "cancelled"],
+            "host_building": ["MFA De Kamp", None],
+            "open_from": ["2021-11", None],
+            "location_precision": ["village or town centre (OSM place point 2021)", "OSM library point 2021"],
+            "confidence": ["high", "low"],
+        },
+        geometry=gpd.points_from_xy([230000.0, 231000.0], [550000.0, 551000.0]),
+        crs="EPSG:28992",
+    )
+    line, rows = upload_view(frame)
+    assert line == "2 voorzieningen gelezen en gecontroleerd (1 open)"
+    assert list(rows.columns) == ["id", "naam", "soort", "status", "gebouw", "open vanaf", "ligging", "zekerheid"]
+    assert rows["soort"].tolist() == ["kleine vestiging", "servicepunt"]
+    assert rows["status"].tolist() == ["open", "geschrapt"]
+    assert rows["open vanaf"].tolist() == ["2021-11", ""]  # a partial date stays as written
+    assert rows["zekerheid"].tolist() == ["hoog", "laag"]
+    assert rows["ligging"].tolist() == [
+        "dorps- of stadscentrum (plaatspunt 2021)",
+        "bibliotheekpunt in OpenStreetMap 2021",
+    ]
+    located = locations_view(frame)
+    assert located is not None and located["zekerheid"].tolist() == ["hoog", "laag"]
+    warnings = quality_warnings([{"kind": "population", "warnings": ["randcellen: iets"]}], frame, "wegen.gpkg")
+    assert warnings[0] == "bevolking: randcellen: iets"
+    assert "zekerheid middel of laag" in warnings[1]
+
+
+def test_missing_data_notice_knows_every_page_and_keeps_abbreviations() -> None:
+    from spreiding.app.main import PAGES
+    from spreiding.app.screens._missing import PAGE_NEEDS, _lower_first
+
+    assert {title for _, title, _ in PAGES} - {"Data"} <= set(PAGE_NEEDS)
+    assert _lower_first("Bevolking (CBS-vierkanten)") == "bevolking (CBS-vierkanten)"
+    assert _lower_first("CBS wijk- en buurtkaart") == "CBS wijk- en buurtkaart"

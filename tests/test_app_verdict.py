@@ -56,3 +56,14 @@ def test_provincie_page_lists_every_municipality(app: AppTest) -> None:
     verdicts = dict(zip(table["gemeente"], table["oordeel"], strict=True))
     assert verdicts["Assen"] == "voldoet" and verdicts["Emmen"] == "voldoet niet"
     assert meets_sentence(list(verdicts.values()).count("voldoet"), 12) in _text(app)
+
+
+def test_gemeente_page_has_coverage_per_kern_as_the_cli(app: AppTest) -> None:
+    """The kern table of Emmen: every kern of `coverage --by kern` for Emmen, largest first, Dutch headers."""
+    app.switch_page("spreiding/app/screens/gemeente.py").run()
+    app.selectbox(key="gem_name").set_value("Emmen").run()
+    _ok(app)
+    table = next(d.value for d in app.dataframe if "kern" in d.value.columns and "binnen norm (%)" in d.value.columns)
+    assert len(table) > 20 and table["kern"].iloc[0] == "Emmen"  # the town itself is the largest kern
+    assert table["inwoners"].is_monotonic_decreasing
+    assert table["binnen norm (%)"].between(0, 100).all()

@@ -64,13 +64,13 @@ BAD_FILES = [
     pytest.param(
         "fout.csv",
         HEADER + "a,Assen,vestiging,open,6.5645,52.9925\nb,Boek,bookbus,open,6.9,52.8\nc,Leeg,vestiging,open,,\n"
-        "a,Dubbel,servicepunt,gesloten,6.6,52.9\n",
+        "a,Dubbel,servicepunt,verhuisd,6.6,52.9\n",
         InvalidDataError,
         [
             r"voorzieningenbestand fout\.csv: 4 problemen gevonden",
             r"id komt meer dan eens voor in rij 2 \(id a\), rij 5 \(id a\)",
             r"onbekende waarde in kolom kind in rij 3 \(id b\): 'bookbus'",
-            r"onbekende waarde in kolom status in rij 5 \(id a\): 'gesloten'",
+            r"onbekende waarde in kolom status in rij 5 \(id a\): 'verhuisd'",
             r"coördinaten ontbreken in rij 4 \(id c\)",
         ],
         id="all-row-errors-at-once",

@@ -161,7 +161,7 @@ def test_cli_compare_cbs_on_real_data(real_data, tmp_path, capsys) -> None:
              "Midden-Drenthe", "Noordenveld", "Tynaarlo", "Westerveld"]  # fmt: skip
     lines = ['"ID";"WijkenEnBuurten";"Gemeentenaam_1";"SoortRegio_2";"Codering_3";"AfstandTotBibliotheek_7"']
     lines += [f'{i};"GM99{i:02d}  ";"{n}";"Gemeente  ";"GM99{i:02d}  ";"2.0"' for i, n in enumerate(names)]
-    csv = tmp_path / "invented.csv"
+    csv = tmp_path / "85231NED_invented.csv"  # the table id in the name: CBS's 2021 table, situation 1-1-2021
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "vergelijking.csv"
     code = main(["compare-cbs", "--cbs", str(csv), "--out", str(out), "--no-progress"])
@@ -170,7 +170,13 @@ def test_cli_compare_cbs_on_real_data(real_data, tmp_path, capsys) -> None:
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert len(table) == 12 and table["cbs_dist_m"].eq(2000.0).all()
     assert np.allclose(table["cbs_diff_m"], table["mean_dist_m"] - 2000.0)
-    assert "street_nodes" in text and "woonadres" in text and "km" in text
+    assert "woonstraten" in text and "street_nodes" not in text and "woonadres" in text and "km" in text
+    assert "Peildatum: 01-01-2021" in text  # the table's year, not today: Dwingeloo had no library then
+    assert "onzeker op de peildatum 01-01-2021" in text and "dr-032" in text  # Eelde's "2021": flagged
+    westerveld = table.set_index("name").loc["Westerveld", "mean_dist_m"]
+    assert westerveld == pytest.approx(3310, abs=10)  # README: 3,31 km on 2021-01-01 (2,56 today)
+    sources = pd.read_csv(out.with_name("vergelijking.bronnen.csv"), encoding="utf-8-sig")
+    assert "01-01-2021" in sources.to_string() and "niet meegeteld" in sources.to_string()
 
 
 def test_workspace_compares_an_uploaded_csv_with_cbs_like_settings() -> None:

@@ -82,6 +82,20 @@ CASES: list[tuple[str, list[str], tuple[str, ...], Callable[[pytest.MonkeyPatch]
         True,
     ),
     (
+        "omwegfactor oneindig",
+        ["coverage", "--crowfly", "--detour", "inf"],
+        ("omwegfactor inf kan niet", "--detour een getal van 1,0 tot en met 3"),
+        _nothing,
+        True,
+    ),
+    (
+        "omwegfactor nan",
+        ["coverage", "--crowfly", "--detour", "nan"],
+        ("omwegfactor nan kan niet", "--detour"),
+        _nothing,
+        True,
+    ),
+    (
         "straatknopen zonder wegennet",
         ["coverage", "--crowfly", "--placement", "street_nodes"],
         ("plaatsing street_nodes heeft een wegennet nodig", "--crowfly", "--placement cell_centre"),

@@ -345,3 +345,20 @@ def test_create_without_a_list_warns_and_stores(store_path: Path, tmp_path: Path
     assert "niet gecontroleerd tegen de lijst (geef --facilities of --data-dir)" in caplog.text
     assert [row[0] for row in _rows(store_path)] == ["a"]
     assert main(["scenario", "create", "b", "--close", "x9", "--data-dir", str(tmp_path / "geen")]) == 2
+
+
+@pytest.mark.data
+def test_points_outside_the_region_are_refused_before_they_are_stored(
+    store_path: Path, tmp_path: Path, real_data, capsys
+) -> None:
+    """The Wadden Sea (5.9 E, 53.45 N) lies far outside Drenthe plus 15 km; Rolde (6.65, 52.98) inside."""
+    assert main(["scenario", "create", "zee", "--open", "Zee;vestiging;5.9;53.45"]) == 2
+    assert "nieuw punt 'Zee'" in _one_line_error(capsys)
+    assert not store_path.exists() or _rows(store_path) == []
+    far = tmp_path / "ver.json"
+    edits = [{"action": "open", "id": "n1", "name": "Ver", "kind": "vestiging", "x": 100000.0, "y": 300000.0}]
+    far.write_text(json.dumps({"name": "ver", "edits": edits}), encoding="utf-8")
+    assert main(["scenario", "import", str(far)]) == 2
+    assert "ligt buiten het gebied (de regio plus 15 km)" in _one_line_error(capsys)
+    assert main(["scenario", "create", "rolde", "--open", "Rolde-MFA;vestiging;6.65;52.98"]) == 0
+    assert [row[0] for row in _rows(store_path)] == ["rolde"]

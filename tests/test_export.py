@@ -46,7 +46,7 @@ from spreiding.output.export import (
     to_xlsx_bytes,
 )
 from spreiding.study import Analysis, analyse
-from spreiding.vocabulary import COLUMN_LABELS, model_label_nl
+from spreiding.vocabulary import COLUMN_LABELS, column_label, model_label_nl
 
 from .conftest import points
 
@@ -188,8 +188,9 @@ def test_xlsx_round_trip_with_sources_sheet(tmp_path: Path) -> None:
     header = [c.value for c in sheet[1]]
     assert "geometry" not in header and "dist_m" not in header  # Dutch headers
     assert header[:2] == [COLUMN_LABELS["cell_id"], COLUMN_LABELS["pop_total"]]
-    dist_col = header.index(COLUMN_LABELS["dist_m"]) + 1
+    dist_col = header.index(column_label("dist_m", km=True)) + 1  # people's workbook: km
     assert sheet.cell(row=2, column=dist_col).value is None  # inf -> empty cell
+    assert sheet.cell(row=3, column=dist_col).value == 11.7  # c3: 11700 m
     assert sheet.cell(row=2, column=header.index(COLUMN_LABELS["reachable"]) + 1).value is False
     assert np.isinf(uncovered["dist_m"].iloc[0])  # not mutated
 

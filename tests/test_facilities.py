@@ -226,8 +226,18 @@ def test_unknown_kind_lists_allowed_values(tmp_path: Path) -> None:
 
 
 def test_unknown_status(tmp_path: Path) -> None:
-    with pytest.raises(InvalidDataError, match=r"kolom status in rij 2 \(id a\): 'gesloten'.*cancelled"):
-        load_facilities(_csv(tmp_path, "a,A,vestiging,gesloten,5.4,52.1\n"))
+    with pytest.raises(InvalidDataError, match=r"kolom status in rij 2 \(id a\): 'verhuisd'.*cancelled.*gesloten"):
+        load_facilities(_csv(tmp_path, "a,A,vestiging,verhuisd,5.4,52.1\n"))
+
+
+def test_dutch_kind_and_status_labels_read_as_their_codes(tmp_path: Path) -> None:
+    """The words of the tool's own files for people (csv-nl, xlsx) read back: gesloten -> closed."""
+    body = (
+        "a,A,kleine vestiging,gesloten,5.4,52.1\nb,B,servicepunt,Gepland,5.41,52.1\nc,C,vestiging,geschrapt,5.42,52.1\n"
+    )
+    frame = load_facilities(_csv(tmp_path, body))
+    assert frame["kind"].tolist() == ["kleine_vestiging", "servicepunt", "vestiging"]
+    assert frame["status"].tolist() == ["closed", "planned", "cancelled"]
 
 
 def test_missing_coordinates_name_the_row(tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_payload_colours_and_coverage() -> None:
     assert drawn["f2"]["status"] == "gesloten"
     # cells are ~1 km squares: north - south about 0.009 degrees
     assert 0.008 < cells["n"][0] - cells["s"][0] < 0.01
-    with pytest.raises(ConfigError, match="colour_by"):
+    with pytest.raises(ConfigError, match="onbekende kleuring"):
         map_payload(pop, near, Norm(max_dist_m=5000.0), fac, colour_by="rainbow")
 
 

@@ -349,3 +349,13 @@ def test_the_terminal_table_has_dutch_headers_and_numbers() -> None:
     assert "12.345" in text and "89,1" in text and "3,54" in text and "4,5" in text and "–" in text
     assert "municipality" not in text and "mean_dist" not in text
     assert table["mean_dist_m"].iloc[0] == 3540.0  # the caller's frame is left unchanged
+
+
+def test_log_lines_write_counts_the_dutch_way() -> None:
+    from spreiding.cli._parser import DutchLogFormatter
+
+    record = logging.LogRecord(
+        "spreiding.x", logging.WARNING, __file__, 1, "%d knopen (%s) in %d%% van %s", (21098, "a", 5, 2021), None
+    )
+    assert DutchLogFormatter().format(record) == "waarschuwing spreiding.x: 21.098 knopen (a) in 5% van 2021"
+    assert record.args == (21098, "a", 5, 2021)  # the record is left unchanged

@@ -237,6 +237,53 @@ def test_report_time_norm_histogram() -> None:
     assert len(re.findall(r'src="data:image/png;base64,', html)) == 2
 
 
+def _kpi_tiles(html: str) -> list[tuple[str, str]]:
+    section = html.split("<h2>Kerncijfers</h2>")[1].split("</section>")[0]
+    return re.findall(r'<div class="value">([^<]*)</div><div class="label">([^<]*)</div>', section)
+
+
+def test_report_of_a_time_only_norm_gives_minutes_and_the_speed() -> None:
+    # 15 min by bike, crow-fly x1.3 at 15 km/h (4 min per km): Aadorp's mean 4,48 km is 17,9 min;
+    # Noordhuizen 6,5 km = 26,0 min, Midden & Dorp 11,7 km = 46,8 min
+    norm = Norm(name="15 min fietsen", mode="bike", max_dist_m=None, max_time_s=900.0)
+    html = report(analysis=tiny_analysis(norm))
+    tiles = {label: value for value, label in _kpi_tiles(html)}
+    assert tiles["gemiddelde reistijd (Klein: 11,2 min)"] == "17,9 min"
+    assert tiles["mediaan reistijd"].endswith(" min") and tiles["90 % woont binnen"] == "46,8 min"
+    assert not any(value.endswith("km") for value in tiles.values())
+    age = html.split("Dekking per leeftijdsgroep")[1].split("</table>")[0]
+    assert "<th>gemiddelde reistijd (min)</th>" in age and "(km)" not in age
+    assert '<td>alle inwoners</td><td class="num">180</td><td class="num">100</td>' in age
+    assert '<td class="num">17,9</td>' in age
+    villages = html.split("Kernen met inwoners")[1].split("</table>")[0]
+    assert "<th>gemiddelde reistijd (min)</th><th>grootste reistijd (min)</th>" in villages
+    assert '<td class="num">26,0</td><td class="num">26,0</td>' in villages and "(km)" not in villages
+    method = html.split("Zo is gerekend")[1].split("</section>")[0]
+    assert "kortste reistijd" in method and "15 km/u" in method and "kortste afstand" not in method
+    assert "Verdeling van de reistijd" in html
+    headers = set(re.findall(r"<th>([^<]*)</th>", html))
+    vocabulary = {column_label(n, km=True, minutes=True) for n in COLUMN_LABELS}
+    assert {"gemiddelde reistijd (min)", "grootste reistijd (min)"} <= headers & vocabulary
+
+
+def test_report_of_a_norm_with_both_limits_gives_km_and_minutes() -> None:
+    norm = Norm(name="5 km en 15 min fietsen", mode="bike", max_dist_m=5000.0, max_time_s=900.0)
+    html = report(analysis=tiny_analysis(norm))
+    values = [value for value, _ in _kpi_tiles(html)]
+    assert "4,5 km" in values and "17,9 min" in values
+    method = html.split("Zo is gerekend")[1].split("</section>")[0]
+    assert "kortste afstand" in method and "kortste reistijd" in method and "15 km/u" in method
+
+
+def test_report_of_a_distance_norm_keeps_km_only() -> None:
+    html = report()
+    tiles = _kpi_tiles(html)
+    labels = [label for _, label in tiles]
+    assert labels[3:] == ["gemiddelde afstand (Klein: 2,8 km)", "mediaan afstand", "90 % woont binnen"]
+    assert all(value.endswith("km") for value, _ in tiles[3:])
+    assert "reistijd" not in html and "km/u" not in html
+
+
 def test_report_unknown_municipality() -> None:
     with pytest.raises(ConfigError, match="Aadorp, Bedorp"):
         report(municipality="Nergenshuizen")

@@ -106,9 +106,9 @@ def test_residents_depending_on_another_municipality() -> None:
 
 
 def test_villages_largest_first_and_overview_has_every_municipality() -> None:
-    villages = pd.DataFrame({Col.PLACE: ["Klein", "Groot"], Col.RESIDENTS: [10.0, 40.0]})
+    villages = pd.DataFrame({Col.PLACE: ["Klein", "Groot", "Bijna niemand"], Col.RESIDENTS: [10.0, 40.0, 0.4]})
     v = municipality_verdict(_evaluation(), "Aadorp", villages=villages)
-    assert v.villages == (("Groot", 40.0), ("Klein", 10.0))
+    assert v.villages == (("Groot", 40.0), ("Klein", 10.0))  # never "Bijna niemand (0)"
     table = province_overview(_evaluation(0.96), villages={"Aadorp": villages})
     assert table[Col.MUNICIPALITY].tolist() == ["Aadorp", "Bedorp"]
     assert table[Col.VERDICT].tolist() == ["voldoet niet", "voldoet"]
@@ -157,3 +157,11 @@ def test_age_band_norm_names_the_band() -> None:
     v = municipality_verdict(ev, "Aadorp")
     assert (v.residents, v.covered, v.needed, v.short) == pytest.approx((105.0, 100.0, 100, 0))
     assert "van de 105 inwoners van 0-14 jaar woont" in v.sentence()
+
+
+def test_list_warning_lines_name_the_municipality_and_the_residents_the_row_decides() -> None:
+    from spreiding.analysis.verdict import list_warning_lines
+
+    lines = list_warning_lines(_evaluation())
+    assert lines == [f"Aadorp: {municipality_verdict(_evaluation(), 'Aadorp').low_confidence_rows[0].text()}"]
+    assert "Servicepunt Laag" in lines[0] and "300 inwoners binnen de norm" in lines[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -113,9 +114,9 @@ def test_csv_nl_for_dutch_excel(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     lines = csv_lines(data)
     labels = [COLUMN_LABELS[c] for c in ("cell_id", "name", "pop_total")]
-    assert lines[0] == ";".join([*labels, "change", "afstand (m)", "bereikbaar", "x (RD, m)", "y (RD, m)"])
-    assert lines[1] == 'c1;"\'=HYPERLINK(""http://x"")";100,0;-5;;nee;1000,0;0,0'
-    assert lines[2] == "c2;'-kelder;50,0;3;6500,0;ja;0,0;5000,0"
+    assert lines[0] == ";".join([*labels, "change", "afstand (km)", "bereikbaar", "x (RD, m)", "y (RD, m)"])
+    assert lines[1] == 'c1;"\'=HYPERLINK(""http://x"")";100;-5;;nee;1000,0;0,0'  # residents whole, RD in metres
+    assert lines[2] == "c2;'-kelder;50;3;6,5;ja;0,0;5000,0"
     assert lines[3:5] == ["", "Bronnen"]
     assert f"Naamsvermelding;Kaartgegevens en wegennet: {OSM_CREDIT}" in lines
 
@@ -170,16 +171,131 @@ def test_xlsx_dutch_headers_string_cells_numbers_and_sources(tmp_path: Path) -> 
     assert book.sheetnames == ["buiten_norm", "Bronnen"]
     sheet = book["buiten_norm"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["cel", "naam", "inwoners totaal"] and "afstand (m)" in header
+    assert header[:3] == ["cel", "naam", "inwoners totaal"] and "afstand (km)" in header
     name = sheet.cell(row=2, column=2)
     assert name.value == FORMULA and name.data_type == "s"  # text, never a formula
     change = sheet.cell(row=2, column=header.index("change") + 1)
     assert change.value == -5 and change.data_type == "n"
-    assert sheet.cell(row=2, column=header.index("afstand (m)") + 1).value is None  # inf -> empty
-    assert sheet.cell(row=3, column=header.index("afstand (m)") + 1).value == 6500.0
+    assert sheet.cell(row=2, column=header.index("afstand (km)") + 1).value is None  # inf -> empty
+    assert sheet.cell(row=3, column=header.index("afstand (km)") + 1).value == 6.5
     sources = {r[0].value: r[1].value for r in book["Bronnen"].iter_rows(min_row=2)}
     assert sources["Naamsvermelding"] == OSM_CREDIT_LINE
     assert sources["Afstandsmodel"].startswith("hemelsbreed x 1,3")
+
+
+# --------------------------------------------------------------------------- files for people (km, minutes, labels)
+
+
+PLACEMENT_NL = "inwoners verdeeld over woonstraten (cellen zonder straatknoop: op hun middelpunt)"
+
+
+def usability_table() -> pd.DataFrame:
+    """The usability test's row (metres, seconds, codes) and an unreachable one; names that look like formulas."""
+    return pd.DataFrame(
+        {
+            "id": ["dr-001", "dr-002"],
+            "name": ["=Bieb", "-Noord"],
+            "kind": ["kleine_vestiging", "vestiging"],
+            "status": ["closed", "open"],
+            "residents": [180.4, 20.0],
+            "covered_pct": [55.5555, 100.0],
+            "dist_m": [25290.6466, np.inf],
+            "time_s": [1234.5, np.inf],
+            "placement": ["cell_centre,street_nodes", "cell_centre"],
+            "distance_model": ["network:car", "crowfly:car:x1.3"],
+        }
+    )
+
+
+def csv_nl_rows(data: bytes) -> list[list[str]]:
+    """The table part of a ``csv-nl`` file (header first), read with the csv module."""
+    lines = csv_lines(data)
+    return list(csv.reader(lines[: lines.index("")], delimiter=";"))
+
+
+def test_csv_nl_shows_km_minutes_whole_residents_and_dutch_labels() -> None:
+    frame = usability_table()
+    before = frame.copy()
+    header, first, second = csv_nl_rows(to_bytes({"t": frame}, "csv-nl"))
+    assert header == [
+        "id", "naam", "soort", "status", "inwoners", "binnen norm (%)", "afstand (km)", "reistijd (min)",
+        "plaatsing inwoners", "afstandsmodel", "bereikbaar",
+    ]  # fmt: skip
+    row = dict(zip(header, first, strict=True))
+    assert row["afstand (km)"] == "25,29" and row["reistijd (min)"] == "20,6"
+    assert row["inwoners"] == "180" and row["binnen norm (%)"] == "55,6"
+    assert row["soort"] == "kleine vestiging" and row["status"] == "gesloten"
+    assert row["plaatsing inwoners"] == PLACEMENT_NL
+    assert row["afstandsmodel"] == "over de weg (auto)"
+    assert row["naam"] == "'=Bieb" and row["bereikbaar"] == "ja"  # the formula guard stays
+    other = dict(zip(header, second, strict=True))
+    assert other["afstand (km)"] == "" and other["reistijd (min)"] == "" and other["bereikbaar"] == "nee"
+    assert other["naam"] == "'-Noord" and other["afstandsmodel"].startswith("hemelsbreed x 1,3 (auto")
+    assert other["plaatsing inwoners"] == "inwoners op het middelpunt van hun cel"
+    pd.testing.assert_frame_equal(frame, before)  # the caller's table is untouched
+
+
+def test_xlsx_shows_km_minutes_and_dutch_labels_as_numeric_cells() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(to_bytes({"t": usability_table()}, "xlsx")))
+    sheet = book["t"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert "afstand (m)" not in header and "reistijd (s)" not in header
+    assert row["afstand (km)"].value == 25.29 and row["afstand (km)"].data_type == "n"
+    assert row["afstand (km)"].number_format == "0.00"
+    assert row["reistijd (min)"].value == 20.6 and row["reistijd (min)"].data_type == "n"
+    assert row["inwoners"].value == 180 and row["inwoners"].data_type == "n"
+    assert row["binnen norm (%)"].value == 55.6
+    assert row["soort"].value == "kleine vestiging" and row["status"].value == "gesloten"
+    assert row["plaatsing inwoners"].value == PLACEMENT_NL
+    assert row["afstandsmodel"].value == "over de weg (auto)"
+    assert row["naam"].value == "=Bieb" and row["naam"].data_type == "s"  # text, never a live formula
+    assert sheet.cell(row=3, column=header.index("naam") + 1).data_type == "s"
+    assert sheet.cell(row=3, column=header.index("afstand (km)") + 1).value is None  # unreachable: empty
+
+
+def test_machine_csv_of_the_same_table_keeps_metres_seconds_and_codes() -> None:
+    lines = csv_lines(to_bytes({"t": usability_table()}, "csv"))
+    assert lines == [
+        "id,name,kind,status,residents,covered_pct,dist_m,time_s,placement,distance_model,reachable",
+        'dr-001,\'=Bieb,kleine_vestiging,closed,180.4,55.5555,25290.6466,1234.5,"cell_centre,street_nodes",'
+        "network:car,True",
+        "dr-002,'-Noord,vestiging,open,20.0,100.0,,,cell_centre,crowfly:car:x1.3,False",
+    ]
+
+
+def test_gpkg_keeps_machine_values(tmp_path: Path) -> None:
+    path = write_tables({"t": usability_table()}, tmp_path / "t.gpkg")
+    back = pyogrio.read_dataframe(path, layer="t")
+    assert back["dist_m"].iloc[0] == pytest.approx(25290.6466) and back["time_s"].iloc[0] == 1234.5
+    assert back["distance_model"].tolist() == ["network:car", "crowfly:car:x1.3"]
+    assert back["status"].tolist() == ["closed", "open"]
+
+
+def test_age_band_codes_become_the_dutch_age_group() -> None:
+    by_age = pd.DataFrame(
+        {"age_band": ["pop_total", "pop_65plus"], "age_label": ["alle inwoners", "65 jaar en ouder"], "covered": [3, 1]}
+    )
+    header, *rows = csv_nl_rows(to_bytes({"t": by_age}, "csv-nl"))
+    assert header == ["leeftijdsgroep", "binnen norm"]  # the code column is left out next to its label
+    assert rows == [["alle inwoners", "3"], ["65 jaar en ouder", "1"]]
+    book = openpyxl.load_workbook(io.BytesIO(to_bytes({"t": by_age.drop(columns=["age_label"])}, "xlsx")))
+    assert [[c.value for c in r] for r in book["t"].iter_rows()] == [
+        ["leeftijdsgroep", "binnen norm"],
+        ["alle inwoners", 3],
+        ["65 jaar en ouder", 1],
+    ]
+
+
+def test_app_tables_and_people_exports_convert_alike() -> None:
+    from spreiding.app.labels import display_table
+
+    frame = usability_table().drop(columns=["time_s", "dist_m"]).assign(mean_dist_m=[25290.6466, 1000.0])
+    shown = display_table(frame, ["name", "kind", "status", "residents", "covered_pct", "mean_dist_m"])
+    book = openpyxl.load_workbook(io.BytesIO(to_bytes({"t": frame}, "xlsx")))
+    written = {c[0].value: [x.value for x in c[1:]] for c in book["t"].iter_cols()}
+    for column in shown.columns:
+        assert shown[column].tolist() == written[column], column
 
 
 # --------------------------------------------------------------------------- GeoPackage
@@ -209,7 +325,8 @@ def test_html_dutch_headers_numbers_escaped_and_sources(tmp_path: Path) -> None:
     text = to_bytes({"buiten_norm": cells()}, "html", provenance=provenance(tmp_path)).decode("utf-8")
     assert "<th>cel</th><th>naam</th><th>inwoners totaal</th>" in text
     assert "<td>=HYPERLINK(&quot;http://x&quot;)</td>" in text
-    assert '<td class="num">6.500</td>' in text  # Dutch thousands dot
+    assert "<th>afstand (km)</th>" in text and '<td class="num">6,50</td>' in text  # km for people, decimal comma
+    assert '<td class="num">5.000</td>' in text  # Dutch thousands dot (y in RD metres stays metres)
     assert ">inf<" not in text.lower() and ">nan<" not in text.lower()
     assert "<td>c1</td><td>=HYPERLINK(&quot;http://x&quot;)</td>" in text
     assert "<h2>Bronnen</h2>" in text and OSM_CREDIT in text

@@ -27,6 +27,7 @@ from spreiding.errors import ConfigError
 from spreiding.vocabulary import Col, column_label, fmt_int, fmt_km, fmt_pct
 
 if TYPE_CHECKING:
+    from spreiding.analysis.evaluation import Evaluation
     from spreiding.study import Study
 
 __all__ = [
@@ -81,12 +82,15 @@ class CbsComparison:
         :data:`METHOD_NOTES` plus notes on this comparison (unmatched regions, missing levels).
     placement
         The residents' placement the tool's figures rest on.
+    evaluation
+        The municipal evaluation the figures come from (its service points dated on the study's peildatum).
     """
 
     table: pd.DataFrame
     cbs: CbsDistances
     notes: tuple[str, ...]
     placement: str
+    evaluation: Evaluation | None = None
 
 
 def compare_with_cbs(table: pd.DataFrame, cbs: CbsDistances, level: str = "gemeente") -> pd.DataFrame:
@@ -184,17 +188,22 @@ def cbs_comparison(study: Study, cbs: CbsDistances, *, levels: tuple[str, ...] =
     notes = list(METHOD_NOTES)
     by: Mapping[str, str] = {"gemeente": "municipality", "wijk": "wijk", "buurt": "buurt"}
     placement = ""
+    first: Evaluation | None = None
     for level in levels:
         evaluation = study.evaluate(CBS_NORM, by=by[level])
         placement = evaluation.placement
+        first = first or evaluation
         part = compare_with_cbs(evaluation.table, cbs, level)
         parts.append(part)
         note = _unmatched(part, level)
         if note:
             notes.append(note)
     if cbs.year is not None:
-        notes.append(f"CBS-tabel van {cbs.year}; de lijst van voorzieningen is die van de gegevensmap.")
-    return CbsComparison(pd.concat(parts, ignore_index=True), cbs, tuple(notes), placement)
+        notes.append(
+            f"CBS-tabel van {cbs.year} (toestand op 1 januari {cbs.year}); "
+            "de voorzieningen zijn die van de gegevensmap zoals ze op de peildatum open waren."
+        )
+    return CbsComparison(pd.concat(parts, ignore_index=True), cbs, tuple(notes), placement, first)
 
 
 def _signed(fmt: Callable[[object], str]) -> Callable[[float], str]:

@@ -80,8 +80,9 @@ def cell_summary(
     cell_ids: Sequence[str],
     *,
     weight_column: str = "pop_total",
+    time_s: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Residents, person-weighted mean distance and covered share per cell.
+    """Residents, person-weighted mean distance (and travel time) and covered share per cell.
 
     Parameters
     ----------
@@ -95,14 +96,17 @@ def cell_summary(
         The drawn cells, in drawing order.
     weight_column
         Residents column (the norm's age band).
+    time_s
+        Shortest travel time per point (``inf`` = unreachable), or ``None``.
 
     Returns
     -------
     pandas.DataFrame
         One row per cell in ``cell_ids`` order: ``residents``, ``mean_dist_m`` (reachable residents only;
-        NaN when none), ``covered_share``, ``unreachable_share`` (0–1; 0 for an empty cell).
+        NaN when none), ``covered_share``, ``unreachable_share`` (0–1; 0 for an empty cell); with ``time_s``
+        also ``mean_time_s`` (person-weighted, residents with a finite time only; NaN when none).
     """
-    w = _check(points, [dist_m, covered], weight_column)
+    w = _check(points, [dist_m, covered] if time_s is None else [dist_m, covered, time_s], weight_column)
     d = np.asarray(dist_m, dtype=float)
     ok = reachable(d)
     codes = cell_codes(points, cell_ids)
@@ -113,7 +117,7 @@ def cell_summary(
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = np.where(residents > 0, _sums(codes, np.where(covered, w, 0.0), n) / residents, 0.0)
         unr = np.where(residents > 0, (residents - reach_w) / residents, 0.0)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "cell_id": pd.Index(cell_ids).astype(str),
             "residents": residents,
@@ -122,6 +126,16 @@ def cell_summary(
             "unreachable_share": np.clip(unr, 0.0, 1.0),
         }
     )
+    if time_s is not None:
+        out["mean_time_s"] = _weighted_mean(codes, np.asarray(time_s, dtype=float), w, n)
+    return out
+
+
+def _weighted_mean(codes: np.ndarray, values: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Person-weighted mean of the finite ``values`` per cell (NaN where no resident has one)."""
+    ok = reachable(values)
+    w_ok = np.where(ok, weight, 0.0)
+    return mean_distance(_sums(codes, w_ok * np.where(ok, values, 0.0), n), _sums(codes, w_ok, n))
 
 
 def cell_change(

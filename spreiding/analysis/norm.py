@@ -114,6 +114,11 @@ class Norm:
         return self.max_time_s is not None
 
     @property
+    def time_only(self) -> bool:
+        """Whether the norm has a travel-time limit and no distance limit (figures then read in minutes)."""
+        return self.max_time_s is not None and self.max_dist_m is None
+
+    @property
     def search_limit_m(self) -> float:
         """Largest distance a graph search needs to explore for this norm (``inf`` if time-only)."""
         return float(self.max_dist_m) if self.max_dist_m is not None and self.max_time_s is None else float("inf")

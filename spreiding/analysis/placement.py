@@ -326,12 +326,7 @@ def _streets_to_areas(
             f"{fmt_int(dropped_pop)} inwoners op {fmt_int(n_dropped)} straatknopen buiten de gemeenten "
             f"(verder dan {fmt_int(outside_max_m)} m van de dichtstbijzijnde) tellen niet mee",
         )
-        logger.warning(
-            "%d straatknopen (%.0f inwoners) liggen meer dan %g m buiten elk gebied en tellen niet mee",
-            n_dropped,
-            dropped_pop,
-            outside_max_m,
-        )
+        logger.warning("%s", warnings[0])  # the same Dutch sentence, Dutch numbers
     quality = (
         ("street_points_outside", float(n_dropped)),
         ("residents_outside", dropped_pop),

@@ -15,7 +15,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from spreiding._validate import rows_text
 from spreiding.analysis.norm import Norm
@@ -39,6 +40,7 @@ __all__ = [
     "Edit",
     "Scenario",
     "apply_scenario",
+    "check_in_area",
     "check_rd_xy",
     "close",
     "describe_edits",
@@ -267,6 +269,40 @@ def open_site(
 def move(id: str, x: float, y: float) -> Edit:
     """Edit: point ``id`` moves to ``x``/``y`` (EPSG:28992)."""
     return Edit("move", id, x=x, y=y)
+
+
+def check_in_area(edits: Iterable[Edit], area: BaseGeometry, ring_m: float) -> None:
+    """Refuse an edit that places a point (open, move) outside the study area: the region plus its ring.
+
+    Parameters
+    ----------
+    edits
+        The edits to check (others than open and move pass).
+    area
+        The region's outline buffered by ``ring_m`` (EPSG:28992); an empty area checks nothing.
+    ring_m
+        Width of the ring, for the message.
+
+    Raises
+    ------
+    ScenarioError
+        The first edit outside, named, with its coordinates (and a hint when they look like degrees).
+    """
+    for edit in edits:
+        if not edit.has_location or area.is_empty or area.contains(Point(edit.x, edit.y)):
+            continue
+        label = f"nieuw punt {edit.name!r}" if edit.action == "open" else f"verplaatsing van {edit.id}"
+        if abs(float(edit.x or 0.0)) <= 180 and abs(float(edit.y or 0.0)) <= 90:
+            msg = (
+                f"{label}: x={edit.x:g}, y={edit.y:g} lijken lengte-/breedtegraden; "
+                "geef RD-coördinaten (x en y in meters, bijv. 233000 en 557000)"
+            )
+        else:
+            msg = (
+                f"{label} (x={edit.x:.0f}, y={edit.y:.0f}) ligt buiten het gebied (de regio plus "
+                f"{ring_m / 1000:.0f} km); controleer de RD-coördinaten"
+            )
+        raise ScenarioError(msg)
 
 
 def retype(id: str, kind: str, *, host_building: str | None = None) -> Edit:

@@ -24,6 +24,7 @@ from typing import Any
 
 from pyproj import Transformer
 
+from spreiding._outfile import atomic_write, check_targets
 from spreiding.analysis.scenario import Edit, Scenario, check_rd_xy
 from spreiding.errors import ScenarioError
 
@@ -111,8 +112,27 @@ def scenario_to_geojson(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def write_scenario_file(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
-    """Write a scenario as ``.geojson`` or ``.json`` (by extension; atomically)."""
+def write_scenario_file(
+    scenario: Scenario,
+    path: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+) -> Path:
+    """Write a scenario as ``.geojson`` or ``.json`` (by extension; atomically).
+
+    The same rules as every output: no folders made, an existing file only with ``force``, never an input
+    (e.g. the scenario store); an unwritable place gives a Dutch error.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown extension.
+    ConfigError
+        See :func:`spreiding._outfile.check_targets`.
+    OutputError
+        The write failed (an existing file is left as it was).
+    """
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix == ".geojson":
@@ -122,10 +142,8 @@ def write_scenario_file(scenario: Scenario, path: str | os.PathLike[str]) -> Pat
     else:
         msg = f"kan scenario-bestand {out.name} niet schrijven: gebruik een bestandsnaam op .geojson of .json"
         raise ScenarioError(msg)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(out)  # atomic on one file system
+    check_targets([out], force=force, inputs=inputs)
+    atomic_write(out, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     return out
 
 

@@ -359,6 +359,12 @@ class ScenarioStore:
         """Names of the stored scenarios that load, sorted (damaged ones: :meth:`load_all`)."""
         return list(self.load_all().scenarios)
 
+    def deleted_names(self) -> list[str]:
+        """Names without a current version (deleted; their versions stay and :meth:`restore` brings one back)."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT name FROM scenario_names WHERE current IS NULL ORDER BY name").fetchall()
+        return [str(r[0]) for r in rows]
+
     def list(self) -> pd.DataFrame:
         """Every current scenario, damaged ones included and marked.
 

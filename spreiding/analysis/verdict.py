@@ -46,6 +46,7 @@ __all__ = [
     "OVERVIEW_COLUMNS",
     "ListWarning",
     "Verdict",
+    "list_warning_lines",
     "list_warnings",
     "meets_sentence",
     "municipality_verdict",
@@ -320,7 +321,8 @@ def _village_pairs(villages: pd.DataFrame | None) -> tuple[tuple[str, float], ..
     if villages is None or villages.empty:
         return ()
     frame = villages.sort_values(Col.RESIDENTS, ascending=False, kind="stable")
-    return tuple((str(p), float(n)) for p, n in zip(frame[Col.PLACE], frame[Col.RESIDENTS], strict=True) if n > 0)
+    pairs = zip(frame[Col.PLACE], frame[Col.RESIDENTS], strict=True)
+    return tuple((str(p), float(n)) for p, n in pairs if round(n) >= 1)  # never "Schieven (0)"
 
 
 def _table_row(ev: Evaluation, municipality: str) -> pd.Series:
@@ -465,6 +467,20 @@ def province_overview(
 def list_warnings(ev: Evaluation, municipality: str) -> tuple[ListWarning, ...]:
     """Rows with ``confidence=low`` that bear on a municipality (its own rows and rows nearest to its residents)."""
     return municipality_verdict(ev, municipality).low_confidence_rows
+
+
+def list_warning_lines(ev: Evaluation) -> list[str]:
+    """Per municipality, the low-confidence rows that decide some of its figures, as Dutch lines.
+
+    Only rows that count under the norm and are the nearest point of residents within it: those are the
+    figures that would change if the row is wrong (e.g. a service point last confirmed years ago).
+    """
+    lines = []
+    for municipality, verdict in verdicts(ev).items():
+        lines += [
+            f"{municipality}: {w.text()}" for w in verdict.low_confidence_rows if w.counted and w.covered_residents > 0
+        ]
+    return lines
 
 
 def meets_sentence(meets: int, total: int) -> str:

@@ -3,7 +3,8 @@
 Every label comes from the vocabulary; this module only adds the app's own
 choices (which columns a table shows, colour and model names for widgets).
 Display tables are made by :func:`display_table` (distances in km, times in
-minutes, whole residents, Dutch headers); numbers in text by :func:`nl_int`
+minutes, whole residents, Dutch labels for codes, Dutch headers: the one conversion of
+:func:`spreiding.output.readable.readable_table`, shared with the people's exports); numbers in text by :func:`nl_int`
 and :func:`nl_dec` (``12.345`` → ``12.345``, ``81.4`` → ``81,4``). User text (scenario, facility and
 file names) that goes into a Markdown element passes :func:`as_text` first, so it shows as typed.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from spreiding.output.readable import CODE_LABELS, readable_table
 from spreiding.vocabulary import (
     AGE_BAND_LABELS,
     KIND_LABELS,
@@ -55,16 +57,16 @@ SOURCE_LABELS: dict[str, str] = {"kernen": "dorpen en steden (OSM)", "gebouwen":
 
 _SHOWN = (
     "municipality", "residents", "covered", "covered_pct", "uncovered", "unreachable", "mean_dist_m", "median_dist_m",
-    "p90_dist_m", "max_dist_m", "mean_time_s", "age_label", "covered_pct_a", "covered_pct_b", "covered_pct_delta",
-    "mean_dist_m_a", "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage", "name", "kind", "status",
-    "residents_nearest", "covered_loss", "mean_dist_delta_m", "place", "cells", "nearest_name", "rank", "gain_covered",
-    "cumulative_covered", "id",
+    "p90_dist_m", "max_dist_m", "mean_time_s", "max_time_s", "age_label", "covered_pct_a", "covered_pct_b",
+    "covered_pct_delta", "mean_dist_m_a", "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage",
+    "name", "kind", "status", "residents_nearest", "covered_loss", "mean_dist_delta_m", "place", "cells",
+    "nearest_name", "rank", "gain_covered", "cumulative_covered", "id",
 )  # fmt: skip
 
 
 def _shown_label(name: str) -> str:
-    """The vocabulary's label; times are shown in minutes here."""
-    return column_label(name, km=True).replace("(s)", "(min)")
+    """The vocabulary's label in the units :func:`display_table` shows (km, minutes)."""
+    return column_label(name, km=True, minutes=True)
 
 
 #: Dutch header per column of the package's tables, from :mod:`spreiding.vocabulary` (distances in km, times in
@@ -73,12 +75,15 @@ COLUMN_LABELS: dict[str, str] = {name: _shown_label(name) for name in _SHOWN} | 
     "location_precision": "ligging",
     "confidence": "zekerheid",
     "count": "aantal",
+    "host_building": "gebouw",
+    "address": "adres",
+    "postcode": "postcode",
+    "open_from": "open vanaf",
+    "open_until": "open tot en met",
 }
 
-_WHOLE = (
-    "residents", "covered", "uncovered", "unreachable", "lose_coverage", "gain_coverage", "gain_covered",
-    "cumulative_covered",
-)  # fmt: skip
+_TEXT = ("host_building", "address", "postcode", "open_from", "open_until")
+"""Columns shown as text as written (dates stay partial, postcodes keep their zeros)."""
 
 
 def label_of(labels: Mapping[str, str]) -> Callable[[Any], str]:
@@ -119,18 +124,6 @@ def nl_dec(value: float, digits: int = 1) -> str:
     return fmt_dec(value, digits)
 
 
-def _convert(view: pd.DataFrame, col: str) -> None:
-    values = pd.to_numeric(view[col], errors="coerce")
-    if col.endswith("_dist_m") or "_dist_m_" in col or col.endswith("_delta_m") or col == "max_dist_m":
-        view[col] = (values / 1000).round(2)
-    elif col.endswith("_time_s") or "_time_s_" in col:
-        view[col] = (values / 60).round(1)
-    elif "pct" in col:
-        view[col] = values.round(1)
-    elif col.startswith(_WHOLE):
-        view[col] = values.round(0).astype("Int64")
-
-
 def display_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """A package table for display: chosen columns, km and minutes, rounded, Dutch headers (a new frame).
 
@@ -144,17 +137,13 @@ def display_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> 
     Returns
     -------
     pandas.DataFrame
-        Without geometry; kinds and statuses in Dutch.
+        Without geometry; kinds, statuses and other codes in Dutch (empty text when missing).
     """
     keep = [c for c in (columns or list(frame.columns)) if c in frame.columns and c in COLUMN_LABELS]
-    view = pd.DataFrame(frame[keep]).copy()
+    view = readable_table(pd.DataFrame(frame[keep]))
     for col in keep:
-        if col == "kind":
-            view[col] = view[col].astype(str).map(lambda k: KIND_LABELS.get(k, k))
-        elif col == "status":
-            view[col] = view[col].astype(str).map(lambda s: STATUS_LABELS.get(s, s))
-        elif pd.api.types.is_numeric_dtype(view[col]):
-            _convert(view, col)
+        if col in _TEXT or (col in CODE_LABELS and not pd.api.types.is_numeric_dtype(view[col].dtype)):
+            view[col] = view[col].astype("string").fillna("")
     return view.rename(columns=COLUMN_LABELS).reset_index(drop=True)
 
 

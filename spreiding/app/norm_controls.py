@@ -109,8 +109,15 @@ def _mark_own() -> None:
     st.session_state["norm_preset"] = OWN
 
 
+_SHORT = {"cbs-auto": "CBS-vergelijkbaar (auto, 5 km)"}
+"""Preset labels that would not fit the sidebar's select box at 1280 px."""
+
+
 def _preset_label(key: str) -> str:
-    return "Eigen norm (aangepast)" if key == OWN else PRESETS[key].name
+    """The preset's name without "Voorbeeld: " (the box says it), short enough for the sidebar."""
+    if key == OWN:
+        return "Eigen norm (aangepast)"
+    return _SHORT.get(key, PRESETS[key].name.removeprefix("Voorbeeld: "))
 
 
 def init_norm_state(default_preset: str = "5km-auto") -> None:
@@ -125,7 +132,7 @@ def norm_widgets(sb: Any) -> Norm | None:
     """Draw the norm controls in ``sb``; the norm, or ``None`` (with a Dutch message) when it is invalid."""
     init_norm_state()
     sb.selectbox(
-        "Norm",
+        "Norm (voorbeelden of eigen norm)",
         [OWN, *PRESETS],
         key="norm_preset",
         format_func=_preset_label,

@@ -13,16 +13,16 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
-from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 
 from spreiding.analysis.norm import PRESETS
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
-from spreiding.app.labels import COLOUR_LABELS, as_text, error_text, label_of
+from spreiding.app.feedback import user_errors
+from spreiding.app.labels import COLOUR_LABELS, as_text, label_of
 from spreiding.app.norm_controls import norm_widgets
+from spreiding.app.stored import stored_panel
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
 from spreiding.data.status import missing_required
@@ -50,20 +50,6 @@ MAX_STUDIES = 4
 """Base studies kept per process (data folder × mode × crow-fly × placement × upload)."""
 
 
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Show package errors as a message that says what to fix, never a traceback (names in it as text)."""
-    try:
-        yield
-    except SpreidingError as exc:
-        st.error(error_text(exc))
-        st.stop()
-    except Exception as exc:  # never a traceback: a Dutch notice, the details in the log
-        logger.exception("unexpected error in the app")
-        st.error(error_text(exc))
-        st.stop()
-
-
 # --------------------------------------------------------------------------- shared read-only inputs
 
 
@@ -77,7 +63,7 @@ def _network(data_dir: str, mode: str) -> RoadNetwork | None:
     try:
         return load_network(None, mode, data_dir=data_dir or None, progress=False)
     except DataNotFoundError as exc:
-        logger.warning("no road network: %s", exc)
+        logger.warning("geen wegennet: %s", exc)
         return None
 
 
@@ -173,8 +159,6 @@ def workspace() -> Workspace:
             ws.load_stored()
     ws = ss["workspace"]
     assert isinstance(ws, Workspace)
-    for line in ws.damaged:  # damaged stored rows are reported by name and skipped; the rest loads
-        st.warning(f"Opgeslagen scenario overgeslagen (beschadigd): {as_text(line)}", icon="⚠️")
     return ws
 
 
@@ -213,7 +197,7 @@ def sidebar(ws: Workspace) -> Settings:
     sb.selectbox(
         "Scenario", list(ws.scenarios), key="active_scenario", on_change=lambda: ws.activate(ss["active_scenario"])
     )
-    _stored_panel(sb, ws)
+    stored_panel(sb, ws)
     with sb.expander("Gegevensmap en afstandsmodel"):
         st.text_input("Gegevensmap (leeg = standaard)", key="data_dir", value=os.environ.get("SPREIDING_DATA_DIR", ""))
         st.checkbox("Hemelsbreed rekenen (schatting, geen wegennet)", key="crowfly")
@@ -263,6 +247,7 @@ KEPT_KEYS: tuple[str, ...] = (
     "cmp_b",
     "edit_kind",
     "new_kind",
+    "edit_id",
 )
 """Page choices that survive navigation (Streamlit forgets a widget's value on pages where it is not drawn)."""
 
@@ -280,32 +265,6 @@ def keep_choices() -> None:
     for key in KEPT_KEYS:
         if key in ss:
             ss[key] = ss[key]
-
-
-def _stored_panel(sb: Any, ws: Workspace) -> None:
-    """Stored scenarios with a delete button that asks for confirmation."""
-    names = ws.stored_names()
-    with sb.expander(f"Bewaarde scenario's ({len(names)})"):
-        if not names:
-            st.caption("Nog geen bewaarde scenario's; bewaar er een op de Kaart of bij Optimaliseren.")
-            return
-        pick = st.selectbox("Bewaard scenario", names, key="store_pick")
-        pending = st.session_state.get("confirm_delete")
-        if pending not in names:
-            if st.button("Verwijderen …", key="btn_del"):
-                st.session_state["confirm_delete"] = pick
-                st.rerun()
-            return
-        st.warning(f"Scenario '{as_text(pending)}' definitief verwijderen uit de opslag?")
-        c1, c2 = st.columns(2)
-        if c1.button("Ja, verwijderen", key="btn_del_yes", type="primary"):
-            st.session_state.pop("confirm_delete", None)
-            with user_errors():
-                ws.delete_stored(pending)
-            st.rerun()
-        if c2.button("Annuleren", key="btn_del_no"):
-            st.session_state.pop("confirm_delete", None)
-            st.rerun()
 
 
 def model_banner(model: DistanceModel) -> None:

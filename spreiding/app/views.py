@@ -16,14 +16,18 @@ import pandas as pd
 
 from spreiding.analysis.cbs_compare import display_comparison
 from spreiding.analysis.evaluation import Evaluation
+from spreiding.analysis.norm import Norm
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
+from spreiding.data.dates import uncertain_note
 from spreiding.network.nearest import DistanceModel
 from spreiding.siting.texts import solver_sentence
 from spreiding.vocabulary import (
     CANDIDATE_KIND_LABELS,
     CANDIDATE_SOURCE_LABELS,
+    HEADLINE_LABELS,
     SOURCE_KIND_LABELS,
     fmt_dec,
+    fmt_min,
     quality_label,
     source_description_nl,
 )
@@ -43,6 +47,8 @@ __all__ = [
     "facility_choices",
     "headline",
     "impact_view",
+    "kernen_view",
+    "large_list_note",
     "locations_view",
     "model_text",
     "out_of_reach_view",
@@ -57,7 +63,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Headline:
-    """The figures at the top of a page, as Dutch text (deltas ``None`` when not shown)."""
+    """The figures at the top of a page, as Dutch text (deltas ``None`` when not shown).
+
+    ``mean_time`` (``"12,5 min"``) is given when the norm has a travel-time limit; ``time_first`` when it has
+    no distance limit (the minutes are then the main figure, the km the second).
+    """
 
     covered_pct: str
     mean_dist: str
@@ -65,6 +75,18 @@ class Headline:
     covered_pct_delta: str | None = None
     mean_dist_delta: str | None = None
     counted: int = 0
+    mean_time: str | None = None
+    mean_time_delta: str | None = None
+    time_first: bool = False
+
+    def means(self) -> list[tuple[str, str, str | None]]:
+        """``(label, value, delta)`` of the mean distance and, with a time limit, the mean travel time,
+        the main figure first (labels: :data:`~spreiding.vocabulary.HEADLINE_LABELS`)."""
+        figures = [(HEADLINE_LABELS["mean_dist_m"], self.mean_dist, self.mean_dist_delta)]
+        if self.mean_time is not None:
+            time = (HEADLINE_LABELS["mean_time_s"], self.mean_time, self.mean_time_delta)
+            figures = [time, *figures] if self.time_first else [*figures, time]
+        return figures
 
 
 def _sign(text: str) -> str:
@@ -72,10 +94,12 @@ def _sign(text: str) -> str:
 
 
 def headline(ev: Evaluation, municipality: str | None = None, *, with_delta: bool = True) -> Headline | None:
-    """Covered share, mean distance and residents outside the norm (a municipality's, or the total).
+    """Covered share, mean distance (and travel time) and residents outside the norm (a municipality's, or the
+    total).
 
     Deltas against the current situation are given when the scenario has edits
-    and ``with_delta``. ``None`` when the municipality is not in the table.
+    and ``with_delta``. The mean travel time is given when the norm has a
+    time limit. ``None`` when the municipality is not in the table.
     """
     frame = ev.diff if ev.base is not None else ev.table
     rows = frame.iloc[[-1]] if municipality is None else frame.loc[frame["municipality"].astype(str) == municipality]
@@ -83,6 +107,7 @@ def headline(ev: Evaluation, municipality: str | None = None, *, with_delta: boo
         return None
     r = rows.iloc[0]
     delta = with_delta and ev.base is not None
+    timed = ev.norm.uses_time
     return Headline(
         covered_pct=f"{nl_dec(r['covered_pct'])} %",
         mean_dist=f"{nl_dec(r['mean_dist_m'] / 1000, 2)} km",
@@ -90,6 +115,9 @@ def headline(ev: Evaluation, municipality: str | None = None, *, with_delta: boo
         covered_pct_delta=f"{_sign(nl_dec(r['covered_pct_delta']))} %-punt" if delta else None,
         mean_dist_delta=f"{_sign(nl_dec(r['mean_dist_m_delta'] / 1000, 2))} km" if delta else None,
         counted=len(ev.counted),
+        mean_time=fmt_min(r["mean_time_s"]) if timed else None,
+        mean_time_delta=_sign(fmt_min(r["mean_time_s_delta"])) if timed and delta else None,
+        time_first=ev.norm.time_only,
     )
 
 
@@ -183,10 +211,20 @@ def impact_view(impact: pd.DataFrame, municipality: str) -> pd.DataFrame:
     return display_table(rows, ("name", "kind", "residents_nearest", "covered_loss", "mean_dist_delta_m"))
 
 
-def villages_view(villages: pd.DataFrame) -> pd.DataFrame:
-    """Residents outside the norm per village for display."""
-    cols = ("place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_name")
+def villages_view(villages: pd.DataFrame, norm: Norm | None = None) -> pd.DataFrame:
+    """Residents outside the norm per village for display: distances in km, or travel times in minutes for a
+    time-only ``norm`` (both with both limits)."""
+    dist, time = ("mean_dist_m", "max_dist_m"), ("mean_time_s", "max_time_s")
+    figures = dist if norm is None or not norm.uses_time else time if norm.time_only else (*dist, *time)
+    cols = ("place", "residents", "cells", "unreachable", *figures, "nearest_name")
     return display_table(villages, cols).rename(columns={COLUMN_LABELS["residents"]: "inwoners buiten de norm"})
+
+
+def kernen_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per kern for display, the largest kernen first (the columns of ``coverage --by kern``)."""
+    ordered = table.sort_values("residents", ascending=False, kind="stable")
+    cols = ("name", "residents", "covered", "covered_pct", "uncovered", "mean_dist_m")
+    return display_table(ordered, cols).rename(columns={COLUMN_LABELS["name"]: "kern"})
 
 
 def facility_choices(facilities: pd.DataFrame, *, with_status: bool = True) -> dict[str, str]:
@@ -272,14 +310,18 @@ def quality_warnings(
     """Data-quality warnings: the loaders' own, secret cells, uncertain or approximate service points, network."""
     warnings: list[str] = []
     for src in sources:
-        warnings += [f"{src.get('kind')}: {w}" for w in src.get("warnings") or []]
+        kind = SOURCE_KIND_LABELS.get(str(src.get("kind")), str(src.get("kind")))
+        warnings += [f"{kind}: {w}" for w in src.get("warnings") or []]
         q = src.get("quality") or {}
         if q.get("secret_cells"):
-            warnings.append(f"{src.get('kind')}: {q['secret_cells']:g} geheime cellen (minder dan 5 inwoners), geschat")
+            warnings.append(f"{kind}: {nl_int(q['secret_cells'])} geheime cellen (minder dan 5 inwoners), geschat")
     if "confidence" in facilities:
         low = int(facilities["confidence"].astype(str).isin(["low", "medium"]).sum())
         if low:
-            warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid medium/low)")
+            warnings.append(f"{low} voorzieningen met onzekere ligging of status (zekerheid middel of laag)")
+    dated = uncertain_note(facilities)
+    if dated:
+        warnings.append(dated)
     if "location_precision" in facilities and _approximate(facilities).any():
         n = int(_approximate(facilities).sum())
         warnings.append(f"{n} voorzieningen liggen op het dorps- of stadscentrum, niet op het adres")
@@ -297,11 +339,32 @@ def locations_view(facilities: pd.DataFrame) -> pd.DataFrame | None:
     return display_table(facilities, ("id", "name", "kind", "status", "location_precision", "confidence"))
 
 
+def large_list_note(n_points: int) -> str | None:
+    """What the app does with a service-point list above :data:`~spreiding.study.MATRIX_MAX_SITES` (else None)."""
+    from spreiding.study import MATRIX_MAX_SITES
+
+    if n_points <= MATRIX_MAX_SITES:
+        return None
+    return (
+        f"De lijst heeft {nl_int(n_points)} voorzieningen (meer dan {nl_int(MATRIX_MAX_SITES)}). "
+        "Elke wijziging wordt met één zoektocht over het wegennet herberekend (ongeveer 0,1–0,5 s per "
+        "wijziging bij een provincie zo groot als Drenthe; de eerste berekening na het inschakelen duurt langer). "
+        "De sluitingsrangorde en het locatieadvies rekenen met een afstandsmatrix en zijn voor deze lijst niet "
+        "beschikbaar; beperk de lijst om ze te gebruiken."
+    )
+
+
+_UPLOAD_COLUMNS = (
+    "id", "name", "place", "municipality", "kind", "status", "host_building", "open_from", "open_until",
+    "location_precision", "confidence",
+)  # fmt: skip
+
+
 def upload_view(frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """A summary line and the first rows of a checked upload."""
     n_open = int((frame["status"] == "open").sum())
-    rows = pd.DataFrame(frame.drop(columns="geometry")).head(50)
-    return f"{len(frame)} voorzieningen gelezen en gecontroleerd ({n_open} open)", rows
+    rows = display_table(frame.head(50), _UPLOAD_COLUMNS)
+    return f"{nl_int(len(frame))} voorzieningen gelezen en gecontroleerd ({nl_int(n_open)} open)", rows
 
 
 def cbs_view(table: pd.DataFrame) -> pd.DataFrame:

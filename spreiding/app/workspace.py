@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -30,23 +29,23 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
-from shapely.geometry import Point
 
 from spreiding.analysis.cbs_compare import CBS_NORM, CbsComparison, cbs_comparison
 from spreiding.analysis.coverage import coverage_curve, distance_distribution
 from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import PRESETS, Norm
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
-from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, describe_edits, open_site
-from spreiding.analysis.store import SaveResult, ScenarioStore
+from spreiding.analysis.scenario import Edit, Scenario, apply_scenario, check_in_area, describe_edits, open_site
+from spreiding.analysis.store import ScenarioStore
 from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year, province_overview
 from spreiding.app import uploads
 from spreiding.app._mapviews import MapViews
+from spreiding.app._storeviews import BASE_SCENARIO, StoreViews
 from spreiding.data.cbs_stats import read_cbs_csv
-from spreiding.data.dates import facilities_as_of
+from spreiding.data.dates import facilities_as_of, uncertain_note
 from spreiding.data.region import Region
-from spreiding.errors import ConfigError, ScenarioError, SpreidingError
+from spreiding.errors import ConfigError, DataNotFoundError, ScenarioError
 from spreiding.network.engine import DistanceMatrix
 from spreiding.output.export import analysis_tables, export_name
 from spreiding.output.maps import map_payload
@@ -54,14 +53,12 @@ from spreiding.output.provenance import Provenance
 from spreiding.output.report import municipality_report, report_filename, uncovered_places
 from spreiding.output.writer import to_bytes
 from spreiding.study import Study
-from spreiding.vocabulary import CANDIDATE_KIND_LABELS, Col
+from spreiding.vocabulary import CANDIDATE_KIND_LABELS, STATUS_LABELS, Col
 
 __all__ = ["BASE_SCENARIO", "Download", "Inputs", "Settings", "StudyKey", "Workspace"]
 
 logger = logging.getLogger(__name__)
 
-BASE_SCENARIO = "Huidige situatie"
-"""Name of the current situation (the scenario without edits) in the app."""
 
 _MIME = {
     "csv": "text/csv",
@@ -207,7 +204,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     elif edit.action != "open" and row.empty:
         text = f"Voorziening {edit.id} staat niet in de lijst; kies een voorziening uit de lijst."
     elif edit.action == "close" and status != "open":
-        text = f"{edit.id} is niet open (status {status}); alleen een open voorziening kan sluiten."
+        text = f"{edit.id} is niet open ({STATUS_LABELS.get(status, status)}); alleen een open voorziening kan sluiten."
     elif edit.action == "reopen" and status == "open":
         text = f"{edit.id} is al open; alleen een gesloten of geplande voorziening kan (weer) open."
     else:
@@ -215,7 +212,7 @@ def _refusal(edit: Edit, facilities: gpd.GeoDataFrame, detail: str) -> str:
     return f"{text} (Details: {detail})"
 
 
-class Workspace(MapViews):
+class Workspace(MapViews, StoreViews):
     """One session's settings, scenarios and results on a private fork of the shared base Study.
 
     Parameters
@@ -318,6 +315,7 @@ class Workspace(MapViews):
             self._active = scenario.name
 
     def _check(self, scenario: Scenario, edit: Edit | None = None) -> None:
+        self._check_in_area(*([edit] if edit is not None else scenario.edits))
         try:
             apply_scenario(self.facilities, scenario)
         except ScenarioError as exc:
@@ -358,8 +356,8 @@ class Workspace(MapViews):
         A point outside the region and its ring is refused in Dutch before it enters the scenario; values that
         look like lon/lat typed into the RD fields get that hint.
         """
-        self._check_in_area(name, x, y)
         edit = open_site(name, kind, x, y, host_building=host_building)
+        self._check_in_area(edit)
         taken = set(apply_scenario(self.facilities, self.scenario())["id"].astype(str))
         n = 1
         ident = edit.id
@@ -368,23 +366,16 @@ class Workspace(MapViews):
             ident = f"{edit.id}-{n}"
         return replace(edit, id=ident)
 
-    def _check_in_area(self, name: str, x: float, y: float) -> None:
+    def _check_in_area(self, *edits: Edit) -> None:
+        """Refuse a point placed outside the region plus its ring (the area is built once per region)."""
         spec = getattr(self.region, "spec", None)
         ring_m = float(getattr(spec, "ring_m", 15_000.0))
-        area = self.region.province.geometry.union_all().buffer(ring_m)
-        if area.is_empty or area.contains(Point(x, y)):
-            return
-        if abs(x) <= 180 and abs(y) <= 90:
-            msg = (
-                f"nieuw punt {name!r}: x={x:g}, y={y:g} lijken lengte-/breedtegraden; "
-                "geef RD-coördinaten (x en y in meters, bijv. 233000 en 557000)"
-            )
-        else:
-            msg = (
-                f"nieuw punt {name!r} (x={x:.0f}, y={y:.0f}) ligt buiten het gebied (de provincie plus "
-                f"{ring_m / 1000:.0f} km); controleer de RD-coördinaten"
-            )
-        raise ScenarioError(msg)
+        province = self.region.province
+        cached = getattr(self, "_area", None)
+        if cached is None or cached[0] is not province:
+            cached = (province, province.geometry.union_all().buffer(ring_m))
+            self._area = cached
+        check_in_area(edits, cached[1], ring_m)
 
     def undo(self) -> Scenario:
         """Drop the last edit of the active scenario."""
@@ -397,82 +388,6 @@ class Workspace(MapViews):
     def describe(self, name: str | None = None) -> list[str]:
         """Dutch one-liners of a scenario's edits."""
         return describe_edits(self.scenario(name), self.facilities)
-
-    # ------------------------------------------------------------------ the scenario store
-
-    def _store(self) -> ScenarioStore | None:
-        try:
-            return self._open_store()
-        except SpreidingError as exc:
-            logger.warning("scenario store unusable: %s", exc)
-            return None
-
-    def stored_names(self) -> list[str]:
-        """Names in the scenario store ([] when it cannot be opened)."""
-        store = self._store()
-        return store.names() if store is not None else []
-
-    def save_as(self, name: str, *, replace_current: bool = False) -> SaveResult | None:
-        """Keep the active scenario under ``name`` (active) and save it as a version in the store.
-
-        Returns the store's :class:`~spreiding.analysis.store.SaveResult` (its Dutch ``message`` says whether
-        the version became current: under an existing name only with ``replace_current``), or ``None`` when no
-        store opens — the scenario then lives in this session only and the page offers it as a download.
-        """
-        name = name.strip()
-        if not name or name == BASE_SCENARIO:
-            msg = f"geef het scenario een naam anders dan '{BASE_SCENARIO}'"
-            raise ScenarioError(msg)
-        return self.keep(replace(self.scenario(), name=name), replace_current=replace_current)
-
-    def keep(self, scenario: Scenario, *, replace_current: bool = False) -> SaveResult | None:
-        """Add ``scenario`` to the session (active) and save it as a version; ``None`` when no store opens."""
-        self.put(scenario)
-        store = self._store()
-        if store is None:
-            return None
-        try:
-            return store.save(scenario, replace=replace_current)
-        except SpreidingError as exc:  # a failed save is said, never silent: the page offers a download
-            logger.warning("could not save scenario %r: %s", scenario.name, exc)
-            return None
-
-    def scenario_file(self, name: str | None = None) -> bytes:
-        """The scenario as JSON bytes (a download that keeps the work when the store cannot be used)."""
-        return json.dumps(self.scenario(name).to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-
-    def delete_stored(self, name: str) -> None:
-        """Delete a scenario from the store and from the session."""
-        store = self._store()
-        if store is None:
-            msg = "de scenario-opslag is niet te openen; zet SPREIDING_STORE op een schrijfbaar bestand"
-            raise ConfigError(msg)
-        store.delete(name)
-        if name != BASE_SCENARIO:
-            self._scenarios.pop(name, None)
-        self.activate(self._active)
-
-    def load_stored(self) -> list[str]:
-        """Add the stored scenarios the session lacks; returns the names that did not fit this list."""
-        store = self._store()
-        skipped: list[str] = []
-        if store is None:
-            return skipped
-        loaded = store.load_all()
-        self._damaged = tuple(f"{d.name}: {d.reason}" for d in loaded.damaged)
-        for name, scenario in loaded.scenarios.items():
-            if name in self._scenarios:
-                continue
-            try:
-                self.put(scenario, activate=False)
-            except ScenarioError:
-                skipped.append(name)
-        return skipped
-
-    @property
-    def damaged(self) -> tuple[str, ...]:
-        """Stored scenarios that could not be read (name and reason), reported and skipped."""
-        return getattr(self, "_damaged", ())
 
     # ------------------------------------------------------------------ uploads
 
@@ -518,6 +433,21 @@ class Workspace(MapViews):
         places = self._inputs.places(self._settings.data_dir)
         return uncovered_places(unc, places, weight_column=ev.norm.weight_column, facilities=ev.counted)
 
+    def kernen(self, municipality: str) -> pd.DataFrame:
+        """Coverage per kern (OSM village) of ``municipality``, active scenario: the rows of ``coverage --by kern``.
+
+        Raises
+        ------
+        DataNotFoundError
+            The data folder has no OSM place points (no kernen to group by).
+        """
+        if not self.has_places:
+            msg = "geen OSM-plaatspunten in de gegevensmap: zonder kernen is er geen tabel per kern"
+            raise DataNotFoundError(msg)
+        ev = self.study.evaluate(self._settings.norm, self.scenario(), by="kern")
+        rows = ev.table[Col.MUNICIPALITY].astype("string") == municipality
+        return ev.table.loc[rows.fillna(False).to_numpy(bool)].reset_index(drop=True)
+
     def verdict(self, municipality: str) -> Verdict:
         """The duty-of-care verdict of a municipality in the active scenario (with its villages outside the norm)."""
         ev = self.evaluate()
@@ -549,12 +479,18 @@ class Workspace(MapViews):
         """Mean car distance per municipality next to an uploaded CBS Nabijheid voorzieningen CSV.
 
         CBS-like settings whatever the sidebar says: preset ``cbs-auto`` (car, all kinds counted), residents on
-        street nodes, the service-point list in use (see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
+        street nodes, the service-point list in use as it was on 1 January of the table's year (the sidebar's
+        peildatum when the year is unknown; see :func:`spreiding.analysis.cbs_compare.cbs_comparison`).
         """
         cbs = read_cbs_csv(data, metadata, name=file_name)
-        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", self._settings.upload)
-        facilities = self._uploads[key.upload][1] if key.upload else None
-        return cbs_comparison(self._inputs.study(key, facilities).fork(), cbs)
+        day = cbs.reference_date or self._settings.as_of  # the situation CBS measured (1 January of its year)
+        upload = self._settings.upload
+        key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", upload, day.isoformat())
+        listed = self._uploads[upload][1] if upload else self.region.facilities
+        dated = facilities_as_of(listed, day)
+        result = cbs_comparison(self._inputs.study(key, dated).fork(), cbs)
+        note = uncertain_note(dated)
+        return replace(result, notes=(*result.notes, note)) if note else result
 
     @property
     def has_places(self) -> bool:

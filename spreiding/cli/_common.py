@@ -135,24 +135,46 @@ def placement_from_args(args: argparse.Namespace) -> str:
     return str(chosen or preset_settings(getattr(args, "norm", None)).placement)
 
 
-def input_files(args: argparse.Namespace) -> list[str]:
-    """The files the command reads (an output may never overwrite one of them)."""
-    from spreiding.data.config import data_paths
+_INPUT_OPTIONS = ("population", "facilities", "network", "candidates", "areas", "cbs", "cbs_metadata", "store")
+"""Options that name a file the command reads."""
 
-    given = [getattr(args, name, None) for name in ("population", "facilities", "network", "candidates")]
+
+def input_files(args: argparse.Namespace) -> list[str]:
+    """The files the command reads: the options' files and every file of the region in the data folder.
+
+    An output may never overwrite one of them, ``--force`` or not.
+    """
+    from spreiding.data.config import data_paths
+    from spreiding.data.regions import FILE_ROLES
+
+    given = [getattr(args, name, None) for name in _INPUT_OPTIONS]
     paths = data_paths(getattr(args, "data_dir", None))
-    defaults = [paths.population, paths.libraries, paths.roads]
-    return [str(p) for p in [*given, *defaults] if p]
+    region = [paths.spec.files.path(paths.root, role) for role in FILE_ROLES]
+    return [str(p) for p in [*given, *region] if p]
 
 
 def check_outputs(args: argparse.Namespace, *names: str) -> None:
-    """Check every output option BEFORE any computation: extension, folder, no overwrite without ``--force``."""
+    """Check every output option BEFORE any computation: extension, folder, inputs, no overwrite without --force.
+
+    Two options naming one file are refused too (the second would replace the first).
+    """
+    from spreiding._outfile import same_file
+    from spreiding.errors import ConfigError
     from spreiding.output.writer import check_output_path
 
+    seen: dict[str, Path] = {}
     for name in names:
         target = getattr(args, name, None)
-        if target:
-            check_output_path(target, force=getattr(args, "force", False), inputs=input_files(args))
+        if not target:
+            continue
+        for other, path in seen.items():
+            if same_file(Path(target), path):
+                msg = (
+                    f"--{other.replace('_', '-')} en --{name.replace('_', '-')} wijzen naar hetzelfde bestand {target}"
+                )
+                raise ConfigError(msg + "; kies twee namen")
+        check_output_path(target, force=getattr(args, "force", False), inputs=input_files(args))
+        seen[name] = Path(target)
 
 
 def write_table(

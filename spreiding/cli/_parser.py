@@ -17,6 +17,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
+from spreiding.vocabulary import fmt_int
+
 __all__ = ["DutchLogFormatter", "DutchParser", "dutch_error"]
 
 _USAGE = "gebruik: "
@@ -86,8 +88,36 @@ def dutch_error(message: str) -> str:
     return message
 
 
+_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+
+
+def _dutch_counts(msg: str, args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """``%d`` counts as Dutch text (``21.098``); other conversions and ``%%`` unchanged."""
+    out, parts, pos, i = list(args), [], 0, 0
+    for match in _SPEC.finditer(msg):
+        spec = match.group(0)
+        if spec == "%%":
+            continue
+        if spec.endswith("d") and i < len(out) and isinstance(out[i], int) and not isinstance(out[i], bool):
+            parts += [msg[pos : match.start()], "%s"]
+            out[i], pos = fmt_int(out[i]), match.end()
+        i += 1
+    return "".join(parts) + msg[pos:], tuple(out)
+
+
 class DutchLogFormatter(logging.Formatter):
-    """Log lines as ``waarschuwing spreiding.x: ...``: the level in Dutch, without renaming levels process-wide."""
+    """Log lines as ``waarschuwing spreiding.x: ...``: the level in Dutch, counts with Dutch thousands separators.
+
+    Levels are not renamed process-wide and the record itself is left unchanged.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The line, with ``%d`` arguments written the Dutch way (``21.098``)."""
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(record.msg, str):
+            record = logging.makeLogRecord(record.__dict__)
+            record.msg, record.args = _dutch_counts(record.msg, args)
+        return super().format(record)
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
         """The record with its level name in Dutch (the record itself is left unchanged)."""

@@ -14,7 +14,7 @@ import pandas as pd
 
 from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, placement_from_args, write_table
 from spreiding.errors import DataNotFoundError
-from spreiding.vocabulary import PLACEMENT_LABELS
+from spreiding.vocabulary import placement_label
 
 __all__ = ["format_comparison", "register"]
 
@@ -42,12 +42,17 @@ def _areas(args: argparse.Namespace, data_dir: Any) -> tuple[dict[str, Any], lis
 
 def _cmd_compare_cbs(args: argparse.Namespace) -> int:
     from spreiding.analysis.cbs_compare import CBS_NORM, cbs_comparison
+    from spreiding.analysis.verdict import list_warning_lines
+    from spreiding.cli.history import day_text
     from spreiding.data.cbs_stats import load_cbs
+    from spreiding.data.dates import uncertain_note
     from spreiding.data.sources import OSM_CREDIT
     from spreiding.study import Study, StudySettings
 
     check_outputs(args, "out")
     cbs = load_cbs(args.cbs, args.cbs_metadata)
+    if args.as_of is None and cbs.reference_date is not None:  # compare with the situation CBS measured
+        args = argparse.Namespace(**(vars(args) | {"as_of": cbs.reference_date.isoformat()}))
     region, network = load_inputs(args, CBS_NORM.mode)
     areas, notes = _areas(args, region.data_dir)
     settings = StudySettings(mode=CBS_NORM.mode, placement=placement_from_args(args), detour_factor=args.detour)
@@ -55,15 +60,20 @@ def _cmd_compare_cbs(args: argparse.Namespace) -> int:
     result = cbs_comparison(study, cbs, levels=("gemeente", *areas))
     year = f" ({cbs.year})" if cbs.year else ""
     print(f"Vergelijking met CBS Nabijheid voorzieningen{year}: {cbs.title} [{cbs.key}] uit {cbs.source}")
-    print(f"Norm: {CBS_NORM.name}; plaatsing inwoners: {PLACEMENT_LABELS.get(result.placement, result.placement)}")
+    print(f"Norm: {CBS_NORM.name}; plaatsing inwoners: {placement_label(result.placement)}")
+    print(f"Peildatum: {day_text(args.as_of)}")
     print(format_comparison(result.table))
     print("Verschillen in methode:")
-    for note in (*result.notes, *notes):
+    dated = uncertain_note(study.facilities)
+    listed = list_warning_lines(result.evaluation) if result.evaluation is not None else []
+    for note in (*result.notes, *notes, *filter(None, [dated]), *(f"voorzieningenlijst: {w}" for w in listed)):
         print(f"  - {note}")
     if network is not None:
         print(OSM_CREDIT)
     if args.out:
-        out = write_table(result.table, args.out, layer="cbs_vergelijking", args=args, sources=study.sources)
+        out = write_table(
+            result.table, args.out, layer="cbs_vergelijking", args=args, result=result.evaluation, sources=study.sources
+        )
         print(f"geschreven: {out}")
     return 0
 

@@ -41,6 +41,8 @@ _DESCRIPTION = "Spreiding van bibliotheken en de zorgplicht: dekking, scenario's
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from spreiding.analysis.placement import placement_notes
+    from spreiding.analysis.verdict import list_warning_lines
+    from spreiding.data.dates import uncertain_note
 
     check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
@@ -55,13 +57,16 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     placement = placement_label(result.placement)
     print(f"Afstandsmodel: {result.model.label_nl} [{result.model.label}]; plaatsing: {placement}")
     print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
-    for warning in placement_notes(result.points):
+    for warning in [*placement_notes(result.points), *filter(None, [uncertain_note(result.facilities)])]:
         print(f"  let op: {warning}")
     kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
     print(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
     for ident in result.excluded:
         print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
     print(format_table(table))
+    if by == "municipality":  # rows of the list that decide figures above but are uncertain
+        for line in list_warning_lines(result):
+            print(f"  let op (voorzieningenlijst): {line}")
     if not args.crowfly:
         print(OSM_CREDIT)
     if args.out:

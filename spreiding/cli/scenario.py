@@ -141,6 +141,24 @@ def _refuse_unappliable(args: argparse.Namespace, scen: Scenario) -> None:
         )
         return
     apply_scenario(facilities, scen)
+    _refuse_outside(args, scen)
+
+
+def _refuse_outside(args: argparse.Namespace, scen: Scenario) -> None:
+    """Refuse new or moved points outside the region plus its ring (skipped, with a warning, without boundaries)."""
+    from spreiding.analysis.scenario import check_in_area
+    from spreiding.data.boundaries import load_province, study_area
+    from spreiding.data.config import data_paths
+
+    paths = data_paths(args.data_dir)
+    try:
+        province = load_province(data_dir=paths.root, region=paths.spec)
+    except DataNotFoundError:
+        logger.warning(
+            "geen grenzen gevonden: de ligging van nieuwe punten in %r is niet gecontroleerd", _short(scen.name)
+        )
+        return
+    check_in_area(scen.edits, study_area(province, buffer_m=paths.spec.ring_m), paths.spec.ring_m)
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
@@ -296,7 +314,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    out = write_scenario_file(_store(args).load(args.name), args.file)
+    store = _store(args)
+    out = write_scenario_file(store.load(args.name), args.file, force=args.force, inputs=[store.path])
     print(f"geschreven: {out}")
     return 0
 
@@ -467,6 +486,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ex = ssub.add_parser("export", help="schrijf een scenario als .geojson of .json")
     ex.add_argument("name", metavar="NAAM", help="naam van het scenario")
     ex.add_argument("file", metavar="BESTAND", help="doelbestand (.geojson of .json)")
+    ex.add_argument("--force", action="store_true", help="overschrijf een bestaand bestand")
     ex.set_defaults(func=_cmd_export)
 
     im = ssub.add_parser("import", help="lees een scenario uit .geojson of .json")

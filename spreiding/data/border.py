@@ -111,7 +111,8 @@ def load_border_cells(
         year=base.get("year"),
         description=(
             "censuscellen op de grens van de regio met hun midden erbuiten: bij straatknopen tellen de "
-            f"inwoners van de knopen binnen de regio, bij celmiddens de inwoners x {column}"
+            f"inwoners van de knopen binnen de regio, bij celmiddens de inwoners maal het aandeel binnen de regio "
+            f"(kolom {column})"
         ),
         quality=(
             ("border_cells", float(len(out))),

@@ -26,6 +26,7 @@ counted.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -96,6 +97,11 @@ class CbsDistances:
     year: int | None = None
     missing: int = 0
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """The situation the figures describe: 1 January of the table's year (CBS: "per 1 januari")."""
+        return dt.date(self.year, 1, 1) if self.year is not None else None
 
     def level(self, level: str) -> pd.DataFrame:
         """The rows of one level (``gemeente``, ``wijk`` or ``buurt``)."""

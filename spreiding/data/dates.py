@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from spreiding._validate import rows_text
 from spreiding.data._points import RowIssues, RowNumbers, row_labels
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.vocabulary import Col
@@ -50,6 +51,7 @@ __all__ = [
     "facilities_as_of",
     "open_on",
     "parse_as_of",
+    "uncertain_note",
 ]
 
 DATE_COLUMNS: tuple[str, str] = (Col.OPEN_FROM, Col.OPEN_UNTIL)
@@ -310,3 +312,38 @@ def open_on(frame: pd.DataFrame, as_of: str | dt.date | None = None) -> pd.DataF
     out = dated.loc[dated["status"].to_numpy() == "open"].reset_index(drop=True)
     out.attrs = dict(dated.attrs)
     return out
+
+
+def uncertain_note(facilities: pd.DataFrame) -> str | None:
+    """A Dutch note naming the rows left out because a partial date overlaps the as-of date (``None``: none).
+
+    Every output that counts the list on a date shows it, so a result decided by such a row is never read as
+    a certain opening or closure.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"id": ["a"], "name": ["Bieb"], "status": ["open"], "open_from": ["2021"]})
+    >>> print(uncertain_note(facilities_as_of(rows, "2021-03-01")))  # doctest: +NORMALIZE_WHITESPACE
+    onzeker op de peildatum 01-03-2021 en niet meegeteld (een datum als 2021 of 2021-11 is een periode;
+    de uitkomst kan daardoor te laag zijn): Bieb (a) [vanaf 2021]
+    """
+    if DATE_UNCERTAIN not in facilities.columns or not facilities[DATE_UNCERTAIN].any():
+        return None
+    rows = facilities.loc[facilities[DATE_UNCERTAIN].to_numpy(bool)]
+    names = rows[Col.NAME].astype(str) if Col.NAME in rows.columns else rows[Col.ID].astype(str)
+    labels = names + " (" + rows[Col.ID].astype(str) + ") [" + _period_text(rows) + "]"
+    as_of = facilities.attrs.get("as_of")
+    day = f" {dt.date.fromisoformat(as_of).strftime('%d-%m-%Y')}" if as_of else ""
+    return (
+        f"onzeker op de peildatum{day} en niet meegeteld (een datum als 2021 of 2021-11 is een periode; "
+        f"de uitkomst kan daardoor te laag zijn): {rows_text(labels.tolist())}"
+    )
+
+
+def _period_text(rows: pd.DataFrame) -> pd.Series:
+    """``vanaf 2021``, ``tot 2021-11`` or both, per row, from the dates as written."""
+    parts = []
+    for column, word in ((Col.OPEN_FROM, "vanaf"), (Col.OPEN_UNTIL, "tot")):
+        values = rows[column].astype("string").fillna("") if column in rows.columns else pd.Series("", rows.index)
+        parts.append(values.where(values == "", word + " " + values))
+    return (parts[0] + " " + parts[1]).str.strip()

@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -67,6 +67,7 @@ from spreiding.errors import (
     MissingColumnsError,
     OutsideRegionError,
 )
+from spreiding.vocabulary import KIND_LABELS, STATUS_LABELS
 
 __all__ = [
     "KINDS",
@@ -100,9 +101,20 @@ def _read_point_table(
     return raw.table, raw.first_row
 
 
-def _canonical(values: pd.Series, allowed: Sequence[str]) -> tuple[pd.Series, np.ndarray]:
-    """Map case/space variants onto ``allowed``; return values and a mask of unknown (or missing) ones."""
-    lookup = {re.sub(r"[\s_\-]+", "", a.lower()): a for a in allowed}
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.lower())
+
+
+def _canonical(
+    values: pd.Series, allowed: Sequence[str], labels: Mapping[str, str] | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """Map case/space variants onto ``allowed``; return values and a mask of unknown (or missing) ones.
+
+    ``labels`` (code → Dutch label, :mod:`spreiding.vocabulary`) are read as their code too, so a list the
+    tool wrote for people (``gesloten``, ``kleine vestiging``) reads back.
+    """
+    lookup = {_key(label): code for code, label in (labels or {}).items() if code in allowed}
+    lookup |= {_key(a): a for a in allowed}
     keys = values.astype("string").str.lower().str.replace(r"[\s_\-]+", "", regex=True)
     mapped = keys.map(lookup)
     unknown = mapped.isna().to_numpy()
@@ -186,16 +198,18 @@ def _ids(data: pd.DataFrame, issues: RowIssues, rows: RowNumbers, warnings: list
 
 def _canonical_columns(data: pd.DataFrame, issues: RowIssues, rows: RowNumbers, id_column: str | None) -> None:
     """Map kind/status variants onto the allowed values in place (``data`` is the caller's own copy)."""
-    for column, allowed in (("kind", KINDS), ("status", STATUSES)):
-        values, unknown = _canonical(data[column], allowed)
+    for column, allowed, dutch in (("kind", KINDS, KIND_LABELS), ("status", STATUSES, STATUS_LABELS)):
+        values, unknown = _canonical(data[column], allowed, dutch)
         positions = np.flatnonzero(unknown)
         labels = row_labels(data, positions, id_column, rows)
         given = data[column].iloc[positions].astype("string").fillna("<leeg>")
+        words = [dutch[a] for a in allowed if a in dutch and _key(dutch[a]) != _key(a)]
+        also = f", of in het Nederlands {', '.join(words)}" if words else ""
         issues.add(
             InvalidDataError,
             f"onbekende waarde in kolom {column}",
             [f"{label}: {value!r}" for label, value in zip(labels, given, strict=True)],
-            f"toegestaan zijn {', '.join(allowed)} (hoofdletters en spaties tellen niet)",
+            f"toegestaan zijn {', '.join(allowed)}{also} (hoofdletters en spaties tellen niet)",
         )
         data[column] = values
 

@@ -52,11 +52,13 @@ __all__ = [
     "DEFAULT_DETOUR_FACTOR",
     "DEFAULT_FACILITY_SNAP_M",
     "DEFAULT_POINT_SNAP_M",
+    "MAX_DETOUR_FACTOR",
     "SPARSE_MAX_DISC_SHARE",
     "SPARSE_MIN_CORE_NODES",
     "DistanceMatrix",
     "DistanceModel",
     "NearestResult",
+    "crowfly_kmh",
     "distance_matrix",
     "facility_snaps",
     "nearest_facility",
@@ -72,6 +74,8 @@ DEFAULT_FACILITY_SNAP_M = 500.0
 """Service points further than this from a usable road are left out (e.g. beyond the network's extent)."""
 DEFAULT_DETOUR_FACTOR = 1.3
 """Road distance / straight line; 1.1-1.25 between Drenthe towns, more for short local trips."""
+MAX_DETOUR_FACTOR = 3.0
+"""Largest detour factor accepted (beyond it a crow-fly estimate says nothing)."""
 DEFAULT_CUTOFF_M = 20000.0
 """Largest distance kept in a distance matrix (every Drenthe resident has a library well within it)."""
 DEFAULT_CUTOFF_S = 1200.0
@@ -84,6 +88,15 @@ SPARSE_MAX_DISC_SHARE = 0.25
 """Largest share of the network's extent the cut-off disc may cover for ``storage="auto"`` to go sparse."""
 
 
+def crowfly_kmh(mode: str) -> float:
+    """Speed (km/h) that turns a crow-fly estimate of distance into a travel time.
+
+    >>> crowfly_kmh("bike")
+    15.0
+    """
+    return _CROWFLY_KMH.get(get_mode(mode).name, 45.0)
+
+
 def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: float) -> DistanceModel:
     if network is not None:
         if mode is not None and get_mode(mode).name != network.mode.name:
@@ -93,8 +106,11 @@ def _model(network: RoadNetwork | None, mode: str | Mode | None, detour_factor: 
             )
             raise ConfigError(msg)
         return DistanceModel("network", network.mode.name, source=network.source)
-    if not detour_factor >= 1.0:
-        msg = f"omwegfactor {detour_factor!r} kan niet; geef --detour een getal van minstens 1,0"
+    if not 1.0 <= detour_factor <= MAX_DETOUR_FACTOR:  # also refuses nan and inf
+        msg = (
+            f"omwegfactor {detour_factor!r} kan niet; geef --detour een getal van 1,0 tot en met "
+            f"{MAX_DETOUR_FACTOR:g} (over de weg is een route zelden meer dan twee keer zo lang als hemelsbreed)"
+        )
         raise ConfigError(msg)
     return DistanceModel("crowfly", get_mode(mode or "car").name, detour_factor=float(detour_factor))
 

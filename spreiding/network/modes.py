@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spreiding.errors import ConfigError
-from spreiding.vocabulary import MODE_LABELS
+from spreiding.vocabulary import MODE_LABELS, fmt_dec
 
 __all__ = ["BIKE", "CAR", "MODES", "WALK", "Mode", "get_mode"]
 
@@ -92,6 +92,17 @@ class Mode:
     def speed_table(self) -> dict[str, float]:
         """Return ``{highway class: km/h}``."""
         return dict(self.highway_speeds_kmh)
+
+    def speed_nl(self) -> str:
+        """The speed over the road in Dutch: ``"15 km/u"``, or ``"15–100 km/u naar wegtype"`` for several.
+
+        >>> BIKE.speed_nl()
+        '15 km/u'
+        """
+        speeds = sorted(set(self.speed_table().values()))
+        if len(speeds) == 1:
+            return f"{fmt_dec(speeds[0], 0)} km/u"
+        return f"{fmt_dec(speeds[0], 0)}–{fmt_dec(speeds[-1], 0)} km/u naar wegtype"
 
 
 def _constant(classes: frozenset[str], kmh: float) -> tuple[tuple[str, float], ...]:

@@ -180,12 +180,12 @@ def boundary(municipalities: gpd.GeoDataFrame | None, municipality: str) -> gpd.
         return None
     column = next((c for c in ("municipality", "gemeente", "name") if c in municipalities.columns), None)
     if column is None:
-        logger.warning("municipalities frame has no 'municipality' column; the map has no boundary")
+        logger.warning("de gemeentegrenzen hebben geen kolom 'municipality'; de kaart toont geen grens")
         return None
     rd = to_rd_new(municipalities, "municipalities")
     part = rd.loc[rd[column].astype("string") == municipality]
     if part.empty:
-        logger.warning("municipality %r not in the boundaries; the map has no boundary", municipality)
+        logger.warning("gemeente %r staat niet in de gemeentegrenzen; de kaart toont geen grens", municipality)
         return None
     return part
 

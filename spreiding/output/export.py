@@ -142,8 +142,9 @@ def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",") -> bytes:
     """CSV (UTF-8 with BOM) of a prepared copy of ``frame``; see :func:`spreiding.output.writer.to_bytes`.
 
     ``sep=","`` gives the machine CSV (snake_case columns, the table only);
-    ``sep=";"`` the Dutch-Excel variant (``csv-nl``: decimal comma, Dutch
-    headers and the *Bronnen* rows below the table).
+    ``sep=";"`` the Dutch-Excel variant for people (``csv-nl``: decimal comma,
+    Dutch headers, km / minutes / rounded numbers, Dutch labels for codes and
+    the *Bronnen* rows below the table).
     """
     return to_bytes({"tabel": frame}, "csv-nl" if sep == ";" else "csv")
 
@@ -158,7 +159,7 @@ def to_xlsx_bytes(
     generated: dt.date | None = None,
     provenance: Provenance | None = None,
 ) -> bytes:
-    """Excel workbook: one sheet per table (Dutch headers) and a ``Bronnen`` sheet.
+    """Excel workbook for people: one sheet per table (Dutch headers, km / minutes, Dutch labels) and ``Bronnen``.
 
     Parameters
     ----------

@@ -3,10 +3,11 @@
 Every map of the app is drawn by one small JavaScript renderer
 (``_leaflet_component/spreiding_map.js``) on Leaflet 1.9.3 served from the
 installed ``xstatic-leaflet`` package, never from a CDN. Python builds a small
-JSON *payload* from frames (population cells coloured by distance or by
-covered / not covered, service points by kind and status, municipality
-outlines, a legend); the renderer adds the OpenStreetMap credit, a scale bar,
-and falls back to a plain background when no tile server answers.
+JSON *payload* from frames (population cells coloured by distance, by travel
+time for a time-only norm, or by covered / not covered, service points by
+kind and status, municipality outlines, a legend); the renderer adds the
+OpenStreetMap credit, a scale bar, and falls back to a plain background when
+no tile server answers.
 
 * :func:`map_payload` — payload from population, distances, norm, facilities;
 * :func:`map_html` — a self-contained HTML page (Leaflet inlined), e.g. for
@@ -41,7 +42,20 @@ from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen
 from spreiding.analysis.norm import Norm
 from spreiding.errors import ConfigError
 from spreiding.network.nearest import NearestResult
-from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col, fmt_dec
+from spreiding.output._cell_layer import (
+    COVERED_COLOURS,
+    DIST_BINS_M,
+    DIST_COLOURS,
+    UNREACHABLE_COLOUR,
+    class_colours,
+    distance_classes,
+    figure_text,
+    int_nl,
+    km_text,
+    legend_for,
+    tips,
+)
+from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col
 
 __all__ = [
     "CHANGE_COLOURS",
@@ -74,12 +88,6 @@ logger = logging.getLogger(__name__)
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 COMPONENT_DIR = Path(__file__).resolve().parent / "_leaflet_component"
 
-#: Distance classes (upper bounds, metres) used to colour the cells.
-DIST_BINS_M: tuple[float, ...] = (2500.0, 5000.0, 7500.0, 10000.0, 15000.0, float("inf"))
-DIST_COLOURS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#7f0000")
-_UNREACHABLE_COLOUR = "#808080"
-_COVERED_COLOURS = ("#d73027", "#1a9850")  # not covered, covered
-
 STATUS_COLOURS: dict[str, str] = {
     "open": "#08306b",
     "closed": "#969696",
@@ -100,34 +108,9 @@ def leaflet_dir() -> Path:
     try:
         import xstatic.pkg.leaflet as xleaflet
     except ImportError as exc:  # pragma: no cover - dependency of the package
-        msg = "the map needs the 'xstatic-leaflet' package; install it with `pip install xstatic-leaflet`"
+        msg = "de kaart heeft het pakket 'xstatic-leaflet' nodig; installeer het met `pip install xstatic-leaflet`"
         raise ConfigError(msg) from exc
     return Path(xleaflet.BASE_DIR)
-
-
-def distance_classes(dist_m: np.ndarray) -> np.ndarray:
-    """Class index per distance (see :data:`DIST_BINS_M`); ``-1`` for unreachable."""
-    d = np.asarray(dist_m, dtype=float)
-    cls = np.searchsorted(np.asarray(DIST_BINS_M), d, side="left")
-    return np.where(np.isfinite(d), np.minimum(cls, len(DIST_BINS_M) - 1), -1)
-
-
-def _legend_distance() -> list[dict[str, str]]:
-    items = []
-    lower = 0.0
-    for upper, colour in zip(DIST_BINS_M, DIST_COLOURS, strict=True):
-        lo, hi = _km_label(lower), _km_label(upper)
-        label = f"{lo}–{hi} km" if np.isfinite(upper) else f"meer dan {lo} km"
-        items.append({"label": label, "color": colour})
-        lower = upper
-    items.append({"label": "niet bereikbaar", "color": _UNREACHABLE_COLOUR})
-    return items
-
-
-def _km_label(dist_m: float) -> str:
-    """``2500`` → ``"2,5"``, ``5000`` → ``"5"`` (Dutch decimal comma)."""
-    km = dist_m / 1000.0
-    return fmt_dec(km, 0 if float(km).is_integer() else 1) if np.isfinite(km) else ""
 
 
 def _round(values: np.ndarray) -> list[float]:
@@ -238,50 +221,24 @@ def map_base(
     return MapBase(ids, _boxes(drawn), kern, place_labels(places), _outlines(municipalities))
 
 
-def _tips(place: np.ndarray, parts: list[np.ndarray]) -> list[str]:
-    head = np.where(place == "", "", place.astype(str) + " · ")
-    body = parts[0].astype(object)
-    for part in parts[1:]:
-        body = body + " · " + part.astype(object)
-    return (head + body).tolist()
-
-
-def _dec1(values: np.ndarray) -> np.ndarray:
-    """``3.54`` → ``"3,5"`` for a whole array (vectorised; finite values)."""
-    return np.char.replace(np.char.mod("%.1f", np.asarray(values, float)), ".", ",").astype(object)
-
-
-def _int_nl(values: np.ndarray) -> np.ndarray:
-    """``12345.6`` → ``"12.346"`` for a whole array (vectorised; below a million)."""
-    v = np.rint(np.nan_to_num(np.asarray(values, float))).astype(np.int64)
-    thousands = np.char.mod("%d", v // 1000)
-    rest = np.char.zfill(np.char.mod("%d", v % 1000), 3)
-    return np.where(v >= 1000, np.char.add(np.char.add(thousands, "."), rest), np.char.mod("%d", v)).astype(object)
-
-
-def _km_text(dist_m: np.ndarray) -> np.ndarray:
-    d = np.asarray(dist_m, float)
-    return np.where(np.isfinite(d), _dec1(np.where(np.isfinite(d), d, 0.0) / 1000.0), "")
-
-
-def _cells(base: MapBase, summary: pd.DataFrame, colour_by: str) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+def _cells(
+    base: MapBase, summary: pd.DataFrame, colour_by: str, norm: Norm
+) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """The cell layer: colours by class (mean distance, or mean travel time for a time-only norm) or by
+    coverage, and Dutch tooltips (:mod:`spreiding.output._cell_layer`)."""
     dist = summary["mean_dist_m"].to_numpy(dtype=float)
     share = summary["covered_share"].to_numpy(dtype=float)
     covered = share >= 0.5
     if colour_by == "covered":
-        colours = np.where(covered, _COVERED_COLOURS[1], _COVERED_COLOURS[0])
+        colours = np.where(covered, COVERED_COLOURS[1], COVERED_COLOURS[0])
         legend = [
-            {"label": "binnen de norm", "color": _COVERED_COLOURS[1]},
-            {"label": "buiten de norm", "color": _COVERED_COLOURS[0]},
+            {"label": "binnen de norm", "color": COVERED_COLOURS[1]},
+            {"label": "buiten de norm", "color": COVERED_COLOURS[0]},
         ]
     else:
-        cls = distance_classes(dist)
-        palette = np.asarray([*DIST_COLOURS, _UNREACHABLE_COLOUR])
-        colours = palette[np.where(cls < 0, len(DIST_COLOURS), cls)]
-        legend = _legend_distance()
+        colours, legend = class_colours(summary, norm), legend_for(norm)
     km = np.where(np.isfinite(dist), np.round(dist / 1000.0, 1), -1.0)
     residents = summary["residents"].to_numpy(dtype=float)
-    dist_text = np.where(np.isfinite(dist), _km_text(dist) + " km", "niet bereikbaar")
     whole = (share >= 1.0) | (share <= 0.0)
     norm_text = np.where(
         whole,
@@ -294,7 +251,7 @@ def _cells(base: MapBase, summary: pd.DataFrame, colour_by: str) -> tuple[dict[s
         "km": np.asarray(km, dtype=float).tolist(),
         "pop": np.rint(residents).astype(int).tolist(),
         "cov": np.asarray(covered, dtype=int).tolist(),
-        "tip": _tips(base.place, [dist_text, _int_nl(residents) + " inw.", norm_text]),
+        "tip": tips(base.place, [figure_text(summary, norm), int_nl(residents) + " inw.", norm_text]),
     }
     return out, legend
 
@@ -436,6 +393,24 @@ def _frame(
     }
 
 
+def _summary(
+    population: gpd.GeoDataFrame, nearest: NearestResult, covered: np.ndarray, base: MapBase, norm: Norm
+) -> pd.DataFrame:
+    """Per drawn cell: residents, mean distance, covered share (and mean travel time when the norm has a limit)."""
+    time = np.asarray(nearest.time_s, float) if norm.uses_time else None
+    return cell_summary(
+        population, np.asarray(nearest.dist_m, float), covered, base.cell_ids, weight_column=norm.weight_column,
+        time_s=time,
+    )  # fmt: skip
+
+
+def _class_title(norm: Norm) -> str:
+    """Legend title of the map coloured by class: travel time for a time-only norm, else distance."""
+    if norm.time_only:
+        return "Reistijd tot snelst bereikbare voorziening"
+    return "Afstand tot dichtstbijzijnde voorziening"
+
+
 def map_payload(
     population: gpd.GeoDataFrame,
     nearest: NearestResult,
@@ -473,8 +448,10 @@ def map_payload(
     municipalities
         Municipality polygons, drawn as outlines (also without tiles).
     colour_by
-        ``"distance"`` (the person-weighted mean distance of the cell's residents) or ``"covered"`` (most of
-        the cell's residents within the norm or not).
+        ``"distance"`` (the person-weighted mean distance of the cell's residents; for a norm with a
+        travel-time limit only, their mean travel time, legend in minutes) or ``"covered"`` (most of the
+        cell's residents within the norm or not). Tooltips give the mean time in minutes too when the norm
+        has a time limit.
     selected
         Id of a highlighted service point.
     marker_xy
@@ -500,21 +477,17 @@ def map_payload(
     dict
     """
     if colour_by not in ("distance", "covered"):
-        msg = f"unknown colour_by {colour_by!r}; use 'distance' or 'covered'"
+        msg = f"onbekende kleuring {colour_by!r}; kies 'distance' (afstand) of 'covered' (binnen de norm)"
         raise ConfigError(msg)
     if not population.index.equals(nearest.index):
-        msg = "population and distances have different rows; compute distances for this population frame"
+        msg = "bevolking en afstanden hebben verschillende rijen; bereken de afstanden voor deze bevolking"
         raise ConfigError(msg)
     ok = covered_mask(nearest, norm, covered)
     base = base or map_base(population, cells, places, municipalities)
-    summary = cell_summary(
-        population, np.asarray(nearest.dist_m, float), ok, base.cell_ids, weight_column=norm.weight_column
-    )
-    layer, legend = _cells(base, summary, colour_by)
+    summary = _summary(population, nearest, ok, base, norm)
+    layer, legend = _cells(base, summary, colour_by, norm)
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
-    title = title or (
-        "Afstand tot dichtstbijzijnde voorziening" if colour_by == "distance" else f"Norm: {norm.describe()}"
-    )
+    title = title or (_class_title(norm) if colour_by == "distance" else f"Norm: {norm.describe()}")
     return _frame(
         layer, legend, title, _facilities(facilities, counted, selected), base=base, marker_xy=marker_xy,
         focus=focus, tiles=tiles,
@@ -535,7 +508,7 @@ CHANGE_COLOURS: dict[str, str] = {
 def _signed_km(delta_m: np.ndarray) -> np.ndarray:
     d = np.asarray(delta_m, float)
     finite = np.isfinite(d)
-    text = np.where(d >= 0, "+", "") + _km_text(np.where(finite, d, 0.0)) + " km"
+    text = np.where(d >= 0, "+", "") + km_text(np.where(finite, d, 0.0)) + " km"
     return np.where(finite, text, np.where(d > 0, "niet meer bereikbaar", "weer bereikbaar")).astype(object)
 
 
@@ -573,9 +546,9 @@ def diff_payload(
     dist = np.where(
         np.isfinite(ma) | np.isfinite(mb),
         "A "
-        + np.where(np.isfinite(ma), _km_text(ma), "–")
+        + np.where(np.isfinite(ma), km_text(ma), "–")
         + " → B "
-        + np.where(np.isfinite(mb), _km_text(mb), "–")
+        + np.where(np.isfinite(mb), km_text(mb), "–")
         + " km ("
         + _signed_km(change["mean_dist_m_delta"].to_numpy(float))
         + ")",
@@ -586,16 +559,16 @@ def diff_payload(
         + np.where((change["newly_outside_share"] > 0) & (change["newly_inside_share"] > 0), ", ", "")
         + _share_text(change["newly_inside_share"].to_numpy(), "nieuw binnen de norm")
     )
-    parts = [dist, _int_nl(change["residents"].to_numpy()) + " inw."]
-    tips = np.asarray(_tips(base.place, parts), dtype=object)
-    tips = np.where(crossing != "", tips + " · " + crossing, tips)
+    parts = [dist, int_nl(change["residents"].to_numpy()) + " inw."]
+    tip = np.asarray(tips(base.place, parts), dtype=object)
+    tip = np.where(crossing != "", tip + " · " + crossing, tip)
     layer = {
         **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.where(np.isfinite(mb), np.round(mb / 1000.0, 1), -1.0).tolist(),
         "pop": np.rint(change["residents"].to_numpy(float)).astype(int).tolist(),
         "cov": np.isin(kind, ["newly_inside"]).astype(int).tolist(),
-        "tip": tips.tolist(),
+        "tip": tip.tolist(),
         "change": kind.tolist(),
     }
     legend = [{"label": CELL_CHANGE_LABELS[k], "color": CHANGE_COLOURS[k]} for k in CELL_CHANGE_CLASSES[:-1]]
@@ -636,29 +609,25 @@ def catchment_payload(
     rank = pd.Series(np.arange(len(fac_ids)), index=fac_ids[order.astype(int)]) if len(fac) else pd.Series(dtype=int)
     pos = pd.Index(rank.index).get_indexer(main)
     palette = np.asarray(_CATCHMENT_PALETTE, dtype=object)
-    colours = np.where(pos >= 0, palette[rank.to_numpy()[np.maximum(pos, 0)] % len(palette)], _UNREACHABLE_COLOUR)
+    colours = np.where(pos >= 0, palette[rank.to_numpy()[np.maximum(pos, 0)] % len(palette)], UNREACHABLE_COLOUR)
     names = dict(zip(fac_ids, fac["name"].astype(str), strict=True)) if len(fac) else {}
     main_name = pd.Series(main, dtype=object).map(names).fillna("").to_numpy(dtype=object)
-    summary = cell_summary(
-        population, np.asarray(nearest.dist_m, float), covered_mask(nearest, norm), base.cell_ids,
-        weight_column=norm.weight_column,
-    )  # fmt: skip
+    summary = _summary(population, nearest, covered_mask(nearest, norm), base, norm)
     dist = summary["mean_dist_m"].to_numpy(float)
     near_text = np.where(main_name != "", "dichtstbij: " + main_name.astype(str), "geen bereikbare vestiging")
-    dist_text = np.where(np.isfinite(dist), _km_text(dist) + " km", "niet bereikbaar")
     layer = {
         **base.boxes,
         "c": [str(c) for c in colours],
         "km": np.where(np.isfinite(dist), np.round(dist / 1000.0, 1), -1.0).tolist(),
         "pop": np.rint(summary["residents"].to_numpy(float)).astype(int).tolist(),
         "cov": (summary["covered_share"].to_numpy() >= 0.5).astype(int).tolist(),
-        "tip": _tips(base.place, [near_text.astype(object), dist_text.astype(object),
-                             _int_nl(summary["residents"].to_numpy()) + " inw."]),
+        "tip": tips(base.place, [near_text.astype(object), figure_text(summary, norm),
+                            int_nl(summary["residents"].to_numpy()) + " inw."]),
         "nearest": main.tolist(),
     }  # fmt: skip
     legend = [
         {"label": "kleur: dichtstbijzijnde meetellende vestiging (zie de tabel)", "color": _CATCHMENT_PALETTE[0]},
-        {"label": "geen vestiging bereikbaar", "color": _UNREACHABLE_COLOUR},
+        {"label": "geen vestiging bereikbaar", "color": UNREACHABLE_COLOUR},
     ]
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     return _frame(
@@ -727,7 +696,7 @@ def click_to_rd(event: Mapping[str, Any]) -> tuple[float, float]:
         lat = float(event["lat"])
         lon = float(event["lon"])
     except (KeyError, TypeError, ValueError) as exc:
-        msg = f"map event {dict(event)!r} has no lat/lon; pass a click event from map_component()"
+        msg = f"kaartklik {dict(event)!r} heeft geen lat/lon; geef een klik door uit map_component()"
         raise ConfigError(msg) from exc
     x, y = _TO_RD.transform(lon, lat)
     return float(x), float(y)

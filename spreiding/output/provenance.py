@@ -279,6 +279,11 @@ class Provenance:
             "placement": placement,
             "excluded": excluded,
         }
+        from spreiding.data.dates import uncertain_note
+
+        dated = uncertain_note(analysis.facilities)
+        if dated:  # a partial date overlaps the peildatum: the figures may be too low
+            changes["notes"] = (dated, *changes.get("notes", ()))
         points = getattr(analysis, "points", None)
         if points is not None:  # e.g. residents on street nodes outside every municipality, dropped
             from spreiding.analysis.placement import placement_notes

@@ -10,7 +10,9 @@ key figures, coverage by age band, villages with residents outside the norm
 (uncovered cells grouped by their nearest OSM place point), the distance
 distribution, the branches that matter most (an optional impact table), a
 static map, and sources with data-quality notes. Every string that comes
-from data or users is HTML-escaped.
+from data or users is HTML-escaped. A norm with a travel-time limit only
+gives its key figures and tables in minutes (and the method names the speed);
+a norm with both limits gives km and minutes; a distance norm km.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pandas as pd
 
 from spreiding._validate import require_columns, to_rd_new
 from spreiding.analysis.kernen import KERN_CLASSES, assign_kernen, kern_points
+from spreiding.analysis.measures import weighted_quantiles
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.verdict import Verdict, municipality_verdict, population_year
 from spreiding.errors import ConfigError
@@ -39,12 +42,15 @@ from spreiding.output.report_html import (
     finite,
     km_cell,
     method_section,
+    min_cell,
     missing,
     plain_value,
+    report_units,
     table_html,
     verdict_section,
 )
 from spreiding.vocabulary import (
+    FIGURE_LABELS,
     KIND_LABELS,
     Col,
     column_label,
@@ -52,6 +58,7 @@ from spreiding.vocabulary import (
     fmt_dec,
     fmt_int,
     fmt_km,
+    fmt_min,
     fmt_pct,
     model_label_nl,
 )
@@ -139,12 +146,17 @@ def uncovered_places(
         ``place``, ``residents``, ``cells``, ``unreachable`` (residents),
         ``mean_dist_m`` (resident-weighted, reachable only), ``max_dist_m``,
         ``nearest_id``, ``nearest_name`` (branch nearest to the group's most
-        populous cell), sorted by residents, largest first.
+        populous cell), ``mean_time_s`` and ``max_time_s`` (as the distances;
+        NaN when ``uncovered`` has no ``time_s``), sorted by residents,
+        largest first.
     """
     require_columns(
         uncovered, [weight_column, "dist_m"], "cellen buiten de norm", "geef de cellen buiten de norm van spreiding"
     )
-    columns = ["place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_id", "nearest_name"]
+    columns = [
+        "place", "residents", "cells", "unreachable", "mean_dist_m", "max_dist_m", "nearest_id", "nearest_name",
+        Col.MEAN_TIME_S, Col.MAX_TIME_S,
+    ]  # fmt: skip
     if uncovered.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     cells = to_rd_new(uncovered, "uncovered cells")
@@ -157,6 +169,8 @@ def uncovered_places(
     weight = cells[weight_column].to_numpy(float)
     dist = cells["dist_m"].to_numpy(float)
     finite = np.isfinite(dist)
+    time = cells["time_s"].to_numpy(float) if "time_s" in cells else np.full(len(cells), np.nan)
+    timed = np.isfinite(time)
     frame = pd.DataFrame(
         {
             "place": label,
@@ -165,6 +179,9 @@ def uncovered_places(
             "wd": np.where(finite, dist * weight, 0.0),
             "wu": np.where(finite, 0.0, weight),
             "dist": dist,
+            "wft": np.where(timed, weight, 0.0),
+            "wt": np.where(timed, time * weight, 0.0),
+            "time": time,
             "nearest_id": cells["nearest_id"].astype("string").to_numpy() if "nearest_id" in cells else pd.NA,
             # residents on street nodes: several points per census cell, and the cells are what is counted
             "cell": cells["cell_id"].astype("string").to_numpy() if "cell_id" in cells else np.arange(len(cells)),
@@ -180,10 +197,14 @@ def uncovered_places(
             "wd": grouped["wd"].sum(),
             "max_dist_m": grouped["dist"].max(),
             "nearest_id": grouped["nearest_id"].first(),
+            "wft": grouped["wft"].sum(),
+            "wt": grouped["wt"].sum(),
+            Col.MAX_TIME_S: grouped["time"].max(),
         }
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         out["mean_dist_m"] = np.where(out["wf"] > 0, out["wd"] / out["wf"], np.nan)
+        out[Col.MEAN_TIME_S] = np.where(out["wft"] > 0, out["wt"] / out["wft"], np.nan)
     names: dict[str, str] = {}
     if facilities is not None and {"id", "name"} <= set(facilities.columns):
         names = dict(zip(facilities["id"].astype(str), facilities["name"].astype(str), strict=True))
@@ -228,18 +249,43 @@ def _heading(analysis: Analysis, municipality: str, scenario_name: str, generate
     return "\n".join(parts)
 
 
-def _kpis(row: pd.Series, total: pd.Series, total_label: str) -> str:
-    def km(value: object) -> str:
-        return fmt_km(value, 1, infinite="onbereikbaar")
+_FIGURE_KEYS = {
+    "km": (Col.MEAN_DIST_M, Col.MEDIAN_DIST_M, Col.P90_DIST_M),
+    "min": (Col.MEAN_TIME_S, "median_time_s", "p90_time_s"),
+}
+"""Mean, median and 90th percentile of a report's figures in km (metres) or in minutes (seconds)."""
 
+
+def _fmt(unit: str, value: object) -> str:
+    """``"2,9 km"`` or ``"12,5 min"``; ``inf`` → onbereikbaar."""
+    if unit == "min":
+        return fmt_min(value, 1, infinite="onbereikbaar")
+    return fmt_km(value, 1, infinite="onbereikbaar")
+
+
+def _figure_items(row: pd.Series, total: pd.Series, total_label: str, unit: str) -> list[tuple[str, str]]:
+    """Key figures (value, label) of one unit: the mean (with the total's), the median, the 90th percentile."""
+    mean, median, p90 = _FIGURE_KEYS[unit]
+    return [
+        (_fmt(unit, row[mean]), f"{FIGURE_LABELS[mean]} ({total_label}: {_fmt(unit, total[mean])})"),
+        (_fmt(unit, row[median]), FIGURE_LABELS[median]),
+        (_fmt(unit, row[p90]), FIGURE_LABELS[p90]),
+    ]
+
+
+def _kpis(row: pd.Series, total: pd.Series, total_label: str, units: tuple[str, ...]) -> str:
+    """The key-figure tiles: residents, within and outside the norm, then the figures in each of ``units``.
+
+    ``row`` carries ``median_time_s`` and ``p90_time_s`` when ``units`` has ``"min"``
+    (:func:`_with_time_quantiles`).
+    """
     items = [
         (fmt_int(row[Col.RESIDENTS]), "inwoners"),
         (fmt_pct(row[Col.COVERED_PCT]), f"binnen de norm ({total_label}: {fmt_pct(total[Col.COVERED_PCT])})"),
         (fmt_int(row[Col.UNCOVERED]), "inwoners buiten de norm"),
-        (km(row[Col.MEAN_DIST_M]), f"gemiddelde afstand ({total_label}: {km(total[Col.MEAN_DIST_M])})"),
-        (km(row[Col.MEDIAN_DIST_M]), "mediaan afstand"),
-        (km(row[Col.P90_DIST_M]), "90 % woont binnen"),
     ]
+    for unit in units:
+        items += _figure_items(row, total, total_label, unit)
     body = "".join(
         f'<div class="kpi"><div class="value">{esc(v)}</div><div class="label">{esc(lab)}</div></div>'
         for v, lab in items
@@ -251,55 +297,88 @@ def _kpis(row: pd.Series, total: pd.Series, total_label: str) -> str:
     return text + "</section>"
 
 
-_AGE_COLUMNS = (Col.AGE_LABEL, Col.RESIDENTS, Col.COVERED, Col.COVERED_PCT, Col.MEAN_DIST_M)
-
-
-def _age_section(analysis: Analysis, municipality: str) -> str:
-    by_age = analysis.by_age
-    part = by_age.loc[by_age[Col.MUNICIPALITY].astype("string") == municipality, list(_AGE_COLUMNS)]
-    rows = [
-        [label, fmt_int(residents), fmt_int(covered), fmt_dec(pct, 1), km_cell(dist)]
-        for label, residents, covered, pct, dist in part.itertuples(index=False, name=None)
-    ]
-    headers = column_labels(_AGE_COLUMNS, km=True)
-    return (
-        "<section><h2>Dekking per leeftijdsgroep</h2>" + table_html(headers, rows, numeric=(1, 2, 3, 4)) + "</section>"
+def _with_time_quantiles(row: pd.Series, time_s: np.ndarray, weights: np.ndarray) -> pd.Series:
+    """``row`` plus the municipality's resident-weighted median and 90th percentile travel time."""
+    groups = np.zeros(len(time_s), np.int64)
+    median, p90 = (
+        float(weighted_quantiles(time_s, weights, groups, 1, q)[0]) if len(time_s) else np.nan for q in (0.5, 0.9)
     )
+    return pd.concat([row, pd.Series({"median_time_s": median, "p90_time_s": p90})])
 
 
-def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str) -> str:
+def _cell(column: str, value: object) -> str:
+    """A distance (km) or travel-time (min) table cell without unit (the header says it)."""
+    return min_cell(value) if column.endswith("_time_s") else km_cell(value)
+
+
+def _unit_columns(units: tuple[str, ...], km: tuple[str, ...], minutes: tuple[str, ...]) -> tuple[str, ...]:
+    """The distance and/or travel-time columns of a table, in the order of ``units``."""
+    return tuple(c for unit in units for c in (km if unit == "km" else minutes))
+
+
+def _age_section(analysis: Analysis, municipality: str, units: tuple[str, ...]) -> str:
+    columns = (
+        Col.AGE_LABEL, Col.RESIDENTS, Col.COVERED, Col.COVERED_PCT,
+        *_unit_columns(units, (Col.MEAN_DIST_M,), (Col.MEAN_TIME_S,)),
+    )  # fmt: skip
+    by_age = analysis.by_age
+    part = by_age.loc[by_age[Col.MUNICIPALITY].astype("string") == municipality, list(columns)]
+    rows = [
+        [
+            label,
+            fmt_int(residents),
+            fmt_int(covered),
+            fmt_dec(pct, 1),
+            *(_cell(c, v) for c, v in zip(columns[4:], rest, strict=True)),
+        ]
+        for label, residents, covered, pct, *rest in part.itertuples(index=False, name=None)
+    ]
+    headers = column_labels(columns, km=True, minutes=True)
+    numeric = tuple(range(1, len(columns)))
+    return "<section><h2>Dekking per leeftijdsgroep</h2>" + table_html(headers, rows, numeric=numeric) + "</section>"
+
+
+def _places_section(table: pd.DataFrame, has_places: bool, weight_label: str, units: tuple[str, ...]) -> str:
     title = "<h2>Kernen met inwoners buiten de norm</h2>"
     if table.empty:
         return f"<section>{title}<p>Alle inwoners van de gemeente wonen binnen de norm.</p></section>"
+    figures = _unit_columns(units, (Col.MEAN_DIST_M, Col.MAX_DIST_M), (Col.MEAN_TIME_S, Col.MAX_TIME_S))
     rows = [
         [
-            r.place,
-            fmt_int(r.residents),
-            fmt_int(r.cells),
-            km_cell(r.mean_dist_m) if finite(r.mean_dist_m) else "onbereikbaar",
-            km_cell(r.max_dist_m),
-            r.nearest_name,
+            r[Col.PLACE],
+            fmt_int(r[Col.RESIDENTS]),
+            fmt_int(r[Col.CELLS]),
+            *(_place_figure(c, r[c]) for c in figures),
+            r[Col.NEAREST_NAME],
         ]
-        for r in table.head(_TOP_PLACES).itertuples(index=False)
+        for _, r in table.head(_TOP_PLACES).iterrows()
     ]
     headers = [
         column_label(Col.PLACE),
         f"{weight_label} buiten norm",
-        *column_labels([Col.CELLS, Col.MEAN_DIST_M, Col.MAX_DIST_M, Col.NEAREST_NAME], km=True),
+        *column_labels([Col.CELLS, *figures, Col.NEAREST_NAME], km=True, minutes=True),
     ]
+    measured = "Reistijden: tot de snelst bereikbare" if units == ("min",) else "Afstanden: tot de dichtstbijzijnde"
     note = (
         "Elke cel buiten de norm is toegekend aan de dichtstbijzijnde kern van de eigen gemeente "
         "(OpenStreetMap-plaatspunt: stad, dorp of gehucht). "
-        "Afstanden: tot de dichtstbijzijnde meetellende vestiging, gewogen naar inwoners."
+        f"{measured} meetellende vestiging, gewogen naar inwoners."
         if has_places
         else "Geen kernenbestand meegegeven: de tabel toont cellen in plaats van kernen."
     )
     more = f" Getoond: de {_TOP_PLACES} grootste van {fmt_int(len(table))}." if len(table) > _TOP_PLACES else ""
     return (
         f"<section>{title}"
-        + table_html(headers, rows, numeric=(1, 2, 3, 4))
+        + table_html(headers, rows, numeric=tuple(range(1, 3 + len(figures))))
         + f'<p class="note">{esc(note + more)}</p></section>'
     )
+
+
+def _place_figure(column: str, value: object) -> str:
+    """A village's mean (``onbereikbaar`` when nobody there reaches a branch) or largest distance / time."""
+    if column in (Col.MEAN_DIST_M, Col.MEAN_TIME_S) and not finite(value):
+        return "onbereikbaar"
+    return _cell(column, value)
 
 
 def _impact_cell(column: str, value: object) -> str:
@@ -340,6 +419,19 @@ def _impact_section(impact: pd.DataFrame, municipality: str) -> str:
     note = f"Wat er gebeurt als één vestiging sluit ({scope}; top {_TOP_IMPACT})."
     table = table_html(column_labels(columns, km=True), rows, numeric)
     return f'<section>{title}<p class="note">{esc(note)}</p>' + table + "</section>"
+
+
+def _histogram_section(image: str, unreachable: float, *, by_time: bool) -> str:
+    """The distance (or, for a time-only norm, travel-time) histogram with its caption."""
+    what, to = ("reistijd", "de snelst bereikbare") if by_time else ("afstand", "de dichtstbijzijnde")
+    extra = f" {fmt_int(unreachable)} inwoners zijn onbereikbaar en niet getekend." if unreachable > 0 else ""
+    caption = f"Inwoners naar {what} tot {to} meetellende vestiging; de stippellijn is de norm."
+    return (
+        f'<section class="page-break"><h2>Verdeling van de {what}</h2>'
+        f'<figure><img src="{image}" alt="Histogram: inwoners naar {what} tot {to} vestiging">'
+        f"<figcaption>{esc(caption + extra)}"
+        "</figcaption></figure></section>"
+    )
 
 
 def _sources_section(analysis: Analysis, provenance: Provenance, pts: gpd.GeoDataFrame) -> str:
@@ -453,9 +545,12 @@ def municipality_report(
             near = (gx > b[0] - 3000) & (gx < b[2] + 3000) & (gy > b[1] - 3000) & (gy < b[3] + 3000)
             labels = labels.loc[near].drop_duplicates("name")
     boundary = municipality_boundary(municipalities, municipality)
-    by_time = analysis.norm.max_dist_m is None
+    by_time = analysis.norm.time_only
     values = nearest.time_s if by_time else nearest.dist_m
     histogram = distance_histogram(values, weights, analysis.norm) if len(pts) else ""
+    units = report_units(analysis.norm)
+    if "min" in units:
+        row = _with_time_quantiles(row, np.asarray(nearest.time_s, float), weights)
     map_png = map_image(analysis, pts, covered, reachable, boundary, labels) if len(pts) else ""
     weight_label = "inwoners" if weight_col == "pop_total" else f"inwoners {analysis.norm.describe().split(', ')[-1]}"
     total_label = str(total["municipality"])
@@ -465,20 +560,12 @@ def municipality_report(
     body = [
         _heading(analysis, municipality, scenario_name, day),
         verdict_section(verdict),
-        _kpis(row, total, total_label),
-        _age_section(analysis, municipality),
-        _places_section(place_table, places is not None, weight_label),
+        _kpis(row, total, total_label, units),
+        _age_section(analysis, municipality, units),
+        _places_section(place_table, places is not None, weight_label, units),
     ]
     if histogram:
-        unreachable = float(weights[~reachable].sum())
-        extra = f" {fmt_int(unreachable)} inwoners zijn onbereikbaar en niet getekend." if unreachable > 0 else ""
-        caption = "Inwoners naar afstand tot de dichtstbijzijnde meetellende vestiging; de stippellijn is de norm."
-        body.append(
-            '<section class="page-break"><h2>Verdeling van de afstand</h2>'
-            f'<figure><img src="{histogram}" alt="Histogram: inwoners naar afstand tot de dichtstbijzijnde vestiging">'
-            f"<figcaption>{esc(caption + extra)}"
-            "</figcaption></figure></section>"
-        )
+        body.append(_histogram_section(histogram, float(weights[~reachable].sum()), by_time=by_time))
     if impact is not None and len(impact):
         body.append(_impact_section(impact, municipality))
     elif impact_omitted:

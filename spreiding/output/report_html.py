@@ -20,6 +20,8 @@ import pandas as pd
 
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.verdict import OVERVIEW_COLUMNS, Verdict, meets_sentence
+from spreiding.network.engine import crowfly_kmh
+from spreiding.network.modes import get_mode
 from spreiding.vocabulary import (
     KIND_LABELS,
     MISSING,
@@ -40,9 +42,11 @@ __all__ = [
     "finite",
     "km_cell",
     "method_section",
+    "min_cell",
     "missing",
     "overview_report",
     "plain_value",
+    "report_units",
     "table_html",
     "verdict_section",
 ]
@@ -122,6 +126,23 @@ def km_cell(value_m: object, digits: int = 1) -> str:
     except (TypeError, ValueError):
         return MISSING
     return fmt_dec(km, digits, infinite="onbereikbaar")
+
+
+def min_cell(value_s: object, digits: int = 1) -> str:
+    """Seconds as a minutes number without unit (the header says min): ``750`` → ``"12,5"``; ``inf`` → onbereikbaar."""
+    try:
+        minutes = float(value_s) / 60.0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return MISSING
+    return fmt_dec(minutes, digits, infinite="onbereikbaar")
+
+
+def report_units(norm: Norm) -> tuple[str, ...]:
+    """What a report's figures are in: ``("km",)`` for a distance norm, ``("min",)`` for a time-only norm,
+    ``("km", "min")`` for a norm with both limits."""
+    if norm.time_only:
+        return ("min",)
+    return ("km", "min") if norm.uses_time else ("km",)
 
 
 def plain_value(text: str) -> str:
@@ -243,12 +264,11 @@ def method_section(
     network_source: str = "",
     as_of: dt.date | None = None,
 ) -> str:
-    """How the figures were made, in plain Dutch: norm, target, distances, residents, data years, peildatum.
+    """How the figures were made, in plain Dutch: norm, target, distances (or travel times and the speed used),
+    residents, data years, peildatum.
 
     ``network_source`` is the road network file (named in the text); crow-fly models say they are estimates.
     """
-    kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
-    road = model_label_nl(model_label)
     lines = [
         f"Norm: {norm.describe()}. De wet (Wsob) noemt geen getal; deze norm en het doel van "
         f"{norm.target_text} zijn een keuze."
@@ -256,8 +276,7 @@ def method_section(
         else f"Norm: {norm.describe()}.",
         f"Een gemeente voldoet als minstens {norm.target_text} van haar inwoners binnen de norm "
         "woont. Het tekort is het aantal inwoners dat daarvoor nog binnen de norm zou moeten wonen.",
-        f"Afstand: voor elke inwoner de kortste afstand {road} tot de dichtstbijzijnde meetellende bibliotheek "
-        f"({kinds}), ook als die in een andere gemeente of provincie ligt, zoals het CBS rekent.",
+        *_measure_lines(norm, model_label),
         f"Plaatsing: {placement_label(placement)}; bevolkingscijfers van {_source_year(sources, 'population')}.",
         f"Bibliotheken: de voorzieningenlijst (stand {_source_year(sources, 'facilities')}); alleen punten die "
         + (f"op de peildatum {as_of:%d-%m-%Y} open waren" if as_of else "open zijn")
@@ -266,6 +285,26 @@ def method_section(
     ]
     items = "".join(f"<li>{esc(line)}</li>" for line in lines)
     return f"<section><h2>Zo is gerekend</h2><ul>{items}</ul></section>"
+
+
+def _measure_lines(norm: Norm, model_label: str) -> list[str]:
+    """How distance and, with a time limit, travel time were measured (with the speed used)."""
+    kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
+    road = model_label_nl(model_label)
+    lines = []
+    if not norm.time_only:
+        lines.append(
+            f"Afstand: voor elke inwoner de kortste afstand {road} tot de dichtstbijzijnde meetellende bibliotheek "
+            f"({kinds}), ook als die in een andere gemeente of provincie ligt, zoals het CBS rekent."
+        )
+    if norm.uses_time:
+        speed = f"{fmt_dec(crowfly_kmh(norm.mode), 0)} km/u" if model_label.startswith("crowfly") else None
+        lines.append(
+            f"Reistijd: voor elke inwoner de kortste reistijd {road} bij een snelheid van "
+            f"{speed or get_mode(norm.mode).speed_nl()} tot de snelst bereikbare meetellende bibliotheek ({kinds}), "
+            "ook als die in een andere gemeente of provincie ligt."
+        )
+    return lines
 
 
 def _network_line(model_label: str, network_source: str) -> str:

@@ -14,6 +14,12 @@ downloads). The same rules hold in every format:
 * headers: ``.csv`` and ``.gpkg`` keep the machine snake_case columns for
   scripts and GIS; XLSX, HTML and ``csv-nl`` use Dutch headers from
   :data:`spreiding.vocabulary.COLUMN_LABELS`;
+* values: ``.csv`` and ``.gpkg`` keep the machine values (metres, seconds,
+  unrounded, codes such as ``network:car``); the files for people, ``csv-nl``
+  and XLSX, pass :func:`spreiding.output.readable.readable_table` (distances in
+  km with 2 decimals, times in minutes with 1, percentages with 1, whole
+  residents, Dutch labels for codes) with matching headers ("afstand (km)",
+  "reistijd (min)"); their numbers stay numbers (numeric XLSX cells);
 * user text can never become a formula: XLSX text cells are explicit string
   cells, CSV text cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a
   ``'`` prefix (OWASP CSV injection; numeric columns are never touched), HTML
@@ -42,9 +48,11 @@ import numpy as np
 import pandas as pd
 
 from spreiding._formula import FORMULA_PREFIXES, guard_formulas, strip_formula_guard
+from spreiding._outfile import atomic_write, check_targets
 from spreiding.errors import ConfigError, InvalidDataError
 from spreiding.output.provenance import DataFile, Provenance
-from spreiding.vocabulary import Col, column_labels, fmt_dec, fmt_int
+from spreiding.output.readable import readable_table
+from spreiding.vocabulary import SHOWN_DIGITS, Col, column_labels, fmt_dec, fmt_int, shown_unit
 
 __all__ = [
     "FORMATS",
@@ -72,6 +80,8 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _XLSX_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 _XLSX_MAX_SHEET = 31
 _XLSX_MAX_WIDTH = 60
+_XLSX_NUMBER_FORMATS = {"km": "0.00", "min": "0.0", "%": "0.0", "inwoners": "#,##0"}
+"""Excel number format per :func:`spreiding.vocabulary.shown_unit` (Excel shows them with the reader's locale)."""
 
 
 # --------------------------------------------------------------------------- table preparation
@@ -132,22 +142,28 @@ def sources_frame(provenance: Provenance) -> pd.DataFrame:
     return pd.DataFrame(provenance.rows(), columns=["onderdeel", "waarde"], dtype=object)
 
 
-def _dutch(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    out.columns = column_labels([str(c) for c in table.columns])
-    return out
+def _people_headers(table: pd.DataFrame) -> list[str]:
+    """Dutch headers of a :func:`readable_table` (distances in km, times in minutes)."""
+    return column_labels([str(c) for c in table.columns], km=True, minutes=True)
+
+
+def _for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for the files people read (``csv-nl``, XLSX): :func:`table_for_export`, then readable values."""
+    return readable_table(table_for_export(table))
 
 
 # --------------------------------------------------------------------------- CSV
 
 
 def _csv(table: pd.DataFrame, *, dutch: bool) -> str:
-    frame = guard_formulas(table_for_export(table))
     if dutch:
+        frame = guard_formulas(_for_people(table))
         for column in frame.columns:
             if pd.api.types.is_bool_dtype(frame[column].dtype):
                 frame[column] = frame[column].map({True: "ja", False: "nee"})
-        return _dutch(frame).to_csv(index=False, sep=";", decimal=",", na_rep="", lineterminator="\r\n")
+        frame.columns = _people_headers(frame)
+        return frame.to_csv(index=False, sep=";", decimal=",", na_rep="", lineterminator="\r\n")
+    frame = guard_formulas(table_for_export(table))
     return frame.to_csv(index=False, na_rep="", lineterminator="\n")
 
 
@@ -211,9 +227,13 @@ def _cell_value(value: object) -> object:
 
 
 def _fill_sheet(sheet: object, table: pd.DataFrame) -> None:
-    """Header row and values; every text cell is an explicit string cell (never a formula)."""
-    rows: list[list[object]] = [list(column_labels([str(c) for c in table.columns]))]
+    """Header row and values of a :func:`readable_table`; text cells are explicit string cells (never a formula).
+
+    Numbers stay numeric cells; km, minutes, percentages and residents get a number format with their decimals.
+    """
+    rows: list[list[object]] = [list(_people_headers(table))]
     rows += [[_cell_value(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    formats = [_XLSX_NUMBER_FORMATS.get(shown_unit(str(c)) or "") for c in table.columns]
     widths = [0] * len(table.columns)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -221,6 +241,8 @@ def _fill_sheet(sheet: object, table: pd.DataFrame) -> None:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif r > 1 and formats[c - 1] and isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = formats[c - 1]
             widths[c - 1] = max(widths[c - 1], len(str(value)) if value is not None else 0)
     for c, width in enumerate(widths, start=1):
         letter = sheet.cell(row=1, column=c).column_letter  # type: ignore[attr-defined]
@@ -238,7 +260,7 @@ def _xlsx_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> b
             SOURCES_NAME,
             names[-1],
         )
-    frames = [table_for_export(t) for t in tables.values()] + [sources_frame(provenance)]
+    frames = [_for_people(t) for t in tables.values()] + [sources_frame(provenance)]
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, frame in zip(names, frames, strict=True):
@@ -306,14 +328,17 @@ def _html_cell(column: str, value: object) -> tuple[str, bool]:
         return ("ja" if value else "nee"), False
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
-        if column.endswith(("_pct", "_share")):
+        unit = shown_unit(column)  # the table is a readable_table: km, minutes, %, residents
+        if unit is not None:
+            return fmt_dec(number, SHOWN_DIGITS[unit]), True
+        if column.endswith("_share"):
             return fmt_dec(number, 1), True
-        return (fmt_int(number) if number.is_integer() or column.endswith(("_m", "_s")) else fmt_dec(number, 2)), True
+        return (fmt_int(number) if number.is_integer() else fmt_dec(number, 2)), True
     return html.escape(str(value), quote=True), False
 
 
 def _html_table(table: pd.DataFrame) -> str:
-    heads = "".join(f"<th>{html.escape(h)}</th>" for h in column_labels([str(c) for c in table.columns]))
+    heads = "".join(f"<th>{html.escape(h)}</th>" for h in _people_headers(table))
     body = []
     for row in table.itertuples(index=False, name=None):
         cells = [_html_cell(str(c), v) for c, v in zip(table.columns, row, strict=True)]
@@ -330,7 +355,7 @@ _HTML_CSS = (
 
 def _html_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> bytes:
     parts = [
-        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(table_for_export(t))}</section>"
+        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(_for_people(t))}</section>"
         for n, t in tables.items()
     ]
     parts.append(f"<section><h2>{SOURCES_NAME}</h2>{_html_table(sources_frame(provenance))}</section>")
@@ -367,15 +392,6 @@ def _format_of(path: Path, fmt: str | None) -> str:
     return FORMATS[suffix]
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
-
-
 def _targets(path: Path, fmt: str) -> list[Path]:
     return [path, _sidecar(path)] if fmt == "csv" else [path]
 
@@ -408,21 +424,7 @@ def check_output_path(
         The CLI turns it into exit status 2.
     """
     p = Path(path)
-    kind = _format_of(p, fmt)
-    folder = p.parent if str(p.parent) else Path()
-    if not folder.is_dir():
-        msg = f"de map {folder} bestaat niet; maak die eerst aan of kies een bestaande map voor {p.name}"
-        raise ConfigError(msg)
-    for target in _targets(p, kind):
-        if any(_same_file(target, Path(i)) for i in inputs):
-            msg = f"{target} is een invoerbestand van deze berekening; kies een andere naam voor de uitvoer"
-            raise ConfigError(msg)
-        if target.is_dir():
-            msg = f"{target} is een map, geen bestand; geef een bestandsnaam"
-            raise ConfigError(msg)
-        if target.exists() and not force:
-            msg = f"{target} bestaat al; kies een andere naam of overschrijf het met --force"
-            raise ConfigError(msg)
+    check_targets(_targets(p, _format_of(p, fmt)), force=force, inputs=inputs)
     return p
 
 
@@ -435,9 +437,11 @@ def to_bytes(tables: Mapping[str, pd.DataFrame], fmt: str, *, provenance: Proven
         Name (sheet, layer, section title) → table. ``csv`` and ``csv-nl`` take
         exactly one table.
     fmt
-        ``"csv"`` (machine columns, ``,``, UTF-8 with BOM, the table only),
-        ``"csv-nl"`` (Dutch Excel: ``;``, decimal comma, Dutch headers, BOM, the
-        *Bronnen* rows below the table), ``"xlsx"``, ``"gpkg"`` or ``"html"``.
+        ``"csv"`` (machine columns and values, ``,``, UTF-8 with BOM, the table
+        only), ``"csv-nl"`` (Dutch Excel for people: ``;``, decimal comma, Dutch
+        headers, km / minutes / rounded numbers and Dutch labels for codes, BOM,
+        the *Bronnen* rows below the table), ``"xlsx"`` (for people, like
+        ``csv-nl`` with numeric cells), ``"gpkg"`` (machine values) or ``"html"``.
     provenance
         What the *Bronnen* part says (default: tool version, commit and date only).
 
@@ -452,19 +456,6 @@ def to_bytes(tables: Mapping[str, pd.DataFrame], fmt: str, *, provenance: Proven
         msg = "geen tabellen om te schrijven; geef minstens één tabel"
         raise ConfigError(msg)
     return _WRITERS[fmt](tables, provenance or Provenance.collect())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over ``path``."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def write_tables(
@@ -510,8 +501,8 @@ def write_tables(
     prov = provenance or Provenance.collect()
     data = to_bytes(tables, kind, provenance=prov)
     if kind == "csv":
-        _atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
-    _atomic_write(p, data)
+        atomic_write(_sidecar(p), sources_frame(prov).pipe(guard_formulas).to_csv(index=False).encode("utf-8-sig"))
+    atomic_write(p, data)
     logger.info("geschreven: %s (%s, %d tabel(len))", p, kind, len(tables))
     return p
 
@@ -537,6 +528,6 @@ def write_report(
         msg = f"een rapport is een HTML-bestand; geef {Path(path).name} de extensie .html"
         raise ConfigError(msg)
     p = check_output_path(path, force=force, inputs=inputs)
-    _atomic_write(p, document.encode("utf-8"))
+    atomic_write(p, document.encode("utf-8"))
     logger.info("wrote report %s", p)
     return p

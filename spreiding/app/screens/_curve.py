@@ -6,13 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from spreiding.app.screens._charts import DUTCH_AXIS
 from spreiding.app.workspace import Settings, Workspace
 from spreiding.vocabulary import fmt_dec, fmt_pct
 
 __all__ = ["render_curve"]
-
-_DUTCH_AXIS = "replace(format(datum.value, '~r'), '.', ',')"
-"""Vega label expression: axis numbers with a decimal comma."""
 
 
 def _chart(curve: pd.DataFrame, unit_label: str, norm_value: float | None) -> alt.LayerChart | alt.Chart:
@@ -24,12 +22,12 @@ def _chart(curve: pd.DataFrame, unit_label: str, norm_value: float | None) -> al
         alt.Chart(data)
         .mark_line(point=False)
         .encode(
-            x=alt.X("limit:Q", title=f"binnen ({unit_label})", axis=alt.Axis(labelExpr=_DUTCH_AXIS)),
+            x=alt.X("limit:Q", title=f"binnen ({unit_label})", axis=alt.Axis(labelExpr=DUTCH_AXIS)),
             y=alt.Y(
                 "within_pct:Q",
                 title="% inwoners",
                 scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(labelExpr=_DUTCH_AXIS),
+                axis=alt.Axis(labelExpr=DUTCH_AXIS),
             ),
             tooltip=[alt.Tooltip("tip_limit:N", title="grens"), alt.Tooltip("tip_pct:N", title="inwoners binnen")],
         )

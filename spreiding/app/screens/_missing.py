@@ -16,9 +16,17 @@ PAGE_NEEDS: dict[str, str] = {
     "Kaart": "de kaart met voorzieningen en bevolking",
     "Vergelijken": "het vergelijken van scenario's",
     "Gemeente": "de cijfers en het oordeel per gemeente",
+    "Provincie": "het overzicht van alle gemeenten met hun oordeel",
     "Optimaliseren": "het zoeken naar nieuwe locaties",
+    "Verzorgingsgebied": "de verzorgingsgebieden van de voorzieningen",
 }
 """What each page would show, for the notice on a page that cannot run yet."""
+
+
+def _lower_first(text: str) -> str:
+    """``Bevolking`` → ``bevolking`` inside a sentence; abbreviations such as ``CBS`` stay as they are."""
+    word = text.split(" ", 1)[0]
+    return text if word.isupper() else text[:1].lower() + text[1:]
 
 
 def _file_rows(files: Sequence[DataFile]) -> list[dict[str, str]]:
@@ -42,7 +50,7 @@ def render_missing(missing: Sequence[DataFile], page_title: str, *, data_page: A
     if page_title != "Data":
         st.title(page_title)
         need = PAGE_NEEDS.get(page_title, "deze pagina")
-        names = ", ".join(f.label_nl.lower() for f in missing)
+        names = ", ".join(_lower_first(f.label_nl) for f in missing)
         st.warning(f"Voor {need} zijn gegevens nodig die nog ontbreken: {as_text(names)}.", icon="📂")
         st.page_link(data_page, label="Naar de pagina Data: wat ontbreekt en hoe u eraan komt")
         return

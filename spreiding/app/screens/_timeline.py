@@ -16,10 +16,11 @@ import streamlit as st
 
 from spreiding.analysis.timeline import Timeline
 from spreiding.app.labels import as_text, display_table
+from spreiding.app.screens._charts import step_chart
 from spreiding.app.state import user_errors
 from spreiding.app.views import dutch_style
 from spreiding.app.workspace import Workspace
-from spreiding.vocabulary import MISSING, Col, column_label, fmt_dec
+from spreiding.vocabulary import CONFIDENCE_LABELS, MISSING, Col, column_label, fmt_dec
 
 __all__ = ["changes_view", "render_timeline", "steps_view"]
 
@@ -44,6 +45,8 @@ def _text_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
             values = [_day(v) for v in values]
         elif col == Col.UNCERTAIN:
             values = [_flag(v) for v in values]
+        elif col == Col.CONFIDENCE:
+            values = [CONFIDENCE_LABELS.get(str(v), v) for v in values]
         out[column_label(col)] = ["" if pd.isna(v) else str(v) for v in values]
     return out
 
@@ -68,15 +71,7 @@ def _chart(line: Timeline) -> alt.Chart:
     steps = line.steps
     days = [*pd.to_datetime(steps[Col.DATE]), pd.Timestamp(line.end)]
     km = [*(steps[Col.MEAN_DIST_M].to_numpy(float) / 1000), float(steps[Col.MEAN_DIST_M].iloc[-1]) / 1000]
-    data = pd.DataFrame({"datum": days, "km": km})
-    return (
-        alt.Chart(data)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X("datum:T", title="datum"),
-            y=alt.Y("km:Q", title="gemiddelde afstand (km)", scale=alt.Scale(zero=False)),
-        )
-    )
+    return step_chart(days, km, y_title="gemiddelde afstand (km)")
 
 
 def changes_view(line: Timeline) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from spreiding.app.views import (
     cbs_view,
     counts_view,
     dutch_style,
+    large_list_note,
     locations_view,
     quality_warnings,
     sources_view,
@@ -108,6 +109,9 @@ def _upload(ws: Workspace) -> None:
             st.success(f"{summary} uit {as_text(upload.name)}.")
             for w in checked.attrs.get("validation_warnings") or []:
                 st.warning(as_text(w))
+            large = large_list_note(len(checked))
+            if large:  # said before the list is switched on, not after a long wait
+                st.info(large)
             st.dataframe(dutch_style(rows), hide_index=True, key="data_upload_rows")
     last = ss.get("upload_last")
     if last and last in ws.uploads:
@@ -133,7 +137,7 @@ _CBS_HELP = (
 )
 
 
-def _cbs(ws: Workspace) -> None:
+def _cbs(ws: Workspace, settings: Settings) -> None:
     st.subheader("Vergelijken met CBS")
     st.markdown(_CBS_HELP)
     c1, c2 = st.columns(2)
@@ -150,6 +154,8 @@ def _cbs(ws: Workspace) -> None:
     cbs = result.cbs
     year = f" ({cbs.year})" if cbs.year else ""
     st.caption(f"CBS-kolom: {as_text(cbs.title)} [{as_text(cbs.key)}]{year}; uit {as_text(table.name)}.")
+    day = cbs.reference_date or settings.as_of
+    st.caption(f"Peildatum van de vergelijking: {day.strftime('%d-%m-%Y')} (de voorzieningen die toen open waren).")
     st.dataframe(dutch_style(cbs_view(result.table)), hide_index=True, key="data_cbs_table")
     st.markdown("**Waarom de cijfers verschillen**")
     for note in result.notes:
@@ -162,7 +168,7 @@ def render(ws: Workspace, settings: Settings) -> None:
     with user_errors():
         _overview(ws, settings)
     _upload(ws)
-    _cbs(ws)
+    _cbs(ws, settings)
     st.caption(
         "Wegennet en kernen: © OpenStreetMap contributors (ODbL). Bevolking: CBS/Eurostat Census 2021 1 km-grid."
     )

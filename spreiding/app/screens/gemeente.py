@@ -5,12 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.app.labels import as_text
+from spreiding.app.screens._charts import bar_chart
 from spreiding.app.screens._curve import render_curve
 from spreiding.app.screens._timeline import render_timeline
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import age_view, dutch_style, excluded_text, headline, impact_view, model_text, villages_view
+from spreiding.app.views import (
+    age_view,
+    dutch_style,
+    excluded_text,
+    headline,
+    impact_view,
+    kernen_view,
+    model_text,
+    villages_view,
+)
 from spreiding.app.workspace import Settings, Workspace
-from spreiding.output._figures import BAR_LABEL, BAR_VALUE, distance_bars
+from spreiding.output._figures import distance_bars
 from spreiding.vocabulary import fmt_int
 
 __all__ = ["render"]
@@ -57,10 +67,12 @@ def _figures(ws: Workspace, settings: Settings, muni: str) -> None:
     ev = ws.evaluate()
     head = headline(ev, muni, with_delta=False)
     if head is not None:
-        c1, c2, c3 = st.columns(3)
-        c1.metric("Binnen de norm", head.covered_pct)
-        c2.metric("Buiten de norm (inwoners)", head.outside)
-        c3.metric("Gem. afstand", head.mean_dist)
+        means = head.means()  # with a time limit the mean travel time too (minutes first if time only)
+        cols = st.columns(2 + len(means))
+        cols[0].metric("Binnen de norm", head.covered_pct)
+        cols[1].metric("Buiten de norm (inwoners)", head.outside)
+        for col, (label, value, _) in zip(cols[2:], means, strict=True):
+            col.metric(label, value)
     st.caption(f"Scenario: {as_text(ws.active)} · norm: {settings.norm.describe()} · {model_text(ev.model)}")
     note = excluded_text(ev)
     if note:
@@ -81,12 +93,17 @@ def render(ws: Workspace, settings: Settings) -> None:
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
         st.dataframe(dutch_style(impact_view(ws.closure_impact(), muni)), hide_index=True, key="gem_impact")
         st.subheader("Afstandsverdeling")
-        st.bar_chart(distance_bars(ws.distribution(muni)), x=BAR_LABEL, y=BAR_VALUE, sort=False, y_label="inwoners")
+        bars = distance_bars(ws.distribution(muni))
+        st.altair_chart(bar_chart(bars, x_title="afstand tot de dichtstbijzijnde voorziening (km)"), width="stretch")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
-        st.dataframe(dutch_style(villages_view(ws.villages(muni))), hide_index=True, key="gem_uncovered")
+        villages = villages_view(ws.villages(muni), settings.norm)
+        st.dataframe(dutch_style(villages), hide_index=True, key="gem_uncovered")
     if not ws.has_places:
         st.caption("Geen OSM-kernen in de gegevensmap: cellen staan op hun eigen id.")
+    else:
+        with st.expander("Dekking per kern (alle kernen, grootste eerst)"), user_errors():
+            st.dataframe(dutch_style(kernen_view(ws.kernen(muni))), hide_index=True, key="gem_kernen")
     render_timeline(ws, muni)
     st.subheader(f"Downloads ({as_text(ws.active)}, gemeente {as_text(muni)})")
     with user_errors():

@@ -10,10 +10,17 @@ import streamlit as st
 from spreiding.analysis.scenario import Edit
 from spreiding.app.labels import KIND_LABELS, STATUS_LABELS, as_text, label_of
 from spreiding.app.state import page_args, user_errors
-from spreiding.app.views import coverage_view, dutch_style, excluded_text, facility_choices, headline, model_text
+from spreiding.app.views import (
+    coverage_view,
+    dutch_style,
+    excluded_text,
+    facility_choices,
+    headline,
+    large_list_note,
+    model_text,
+)
 from spreiding.app.workspace import BASE_SCENARIO, Settings, Workspace
 from spreiding.output.maps import click_to_rd, map_component
-from spreiding.study import MATRIX_MAX_SITES
 
 __all__ = ["render"]
 
@@ -238,18 +245,16 @@ def _figures(ws: Workspace, settings: Settings) -> None:
     head = headline(ev)
     assert head is not None
     st.subheader(f"Scenario: {as_text(ws.active)}")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
-    c2.metric("Gem. afstand", head.mean_dist, head.mean_dist_delta, delta_color="inverse")
-    c3.metric("Buiten de norm", head.outside)
+    means = head.means()  # the mean distance; with a time limit the mean travel time too (minutes first if time only)
+    cols = st.columns(2 + len(means))
+    cols[0].metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
+    for col, (label, value, delta) in zip(cols[1:-1], means, strict=True):
+        col.metric(label, value, delta, delta_color="inverse")
+    cols[-1].metric("Buiten de norm", head.outside)
     st.caption(f"Norm: {settings.norm.describe()} · {model_text(ev.model)} · tellen: {head.counted} punten")
-    if len(ws.facilities) > MATRIX_MAX_SITES:
-        st.info(
-            f"De lijst heeft {len(ws.facilities):,} voorzieningen (meer dan {MATRIX_MAX_SITES:,}). ".replace(",", ".")
-            + "Elke wijziging wordt met één zoektocht over het wegennet herberekend (ongeveer 0,1–0,5 s per "
-            "wijziging bij een provincie zo groot als Drenthe). De sluitingsrangorde en het locatieadvies rekenen "
-            "met een afstandsmatrix en zijn voor deze lijst niet beschikbaar; beperk de lijst om ze te gebruiken."
-        )
+    large = large_list_note(len(ws.facilities))
+    if large:
+        st.info(large)
     note = excluded_text(ev)
     if note:
         st.warning(note)

@@ -114,12 +114,15 @@ def _out_of_reach(ws: Workspace, advice: Any) -> None:
 
 
 def _save(ws: Workspace, advice: Any, kind: str) -> None:
-    default = f"Advies {advice.result.model} p={len(advice.sites)}"
+    default = f"Advies {advice.result.model.upper()} {len(advice.sites)} locaties"
     name = st.text_input("Naam van het scenario", value=default, key="opt_name")
+    replace_current = st.checkbox(
+        "Een bestaand scenario met deze naam vervangen (de oude versie blijft terug te halen)", key="opt_replace"
+    )
     if st.button("Opslaan als scenario", key="opt_save"):
         with user_errors():
             scen = ws.advice_scenario(advice, name.strip() or "Advies", kind=kind)
-            result = ws.keep(scen)
+            result = ws.keep(scen, replace_current=replace_current)
             if result is None:
                 st.error("Opslaan in de scenario-opslag is mislukt; het advies staat alleen in deze sessie.")
                 st.download_button("Advies downloaden (JSON)", ws.scenario_file(scen.name), file_name="advies.json")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from spreiding.app.labels import as_text
+from spreiding.app.screens._charts import bar_chart
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import comparison_columns, comparison_view, dutch_style, headline
 from spreiding.app.workspace import Settings, Workspace
-from spreiding.output._figures import BAR_LABEL, BAR_VALUE, change_bars
+from spreiding.output._figures import change_bars
 from spreiding.output.maps import map_component
 
 __all__ = ["render"]
@@ -53,9 +54,7 @@ def render(ws: Workspace, settings: Settings) -> None:
     st.subheader(f"Verandering van afstand van A naar B ({as_text(total)})")
     bars = change_bars(hist, total)
     st.markdown(bars.text)
-    st.bar_chart(
-        bars.bars, x=BAR_LABEL, y=BAR_VALUE, sort=False, x_label="verandering van afstand (B − A)", y_label="inwoners"
-    )
+    st.altair_chart(bar_chart(bars.bars, x_title="verandering van afstand (B − A)"), width="stretch")
 
 
 if __name__ == "__main__":
