@@ -15,7 +15,7 @@ from scipy.sparse import csgraph
 from spreiding.network._chains import build_chains, min_csr, nearest_sources
 from spreiding.network._sweep import nearest_labels
 from spreiding.network._zorder import query_in_z_order, z_order
-from tests.test_chains import _graph, _oracle, _random_arcs, _sources
+from tests.test_chains import _GRAPHS, _graph, _oracle, _random_arcs, _sources
 
 
 def _scipy_nearest(
@@ -50,14 +50,6 @@ def test_limit_is_inclusive_and_unreached_nodes_have_no_source():
     assert which.tolist() == [0, 0, -1, -1]
     dist, which = nearest_labels(g, np.array([0]), np.array([6.0]), np.array([0]), limit=5.0)
     assert np.isinf(dist).all() and (which == -1).all()
-
-
-_GRAPHS = {
-    "n": st.integers(3, 30),
-    "seed": st.integers(0, 10_000),
-    "extra": st.integers(0, 25),
-    "two_way": st.floats(0, 1),
-}
 
 
 @settings(max_examples=60)

@@ -119,22 +119,22 @@ def missing(value: object) -> bool:
         return False
 
 
-def km_cell(value_m: object, digits: int = 1) -> str:
-    """Metres as a km number without unit (the header says km): ``2868.6`` → ``"2,9"``; ``inf`` → onbereikbaar."""
+def _unit_cell(value: object, per_unit: float, digits: int) -> str:
     try:
-        km = float(value_m) / 1000.0  # type: ignore[arg-type]
+        number = float(value) / per_unit  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return MISSING
-    return fmt_dec(km, digits, infinite="onbereikbaar")
+    return fmt_dec(number, digits, infinite="onbereikbaar")
+
+
+def km_cell(value_m: object, digits: int = 1) -> str:
+    """Metres as a km number without unit (the header says km): ``2868.6`` → ``"2,9"``; ``inf`` → onbereikbaar."""
+    return _unit_cell(value_m, 1000.0, digits)
 
 
 def min_cell(value_s: object, digits: int = 1) -> str:
     """Seconds as a minutes number without unit (the header says min): ``750`` → ``"12,5"``; ``inf`` → onbereikbaar."""
-    try:
-        minutes = float(value_s) / 60.0  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return MISSING
-    return fmt_dec(minutes, digits, infinite="onbereikbaar")
+    return _unit_cell(value_s, 60.0, digits)
 
 
 def report_units(norm: Norm) -> tuple[str, ...]:
