@@ -146,6 +146,12 @@ def test_time_only_preset_shows_minutes_on_the_map_page(app: AppTest) -> None:
     workspace = app.session_state["workspace"]
     legend = [item["label"] for item in workspace.map_payload()["legend"]]
     assert legend[0] == "0–5 min" and legend[-2] == "meer dan 30 min"
+    app.switch_page("spreiding/app/screens/gemeente.py").run()  # the distribution in minutes too
+    assert not app.exception and not app.error
+    # the second page change kept the norm (the hidden km input once reset it to 5 km by car)
+    assert app.selectbox(key="norm_preset").value == "15min-fiets" and _settings(app).norm.max_time_s == 900.0
+    assert "Verdeling van de reistijd" in [h.value for h in app.subheader]
+    assert workspace.distribution("Assen").index[:2].tolist() == ["0–5 min", "5–10 min"]
 
 
 @pytest.mark.data

@@ -133,6 +133,17 @@ def test_distance_distribution_by_hand():
     assert only_y.sum() == 100.0 and only_y["onbereikbaar"] == 50.0
 
 
+def test_travel_time_distribution_by_hand():
+    """Times d / 10 s: 100 s (1,7 min) and 200 s (3,3 min) in 0-5 min; 600 s = 10 min in 5-10 (edge included)."""
+    pop = _pop()
+    near = _near([1000.0, 6000.0, 2000.0, np.inf])
+    by_time = distance_distribution(pop, near, Norm(max_dist_m=None, max_time_s=900.0), unit="min")
+    assert by_time.index.name == "reistijd" and by_time.index[-2:].tolist() == ["> 60 min", "onbereikbaar"]
+    assert by_time["0–5 min"] == 150.0 and by_time["5–10 min"] == 300.0 and by_time["onbereikbaar"] == 50.0
+    with pytest.raises(ConfigError, match="onbekende eenheid"):
+        distance_distribution(pop, near, Norm(), unit="uur")
+
+
 def test_coverage_curve_is_person_weighted_over_all_residents():
     """Hand-computed on _pop(): X has 100 at 1 km and 300 at 6 km; Y 50 at 2 km and 50 unreachable."""
     from spreiding.analysis.coverage import coverage_curve

@@ -31,6 +31,7 @@ __all__ = [
     "CURVE_STEPS_MIN",
     "DISTANCE_BINS_KM",
     "GROUP_COLUMNS",
+    "TIME_BINS_MIN",
     "TOTAL_LABEL",
     "coverage_by_age",
     "coverage_curve",
@@ -226,6 +227,8 @@ def uncovered_cells(
     return out.sort_values(weight_col, ascending=False)
 
 
+TIME_BINS_MIN: tuple[float, ...] = (0, 5, 10, 15, 20, 30, 45, 60)
+"""Bin edges of the travel-time distribution in minutes (a last open bin beyond 60 min)."""
 DISTANCE_BINS_KM: tuple[float, ...] = (0, 1, 2, 3, 4, 5, 7.5, 10, 15, 20)
 """Default bin edges (km) of :func:`distance_distribution`; the last bin is open-ended."""
 
@@ -237,8 +240,9 @@ def distance_distribution(
     *,
     municipality: str | None = None,
     edges_km: tuple[float, ...] = DISTANCE_BINS_KM,
+    unit: str = "km",
 ) -> pd.Series:
-    """Residents per distance bin to the nearest counted service point.
+    """Residents per distance bin (or travel-time bin) to the nearest counted service point.
 
     Parameters
     ----------
@@ -252,27 +256,34 @@ def distance_distribution(
         Only this municipality's residents (all when ``None``).
     edges_km
         Bin edges in km; a last open bin collects everything beyond.
+    unit
+        ``"km"`` (distance, ``edges_km``) or ``"min"``: travel time to the fastest point in
+        :data:`TIME_BINS_MIN` (for a time-only norm).
 
     Returns
     -------
     pandas.Series
         Residents per bin, indexed by Dutch labels (``"0–1 km"`` ...
-        ``"> 20 km"``, then ``"onbereikbaar"``).
+        ``"> 20 km"``, or ``"0–5 min"`` ... ``"> 60 min"``, then ``"onbereikbaar"``).
     """
     _check(population, nearest)
     mask = np.ones(len(population), bool)
     if municipality is not None:
         require_columns(population, ["municipality"], "bevolking")
         mask = (population["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
-    dist_km = nearest.dist_m[mask] / 1000.0
+    if unit not in ("km", "min"):
+        msg = f"onbekende eenheid {unit!r} voor de verdeling; kies 'km' of 'min'"
+        raise ConfigError(msg)
+    by_time = unit == "min"
+    values = np.asarray(nearest.time_s if by_time else nearest.dist_m, float)[mask] / (60.0 if by_time else 1000.0)
     weight = population[norm.weight_column].to_numpy(float)[mask]
-    edges = np.asarray(edges_km, float)
-    finite = np.isfinite(dist_km)
-    bins = np.digitize(dist_km[finite], edges[1:], right=True)  # 0 .. len(edges) - 1
+    edges = np.asarray(TIME_BINS_MIN if by_time else edges_km, float)
+    finite = np.isfinite(values)
+    bins = np.digitize(values[finite], edges[1:], right=True)  # 0 .. len(edges) - 1
     counts = np.bincount(bins, weights=weight[finite], minlength=len(edges))
-    labels = [f"{lo:g}–{hi:g} km" for lo, hi in itertools.pairwise(edges)] + [f"> {edges[-1]:g} km"]
+    labels = [f"{lo:g}–{hi:g} {unit}" for lo, hi in itertools.pairwise(edges)] + [f"> {edges[-1]:g} {unit}"]
     out = pd.Series(np.append(counts, weight[~finite].sum()), index=[*labels, "onbereikbaar"], name="residents")
-    out.index.name = "afstand"
+    out.index.name = "reistijd" if by_time else "afstand"
     return out
 
 

@@ -23,7 +23,16 @@ from spreiding.errors import ConfigError
 from spreiding.network.modes import get_mode
 from spreiding.vocabulary import fmt_dec, parse_number_nl
 
-__all__ = ["LIMIT_LABELS", "OWN", "norm_from_values", "norm_widgets", "preset_values", "speed_text", "with_target"]
+__all__ = [
+    "LIMIT_LABELS",
+    "NORM_KEYS",
+    "OWN",
+    "norm_from_values",
+    "norm_widgets",
+    "preset_values",
+    "speed_text",
+    "with_target",
+]
 
 OWN = "eigen"
 """The preset selector's value once the user changed the norm."""
@@ -120,12 +129,26 @@ def _preset_label(key: str) -> str:
     return _SHORT.get(key, PRESETS[key].name.removeprefix("Voorbeeld: "))
 
 
+NORM_KEYS: tuple[str, ...] = ("norm_preset", *_KEYS, "norm_target")
+"""Every norm control's key: kept across pages, also the inputs a limit choice hides (see ``keep_choices``)."""
+
+
 def init_norm_state(default_preset: str = "5km-auto") -> None:
-    """Fill the controls with a preset on the session's first run."""
+    """Fill the controls with a preset on the session's first run; later, only a value that is missing.
+
+    A missing value (an input the limit choice hid) is filled from the chosen preset, never by resetting the
+    whole norm: a user's choice of 15 minutes by bike must not turn back into 5 km by car.
+    """
     ss = st.session_state
-    if any(k not in ss for k in _KEYS):
+    if "norm_preset" not in ss:
         ss["norm_preset"] = default_preset
         ss.update(preset_values(default_preset))
+        return
+    missing = [k for k in _KEYS if k not in ss]
+    if missing:
+        chosen = ss["norm_preset"] if ss["norm_preset"] in PRESETS else default_preset
+        values = preset_values(chosen)
+        ss.update({k: values[k] for k in missing})
 
 
 def norm_widgets(sb: Any) -> Norm | None:

@@ -21,7 +21,7 @@ from spreiding.analysis.norm import PRESETS
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS
 from spreiding.app.feedback import user_errors
 from spreiding.app.labels import COLOUR_LABELS, as_text, label_of
-from spreiding.app.norm_controls import norm_widgets
+from spreiding.app.norm_controls import NORM_KEYS, norm_widgets
 from spreiding.app.stored import stored_panel
 from spreiding.app.workspace import Settings, StudyKey, Workspace
 from spreiding.data.region import Region, load_region
@@ -262,7 +262,7 @@ def keep_choices() -> None:
     ``value=``/``index=``, so re-assigning raises no warning.
     """
     ss = st.session_state
-    for key in KEPT_KEYS:
+    for key in (*KEPT_KEYS, *NORM_KEYS):
         if key in ss:
             ss[key] = ss[key]
 

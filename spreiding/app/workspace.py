@@ -417,9 +417,11 @@ class Workspace(MapViews, StoreViews):
         return self.study.closure_impact(self._settings.norm, self.scenario())
 
     def distribution(self, municipality: str | None = None) -> pd.Series:
-        """Residents per distance bin in the active scenario (one municipality or all)."""
+        """Residents per distance bin in the active scenario (one municipality or all); travel-time bins in
+        minutes for a time-only norm."""
         ev = self.evaluate()
-        return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality)
+        unit = "min" if ev.norm.time_only else "km"
+        return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality, unit=unit)
 
     def coverage_curve(self, municipality: str | None = None, unit: str = "km") -> pd.DataFrame:
         """Share of residents within each distance (``km``) or travel time (``min``), active scenario."""

@@ -355,8 +355,7 @@ _HTML_CSS = (
 
 def _html_bytes(tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> bytes:
     parts = [
-        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(_for_people(t))}</section>"
-        for n, t in tables.items()
+        f"<section><h2>{html.escape(str(n))}</h2>{_html_table(_for_people(t))}</section>" for n, t in tables.items()
     ]
     parts.append(f"<section><h2>{SOURCES_NAME}</h2>{_html_table(sources_frame(provenance))}</section>")
     doc = (

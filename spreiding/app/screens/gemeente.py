@@ -92,9 +92,14 @@ def render(ws: Workspace, settings: Settings) -> None:
         _figures(ws, settings, muni)
         st.subheader("Vestigingen die het meest tellen (gevolg van sluiting)")
         st.dataframe(dutch_style(impact_view(ws.closure_impact(), muni)), hide_index=True, key="gem_impact")
-        st.subheader("Afstandsverdeling")
-        bars = distance_bars(ws.distribution(muni))
-        st.altair_chart(bar_chart(bars, x_title="afstand tot de dichtstbijzijnde voorziening (km)"), width="stretch")
+        by_time = settings.norm.time_only
+        st.subheader("Verdeling van de reistijd" if by_time else "Afstandsverdeling")
+        x_title = (
+            "reistijd tot de snelst bereikbare voorziening (min)"
+            if by_time
+            else "afstand tot de dichtstbijzijnde voorziening (km)"
+        )
+        st.altair_chart(bar_chart(distance_bars(ws.distribution(muni)), x_title=x_title), width="stretch")
         render_curve(ws, settings, muni)
         st.subheader("Dorpen en kernen met inwoners buiten de norm")
         villages = villages_view(ws.villages(muni), settings.norm)
