@@ -226,6 +226,10 @@ def test_a_page_opened_by_its_own_url_has_the_sidebar_and_no_error(app_url: str,
         page.get_by_text("voldoet", exact=False).first.wait_for(timeout=90_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Instellingen").count() > 0  # the shared sidebar was drawn
+        page.locator(_METRIC).first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(1000)
+        cut = page.evaluate(_CUT_OFF)  # the verdict page at 1280 px: no metric, label or button cut off either
+        assert cut == [], cut
 
 
 def test_map_pages_round_trip(app_url: str, tmp_path: Path) -> None:
