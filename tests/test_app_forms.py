@@ -152,6 +152,11 @@ def test_time_only_preset_shows_minutes_on_the_map_page(app: AppTest) -> None:
     assert app.selectbox(key="norm_preset").value == "15min-fiets" and _settings(app).norm.max_time_s == 900.0
     assert "Verdeling van de reistijd" in [h.value for h in app.subheader]
     assert workspace.distribution("Assen").index[:2].tolist() == ["0–5 min", "5–10 min"]
+    app.switch_page("spreiding/app/screens/vergelijken.py").run()  # travel time in the comparison table
+    assert not app.exception and not app.error
+    table = next(d.value for d in app.dataframe if "gemeente" in d.value.columns)
+    columns = list(table.columns)
+    assert columns.index("gemiddelde reistijd, verschil (min)") < columns.index("gemiddelde afstand, verschil (km)")
 
 
 @pytest.mark.data

@@ -58,7 +58,8 @@ SOURCE_LABELS: dict[str, str] = {"kernen": "dorpen en steden (OSM)", "gebouwen":
 _SHOWN = (
     "municipality", "residents", "covered", "covered_pct", "uncovered", "unreachable", "mean_dist_m", "median_dist_m",
     "p90_dist_m", "max_dist_m", "mean_time_s", "max_time_s", "age_label", "covered_pct_a", "covered_pct_b",
-    "covered_pct_delta", "mean_dist_m_a", "mean_dist_m_b", "mean_dist_m_delta", "lose_coverage", "gain_coverage",
+    "covered_pct_delta", "mean_dist_m_a", "mean_dist_m_b", "mean_dist_m_delta", "mean_time_s_a", "mean_time_s_b",
+    "mean_time_s_delta", "lose_coverage", "gain_coverage",
     "name", "kind", "status", "residents_nearest", "covered_loss", "mean_dist_delta_m", "place", "cells",
     "nearest_name", "rank", "gain_covered", "cumulative_covered", "id",
 )  # fmt: skip

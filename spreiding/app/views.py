@@ -162,9 +162,17 @@ _COMPARISON = (
 """The key columns first (gemeente, change, who loses / gains), so they show without scrolling sideways."""
 
 
-def comparison_view(diff: pd.DataFrame) -> pd.DataFrame:
-    """Scenario B against A per municipality (from :meth:`Workspace.compare`) for display, key columns first."""
-    return display_table(diff, _COMPARISON)
+def comparison_view(diff: pd.DataFrame, *, time_only: bool = False) -> pd.DataFrame:
+    """Scenario B against A per municipality (from :meth:`Workspace.compare`) for display, key columns first.
+
+    With ``time_only`` (a norm with only a travel-time limit) the mean travel time in minutes comes before the
+    mean distance.
+    """
+    if not time_only:
+        return display_table(diff, _COMPARISON)
+    times = ("mean_time_s_delta", "mean_time_s_a", "mean_time_s_b")
+    at = _COMPARISON.index("mean_dist_m_delta")
+    return display_table(diff, (*_COMPARISON[:at], *times, *_COMPARISON[at:]))
 
 
 def comparison_columns(view: pd.DataFrame) -> dict[str, Any]:

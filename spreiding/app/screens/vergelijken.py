@@ -48,7 +48,7 @@ def render(ws: Workspace, settings: Settings) -> None:
     st.caption("Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL).")
     st.subheader(f"Verschillen per gemeente: {as_text(name_b)} (B) ten opzichte van {as_text(name_a)} (A)")
     st.caption("Verliezen / winnen dekking: inwoners die van A naar B buiten / binnen de norm komen.")
-    view = comparison_view(diff)
+    view = comparison_view(diff, time_only=settings.norm.time_only)
     st.dataframe(dutch_style(view), hide_index=True, key="cmp_table", column_config=comparison_columns(view))
     total = ws.study.total_label
     st.subheader(f"Verandering van afstand van A naar B ({as_text(total)})")
