@@ -157,6 +157,8 @@ def test_time_only_preset_shows_minutes_on_the_map_page(app: AppTest) -> None:
     table = next(d.value for d in app.dataframe if "gemeente" in d.value.columns)
     columns = list(table.columns)
     assert columns.index("gemiddelde reistijd, verschil (min)") < columns.index("gemiddelde afstand, verschil (km)")
+    assert any(h.value.startswith("Verandering van reistijd") for h in app.subheader)
+    assert any(m.value.startswith("Gelijk gebleven (± 0,5 min)") for m in app.markdown)
 
 
 @pytest.mark.data

@@ -160,3 +160,21 @@ def test_coverage_curve_is_person_weighted_over_all_residents():
     assert minutes.loc[10.0, "within"] == 450.0
     with pytest.raises(ConfigError, match="eenheid"):
         coverage_curve(pop, near, Norm(), unit="uur")
+
+
+def test_change_histogram_in_minutes_by_hand():
+    """Times d / 10 s. A: 100, 600, 200 s, unreachable; B: 100 (same), 1500 (+900 s: > 10 min), 260 (+60 s:
+    0,5 .. 2 min), 300 s (reachable again)."""
+    from spreiding.analysis.evaluation import TIME_CHANGE_BINS, distance_change_histogram
+
+    pop = _pop()  # residents 100, 300 (X), 50, 50 (Y)
+    a = _near([1000.0, 6000.0, 2000.0, np.inf])
+    b = _near([1000.0, 15000.0, 2600.0, 3000.0])
+    norm = Norm(max_dist_m=None, max_time_s=900.0)
+    hist = distance_change_histogram(pop, a, b, norm, unit="min", total_label="Totaal")
+    total = hist.loc[hist["municipality"] == "Totaal"].set_index("label")["residents"]
+    assert total.index.tolist() == [label for _, label in TIME_CHANGE_BINS]
+    assert total["± 0,5 min"] == 100.0 and total["> 10 min"] == 300.0 and total["0,5 .. 2 min"] == 50.0
+    assert total["weer bereikbaar"] == 50.0 and total.sum() == 500.0
+    by_km = distance_change_histogram(pop, a, b, norm, total_label="Totaal")  # the same change in km
+    assert by_km.loc[by_km["municipality"] == "Totaal"].set_index("label")["residents"]["> 5 km"] == 300.0

@@ -45,6 +45,7 @@ from spreiding.vocabulary import Col, fmt_int, fmt_km
 __all__ = [
     "CHANGE_BINS",
     "SCENARIO_CUTOFF_S",
+    "TIME_CHANGE_BINS",
     "Evaluation",
     "ScenarioContext",
     "ScenarioResult",
@@ -79,6 +80,23 @@ CHANGE_BINS: tuple[tuple[str, str], ...] = (
     ("gained", "weer bereikbaar"),
     ("never", "in beide onbereikbaar"),
 )
+TIME_CHANGE_BINS: tuple[tuple[str, str], ...] = (
+    ("lt_-2km", "< -10 min"),
+    ("-2_-0.5km", "-10 .. -2 min"),
+    ("-0.5_-0.1km", "-2 .. -0,5 min"),
+    ("same", "± 0,5 min"),
+    ("0.1_0.5km", "0,5 .. 2 min"),
+    ("0.5_2km", "2 .. 5 min"),
+    ("2_5km", "5 .. 10 min"),
+    ("gt_5km", "> 10 min"),
+    *CHANGE_BINS[-3:],
+)
+"""The same bins (same codes) for a change of travel time, for a time-only norm."""
+_EDGES = {
+    "km": ([-2000.0, -500.0, -100.0], [100.0, 500.0, 2000.0, 5000.0]),
+    "min": ([-600.0, -120.0, -30.0], [30.0, 120.0, 300.0, 600.0]),
+}
+"""Bin edges of :data:`CHANGE_BINS` (metres) and :data:`TIME_CHANGE_BINS` (seconds): shorter, longer."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -337,12 +355,14 @@ def distance_change_histogram(
     *,
     by: str = "municipality",
     total_label: str = TOTAL_LABEL,
+    unit: str = "km",
 ) -> pd.DataFrame:
     """Residents per bin of distance change (scenario − base), per group and in total.
 
     Bins: :data:`CHANGE_BINS` (``< -2 km`` ... ``> 5 km``; ``± 0,1 km`` is
     ``|change| <= 100 m``), plus "no longer reachable", "reachable again"
-    and "unreachable in both".
+    and "unreachable in both". With ``unit="min"`` (a time-only norm) the change of travel time to the fastest
+    point, in :data:`TIME_CHANGE_BINS` (``± 0,5 min`` is ``|change| <= 30 s``).
 
     Returns
     -------
@@ -350,13 +370,15 @@ def distance_change_histogram(
         Long format: ``municipality``, ``bin``, ``label``, ``residents``
         (weighted by the norm's population column), total rows last.
     """
-    d0 = nearest_base.dist_m
-    d1 = nearest.dist_m
+    by_time = unit == "min"
+    d0 = np.asarray(nearest_base.time_s if by_time else nearest_base.dist_m, float)
+    d1 = np.asarray(nearest.time_s if by_time else nearest.dist_m, float)
     f0, f1 = np.isfinite(d0), np.isfinite(d1)
     with np.errstate(invalid="ignore"):
         delta = np.where(f0 & f1, d1 - d0, 0.0)
-    neg = np.digitize(delta, [-2000.0, -500.0, -100.0])  # 0..3
-    pos = np.digitize(delta, [100.0, 500.0, 2000.0, 5000.0], right=True)  # 0..4
+    shorter, longer = _EDGES["min" if by_time else "km"]
+    neg = np.digitize(delta, shorter)  # 0..3
+    pos = np.digitize(delta, longer, right=True)  # 0..4
     code = np.where(neg < 3, neg, 3 + pos)
     code = np.where(f0 & ~f1, 8, np.where(~f0 & f1, 9, np.where(~f0 & ~f1, 10, code)))
     weight = population[norm.weight_column].to_numpy(float)
@@ -366,11 +388,12 @@ def distance_change_histogram(
     total = np.bincount(code, weights=weight, minlength=nb)[None, :]
     counts = np.vstack([per, total])
     labels = [*map(str, names), total_label]
+    bins = TIME_CHANGE_BINS if by_time else CHANGE_BINS
     return pd.DataFrame(
         {
             "municipality": np.repeat(labels, nb),
-            "bin": [b for _ in labels for b, _l in CHANGE_BINS],
-            "label": [lab for _ in labels for _b, lab in CHANGE_BINS],
+            "bin": [b for _ in labels for b, _l in bins],
+            "label": [lab for _ in labels for _b, lab in bins],
             "residents": counts.ravel(),
         }
     )
@@ -506,8 +529,9 @@ class Evaluation:
     @cached_property
     def change_hist(self) -> pd.DataFrame:
         """Residents per bin of distance change (:func:`distance_change_histogram`)."""
+        unit = "min" if self.norm.time_only else "km"
         return distance_change_histogram(
-            self.points, self.nearest_base, self.nearest, self.norm, by=self.by, total_label=self.total_label
+            self.points, self.nearest_base, self.nearest, self.norm, by=self.by, total_label=self.total_label, unit=unit
         )
 
     @cached_property
@@ -668,5 +692,8 @@ def compare_results(a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.Data
     table = _diff(a.table, b.table, points, [a.norm.weight_column], cov_a & ~cov_b, cov_b & ~cov_a, a.by)
     renames = {f"{col}_base": f"{col}_a" for col in _DIFF_KEEP} | {col: f"{col}_b" for col in _DIFF_KEEP}
     table = table.rename(columns=renames)
-    hist = distance_change_histogram(points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.total_label)
+    unit = "min" if a.norm.time_only else "km"
+    hist = distance_change_histogram(
+        points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.total_label, unit=unit
+    )
     return table, hist

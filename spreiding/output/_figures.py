@@ -59,17 +59,20 @@ class ChangeBars:
         Residents whose distance changes by at most 0,1 km.
     unchanged_share
         Their share of all residents (0–1; 0 without residents).
+    unchanged_label
+        The unchanged bin's label (``± 0,1 km``; ``± 0,5 min`` for travel times).
     """
 
     bars: pd.DataFrame
     unchanged: float
     unchanged_share: float
+    unchanged_label: str = "± 0,1 km"
 
     @property
     def text(self) -> str:
         """Dutch line for above the chart."""
         return (
-            f"Gelijk gebleven (± 0,1 km): {fmt_int(self.unchanged)} inwoners "
+            f"Gelijk gebleven ({self.unchanged_label}): {fmt_int(self.unchanged)} inwoners "
             f"({fmt_dec(100.0 * self.unchanged_share, 1)} %); de staven tonen de overige inwoners."
         )
 
@@ -101,7 +104,9 @@ def change_bars(hist: pd.DataFrame, total_label: str) -> ChangeBars:
     everyone = float(sums["residents"].sum())
     rest = sums.loc[~same]
     share = unchanged / everyone if everyone > 0 else 0.0
-    return ChangeBars(_ordered(rest["label"].astype(str).tolist(), rest["residents"].to_numpy(float)), unchanged, share)
+    label = str(sums.loc[same, "label"].iloc[0]) if same.any() else "± 0,1 km"
+    bars = _ordered(rest["label"].astype(str).tolist(), rest["residents"].to_numpy(float))
+    return ChangeBars(bars, unchanged, share, label)
 
 
 def distance_bars(distribution: pd.Series) -> pd.DataFrame:

@@ -51,10 +51,11 @@ def render(ws: Workspace, settings: Settings) -> None:
     view = comparison_view(diff, time_only=settings.norm.time_only)
     st.dataframe(dutch_style(view), hide_index=True, key="cmp_table", column_config=comparison_columns(view))
     total = ws.study.total_label
-    st.subheader(f"Verandering van afstand van A naar B ({as_text(total)})")
+    what = "reistijd" if settings.norm.time_only else "afstand"
+    st.subheader(f"Verandering van {what} van A naar B ({as_text(total)})")
     bars = change_bars(hist, total)
     st.markdown(bars.text)
-    st.altair_chart(bar_chart(bars.bars, x_title="verandering van afstand (B − A)"), width="stretch")
+    st.altair_chart(bar_chart(bars.bars, x_title=f"verandering van {what} (B − A)"), width="stretch")
 
 
 if __name__ == "__main__":
