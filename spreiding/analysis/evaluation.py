@@ -370,13 +370,16 @@ def distance_change_histogram(
         Long format: ``municipality``, ``bin``, ``label``, ``residents``
         (weighted by the norm's population column), total rows last.
     """
+    if unit not in _EDGES:
+        msg = f"onbekende eenheid {unit!r} voor de verandering; kies 'km' of 'min'"
+        raise ConfigError(msg)
     by_time = unit == "min"
     d0 = np.asarray(nearest_base.time_s if by_time else nearest_base.dist_m, float)
     d1 = np.asarray(nearest.time_s if by_time else nearest.dist_m, float)
     f0, f1 = np.isfinite(d0), np.isfinite(d1)
     with np.errstate(invalid="ignore"):
         delta = np.where(f0 & f1, d1 - d0, 0.0)
-    shorter, longer = _EDGES["min" if by_time else "km"]
+    shorter, longer = _EDGES[unit]
     neg = np.digitize(delta, shorter)  # 0..3
     pos = np.digitize(delta, longer, right=True)  # 0..4
     code = np.where(neg < 3, neg, 3 + pos)
@@ -529,9 +532,14 @@ class Evaluation:
     @cached_property
     def change_hist(self) -> pd.DataFrame:
         """Residents per bin of distance change (:func:`distance_change_histogram`)."""
-        unit = "min" if self.norm.time_only else "km"
         return distance_change_histogram(
-            self.points, self.nearest_base, self.nearest, self.norm, by=self.by, total_label=self.total_label, unit=unit
+            self.points,
+            self.nearest_base,
+            self.nearest,
+            self.norm,
+            by=self.by,
+            total_label=self.total_label,
+            unit=self.norm.figure_unit,
         )
 
     @cached_property
@@ -692,8 +700,7 @@ def compare_results(a: Evaluation, b: Evaluation) -> tuple[pd.DataFrame, pd.Data
     table = _diff(a.table, b.table, points, [a.norm.weight_column], cov_a & ~cov_b, cov_b & ~cov_a, a.by)
     renames = {f"{col}_base": f"{col}_a" for col in _DIFF_KEEP} | {col: f"{col}_b" for col in _DIFF_KEEP}
     table = table.rename(columns=renames)
-    unit = "min" if a.norm.time_only else "km"
     hist = distance_change_histogram(
-        points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.total_label, unit=unit
+        points, a.nearest, b.nearest, a.norm, by=a.by, total_label=a.total_label, unit=a.norm.figure_unit
     )
     return table, hist

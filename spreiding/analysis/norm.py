@@ -119,6 +119,11 @@ class Norm:
         return self.max_time_s is not None and self.max_dist_m is None
 
     @property
+    def figure_unit(self) -> str:
+        """The unit figures and distributions read in: ``"min"`` for a time-only norm, else ``"km"``."""
+        return "min" if self.time_only else "km"
+
+    @property
     def search_limit_m(self) -> float:
         """Largest distance a graph search needs to explore for this norm (``inf`` if time-only)."""
         return float(self.max_dist_m) if self.max_dist_m is not None and self.max_time_s is None else float("inf")

@@ -54,9 +54,8 @@ class StoreViews:
 
     @property
     def store_problem(self) -> str | None:
-        """Why the scenario store cannot be opened (Dutch), ``None`` when it opens."""
-        self._store()
-        return self._store_problem
+        """Why the scenario store could not be opened at its last use (Dutch), ``None`` when it opened."""
+        return getattr(self, "_store_problem", None)
 
     def stored_history(self, name: str) -> pd.DataFrame:
         """Every stored version of ``name`` (also a deleted one), oldest first; see ``ScenarioStore.history``."""

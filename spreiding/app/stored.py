@@ -38,9 +38,9 @@ def history_view(history: pd.DataFrame) -> pd.DataFrame:
 
 def stored_panel(sb: Any, ws: Workspace) -> None:
     """Stored scenarios: pick one, see its versions, restore one, or take it out of the list (asks first)."""
+    names = ws.stored_names()  # opens the store; store_problem then says why it did not
     problem = ws.store_problem
-    names = ws.stored_names()
-    deleted = [n for n in ws.deleted_stored() if n not in names]
+    deleted = [] if problem else [n for n in ws.deleted_stored() if n not in names]
     for line in ws.damaged:  # damaged stored rows are reported by name (once) and skipped; the rest loads
         sb.warning(f"Opgeslagen scenario overgeslagen (beschadigd): {as_text(line)}", icon="⚠️")
     with sb.expander(f"Bewaarde scenario's ({len(names)})"):

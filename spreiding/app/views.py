@@ -21,6 +21,7 @@ from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_
 from spreiding.data.dates import uncertain_note
 from spreiding.network.nearest import DistanceModel
 from spreiding.siting.texts import solver_sentence
+from spreiding.study import MATRIX_MAX_SITES
 from spreiding.vocabulary import (
     CANDIDATE_KIND_LABELS,
     CANDIDATE_SOURCE_LABELS,
@@ -349,8 +350,6 @@ def locations_view(facilities: pd.DataFrame) -> pd.DataFrame | None:
 
 def large_list_note(n_points: int) -> str | None:
     """What the app does with a service-point list above :data:`~spreiding.study.MATRIX_MAX_SITES` (else None)."""
-    from spreiding.study import MATRIX_MAX_SITES
-
     if n_points <= MATRIX_MAX_SITES:
         return None
     return (

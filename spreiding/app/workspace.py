@@ -262,12 +262,16 @@ class Workspace(MapViews, StoreViews):
         """This workspace's Study: a fork of the shared base for the current study key."""
         key = self._settings.study_key
         if self._study is None or self._study_key != key:
-            listed = self._uploads[key.upload][1] if key.upload else self.region.facilities
-            base = self._inputs.study(key, facilities_as_of(listed, key.as_of or None))
+            base = self._inputs.study(key, self._dated_list(key.upload, key.as_of or None))
             base.prepare()  # the matrix is built once on the shared base (not above the size switch)
             self._study, self._study_key = base.fork(), key
             self._cand.clear()
         return self._study
+
+    def _dated_list(self, upload: str, day: dt.date | str | None) -> gpd.GeoDataFrame:
+        """The service-point list in use (the upload, else the data folder's) as it was on ``day`` (None: today)."""
+        listed = self._uploads[upload][1] if upload else self.region.facilities
+        return facilities_as_of(listed, day)
 
     @property
     def region(self) -> Region:
@@ -420,8 +424,9 @@ class Workspace(MapViews, StoreViews):
         """Residents per distance bin in the active scenario (one municipality or all); travel-time bins in
         minutes for a time-only norm."""
         ev = self.evaluate()
-        unit = "min" if ev.norm.time_only else "km"
-        return distance_distribution(ev.points, ev.nearest, ev.norm, municipality=municipality, unit=unit)
+        return distance_distribution(
+            ev.points, ev.nearest, ev.norm, municipality=municipality, unit=ev.norm.figure_unit
+        )
 
     def coverage_curve(self, municipality: str | None = None, unit: str = "km") -> pd.DataFrame:
         """Share of residents within each distance (``km``) or travel time (``min``), active scenario."""
@@ -488,8 +493,7 @@ class Workspace(MapViews, StoreViews):
         day = cbs.reference_date or self._settings.as_of  # the situation CBS measured (1 January of its year)
         upload = self._settings.upload
         key = StudyKey(self._settings.data_dir, CBS_NORM.mode, False, "street_nodes", upload, day.isoformat())
-        listed = self._uploads[upload][1] if upload else self.region.facilities
-        dated = facilities_as_of(listed, day)
+        dated = self._dated_list(upload, day)
         result = cbs_comparison(self._inputs.study(key, dated).fork(), cbs)
         note = uncertain_note(dated)
         return replace(result, notes=(*result.notes, note)) if note else result

@@ -41,7 +41,7 @@ def _chart(curve: pd.DataFrame, unit_label: str, norm_value: float | None) -> al
 def render_curve(ws: Workspace, settings: Settings, municipality: str) -> None:
     """Draw the coverage curve of ``municipality`` for the norm's unit (km, or minutes for a time-only norm)."""
     norm = settings.norm
-    unit = "min" if norm.max_dist_m is None else "km"
+    unit = norm.figure_unit
     unit_label = "minuten" if unit == "min" else "km over de weg"
     norm_value = (norm.max_time_s / 60) if unit == "min" and norm.max_time_s else None
     if unit == "km" and norm.max_dist_m is not None:
