@@ -21,6 +21,9 @@ from spreiding.data.config import DataPaths, data_paths
 
 os.environ.setdefault("SPREIDING_CACHE_DIR", _session_dir := tempfile.mkdtemp(prefix="spreiding-cache-"))
 atexit.register(shutil.rmtree, _session_dir, ignore_errors=True)
+# Tests of the computation must compute: a repeated `coverage` would otherwise print a stored answer
+# (tests/test_answers.py switches the answer cache on where it is the subject).
+os.environ.setdefault("SPREIDING_ANSWER_CACHE", "0")
 
 # Hypothesis keeps its files (e.g. a constants cache) in the system temp folder, never in the checkout.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "spreiding-hypothesis"))

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from spreiding.analysis.norm import Norm
     from spreiding.study import Study
 
@@ -20,6 +20,7 @@ __all__ = [
     "add_data_arguments",
     "add_norm_arguments",
     "check_outputs",
+    "dutch_number",
     "format_table",
     "grouping_inputs",
     "input_files",
@@ -29,6 +30,23 @@ __all__ = [
     "study_from_args",
     "write_table",
 ]
+
+
+def dutch_number(text: str) -> float:
+    """An option's number typed the Dutch or the English way (``3,5`` and ``3.5``; argparse ``type=``).
+
+    ``inf`` and ``nan`` pass as numbers, so the option's own range check names what is allowed.
+    """
+    from spreiding.errors import ConfigError
+    from spreiding.vocabulary import parse_number_nl
+
+    try:
+        return parse_number_nl(text)
+    except ConfigError as exc:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +59,7 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--facilities", help="bestand met voorzieningen (CSV, GeoJSON, GeoPackage)")
     g.add_argument("--network", help="wegennet (.gpkg in osmnx-indeling, .osm.pbf, .osm)")
     g.add_argument("--crowfly", action="store_true", help="zonder wegennet: hemelsbrede afstand x omwegfactor")
-    g.add_argument("--detour", type=float, default=1.3, help="omwegfactor bij --crowfly (standaard 1.3)")
+    g.add_argument("--detour", type=dutch_number, default=1.3, help="omwegfactor bij --crowfly (standaard 1,3)")
     g.add_argument(
         "--placement",
         choices=["street_nodes", "cell_centre"],
@@ -68,8 +86,8 @@ def add_norm_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["car", "bike", "walk", "auto", "fiets", "lopen"],
         help="reiswijze: car/auto, bike/fiets of walk/lopen",
     )
-    g.add_argument("--max-km", type=float, help="grootste afstand over de weg in km")
-    g.add_argument("--max-min", type=float, help="grootste reistijd in minuten")
+    g.add_argument("--max-km", type=dutch_number, help="grootste afstand over de weg in km")
+    g.add_argument("--max-min", type=dutch_number, help="grootste reistijd in minuten")
     g.add_argument(
         "--kinds", help="soorten die meetellen, gescheiden door komma's (vestiging,kleine_vestiging,servicepunt)"
     )
@@ -198,6 +216,8 @@ def write_table(
 
 def format_table(table: pd.DataFrame) -> str:
     """The table as text for the terminal: Dutch headers and Dutch numbers (km, minutes, rounded)."""
+    import pandas as pd
+
     from spreiding.vocabulary import column_label, fmt_dec, fmt_int
 
     view = pd.DataFrame(index=table.index)

@@ -8,13 +8,14 @@ wijk- en buurtkaart is in the data folder (or given with ``--areas``).
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from spreiding.cli._common import add_data_arguments, check_outputs, load_inputs, placement_from_args, write_table
 from spreiding.errors import DataNotFoundError
 from spreiding.vocabulary import placement_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["format_comparison", "register"]
 

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from spreiding.analysis.timeline import Timeline, timeline
 from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
@@ -25,9 +23,13 @@ from spreiding.cli._common import (
     norm_from_args,
     study_from_args,
 )
-from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import ConfigError
-from spreiding.vocabulary import PLACEMENT_LABELS, Col, fmt_dec, fmt_int, fmt_km, fmt_pct
+from spreiding.vocabulary import OSM_CREDIT, PLACEMENT_LABELS, Col, fmt_dec, fmt_int, fmt_km, fmt_pct
+
+if TYPE_CHECKING:  # loaded by the command when it runs (``spreiding coverage`` imports this module too)
+    import pandas as pd
+
+    from spreiding.analysis.timeline import Timeline
 
 __all__ = ["day_text", "format_timeline", "register"]
 
@@ -43,6 +45,8 @@ def day_text(iso: object) -> str:
 
 
 def _signed(value: float, digits: int, unit: str = "") -> str:
+    import pandas as pd
+
     if pd.isna(value):
         return ""
     text = fmt_dec(value, digits)
@@ -102,6 +106,8 @@ def format_timeline(line: Timeline, *, municipality: str | None = None) -> str:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from spreiding.analysis.timeline import timeline
+
     check_outputs(args, "out")
     norm = norm_from_args(args)
     study = study_from_args(args, norm)

@@ -11,8 +11,9 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from spreiding.cli import _answers
 from spreiding.cli import compare_cbs as compare_cbs_commands
 from spreiding.cli import history as history_command
 from spreiding.cli import report as report_commands
@@ -28,9 +29,8 @@ from spreiding.cli._common import (
     write_table,
 )
 from spreiding.cli._parser import DutchLogFormatter, DutchParser
-from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import SpreidingError
-from spreiding.vocabulary import KIND_LABELS, placement_label
+from spreiding.vocabulary import KIND_LABELS, OSM_CREDIT, placement_label
 
 __all__ = ["build_parser", "main", "norm_from_args"]
 
@@ -40,44 +40,71 @@ _DESCRIPTION = "Spreiding van bibliotheken en de zorgplicht: dekking, scenario's
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
+    key = None
+    if not (args.out or args.uncovered_out) and _answers.enabled(args):  # a run that writes files must write them
+        key = _answers.answer_key("coverage", args)
+        answer = _answers.recall(key)
+        if answer is not None:
+            _answers.replay(answer)
+            return 0
+    check_outputs(args, "out", "uncovered_out")
+    with _answers.record() as recorder:
+        lines, written = _coverage(args)
+    for line in lines:
+        print(line)
+    for line in written():
+        print(line)
+    _answers.remember(key, lines, recorder.records)
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> tuple[list[str], Callable[[], list[str]]]:
+    """The printed lines of ``coverage`` and a function that writes the ``--out`` files (returning its lines)."""
     from spreiding.analysis.placement import placement_notes
     from spreiding.analysis.verdict import list_warning_lines
     from spreiding.data.dates import uncertain_note
 
-    check_outputs(args, "out", "uncovered_out")
     norm = norm_from_args(args)
     by = BY_CHOICES[args.by]
     study = study_from_args(args, norm, by=by)
     result = study.evaluate(norm, by=by)
     table = result.by_age if args.by_age else result.table
-    print(
+    lines = [
         f"Norm: {norm.describe()}  [{norm.name}]"
         + ("  (voorbeeldnorm; de wet noemt geen getal)" if norm.example else "")
-    )
+    ]
     placement = placement_label(result.placement)
-    print(f"Afstandsmodel: {result.model.label_nl} [{result.model.label}]; plaatsing: {placement}")
-    print(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
+    lines.append(f"Afstandsmodel: {result.model.label_nl} [{result.model.label}]; plaatsing: {placement}")
+    lines.append(f"Peildatum: {history_command.day_text(result.facilities.attrs.get('as_of'))}")
     for warning in [*placement_notes(result.points), *filter(None, [uncertain_note(result.facilities)])]:
-        print(f"  let op: {warning}")
+        lines.append(f"  let op: {warning}")
     kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
-    print(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
-    for ident in result.excluded:
-        print(f"  let op: {ident} ligt te ver van het wegennet en telt niet mee")
-    print(format_table(table))
+    lines.append(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
+    lines += [f"  let op: {ident} ligt te ver van het wegennet en telt niet mee" for ident in result.excluded]
+    lines.append(format_table(table))
     if by == "municipality":  # rows of the list that decide figures above but are uncertain
-        for line in list_warning_lines(result):
-            print(f"  let op (voorzieningenlijst): {line}")
+        lines += [f"  let op (voorzieningenlijst): {line}" for line in list_warning_lines(result)]
     if not args.crowfly:
-        print(OSM_CREDIT)
-    if args.out:
-        out = write_table(table, args.out, layer="dekking", args=args, result=result, sources=study.sources)
-        print(f"geschreven: {out}")
-    if args.uncovered_out:
-        out = write_table(
-            result.uncovered, args.uncovered_out, layer="buiten_norm", args=args, result=result, sources=study.sources
-        )
-        print(f"geschreven: {out}")
-    return 0
+        lines.append(OSM_CREDIT)
+
+    def written() -> list[str]:
+        out = []
+        if args.out:
+            path = write_table(table, args.out, layer="dekking", args=args, result=result, sources=study.sources)
+            out.append(f"geschreven: {path}")
+        if args.uncovered_out:
+            path = write_table(
+                result.uncovered,
+                args.uncovered_out,
+                layer="buiten_norm",
+                args=args,
+                result=result,
+                sources=study.sources,
+            )
+            out.append(f"geschreven: {path}")
+        return out
+
+    return lines, written
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -143,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--out", help="schrijf de tabel naar een bestand (.csv, .xlsx of .gpkg)")
     cov.add_argument("--uncovered-out", help="schrijf de cellen buiten de norm (.gpkg of .csv)")
     cov.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
+    cov.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="reken opnieuw, ook als dezelfde vraag op ongewijzigde gegevens al beantwoord is",
+    )
     cov.add_argument(
         "--by",
         choices=list(BY_CHOICES),

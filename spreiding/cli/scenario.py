@@ -16,35 +16,29 @@ from __future__ import annotations
 import argparse
 import logging
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the commands import what they use when they run: ``spreiding coverage`` loads none of it
+    import pandas as pd
 
-from spreiding.analysis.scenario import (
-    Edit,
-    Scenario,
-    apply_scenario,
-    describe_edits,
-    library_examples,
-    open_site,
-)
-from spreiding.analysis.scenario_io import lonlat_to_rd
-from spreiding.analysis.store import SaveResult, ScenarioStore, read_scenario_file, write_scenario_file
+    from spreiding.analysis.scenario import Edit, Scenario
+    from spreiding.analysis.store import SaveResult, ScenarioStore
+
 from spreiding.cli._common import (
     add_data_arguments,
     add_norm_arguments,
     check_outputs,
+    dutch_number,
     norm_from_args,
     study_from_args,
     write_table,
 )
-from spreiding.data.sources import OSM_CREDIT
 from spreiding.errors import DataNotFoundError, ScenarioError, StoreError
-from spreiding.siting.texts import closing_text, solver_sentence
 from spreiding.vocabulary import (
     CANDIDATE_KIND_LABELS,
     CANDIDATE_SOURCE_LABELS,
     COLUMN_LABELS,
+    OSM_CREDIT,
     fmt_dec,
     fmt_int,
     fmt_km,
@@ -67,6 +61,8 @@ def _parts(text: str, n_min: int, n_max: int, form: str) -> list[str]:
 
 
 def _lonlat(lon: str, lat: str, option: str, text: str) -> tuple[float, float]:
+    from spreiding.analysis.scenario_io import lonlat_to_rd
+
     what = f"{option} {text!r}"
     try:
         lo, la = float(lon.replace(",", ".")), float(lat.replace(",", "."))
@@ -78,6 +74,8 @@ def _lonlat(lon: str, lat: str, option: str, text: str) -> tuple[float, float]:
 
 def edits_from_args(args: argparse.Namespace) -> list[Edit]:
     """Edits from ``--close``, ``--reopen``, ``--open``, ``--move`` and ``--retype`` options."""
+    from spreiding.analysis.scenario import Edit, open_site
+
     edits = [Edit("close", i) for i in args.close or []]
     edits += [Edit("reopen", i) for i in args.reopen or []]
     for text in args.open or []:
@@ -95,6 +93,8 @@ def edits_from_args(args: argparse.Namespace) -> list[Edit]:
 
 
 def _store(args: argparse.Namespace) -> ScenarioStore:
+    from spreiding.analysis.store import ScenarioStore
+
     return ScenarioStore.open(getattr(args, "store", None))
 
 
@@ -127,6 +127,7 @@ def _refuse_unappliable(args: argparse.Namespace, scen: Scenario) -> None:
     Without ``--facilities`` the data folder's list is used; when there is none the scenario is stored
     unchecked, with a warning (it is checked again when it is evaluated).
     """
+    from spreiding.analysis.scenario import apply_scenario
     from spreiding.data.facilities import load_facilities
 
     try:
@@ -162,6 +163,9 @@ def _refuse_outside(args: argparse.Namespace, scen: Scenario) -> None:
 
 
 def _cmd_create(args: argparse.Namespace) -> int:
+    from spreiding.analysis.scenario import Scenario
+    from spreiding.analysis.store import read_scenario_file
+
     if args.from_file:
         scen = read_scenario_file(args.from_file, name=args.name)
     else:
@@ -178,6 +182,8 @@ def _cmd_create(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     table = _store(args).list()
     bad = table.loc[table["damaged"] != ""]
     for name, version, reason in zip(bad["name"], bad["version"], bad["damaged"], strict=True):
@@ -213,6 +219,8 @@ def _decs(values: pd.Series, digits: int) -> pd.Series:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     table = _store(args).history(args.name)
     view = pd.DataFrame(
         {
@@ -235,6 +243,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from spreiding.analysis.scenario import describe_edits
+
     scen = _store(args).load(args.name)
     print(f"{scen.name}: {scen.description}")
     for line in describe_edits(scen):
@@ -257,6 +267,8 @@ def _evaluate(args: argparse.Namespace, names: list[str]) -> list[Any]:
 
 
 def _diff_view(diff: pd.DataFrame) -> str:
+    import pandas as pd
+
     view = pd.DataFrame(
         {
             "gemeente": diff["municipality"],
@@ -273,6 +285,10 @@ def _diff_view(diff: pd.DataFrame) -> str:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from spreiding.analysis.scenario import describe_edits
+
     (res,) = _evaluate(args, [args.name])
     print(f"Scenario: {res.scenario.name}")
     for line in describe_edits(res.scenario, res.base.facilities if res.base is not None else res.facilities):
@@ -292,6 +308,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     a, b = _evaluate(args, [args.a, args.b])
     table = pd.DataFrame(
         {
@@ -314,6 +332,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from spreiding.analysis.store import write_scenario_file
+
     store = _store(args)
     out = write_scenario_file(store.load(args.name), args.file, force=args.force, inputs=[store.path])
     print(f"geschreven: {out}")
@@ -321,6 +341,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from spreiding.analysis.store import read_scenario_file
+
     scen = read_scenario_file(args.file, name=args.name)
     _refuse_unappliable(args, scen)
     _save(_store(args), scen, replace=args.replace)
@@ -336,6 +358,7 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_examples(args: argparse.Namespace) -> int:
+    from spreiding.analysis.scenario import library_examples
     from spreiding.data.facilities import load_facilities
 
     facilities = load_facilities(args.facilities, data_dir=args.data_dir)
@@ -360,7 +383,10 @@ def _cmd_examples(args: argparse.Namespace) -> int:
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from spreiding.data.candidates import load_candidates
+    from spreiding.siting.texts import closing_text, solver_sentence
 
     check_outputs(args, "out")
     norm = norm_from_args(args)
@@ -518,7 +544,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     op.add_argument("--p", type=int, help="aantal nieuwe locaties")
     op.add_argument(
-        "--target", type=float, default=0.95, help="lscp: aandeel inwoners binnen de norm (standaard 0.95 = 95 %%)"
+        "--target",
+        type=dutch_number,
+        default=0.95,
+        help="lscp: aandeel inwoners binnen de norm (standaard 0,95 = 95 %%)",
     )
     op.add_argument(
         "--candidates",
@@ -541,7 +570,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--age-weight", action="append", metavar="GROEP=FACTOR", help="gewicht van een leeftijdsgroep, bv. pop_0_14=2"
     )
     op.add_argument(
-        "--time-limit", type=float, default=60.0, help="rekentijd van de oplosser in seconden (standaard 60)"
+        "--time-limit", type=dutch_number, default=60.0, help="rekentijd van de oplosser in seconden (standaard 60)"
     )
     op.add_argument("--out", help="schrijf de voorgestelde locaties (.csv, .gpkg)")
     op.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
