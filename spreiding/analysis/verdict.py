@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -277,36 +277,54 @@ def _counts(ev: Evaluation) -> dict[str, Any]:
         "low_covered": np.where(ev.covered & low, weight, 0.0),
         "elsewhere": (ids != "") & (where != "") & (where != home),
         "where": where,
+        "low_rows": _low_rows(ev),
     }
 
 
-def _warnings(ev: Evaluation, municipality: str, ids: np.ndarray, low_covered: np.ndarray) -> tuple[ListWarning, ...]:
-    """Low-confidence rows located in the municipality or nearest to its covered residents."""
+def _low_rows(ev: Evaluation) -> list[tuple[ListWarning, str]]:
+    """The list's low-confidence rows (with 0 covered residents) and their municipality, built once per evaluation."""
     frame = ev.facilities
     if "confidence" not in frame.columns:
-        return ()
-    per_id = pd.Series(low_covered).groupby(pd.Series(ids)).sum()
-    ids_str = frame["id"].astype(str)
+        return []
     low = (frame["confidence"].astype("string") == _LOW).fillna(False).to_numpy(bool)
-    local = (frame["municipality"].astype("string") == municipality).fillna(False).to_numpy(bool)
-    relevant = low & (local | ids_str.isin(per_id.index[per_id > 0]).to_numpy())
+    rows = frame.loc[low]
     counted = set(ev.counted["id"].astype(str))
-    rows = frame.loc[relevant]
+
+    def text(column: str) -> list[str]:
+        values = rows[column] if column in rows else pd.Series([None] * len(rows), index=rows.index)
+        return ["" if pd.isna(v) else str(v) for v in values]
+
     out = []
-    for r in rows.itertuples(index=False):  # a handful of list rows, not cells
-        year = re.search(r"(19|20)\d\d", "" if pd.isna(getattr(r, "status_year", None)) else str(r.status_year))
-        out.append(
-            ListWarning(
-                id=str(r.id),
-                name=str(r.name),
-                kind=str(r.kind),
-                status=str(r.status),
-                confirmed_year=int(year.group(0)) if year else None,
-                notes="" if pd.isna(getattr(r, "notes", None)) else str(r.notes),
-                counted=str(r.id) in counted,
-                covered_residents=float(per_id.get(str(r.id), 0.0)),
-            )
+    for ident, name, kind, status, year_text, notes, where in zip(  # a handful of list rows, not cells
+        *(text(c) for c in ("id", "name", "kind", "status", "status_year", "notes", "municipality")), strict=True
+    ):
+        year = re.search(r"(19|20)\d\d", year_text)
+        warning = ListWarning(
+            id=ident,
+            name=name,
+            kind=kind,
+            status=status,
+            confirmed_year=int(year.group(0)) if year else None,
+            notes=notes,
+            counted=ident in counted,
+            covered_residents=0.0,
         )
+        out.append((warning, where))
+    return out
+
+
+def _warnings(
+    low_rows: list[tuple[ListWarning, str]], municipality: str, ids: np.ndarray, low_covered: np.ndarray
+) -> tuple[ListWarning, ...]:
+    """Low-confidence rows located in the municipality or nearest to its covered residents."""
+    sel = low_covered > 0
+    found, inverse = np.unique(ids[sel].astype(str), return_inverse=True)
+    per_id = dict(zip(found.tolist(), np.bincount(inverse, weights=low_covered[sel]).tolist(), strict=True))
+    out = [
+        replace(w, covered_residents=per_id.get(w.id, 0.0))
+        for w, where in low_rows
+        if where == municipality or per_id.get(w.id, 0.0) > 0
+    ]
     return tuple(sorted(out, key=lambda w: (-w.covered_residents, w.name)))
 
 
@@ -368,7 +386,9 @@ def _verdict(
         close=close,
         low_confidence_covered=low_covered,
         decided_by_low_confidence=bool(meets and low_covered > covered - needed + 1e-9),
-        low_confidence_rows=_warnings(ev, municipality, counts["ids"][mask], counts["low_covered"][mask]),
+        low_confidence_rows=_warnings(
+            counts["low_rows"], municipality, counts["ids"][mask], counts["low_covered"][mask]
+        ),
         residents_elsewhere=elsewhere_n,
         elsewhere=elsewhere,
         villages=_village_pairs(villages),
