@@ -45,6 +45,7 @@ __all__ = [
     "SHOWN_DIGITS",
     "SOURCE_KIND_LABELS",
     "STATUS_LABELS",
+    "TIME_CELL_CHANGE_LABELS",
     "Col",
     "column_label",
     "column_labels",
@@ -635,6 +636,14 @@ CELL_CHANGE_LABELS: Final[dict[str, str]] = {
     "empty": "geen inwoners",
 }
 """Class of a cell on the difference map (``spreiding.analysis.cells.cell_change``) → Dutch label."""
+
+TIME_CELL_CHANGE_LABELS: Final[dict[str, str]] = {
+    **CELL_CHANGE_LABELS,
+    "longer": "langere reistijd",
+    "shorter": "kortere reistijd",
+    "same": "gelijk (± 0,5 min)",
+}
+"""The same classes for a norm with only a travel-time limit (the map then compares mean travel times)."""
 
 # --------------------------------------------------------------------------- site advice
 

@@ -96,6 +96,25 @@ def test_cell_change_classes_and_shares() -> None:
     assert out["change"].iloc[0] == "newly_outside" and out["mean_dist_m_delta"].iloc[0] == np.inf
 
 
+def test_difference_map_in_minutes_for_a_time_only_norm() -> None:
+    """A time-only norm compares mean travel times: classes by ± 30 s, tooltip and legend in minutes."""
+    street = _street_points()
+    norm = Norm(mode="bike", max_dist_m=None, max_time_s=900.0)
+    a = (np.array([300.0, 600.0, 1200.0]), np.array([True, True, False]))  # seconds
+    # B: cell a (10 + 30 residents) +33,3 s for 30 of 40 -> +25 s (unchanged); cell b 20 -> 19 min (shorter)
+    b = (np.array([300.0, 633.3333333, 1140.0]), np.array([True, True, False]))
+    ch = cell_change(street, a, b, ["a", "b"], unit="min")
+    assert ch["change"].tolist() == ["same", "shorter"]
+    assert ch["mean_time_s_delta"].tolist() == pytest.approx([25.0, -60.0])
+    payload = diff_payload(street, a, b, norm, _fac(), cells=_cells())
+    assert payload["cells"]["change"] == ["same", "shorter"]
+    assert "A 20,0 → B 19,0 min (-1,0 min)" in payload["cells"]["tip"][1]
+    labels = [it["label"] for it in payload["legend"]]
+    assert "kortere reistijd" in labels and "gelijk (± 0,5 min)" in labels
+    with pytest.raises(ConfigError, match="eenheid"):
+        cell_change(street, a, b, ["a", "b"], unit="uur")
+
+
 def test_street_points_are_drawn_per_cell_not_per_point() -> None:
     street = _street_points()
     near = _near(street, [1000.0, 3000.0, 6000.0])

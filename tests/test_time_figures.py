@@ -92,3 +92,24 @@ def test_headline_keeps_km_for_distance_norms_and_shows_both_limits(norm: Norm, 
     assert head is not None
     assert [label for label, _, _ in head.means()] == labels
     assert head.mean_dist == "3,33 km"
+
+
+def test_advice_headline_of_a_time_only_norm_reads_minutes_first() -> None:
+    """Optimaliseren: a site at p1 (10 km, 40 min from the nearest open library, beyond the matrix's 30-minute
+    cut-off) brings everyone to 0 minutes; the headline comes from the exact evaluation of the advice."""
+    from spreiding.app.views import advice_headline
+    from spreiding.siting.advice import suggest_sites
+
+    from .conftest import points
+
+    context = prepare_context(line_population(), line_facilities(), None, mode="bike", detour_factor=1.0)
+    site = points([(10000.0, 0.0)], candidate_id=["k1"], name=["Kandidaat"], kind=["village"], source=["osm"])
+    for norm, labels in ((TIME_ONLY, ["Gem. reistijd", "Gem. afstand"]), (DISTANCE, ["Gem. afstand"])):
+        advice = suggest_sites(context, site, norm, model="mclp", p=1)
+        applied = evaluate(context, advice.to_scenario("advies"), norm)
+        head = advice_headline(advice, applied)
+        assert [label for label, _, _ in head.means()] == labels
+        assert head.counted == 1 and head.covered_pct == "100,0 %"
+    assert head.mean_dist_delta == "-3,33 km"
+    time_head = advice_headline(advice, evaluate(context, advice.to_scenario("advies"), TIME_ONLY))
+    assert time_head.means()[0] == ("Gem. reistijd", "0,0 min", "-13,3 min")

@@ -34,6 +34,7 @@ from spreiding.errors import ConfigError
 __all__ = [
     "CELL_CHANGE_CLASSES",
     "SAME_M",
+    "SAME_S",
     "catchment_table",
     "cell_change",
     "cell_codes",
@@ -43,6 +44,13 @@ __all__ = [
 
 SAME_M = 100.0
 """A cell's mean distance that changes by at most this much counts as unchanged (the ``± 0,1 km`` bin)."""
+
+SAME_S = 30.0
+"""A cell's mean travel time that changes by at most this much counts as unchanged (``± 0,5 min``, as the
+travel-time bins of the change chart)."""
+
+_CHANGE_UNITS: dict[str, tuple[str, float]] = {"km": ("dist_m", SAME_M), "min": ("time_s", SAME_S)}
+"""Per figure unit: the column suffix of :func:`cell_change` and its unchanged band."""
 
 CELL_CHANGE_CLASSES: tuple[str, ...] = ("newly_outside", "newly_inside", "longer", "shorter", "same", "empty")
 """Classes of :func:`cell_change`, most important first (labels: ``vocabulary.CELL_CHANGE_LABELS``)."""
@@ -145,33 +153,41 @@ def cell_change(
     cell_ids: Sequence[str],
     *,
     weight_column: str = "pop_total",
+    unit: str = "km",
 ) -> pd.DataFrame:
-    """Per cell, scenario B against scenario A: mean distances, the change and who crosses the norm.
+    """Per cell, scenario B against scenario A: mean distances (or travel times), the change and who crosses the norm.
 
     Parameters
     ----------
     points
         Residents' points with ``cell_id`` and ``weight_column``; not modified.
     a, b
-        ``(dist_m, covered)`` per point in scenario A and in scenario B.
+        ``(figure, covered)`` per point in scenario A and in scenario B; the figure is the distance in metres
+        (``unit="km"``) or the travel time in seconds (``unit="min"``, for a norm with only a time limit).
     cell_ids
         The drawn cells, in drawing order.
     weight_column
         Residents column (the norm's age band).
+    unit
+        ``"km"`` or ``"min"`` (:attr:`spreiding.analysis.norm.Norm.figure_unit`).
 
     Returns
     -------
     pandas.DataFrame
         One row per cell: ``residents``, ``mean_dist_m_a``, ``mean_dist_m_b``, ``mean_dist_m_delta`` (B − A;
-        ``inf`` when the cell became unreachable, ``-inf`` when reachable again), ``newly_outside_share``,
-        ``newly_inside_share`` (shares of the cell's residents, 0–1) and ``change``, one of
-        :data:`CELL_CHANGE_CLASSES`: newly outside or inside when any resident crosses the norm (the larger
-        share wins), else longer / shorter when the mean moves more than :data:`SAME_M`, else same;
-        ``empty`` for a cell without residents.
+        ``inf`` when the cell became unreachable, ``-inf`` when reachable again; ``mean_time_s_*`` for
+        ``unit="min"``), ``newly_outside_share``, ``newly_inside_share`` (shares of the cell's residents, 0–1)
+        and ``change``, one of :data:`CELL_CHANGE_CLASSES`: newly outside or inside when any resident crosses
+        the norm (the larger share wins), else longer / shorter when the mean moves more than :data:`SAME_M`
+        (:data:`SAME_S`), else same; ``empty`` for a cell without residents.
     """
+    if unit not in _CHANGE_UNITS:
+        msg = f"eenheid {unit!r} onbekend; kies km of min"
+        raise ConfigError(msg)
+    suffix, same = _CHANGE_UNITS[unit]
     (dist_a, cov_a), (dist_b, cov_b) = a, b
     w = _check(points, [dist_a, dist_b, cov_a, cov_b], weight_column)
-    sa = cell_summary(points, dist_a, cov_a, cell_ids, weight_column=weight_column)
+    sa = cell_summary(points, dist_a, cov_a, cell_ids, weight_column=weight_column)  # the mean of the figure
     sb = cell_summary(points, dist_b, cov_b, cell_ids, weight_column=weight_column)
     codes = cell_codes(points, cell_ids)
     n = len(cell_ids)
@@ -190,8 +206,8 @@ def cell_change(
             residents <= 0,
             (out_share > 0) & (out_share >= in_share),
             in_share > 0,
-            delta > SAME_M,
-            delta < -SAME_M,
+            delta > same,
+            delta < -same,
         ],
         ["empty", "newly_outside", "newly_inside", "longer", "shorter"],
         default="same",
@@ -200,9 +216,9 @@ def cell_change(
         {
             "cell_id": sa["cell_id"],
             "residents": residents,
-            "mean_dist_m_a": ma,
-            "mean_dist_m_b": mb,
-            "mean_dist_m_delta": delta,
+            f"mean_{suffix}_a": ma,
+            f"mean_{suffix}_b": mb,
+            f"mean_{suffix}_delta": delta,
             "newly_outside_share": out_share,
             "newly_inside_share": in_share,
             "change": change,

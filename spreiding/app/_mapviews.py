@@ -74,10 +74,11 @@ class MapViews:
     def diff_payload(self, a: str, b: str) -> dict[str, Any]:
         """The difference map of scenario B against A: per cell longer / shorter / newly outside / newly inside."""
         ev_a, ev_b = self.evaluate(a), self.evaluate(b)
+        figure = "time_s" if ev_b.norm.figure_unit == "min" else "dist_m"  # a time-only norm compares minutes
         return diff_payload(
             ev_b.points,
-            (ev_a.nearest.dist_m, ev_a.covered),
-            (ev_b.nearest.dist_m, ev_b.covered),
+            (getattr(ev_a.nearest, figure), ev_a.covered),
+            (getattr(ev_b.nearest, figure), ev_b.covered),
             ev_b.norm,
             ev_b.facilities,
             counted_ids=ev_b.counted["id"].astype(str).tolist(),

@@ -8,7 +8,7 @@ All functions are pure (they never change the frames they get).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from spreiding.analysis.evaluation import Evaluation
 from spreiding.analysis.norm import Norm
 from spreiding.app.labels import COLUMN_LABELS, STATUS_LABELS, as_text, display_table, nl_dec, nl_int
 from spreiding.data.dates import uncertain_note
+from spreiding.errors import ConfigError
 from spreiding.network.nearest import DistanceModel
 from spreiding.siting.texts import solver_sentence
 from spreiding.study import MATRIX_MAX_SITES
@@ -246,17 +247,19 @@ def facility_choices(facilities: pd.DataFrame, *, with_status: bool = True) -> d
     return dict(zip(facilities["id"].astype(str), labels, strict=True))
 
 
-def advice_headline(advice: Any) -> Headline:
-    """Covered share and mean distance after an advice, with the change against before."""
-    a, b = advice.before, advice.after
-    return Headline(
-        covered_pct=f"{nl_dec(b['covered_pct'])} %",
-        mean_dist=f"{nl_dec(b['mean_dist_m'] / 1000, 2)} km",
-        outside="",
-        covered_pct_delta=f"{_sign(nl_dec(b['covered_pct'] - a['covered_pct']))} %-punt",
-        mean_dist_delta=f"{_sign(nl_dec((b['mean_dist_m'] - a['mean_dist_m']) / 1000, 2))} km",
-        counted=len(advice.sites),
-    )
+def advice_headline(advice: Any, ev: Evaluation) -> Headline:
+    """Covered share and mean distance (and travel time) with an advice applied, with the change against the
+    current situation, from ``ev``, the exact evaluation of the advice (``Workspace.advice_evaluation``).
+
+    Exact: the optimiser's own figures come from a matrix with cut-offs, beyond which a resident's distance
+    or time is not known; the evaluation searches those residents. With a travel-time limit the mean travel
+    time is given too, first when the norm has no distance limit (as :func:`headline`).
+    """
+    head = headline(ev)
+    if head is None:  # the total row is always there
+        msg = "de uitkomst van het advies heeft geen totaalrij"
+        raise ConfigError(msg)
+    return replace(head, counted=len(advice.sites))
 
 
 def solver_text(advice: Any) -> str:

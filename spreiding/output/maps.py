@@ -48,6 +48,7 @@ from spreiding.output._cell_layer import (
     DIST_COLOURS,
     UNREACHABLE_COLOUR,
     class_colours,
+    dec1,
     distance_classes,
     figure_text,
     int_nl,
@@ -55,7 +56,14 @@ from spreiding.output._cell_layer import (
     legend_for,
     tips,
 )
-from spreiding.vocabulary import CELL_CHANGE_LABELS, KIND_LABELS, OSM_CREDIT, STATUS_LABELS, Col
+from spreiding.vocabulary import (
+    CELL_CHANGE_LABELS,
+    KIND_LABELS,
+    OSM_CREDIT,
+    STATUS_LABELS,
+    TIME_CELL_CHANGE_LABELS,
+    Col,
+)
 
 __all__ = [
     "CHANGE_COLOURS",
@@ -505,10 +513,18 @@ CHANGE_COLOURS: dict[str, str] = {
 """Colour of each :data:`~spreiding.analysis.cells.CELL_CHANGE_CLASSES` class on the difference map."""
 
 
-def _signed_km(delta_m: np.ndarray) -> np.ndarray:
-    d = np.asarray(delta_m, float)
+def _unit_text(values: np.ndarray, unit: str) -> np.ndarray:
+    """Metres as km or seconds as minutes, one decimal, without unit (``""`` where not finite)."""
+    if unit == "km":
+        return km_text(values)
+    v = np.asarray(values, float)
+    return np.where(np.isfinite(v), dec1(np.where(np.isfinite(v), v, 0.0) / 60.0), "")
+
+
+def _signed(delta: np.ndarray, unit: str) -> np.ndarray:
+    d = np.asarray(delta, float)
     finite = np.isfinite(d)
-    text = np.where(d >= 0, "+", "") + km_text(np.where(finite, d, 0.0)) + " km"
+    text = np.where(d >= 0, "+", "") + _unit_text(np.where(finite, d, 0.0), unit) + f" {unit}"
     return np.where(finite, text, np.where(d > 0, "niet meer bereikbaar", "weer bereikbaar")).astype(object)
 
 
@@ -535,22 +551,27 @@ def diff_payload(
     """The difference map: each cell coloured by how scenario B changes its residents' distance against A.
 
     Classes (:func:`spreiding.analysis.cells.cell_change`): newly outside the norm, newly inside, longer,
-    shorter, unchanged (± 0,1 km). ``a`` and ``b`` are ``(dist_m, covered)`` per point; ``facilities`` are
-    B's service points. Other parameters as in :func:`map_payload`.
+    shorter, unchanged (± 0,1 km). ``a`` and ``b`` are ``(figure, covered)`` per point, the figure in the
+    norm's :attr:`~spreiding.analysis.norm.Norm.figure_unit`: the distance in metres, or for a norm with only a
+    travel-time limit the travel time in seconds (then the map compares mean travel times, ± 0,5 min, and its
+    legend and tooltips are in minutes). ``facilities`` are B's service points. Other parameters as in
+    :func:`map_payload`.
     """
     base = base or map_base(population, cells, places, municipalities)
-    change = cell_change(population, a, b, base.cell_ids, weight_column=norm.weight_column)
+    unit = norm.figure_unit
+    change = cell_change(population, a, b, base.cell_ids, weight_column=norm.weight_column, unit=unit)
+    suffix = "time_s" if unit == "min" else "dist_m"
     kind = change["change"].to_numpy(dtype=object)
     colours = change["change"].map(CHANGE_COLOURS).to_numpy(dtype=object)
-    ma, mb = change["mean_dist_m_a"].to_numpy(float), change["mean_dist_m_b"].to_numpy(float)
-    dist = np.where(
+    ma, mb = change[f"mean_{suffix}_a"].to_numpy(float), change[f"mean_{suffix}_b"].to_numpy(float)
+    figure = np.where(
         np.isfinite(ma) | np.isfinite(mb),
         "A "
-        + np.where(np.isfinite(ma), km_text(ma), "–")
+        + np.where(np.isfinite(ma), _unit_text(ma, unit), "–")
         + " → B "
-        + np.where(np.isfinite(mb), km_text(mb), "–")
-        + " km ("
-        + _signed_km(change["mean_dist_m_delta"].to_numpy(float))
+        + np.where(np.isfinite(mb), _unit_text(mb, unit), "–")
+        + f" {unit} ("
+        + _signed(change[f"mean_{suffix}_delta"].to_numpy(float), unit)
         + ")",
         "niet bereikbaar",
     ).astype(object)
@@ -559,19 +580,20 @@ def diff_payload(
         + np.where((change["newly_outside_share"] > 0) & (change["newly_inside_share"] > 0), ", ", "")
         + _share_text(change["newly_inside_share"].to_numpy(), "nieuw binnen de norm")
     )
-    parts = [dist, int_nl(change["residents"].to_numpy()) + " inw."]
+    parts = [figure, int_nl(change["residents"].to_numpy()) + " inw."]
     tip = np.asarray(tips(base.place, parts), dtype=object)
     tip = np.where(crossing != "", tip + " · " + crossing, tip)
     layer = {
         **base.boxes,
         "c": [str(c) for c in colours],
-        "km": np.where(np.isfinite(mb), np.round(mb / 1000.0, 1), -1.0).tolist(),
+        "km": np.where(np.isfinite(mb), np.round(mb / (60.0 if unit == "min" else 1000.0), 1), -1.0).tolist(),
         "pop": np.rint(change["residents"].to_numpy(float)).astype(int).tolist(),
         "cov": np.isin(kind, ["newly_inside"]).astype(int).tolist(),
         "tip": tip.tolist(),
         "change": kind.tolist(),
     }
-    legend = [{"label": CELL_CHANGE_LABELS[k], "color": CHANGE_COLOURS[k]} for k in CELL_CHANGE_CLASSES[:-1]]
+    labels = TIME_CELL_CHANGE_LABELS if unit == "min" else CELL_CHANGE_LABELS
+    legend = [{"label": labels[k], "color": CHANGE_COLOURS[k]} for k in CELL_CHANGE_CLASSES[:-1]]
     counted = set(map(str, counted_ids)) if counted_ids is not None else set()
     return _frame(
         layer, legend, title, _facilities(facilities, counted, None), base=base, marker_xy=None, focus=None,

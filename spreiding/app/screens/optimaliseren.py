@@ -77,11 +77,13 @@ def _options(settings: Settings) -> tuple[str, str, dict[str, Any]]:
 
 
 def _show(ws: Workspace, advice: Any, kind: str) -> None:
-    head = advice_headline(advice)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
-    m2.metric("Gem. afstand", head.mean_dist, head.mean_dist_delta, delta_color="inverse")
-    m3.metric("Nieuwe punten", head.counted)
+    head = advice_headline(advice, ws.advice_evaluation(advice, kind=kind))
+    means = head.means()  # with a time limit the mean travel time too (minutes first if time only)
+    cols = st.columns(2 + len(means))
+    cols[0].metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
+    for col, (label, value, delta) in zip(cols[1:-1], means, strict=True):
+        col.metric(label, value, delta, delta_color="inverse")
+    cols[-1].metric("Nieuwe punten", head.counted)
     st.caption(f"{solver_text(advice)} Norm: {ws.settings.norm.describe()}")
     if advice.allow_close:
         (st.warning if advice.closed else st.info)(as_text(closing_text(advice)))

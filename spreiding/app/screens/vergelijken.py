@@ -39,10 +39,11 @@ def render(ws: Workspace, settings: Settings) -> None:
         diff, hist = ws.compare(name_a, name_b)
         _side_by_side(ws, (name_a, name_b))
         st.subheader(f"Verschilkaart: {as_text(name_b)} (B) ten opzichte van {as_text(name_a)} (A)")
+        what, band = ("reistijd", "0,5 min") if settings.norm.time_only else ("afstand", "0,1 km")
         st.caption(
-            "Per cel: de gemiddelde afstand van de inwoners (gewogen naar inwoners) in B min die in A. Rood: "
+            f"Per cel: de gemiddelde {what} van de inwoners (gewogen naar inwoners) in B min die in A. Rood: "
             "inwoners komen buiten de norm; groen: inwoners komen binnen de norm; oranje / blauw: langere / kortere "
-            "afstand (meer dan 0,1 km); grijs: gelijk. Beweeg over een cel voor de cijfers."
+            f"{what} (meer dan {band}); grijs: gelijk. Beweeg over een cel voor de cijfers."
         )
         map_component(ws.diff_payload(name_a, name_b), key="cmp_map_diff", height_px=640)
     st.caption("Kaartgegevens en wegennet: © OpenStreetMap contributors (ODbL).")
@@ -51,7 +52,6 @@ def render(ws: Workspace, settings: Settings) -> None:
     view = comparison_view(diff, time_only=settings.norm.time_only)
     st.dataframe(dutch_style(view), hide_index=True, key="cmp_table", column_config=comparison_columns(view))
     total = ws.study.total_label
-    what = "reistijd" if settings.norm.time_only else "afstand"
     st.subheader(f"Verandering van {what} van A naar B ({as_text(total)})")
     bars = change_bars(hist, total)
     st.markdown(bars.text)
