@@ -349,6 +349,9 @@ def test_the_terminal_table_has_dutch_headers_and_numbers() -> None:
     assert "12.345" in text and "89,1" in text and "3,54" in text and "4,5" in text and "–" in text
     assert "municipality" not in text and "mean_dist" not in text
     assert table["mean_dist_m"].iloc[0] == 3540.0  # the caller's frame is left unchanged
+    assert header.index("afstand") < header.index("reistijd")
+    minutes_first = format_table(table, time_first=True).splitlines()[0]  # a norm with only a time limit
+    assert minutes_first.index("reistijd") < minutes_first.index("afstand")
 
 
 def test_log_lines_write_counts_the_dutch_way() -> None:

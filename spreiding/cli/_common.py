@@ -214,8 +214,12 @@ def write_table(
     return write_tables({layer: table}, path, provenance=provenance, force=force, inputs=inputs)
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """The table as text for the terminal: Dutch headers and Dutch numbers (km, minutes, rounded)."""
+def format_table(table: pd.DataFrame, *, time_first: bool = False) -> str:
+    """The table as text for the terminal: Dutch headers and Dutch numbers (km, minutes, rounded).
+
+    ``time_first`` (a norm with only a travel-time limit): the mean travel time comes before the distances,
+    as in the app and the report.
+    """
     import pandas as pd
 
     from spreiding.vocabulary import column_label, fmt_dec, fmt_int
@@ -235,6 +239,11 @@ def format_table(table: pd.DataFrame) -> str:
             view[column_label(col)] = values.map(fmt_dec)
         else:
             view[column_label(col)] = values
+    if time_first and "mean_time_s" in table.columns and "mean_dist_m" in table.columns:
+        order = list(view.columns)
+        minutes = order.pop(order.index(column_label("mean_time_s").replace("(s)", "(min)")))
+        order.insert(order.index(column_label("mean_dist_m", km=True)), minutes)
+        view = view.loc[:, order]
     return view.to_string(index=False)
 
 

@@ -81,7 +81,7 @@ def _coverage(args: argparse.Namespace) -> tuple[list[str], Callable[[], list[st
     kinds = ", ".join(KIND_LABELS.get(k, k) for k in sorted(norm.kinds))
     lines.append(f"Voorzieningen die tellen: {len(result.counted)} (open; soorten: {kinds})")
     lines += [f"  let op: {ident} ligt te ver van het wegennet en telt niet mee" for ident in result.excluded]
-    lines.append(format_table(table))
+    lines.append(format_table(table, time_first=norm.time_only))
     if by == "municipality":  # rows of the list that decide figures above but are uncertain
         lines += [f"  let op (voorzieningenlijst): {line}" for line in list_warning_lines(result)]
     if not args.crowfly:
