@@ -315,3 +315,27 @@ def test_printed_report_fits_a4(real_data: DataPaths, tmp_path: Path) -> None:
                     page.close()
         finally:
             browser.close()
+
+
+# the uploader's own texts as the user sees them: English nodes shrunk to nothing, Dutch pseudo-element text
+_UPLOADER_TEXTS = """(up) => {
+  const shown = (el, pseudo) => getComputedStyle(el, pseudo).content.replace(/^"|"$/g, "");
+  const size = (el) => getComputedStyle(el).fontSize;
+  const button = up.querySelector('button [data-testid="stMarkdownContainer"] p');
+  const hint = up.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+  return {button: shown(button, "::after"), hint: shown(hint, "::after"),
+          english: [size(button), size(hint)], label: up.querySelector("label").innerText};
+}"""
+
+
+def test_the_upload_widget_speaks_dutch(app_url: str, tmp_path: Path) -> None:
+    """Streamlit writes "Upload" and "20MB per file": the Data page shows Dutch texts in their place."""
+    with _page(tmp_path, 1280, 900) as page:
+        page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+        uploader = page.locator('[data-testid="stFileUploader"]').first
+        uploader.wait_for(state="visible", timeout=90_000)
+        texts = uploader.evaluate(_UPLOADER_TEXTS)
+        assert texts["button"] == "Bestand kiezen", texts
+        assert texts["hint"] == "of sleep het hierheen · hoogstens 20 MB per bestand", texts
+        assert texts["english"] == ["0px", "0px"], texts
+        assert "GeoPackage" in texts["label"], texts

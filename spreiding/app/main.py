@@ -16,6 +16,7 @@ import streamlit as st
 
 from spreiding.app.screens._missing import render_missing
 from spreiding.app.state import keep_choices, model_banner, sidebar, user_errors, workspace
+from spreiding.app.uploads import MAX_UPLOAD_MB
 
 __all__ = ["ICON", "PAGES", "PAGES_DIR", "run"]
 
@@ -36,8 +37,22 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("data.py", "Data", ":material/description:"),
 )
 
+UPLOADER_CSS = """
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Bestand kiezen"; font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "of sleep het hierheen · hoogstens MAX_MB MB per bestand"; font-size: 0.875rem;
+}
+"""
+"""Streamlit's file uploader speaks English ("Upload", "20MB per file • CSV, ..."): its texts are hidden and
+Dutch ones shown in their place (the accepted kinds are in each uploader's label)."""
+
 # Metrics, button and widget labels wrap instead of ending in an ellipsis on a 1280 px screen.
-_CSS = """<style>
+_CSS = (
+    """<style>
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] > div {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;
 }
@@ -46,7 +61,10 @@ _CSS = """<style>
 [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip;
 }
-</style>"""
+"""
+    + UPLOADER_CSS.replace("MAX_MB", str(MAX_UPLOAD_MB))
+    + "</style>"
+)
 
 
 def run() -> None:

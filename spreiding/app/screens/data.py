@@ -96,7 +96,9 @@ def _upload(ws: Workspace) -> None:
     st.subheader("Eigen voorzieningenbestand")
     st.markdown(_UPLOAD_HELP)
     upload = st.file_uploader(
-        "Voorzieningenbestand", type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"], key="data_upload"
+        "Voorzieningenbestand (CSV, Excel, GeoJSON of GeoPackage)",
+        type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"],
+        key="data_upload",
     )
     if upload is not None:
         try:
