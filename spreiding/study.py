@@ -69,6 +69,7 @@ from spreiding.analysis.impact import closure_impact, opening_impact
 from spreiding.analysis.measures import is_covered
 from spreiding.analysis.norm import Norm
 from spreiding.analysis.placement import DEFAULT_PLACEMENT, PLACEMENTS, counted_facilities, population_points
+from spreiding.analysis.prepared import cached_points
 from spreiding.analysis.scenario import Scenario, apply_scenario
 from spreiding.errors import ConfigError
 from spreiding.network.engine import (
@@ -295,8 +296,15 @@ class Study:
         if self.network is None and placement == "street_nodes":
             logger.info("geen wegennet (hemelsbreed): inwoners in het midden van hun cel")
             placement = "cell_centre"
-        points = population_points(self.population, placement, self.network, areas=self.municipalities)
-        return with_groups(points, places=self.places, areas=self.areas)
+
+        def build() -> gpd.GeoDataFrame:
+            points = population_points(self.population, placement, self.network, areas=self.municipalities)
+            return with_groups(points, places=self.places, areas=self.areas)
+
+        inputs = {"population": self.population, "municipalities": self.municipalities, "places": self.places}
+        inputs.update({f"areas_{level}": frame for level, frame in self.areas.items()})
+        network_key = self.network.cache_key if self.network is not None else "crowfly"
+        return cached_points(build, network_key=network_key, inputs=inputs, placement=placement)
 
     @property
     def model(self) -> DistanceModel:

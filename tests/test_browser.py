@@ -334,6 +334,12 @@ def test_the_upload_widget_speaks_dutch(app_url: str, tmp_path: Path) -> None:
         page.goto(f"{app_url}/data", wait_until="domcontentloaded")
         uploader = page.locator('[data-testid="stFileUploader"]').first
         uploader.wait_for(state="visible", timeout=90_000)
+        with contextlib.suppress(Exception):  # the app's style element may arrive after the widget
+            page.wait_for_function(
+                "() => { const p = document.querySelector('[data-testid=\"stFileUploaderDropzone\"] button p');"
+                " return p && getComputedStyle(p, '::after').content !== 'none'; }",
+                timeout=30_000,
+            )
         texts = uploader.evaluate(_UPLOADER_TEXTS)
         assert texts["button"] == "Bestand kiezen", texts
         assert texts["hint"] == "of sleep het hierheen · hoogstens 20 MB per bestand", texts
