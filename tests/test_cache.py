@@ -283,6 +283,7 @@ def test_nothing_is_written_into_the_data_folder_or_the_source_tree(tmp_path, ca
         "chains-length-car",
         "chains-time-car",
         "network-car",
+        "points",  # the placed residents' points (spreiding.analysis.prepared)
         "tree-car",
     ]
 
