@@ -43,6 +43,21 @@ def test_hand_made_tie_goes_to_the_lowest_source():
     assert which.tolist() == [0, 0, 0, 1]
 
 
+def test_many_arcs_into_one_node_in_one_round_keep_the_smallest_cost_and_the_lowest_source():
+    # sources 0..5 at nodes 0..5 (cost 0, one round); i -> 6 weighs 1 + i (the last arc read is the largest),
+    # i -> 7 weighs 4 for i < 2 and 3 for i >= 2 (four equal winners, sources 2..5)
+    src = np.arange(6)
+    rows = np.concatenate([src, src])
+    cols = np.concatenate([np.full(6, 6), np.full(6, 7)])
+    weight = np.concatenate([1.0 + src, np.where(src < 2, 4.0, 3.0)])
+    g = sparse.csr_matrix((weight, (rows, cols)), shape=(8, 8))
+    g.sort_indices()
+    dist, which = nearest_labels(g, src, np.zeros(6), src)
+    assert dist.tolist() == [0.0] * 6 + [1.0, 3.0]
+    assert which.tolist() == [0, 1, 2, 3, 4, 5, 0, 2]
+    np.testing.assert_array_equal(dist, _scipy_nearest(g, src, np.zeros(6), src, np.inf))
+
+
 def test_limit_is_inclusive_and_unreached_nodes_have_no_source():
     g = sparse.csr_matrix(([5.0, 5.0], ([0, 1], [1, 2])), shape=(4, 4))
     dist, which = nearest_labels(g, np.array([0]), np.array([0.0]), np.array([0]), limit=5.0)

@@ -46,6 +46,7 @@ from spreiding.data.config import data_paths
 from spreiding.data.sources import SourceInfo, attach_source
 from spreiding.errors import InvalidDataError, NetworkError
 from spreiding.network._chains import ChainGraph, build_chains, min_csr
+from spreiding.network._snaps import SnapCache
 from spreiding.network.modes import Mode, get_mode
 from spreiding.vocabulary import fmt_dec, fmt_int
 
@@ -163,6 +164,11 @@ class RoadNetwork:
     def lcc_tree(self) -> cKDTree:
         """KD-tree over the nodes of the largest strongly connected component."""
         return _cached(self, "tree", _TREE_ENTRY, lambda: _build_tree(self))
+
+    @cached_property
+    def snaps(self) -> SnapCache:
+        """Nearest ``lcc_tree`` node of point sets, the last few large sets remembered (see :mod:`._snaps`)."""
+        return SnapCache(lambda: self.lcc_tree)
 
     @cached_property
     def constant_speed_mps(self) -> float | None:
