@@ -59,7 +59,7 @@ def frame_digest(frame: pd.DataFrame | None) -> str:
     if frame is None:
         return "none"
     h = hashlib.sha256()
-    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame else None
+    geometry = frame.active_geometry_name if isinstance(frame, gpd.GeoDataFrame) else None
     plain = frame.drop(columns=[geometry]) if geometry else frame
     h.update(json.dumps([list(map(str, frame.columns)), [str(t) for t in frame.dtypes]]).encode())
     h.update(pd.util.hash_pandas_object(plain, index=True).to_numpy().tobytes())

@@ -586,6 +586,7 @@ def diff_payload(
     layer = {
         **base.boxes,
         "c": [str(c) for c in colours],
+        # "km" is the renderer's key of the cell's figure (only shown when a cell has no tooltip; these all have)
         "km": np.where(np.isfinite(mb), np.round(mb / (60.0 if unit == "min" else 1000.0), 1), -1.0).tolist(),
         "pop": np.rint(change["residents"].to_numpy(float)).astype(int).tolist(),
         "cov": np.isin(kind, ["newly_inside"]).astype(int).tolist(),

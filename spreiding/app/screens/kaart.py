@@ -9,6 +9,7 @@ import streamlit as st
 
 from spreiding.analysis.scenario import Edit
 from spreiding.app.labels import KIND_LABELS, STATUS_LABELS, as_text, label_of
+from spreiding.app.screens._headline import headline_metrics
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import (
     coverage_view,
@@ -245,12 +246,7 @@ def _figures(ws: Workspace, settings: Settings) -> None:
     head = headline(ev)
     assert head is not None
     st.subheader(f"Scenario: {as_text(ws.active)}")
-    means = head.means()  # the mean distance; with a time limit the mean travel time too (minutes first if time only)
-    cols = st.columns(2 + len(means))
-    cols[0].metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
-    for col, (label, value, delta) in zip(cols[1:-1], means, strict=True):
-        col.metric(label, value, delta, delta_color="inverse")
-    cols[-1].metric("Buiten de norm", head.outside)
+    headline_metrics(head, ("Buiten de norm", head.outside))
     st.caption(f"Norm: {settings.norm.describe()} · {model_text(ev.model)} · tellen: {head.counted} punten")
     large = large_list_note(len(ws.facilities))
     if large:

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from spreiding.app.labels import AGE_LABELS, KIND_LABELS, MODEL_LABELS, SOURCE_LABELS, as_text, label_of
+from spreiding.app.screens._headline import headline_metrics
 from spreiding.app.state import page_args, user_errors
 from spreiding.app.views import advice_headline, dutch_style, out_of_reach_view, sites_view, solver_text
 from spreiding.app.workspace import Settings, Workspace
@@ -78,12 +79,7 @@ def _options(settings: Settings) -> tuple[str, str, dict[str, Any]]:
 
 def _show(ws: Workspace, advice: Any, kind: str) -> None:
     head = advice_headline(advice, ws.advice_evaluation(advice, kind=kind))
-    means = head.means()  # with a time limit the mean travel time too (minutes first if time only)
-    cols = st.columns(2 + len(means))
-    cols[0].metric("Binnen de norm", head.covered_pct, head.covered_pct_delta)
-    for col, (label, value, delta) in zip(cols[1:-1], means, strict=True):
-        col.metric(label, value, delta, delta_color="inverse")
-    cols[-1].metric("Nieuwe punten", head.counted)
+    headline_metrics(head, ("Nieuwe punten", head.counted))
     st.caption(f"{solver_text(advice)} Norm: {ws.settings.norm.describe()}")
     if advice.allow_close:
         (st.warning if advice.closed else st.info)(as_text(closing_text(advice)))
